@@ -1,0 +1,3 @@
+from bellwork.cli import main
+
+main()

@@ -1,0 +1,166 @@
+"""Builds the ASGI app: routers, middleware, error handlers, lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from bellwork import __version__
+from bellwork.audit.api import router as audit_router
+from bellwork.auth.api import router as auth_router
+from bellwork.auth.api import tokens_router
+from bellwork.config import Settings, get_settings
+from bellwork.core.errors import Problem
+from bellwork.core.i18n import current_locale, pick_locale, t
+from bellwork.core.metrics import metrics_middleware, metrics_response
+from bellwork.db.engine import make_engine, make_sessionmaker
+from bellwork.org.api import memberships, people, units
+from bellwork.org.importer_api import router as import_router
+
+log = logging.getLogger("bellwork")
+PROBLEM = "application/problem+json"
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def problem_response(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.effective_database_url)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Bellwork API",
+        version=__version__,
+        description="REST API of Bellwork. Errors are RFC 9457 problem details with a `code`.",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    @app.middleware("http")
+    async def locale_middleware(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        lang = request.cookies.get("bw_lang") or request.headers.get("accept-language")
+        token = current_locale.set(pick_locale(lang))
+        try:
+            return await call_next(request)
+        finally:
+            current_locale.reset(token)
+
+    app.middleware("http")(metrics_middleware)
+
+    @app.exception_handler(Problem)
+    async def on_problem(request: Request, exc: Problem) -> JSONResponse:
+        return problem_response(exc.status, exc.to_dict(), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = []
+        for err in exc.errors():
+            loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path")]
+            errors.append(
+                {
+                    "field": ".".join(loc) or None,
+                    "message": err.get("msg", ""),
+                    "type": err.get("type"),
+                }
+            )
+        body = Problem("validation_failed", 422, errors=errors).to_dict()
+        return problem_response(422, body)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 404 and not request.url.path.startswith("/api/"):
+            return spa_index()
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        title = t("not_found", thing="page") if exc.status_code == 404 else str(exc.detail)
+        return problem_response(
+            exc.status_code,
+            {
+                "type": f"https://bellwork.example/problems/{code}",
+                "title": title,
+                "status": exc.status_code,
+                "code": code,
+            },
+        )
+
+    @app.exception_handler(Exception)
+    async def on_error(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return problem_response(500, Problem("internal_error", 500).to_dict())
+
+    for router in (
+        auth_router,
+        tokens_router,
+        units,
+        people,
+        memberships,
+        audit_router,
+        import_router,
+    ):
+        app.include_router(router)
+
+    @app.get("/healthz", tags=["ops"])
+    async def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["ops"])
+    async def readyz(request: Request) -> JSONResponse:
+        """The process can reach its database."""
+        try:
+            async with request.app.state.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
+        return JSONResponse({"status": "ok"})
+
+    @app.get("/metrics", tags=["ops"], include_in_schema=False)
+    async def metrics() -> Response:
+        return metrics_response()
+
+    def spa_index() -> Response:
+        index = STATIC_DIR / "index.html"
+        if index.exists():
+            return FileResponse(index, headers={"Cache-Control": "no-cache"})
+        return JSONResponse(
+            {"detail": "The web client is not built. Run `make web` (see README)."}, 404
+        )
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> Response:
+        return spa_index()
+
+    if (STATIC_DIR / "assets").is_dir():
+        from fastapi.staticfiles import StaticFiles
+
+        app.mount("/assets", StaticFiles(directory=STATIC_DIR / "assets"), name="assets")
+
+    return app

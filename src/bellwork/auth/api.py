@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
+
+from bellwork.auth import service
+from bellwork.auth.schemas import (
+    LoggedOut,
+    LoginIn,
+    LoginOut,
+    Me,
+    PasswordChange,
+    TokenCreate,
+    TokenCreated,
+    TokenOut,
+)
+from bellwork.auth.service import Actor
+from bellwork.config import get_settings
+from bellwork.core.context import current_address
+from bellwork.core.deps import DB, AnyActor, CurrentActor, client_address
+from bellwork.core.errors import Problem
+from bellwork.db.session import unit_of_work
+from bellwork.org.access import load_scope
+from bellwork.org.models import Membership, Role, Unit
+from bellwork.org.service import person_detail
+
+router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+tokens_router = APIRouter(prefix="/api/v1/tokens", tags=["tokens"])
+
+
+async def build_me(db: DB, actor: Actor) -> Me:
+    scope = await load_scope(db, actor)
+    detail = await person_detail(db, scope, actor.person)
+    managed = (
+        await db.execute(
+            select(Membership.unit_id)
+            .join(Unit, Unit.id == Membership.unit_id)
+            .where(Membership.person_id == actor.id, Membership.role == Role.head.value)
+        )
+    ).scalars()
+    return Me(
+        id=actor.id,
+        name=actor.person.name,
+        username=actor.person.username,
+        phone=actor.person.phone,
+        email=actor.person.email,
+        is_admin=actor.is_admin,
+        must_change_password=actor.person.must_change_password,
+        memberships=detail.memberships,
+        managed_unit_ids=sorted(set(managed)),
+    )
+
+
+def _set_cookies(response: Response, secret: str, csrf: str) -> None:
+    s = get_settings()
+    age = s.session_days * 86400
+    response.set_cookie(
+        service.SESSION_COOKIE,
+        secret,
+        max_age=age,
+        httponly=True,
+        samesite="lax",
+        secure=s.cookie_secure,
+        path="/",
+    )
+    response.set_cookie(
+        service.CSRF_COOKIE,
+        csrf,
+        max_age=age,
+        httponly=False,
+        samesite="lax",
+        secure=s.cookie_secure,
+        path="/",
+    )
+
+
+def _clear_cookies(response: Response) -> None:
+    response.delete_cookie(service.SESSION_COOKIE, path="/")
+    response.delete_cookie(service.CSRF_COOKIE, path="/")
+
+
+@router.post(
+    "/login",
+    response_model=LoginOut,
+    responses={401: {"description": "Wrong login or password"}, 429: {"description": "Throttled"}},
+)
+async def login(data: LoginIn, request: Request, response: Response, db: DB) -> LoginOut:
+    """Log in with phone, email or username. Sets the session cookie and the CSRF cookie."""
+    address = client_address(request)
+    current_address.set(address)
+    try:
+        person = await service.authenticate(db, data.login, data.password, address)
+    except Problem as exc:
+        if exc.code == "invalid_credentials":
+            # Recorded in its own transaction: the request's own is rolled back by the error.
+            async with unit_of_work(request.app.state.sessionmaker) as other:
+                await service.record_failure(other, data.login, address)
+        raise
+    await service.clear_failures(db, data.login)
+    session, secret = await service.create_session(
+        db, person, request.headers.get("user-agent"), address
+    )
+    _set_cookies(response, secret, session.csrf_token)
+    actor = Actor(person=person, session=session, address=address)
+    return LoginOut(person=await build_me(db, actor), csrf_token=session.csrf_token)
+
+
+@router.get("/me", response_model=Me)
+async def me(db: DB, actor: AnyActor) -> Me:
+    """The logged-in person, their memberships and the units they head."""
+    return await build_me(db, actor)
+
+
+@router.get("/csrf")
+async def csrf(actor: AnyActor) -> dict[str, str | None]:
+    """The CSRF token of the current web session (for clients that lost the cookie value)."""
+    return {"csrf_token": actor.session.csrf_token if actor.session else None}
+
+
+@router.post("/logout", response_model=LoggedOut)
+async def logout(response: Response, db: DB, actor: AnyActor) -> LoggedOut:
+    """End this web session."""
+    if actor.session is not None:
+        await service.end_session(db, actor.session)
+    _clear_cookies(response)
+    return LoggedOut(ended_sessions=1 if actor.session else 0)
+
+
+@router.post("/logout-all", response_model=LoggedOut)
+async def logout_all(response: Response, db: DB, actor: AnyActor) -> LoggedOut:
+    """End every web session of this person, on every device (API tokens stay)."""
+    n = await service.end_all_sessions(db, actor.id)
+    _clear_cookies(response)
+    return LoggedOut(ended_sessions=n)
+
+
+@router.post("/password", response_model=Me)
+async def change_password(data: PasswordChange, db: DB, actor: AnyActor) -> Me:
+    """Change one's own password; other sessions of this person end."""
+    await service.change_password(db, actor, data.current_password, data.new_password)
+    return await build_me(db, actor)
+
+
+def _token_out(t: object) -> TokenOut:
+    return TokenOut.model_validate(t, from_attributes=True)
+
+
+@tokens_router.get("", response_model=list[TokenOut])
+async def list_tokens(db: DB, actor: CurrentActor) -> list[TokenOut]:
+    """One's own personal API tokens that are not revoked."""
+    return [_token_out(t) for t in await service.list_tokens(db, actor)]
+
+
+@tokens_router.post("", response_model=TokenCreated, status_code=201)
+async def create_token(data: TokenCreate, db: DB, actor: CurrentActor) -> TokenCreated:
+    """Create a personal API token. The `token` value is shown only in this answer."""
+    token, raw = await service.create_token(db, actor, data.name)
+    return TokenCreated(**_token_out(token).model_dump(), token=raw)
+
+
+@tokens_router.delete("/{token_id}", status_code=204)
+async def revoke_token(token_id: int, db: DB, actor: CurrentActor) -> Response:
+    """Revoke one of one's own tokens; it stops working at once."""
+    await service.revoke_token(db, actor, token_id)
+    return Response(status_code=204)

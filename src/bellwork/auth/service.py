@@ -1,0 +1,247 @@
+"""Logging in and out, sessions, API tokens, password changes and login throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bellwork.audit.service import record
+from bellwork.auth.models import ApiToken, LoginFailure, WebSession
+from bellwork.auth.passwords import hash_password, verify_password
+from bellwork.config import get_settings
+from bellwork.core.errors import Forbidden, Invalid, NotFound, Problem
+from bellwork.db.base import utcnow
+from bellwork.org.models import Person
+
+SESSION_COOKIE = "bw_session"
+CSRF_COOKIE = "bw_csrf"
+TOKEN_PREFIX = "bw_"
+MIN_PASSWORD = 8
+
+
+def sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+@dataclass
+class Actor:
+    """Who is making the request, and how they proved it."""
+
+    person: Person
+    session: WebSession | None = None
+    token: ApiToken | None = None
+    address: str | None = None
+
+    @property
+    def id(self) -> int:
+        return self.person.id
+
+    @property
+    def is_admin(self) -> bool:
+        return self.person.is_admin
+
+
+def normalise_login(login: str) -> str:
+    return (
+        login.strip().lower().replace(" ", "").replace("-", "")
+        if "@" not in login
+        else (login.strip().lower())
+    )
+
+
+async def find_by_login(db: AsyncSession, login: str) -> Person | None:
+    key = login.strip()
+    phone = key.replace(" ", "").replace("-", "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    stmt = select(Person).where(
+        or_(
+            func.lower(Person.username) == key.lower(),
+            func.lower(Person.email) == key.lower(),
+            Person.phone == phone,
+        )
+    )
+    return (await db.execute(stmt)).scalars().first()
+
+
+async def _check_throttle(db: AsyncSession, account: str, address: str) -> None:
+    s = get_settings()
+    since = utcnow() - timedelta(seconds=s.login_window_seconds)
+    checks = (
+        (LoginFailure.account == account, s.login_max_failures_account),
+        (LoginFailure.address == address, s.login_max_failures_address),
+    )
+    for cond, limit in checks:
+        stmt = select(func.count(), func.min(LoginFailure.at)).where(cond, LoginFailure.at >= since)
+        count, oldest = (await db.execute(stmt)).one()
+        if count >= limit:
+            retry = s.login_window_seconds
+            if oldest is not None:
+                retry = max(1, int((oldest - since).total_seconds()))
+            raise Problem(
+                "login_throttled",
+                429,
+                headers={"Retry-After": str(retry)},
+                minutes=max(1, math.ceil(retry / 60)),
+            )
+
+
+async def authenticate(db: AsyncSession, login: str, password: str, address: str) -> Person:
+    """Checks a login. Failed attempts are recorded by the caller in a separate transaction."""
+    account = login.strip().lower()[:254]
+    await _check_throttle(db, account, address)
+    person = await find_by_login(db, login)
+    ok = await verify_password(person.password_hash if person else None, password)
+    if person is None or not ok:
+        raise Problem("invalid_credentials", 401)
+    if not person.active:
+        raise Problem("account_deactivated", 403)
+    return person
+
+
+async def record_failure(db: AsyncSession, login: str, address: str) -> None:
+    db.add(LoginFailure(account=login.strip().lower()[:254], address=address[:64]))
+    # Keep the table small: forget failures well outside the window.
+    horizon = utcnow() - timedelta(seconds=get_settings().login_window_seconds * 4)
+    await db.execute(delete(LoginFailure).where(LoginFailure.at < horizon))
+
+
+async def clear_failures(db: AsyncSession, login: str) -> None:
+    await db.execute(delete(LoginFailure).where(LoginFailure.account == login.strip().lower()))
+
+
+async def create_session(
+    db: AsyncSession, person: Person, user_agent: str | None, address: str | None
+) -> tuple[WebSession, str]:
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    ws = WebSession(
+        token_hash=sha256(secret),
+        csrf_token=secrets.token_urlsafe(24),
+        person_id=person.id,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(days=get_settings().session_days),
+        user_agent=(user_agent or "")[:300] or None,
+        address=address,
+    )
+    db.add(ws)
+    await db.flush()
+    return ws, secret
+
+
+async def resolve_session(db: AsyncSession, secret: str) -> tuple[WebSession, Person] | None:
+    stmt = (
+        select(WebSession, Person)
+        .join(Person, Person.id == WebSession.person_id)
+        .where(WebSession.token_hash == sha256(secret))
+    )
+    row = (await db.execute(stmt)).first()
+    if row is None:
+        return None
+    ws, person = row.tuple()
+    now = utcnow()
+    if ws.expires_at <= now or not person.active:
+        return None
+    if now - ws.last_seen_at > timedelta(minutes=5):
+        # Sliding expiry, written at most every five minutes per session.
+        ws.last_seen_at = now
+        ws.expires_at = now + timedelta(days=get_settings().session_days)
+    return ws, person
+
+
+async def resolve_token(db: AsyncSession, raw: str) -> tuple[ApiToken, Person] | None:
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    stmt = (
+        select(ApiToken, Person)
+        .join(Person, Person.id == ApiToken.person_id)
+        .where(ApiToken.token_hash == sha256(raw), ApiToken.revoked_at.is_(None))
+    )
+    row = (await db.execute(stmt)).first()
+    if row is None:
+        return None
+    token, person = row.tuple()
+    if not person.active:
+        return None
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+    return token, person
+
+
+async def end_session(db: AsyncSession, session: WebSession) -> None:
+    await db.execute(delete(WebSession).where(WebSession.id == session.id))
+
+
+async def end_all_sessions(db: AsyncSession, person_id: int) -> int:
+    result = await db.execute(delete(WebSession).where(WebSession.person_id == person_id))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid("weak_password", errors=[{"field": "new_password", "code": "weak_password"}])
+
+
+async def change_password(db: AsyncSession, actor: Actor, current: str, new: str) -> None:
+    person = actor.person
+    if not await verify_password(person.password_hash, current):
+        raise Invalid("wrong_password", errors=[{"field": "current_password"}])
+    check_password_strength(new)
+    if current == new:
+        raise Invalid("same_password", errors=[{"field": "new_password"}])
+    person.password_hash = await hash_password(new)
+    person.must_change_password = False
+    # Every other session of this person ends; this one stays.
+    stmt = delete(WebSession).where(WebSession.person_id == person.id)
+    if actor.session is not None:
+        stmt = stmt.where(WebSession.id != actor.session.id)
+    await db.execute(stmt)
+    await record(db, actor.id, "person.password_change", "person", person.id, None, None)
+
+
+async def create_token(db: AsyncSession, actor: Actor, name: str) -> tuple[ApiToken, str]:
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken(person_id=actor.id, name=name.strip(), prefix=prefix, token_hash=sha256(raw))
+    db.add(token)
+    await db.flush()
+    await record(db, actor.id, "token.create", "token", token.id, None, {"name": token.name})
+    return token, raw
+
+
+async def list_tokens(db: AsyncSession, actor: Actor) -> list[ApiToken]:
+    stmt = (
+        select(ApiToken)
+        .where(ApiToken.person_id == actor.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.id.desc())
+    )
+    return list((await db.execute(stmt)).scalars())
+
+
+async def revoke_token(db: AsyncSession, actor: Actor, token_id: int) -> None:
+    token = await db.get(ApiToken, token_id)
+    if token is None or token.person_id != actor.id or token.revoked_at is not None:
+        raise NotFound("token")
+    token.revoked_at = utcnow()
+    await record(db, actor.id, "token.revoke", "token", token.id, {"name": token.name}, None)
+
+
+async def revoke_all_tokens(db: AsyncSession, person_id: int, now: datetime) -> None:
+    await db.execute(
+        update(ApiToken)
+        .where(ApiToken.person_id == person_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def require_password_changed(actor: Actor) -> None:
+    if actor.person.must_change_password:
+        raise Forbidden("password_change_required")

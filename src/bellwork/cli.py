@@ -1,0 +1,228 @@
+"""The `bellwork` command: serve, migrate, demo data, admins and imports."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from bellwork.config import Settings, get_settings
+
+ENV_HELP = (
+    "Configuration comes from environment variables: BELLWORK_DATA_DIR (default ./data), "
+    "BELLWORK_DATABASE_URL (default: SQLite in the data folder; "
+    "postgresql+asyncpg://user@host/db for PostgreSQL), BELLWORK_REDIS_URL, BELLWORK_HOST, "
+    "BELLWORK_PORT, BELLWORK_COOKIE_SECURE. See docs/configuration.md."
+)
+
+
+@click.group(help="Bellwork: a self-hostable digital workplace and online school.\n\n" + ENV_HELP)
+def main() -> None:
+    pass
+
+
+def _apply_overrides(data_dir: str | None, database_url: str | None) -> Settings:
+    if data_dir:
+        os.environ["BELLWORK_DATA_DIR"] = data_dir
+    if database_url:
+        os.environ["BELLWORK_DATABASE_URL"] = database_url
+    get_settings.cache_clear()
+    return get_settings()
+
+
+data_dir_opt = click.option(
+    "--data-dir",
+    envvar="BELLWORK_DATA_DIR",
+    default=None,
+    help="Folder for the SQLite database and files [env BELLWORK_DATA_DIR; default ./data].",
+)
+db_opt = click.option(
+    "--database-url",
+    envvar="BELLWORK_DATABASE_URL",
+    default=None,
+    help="Database URL [env BELLWORK_DATABASE_URL; default SQLite in the data folder].",
+)
+
+
+@main.command(epilog=ENV_HELP)
+@click.option(
+    "--host",
+    envvar="BELLWORK_HOST",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on [env BELLWORK_HOST].",
+)
+@click.option(
+    "--port",
+    envvar="BELLWORK_PORT",
+    default=8000,
+    show_default=True,
+    type=int,
+    help="Port to listen on [env BELLWORK_PORT].",
+)
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Load the demo organisation (a bureau, two schools, a company) if empty.",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Worker processes (PostgreSQL recommended for more than one).",
+)
+@data_dir_opt
+@db_opt
+def serve(
+    host: str, port: int, demo: bool, workers: int, data_dir: str | None, database_url: str | None
+) -> None:
+    """Migrate the database and serve Bellwork over HTTP."""
+    import uvicorn
+
+    started = time.perf_counter()
+    settings = _apply_overrides(data_dir, database_url)
+    asyncio.run(_prepare(settings, demo))
+    url = f"http://{host}:{port}"
+    click.echo(f"Bellwork is starting at {url}  (database: {_describe(settings)})")
+    click.echo(f"API docs: {url}/api/docs")
+    ready = time.perf_counter() - started
+    click.echo(f"Prepared in {ready:.2f}s.")
+    uvicorn.run(
+        "bellwork.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        proxy_headers=True,
+        ws="websockets-sansio",
+    )
+
+
+def _describe(settings: Settings) -> str:
+    if settings.is_sqlite:
+        return str((settings.data_dir / "bellwork.sqlite3").resolve())
+    url = settings.effective_database_url
+    return url.split("@")[-1] if "@" in url else url
+
+
+async def _prepare(settings: Settings, demo: bool) -> None:
+    from bellwork.db.migrate import upgrade
+
+    await upgrade(settings.effective_database_url)
+    from bellwork.demo import DEMO_PASSWORD, has_admin, load_demo
+
+    if demo:
+        logins = await load_demo(settings)
+        click.echo("")
+        click.echo("Demo logins (password for all: " + DEMO_PASSWORD + "):")
+        for role, login, name in logins:
+            click.echo(f"  {role:<28} {login:<14} {name}")
+        click.echo("")
+    elif not await has_admin(settings):
+        click.echo("")
+        click.echo("No administrator exists yet. Create the first one with:")
+        click.echo("  bellwork admin create --name 'Your Name' --username admin")
+        click.echo("")
+
+
+@main.command(epilog=ENV_HELP)
+@data_dir_opt
+@db_opt
+def migrate(data_dir: str | None, database_url: str | None) -> None:
+    """Apply database migrations and exit."""
+    from bellwork.db.migrate import upgrade
+
+    settings = _apply_overrides(data_dir, database_url)
+    asyncio.run(upgrade(settings.effective_database_url))
+    click.echo("Database is up to date.")
+
+
+@main.command(epilog=ENV_HELP)
+@data_dir_opt
+@db_opt
+def demo(data_dir: str | None, database_url: str | None) -> None:
+    """Load the demo organisation into the database (does nothing if it is already there)."""
+    settings = _apply_overrides(data_dir, database_url)
+    asyncio.run(_prepare(settings, True))
+
+
+@main.group()
+def admin() -> None:
+    """Manage installation administrators."""
+
+
+@admin.command("create")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--username", default=None, help="Login name.")
+@click.option("--phone", default=None, help="Mobile phone (also a login).")
+@click.option("--email", default=None, help="Email (also a login).")
+@click.option(
+    "--password", default=None, help="Password (prompted for when omitted; at least 8 characters)."
+)
+@data_dir_opt
+@db_opt
+def admin_create(
+    name: str,
+    username: str | None,
+    phone: str | None,
+    email: str | None,
+    password: str | None,
+    data_dir: str | None,
+    database_url: str | None,
+) -> None:
+    """Create an installation administrator."""
+    from bellwork.demo import create_admin
+
+    if not (username or phone or email):
+        raise click.UsageError("Give at least one of --username, --phone, --email to log in with.")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        raise click.UsageError("The password must have at least 8 characters.")
+    settings = _apply_overrides(data_dir, database_url)
+    from bellwork.db.migrate import upgrade
+
+    async def run() -> int:
+        await upgrade(settings.effective_database_url)
+        return await create_admin(settings, name, username, phone, email, password)
+
+    try:
+        pid = asyncio.run(run())
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Administrator {name} created (id {pid}). Log in at the web page.")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(["roster", "staff"]),
+    required=True,
+    help="roster: students and guardians; staff: a staff list.",
+)
+@click.option(
+    "--unit",
+    "unit_id",
+    type=int,
+    required=True,
+    help="Id of the unit the file's paths are relative to.",
+)
+@click.option("--apply", is_flag=True, help="Write the changes (default: dry run).")
+@data_dir_opt
+@db_opt
+def import_cmd(
+    file: Path, kind: str, unit_id: int, apply: bool, data_dir: str | None, database_url: str | None
+) -> None:
+    """Import a roster or staff list (CSV or XLSX) as an installation administrator."""
+    from bellwork.org.importer import run_cli_import
+
+    settings = _apply_overrides(data_dir, database_url)
+    code = asyncio.run(run_cli_import(settings, file, kind, unit_id, not apply))
+    sys.exit(code)

@@ -1,0 +1,59 @@
+"""One settings object, read from BELLWORK_* environment variables (and an optional .env file)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BELLWORK_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Folder for the SQLite database and uploaded files (created if missing).",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL. Unset: a SQLite file in the data folder. "
+            "PostgreSQL: postgresql+asyncpg://user@host/db"
+        ),
+    )
+    redis_url: str | None = Field(
+        default=None, description="redis://host:port/0 to share events between app nodes."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `serve` listens on.")
+    port: int = Field(default=8000, description="Port `serve` listens on.")
+    cookie_secure: bool = Field(
+        default=False, description="Mark session cookies Secure (set it when served over HTTPS)."
+    )
+    session_days: int = Field(default=30, description="Days a web session lasts without use.")
+    login_max_failures_account: int = Field(
+        default=5, description="Failed logins for one account within the window before refusing."
+    )
+    login_max_failures_address: int = Field(
+        default=20, description="Failed logins from one address within the window before refusing."
+    )
+    login_window_seconds: int = Field(default=900, description="Throttling window in seconds.")
+    import_max_bytes: int = Field(default=20 * 1024 * 1024, description="Largest import file.")
+    argon2_time_cost: int = Field(default=2, description="argon2id time cost.")
+    argon2_memory_kib: int = Field(default=19456, description="argon2id memory cost in KiB.")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'bellwork.sqlite3').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,201 @@
+"""Server-side messages in zh-CN and English; the request's Accept-Language picks one."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Any
+
+SUPPORTED = ("zh-CN", "en")
+DEFAULT = "zh-CN"
+current_locale: ContextVar[str] = ContextVar("current_locale", default=DEFAULT)
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # auth
+    "invalid_credentials": {
+        "en": "Wrong login or password.",
+        "zh-CN": "账号或密码错误。",
+    },
+    "login_throttled": {
+        "en": "Too many failed logins. Try again in {minutes} minutes.",
+        "zh-CN": "登录失败次数过多，请 {minutes} 分钟后再试。",
+    },
+    "account_deactivated": {
+        "en": "This account has been deactivated. Ask your administrator.",
+        "zh-CN": "该账号已停用，请联系管理员。",
+    },
+    "not_authenticated": {"en": "Please log in.", "zh-CN": "请先登录。"},
+    "csrf_failed": {
+        "en": "The request is missing its CSRF token; reload the page and try again.",
+        "zh-CN": "请求缺少 CSRF 令牌，请刷新页面后重试。",
+    },
+    "password_change_required": {
+        "en": "You must change your password before continuing.",
+        "zh-CN": "请先修改密码再继续。",
+    },
+    "wrong_password": {"en": "The current password is wrong.", "zh-CN": "当前密码不正确。"},
+    "weak_password": {
+        "en": "The password must have at least 8 characters.",
+        "zh-CN": "密码至少需要 8 个字符。",
+    },
+    "same_password": {
+        "en": "The new password must differ from the current one.",
+        "zh-CN": "新密码不能与当前密码相同。",
+    },
+    # access
+    "not_found": {"en": "{thing} not found.", "zh-CN": "找不到该{thing}。"},
+    "admin_only": {
+        "en": "Only installation administrators may do this.",
+        "zh-CN": "只有系统管理员可以执行此操作。",
+    },
+    "not_head_of_unit": {
+        "en": "You are not a head of this unit or of a unit above it.",
+        "zh-CN": "您不是该组织或其上级组织的负责人。",
+    },
+    "cannot_manage_person": {
+        "en": "This person is not in a unit you manage.",
+        "zh-CN": "此人不在您管理的组织中。",
+    },
+    "cannot_deactivate_self": {
+        "en": "You cannot deactivate your own account.",
+        "zh-CN": "不能停用自己的账号。",
+    },
+    # org
+    "move_into_own_subtree": {
+        "en": "A unit cannot be moved into itself or one of its own sub-units.",
+        "zh-CN": "不能把组织移动到它自己或它的下级组织中。",
+    },
+    "unit_archived": {
+        "en": "The unit is archived; restore it first.",
+        "zh-CN": "该组织已归档，请先恢复。",
+    },
+    "parent_archived": {
+        "en": "The target parent unit is archived.",
+        "zh-CN": "目标上级组织已归档。",
+    },
+    "root_needs_admin": {
+        "en": "Only administrators may create or move top-level units.",
+        "zh-CN": "只有系统管理员可以创建或移动顶级组织。",
+    },
+    "duplicate_value": {
+        "en": "{field} is already used by another person.",
+        "zh-CN": "{field}已被其他人使用。",
+    },
+    "guardian_needs_student": {
+        "en": "A guardian membership needs a student in that unit; link the guardian to a student.",
+        "zh-CN": "家长身份需要关联该组织中的学生。",
+    },
+    "membership_exists": {
+        "en": "This person already has that role in that unit.",
+        "zh-CN": "此人已在该组织中担任该角色。",
+    },
+    "not_a_student": {
+        "en": "The person is not a student.",
+        "zh-CN": "该人员不是学生。",
+    },
+    "self_guardian": {
+        "en": "A person cannot be their own guardian.",
+        "zh-CN": "不能成为自己的家长。",
+    },
+    "validation_failed": {"en": "Some fields are invalid.", "zh-CN": "部分字段无效。"},
+    "bad_cursor": {"en": "The page cursor is invalid.", "zh-CN": "分页游标无效。"},
+    "internal_error": {
+        "en": "Something went wrong on the server.",
+        "zh-CN": "服务器出错了。",
+    },
+    "rate_limited": {"en": "Too many requests.", "zh-CN": "请求过多。"},
+    # import
+    "import_invalid": {
+        "en": "The file has {count} invalid rows; nothing was imported.",
+        "zh-CN": "文件中有 {count} 行无效，未导入任何数据。",
+    },
+    "import_unreadable": {
+        "en": "The file could not be read as {format}: {reason}",
+        "zh-CN": "无法按 {format} 读取文件：{reason}",
+    },
+    "import_too_large": {
+        "en": "The file is larger than {limit} MB.",
+        "zh-CN": "文件超过 {limit} MB。",
+    },
+    "import_unknown_format": {
+        "en": "Upload a .csv or .xlsx file.",
+        "zh-CN": "请上传 .csv 或 .xlsx 文件。",
+    },
+    "import_missing_columns": {
+        "en": "Missing columns: {columns}.",
+        "zh-CN": "缺少列：{columns}。",
+    },
+    "import_empty": {"en": "The file has no data rows.", "zh-CN": "文件中没有数据行。"},
+    "row_required": {"en": "is required", "zh-CN": "不能为空"},
+    "row_bad_phone": {
+        "en": "is not a valid phone number",
+        "zh-CN": "不是有效的手机号",
+    },
+    "row_bad_email": {"en": "is not a valid email address", "zh-CN": "不是有效的邮箱地址"},
+    "row_bad_path": {
+        "en": "must be unit names separated by '/', e.g. {example}",
+        "zh-CN": "应为以 “/” 分隔的组织名称，例如 {example}",
+    },
+    "row_too_long": {"en": "is longer than {max} characters", "zh-CN": "超过 {max} 个字符"},
+    "row_duplicate": {
+        "en": "repeats row {other} ({value})",
+        "zh-CN": "与第 {other} 行重复（{value}）",
+    },
+    "row_conflict": {
+        "en": "{value} belongs to {name} in the directory, not to this person",
+        "zh-CN": "{value} 在通讯录中属于 {name}，不是此人",
+    },
+    "row_guardian_conflict": {
+        "en": "phone {value} is named {other} in row {row}",
+        "zh-CN": "手机号 {value} 在第 {row} 行的姓名是 {other}",
+    },
+    "row_number_conflict": {
+        "en": "student number {value} is a different student ({name}) in row {row}",
+        "zh-CN": "学号 {value} 在第 {row} 行是另一位学生（{name}）",
+    },
+}
+
+THINGS: dict[str, dict[str, str]] = {
+    "unit": {"en": "Unit", "zh-CN": "组织"},
+    "person": {"en": "Person", "zh-CN": "人员"},
+    "membership": {"en": "Membership", "zh-CN": "成员身份"},
+    "token": {"en": "Token", "zh-CN": "令牌"},
+    "guardian_link": {"en": "Guardian link", "zh-CN": "家长关系"},
+    "page": {"en": "Page", "zh-CN": "页面"},
+}
+
+FIELDS: dict[str, dict[str, str]] = {
+    "phone": {"en": "Phone", "zh-CN": "手机号"},
+    "email": {"en": "Email", "zh-CN": "邮箱"},
+    "username": {"en": "Username", "zh-CN": "用户名"},
+    "student_number": {"en": "Student number", "zh-CN": "学号"},
+}
+
+
+def pick_locale(accept_language: str | None) -> str:
+    if not accept_language:
+        return DEFAULT
+    for part in accept_language.split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh-CN"
+        if tag.startswith("en"):
+            return "en"
+    return DEFAULT
+
+
+def t(key: str, locale: str | None = None, **params: Any) -> str:
+    loc = locale or current_locale.get()
+    entry = MESSAGES.get(key)
+    if entry is None:
+        return key
+    template = entry.get(loc) or entry["en"]
+    translated = {name: _translate_param(name, value, loc) for name, value in params.items()}
+    return template.format(**translated)
+
+
+def _translate_param(name: str, value: Any, loc: str) -> Any:
+    if name == "thing" and isinstance(value, str) and value in THINGS:
+        return THINGS[value].get(loc, value)
+    if name == "field" and isinstance(value, str) and value in FIELDS:
+        return FIELDS[value].get(loc, value)
+    return value

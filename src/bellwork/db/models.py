@@ -1,0 +1,8 @@
+"""Imports every domain's models so metadata (and Alembic) sees all tables."""
+
+from bellwork.audit import models as audit_models
+from bellwork.auth import models as auth_models
+from bellwork.db.base import Base
+from bellwork.org import models as org_models
+
+__all__ = ["Base", "audit_models", "auth_models", "org_models"]

@@ -1,0 +1,34 @@
+"""Request-scoped unit of work: one session per request, committed or rolled back by its owner.
+
+Services never commit. They call `on_commit(session, fn)` for work that must happen only once the
+transaction is durable (events to clients, jobs); `UnitOfWork` runs those after a successful commit
+and drops them on rollback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+AfterCommit = Callable[[], Awaitable[None]]
+_KEY = "bellwork_after_commit"
+
+
+def on_commit(session: AsyncSession, fn: AfterCommit) -> None:
+    session.info.setdefault(_KEY, []).append(fn)
+
+
+@asynccontextmanager
+async def unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with factory() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            session.info.pop(_KEY, None)
+            raise
+        for fn in session.info.pop(_KEY, []):
+            await fn()

@@ -1,0 +1,234 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from bellwork.core.deps import DB, CurrentActor, CurrentScope
+from bellwork.core.schemas import Page
+from bellwork.org import access, service
+from bellwork.org.schemas import (
+    GuardianIn,
+    MembershipIn,
+    MembershipOut,
+    PersonBrief,
+    PersonCreate,
+    PersonDetail,
+    PersonUpdate,
+    TemporaryPassword,
+    UnitCreate,
+    UnitMove,
+    UnitOut,
+    UnitUpdate,
+)
+
+units = APIRouter(prefix="/api/v1/units", tags=["units"])
+people = APIRouter(prefix="/api/v1/people", tags=["people"])
+memberships = APIRouter(prefix="/api/v1/memberships", tags=["people"])
+
+Limit = Annotated[int, Query(ge=1, le=200)]
+IncludeArchived = Annotated[bool, Query(description="Also list archived units.")]
+
+
+@units.get("", response_model=list[UnitOut])
+async def list_roots(
+    db: DB, scope: CurrentScope, include_archived: IncludeArchived = False
+) -> list[UnitOut]:
+    """The top-level units of the installation."""
+    return await service.units_out(db, scope, await service.list_roots(db, include_archived))
+
+
+@units.post("", response_model=UnitOut, status_code=201)
+async def create_unit(
+    data: UnitCreate, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> UnitOut:
+    """Create a unit under `parent_id` (heads of the parent or admins), or a root (admins)."""
+    unit = await service.create_unit(db, actor, scope, data)
+    return (await service.units_out(db, scope, [unit]))[0]
+
+
+@units.get("/{unit_id}", response_model=UnitOut)
+async def get_unit(unit_id: int, db: DB, scope: CurrentScope) -> UnitOut:
+    unit = await access.access_unit(db, unit_id)
+    return (await service.units_out(db, scope, [unit]))[0]
+
+
+@units.patch("/{unit_id}", response_model=UnitOut)
+async def update_unit(
+    unit_id: int, data: UnitUpdate, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> UnitOut:
+    """Rename a unit or change its kind."""
+    unit = await access.access_unit(db, unit_id)
+    await service.update_unit(db, actor, scope, unit, data)
+    return (await service.units_out(db, scope, [unit]))[0]
+
+
+@units.post("/{unit_id}/move", response_model=UnitOut)
+async def move_unit(
+    unit_id: int, data: UnitMove, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> UnitOut:
+    """Move a unit and its whole subtree under another parent (null: make it a root)."""
+    unit = await access.access_unit(db, unit_id)
+    await service.move_unit(db, actor, scope, unit, data.parent_id)
+    return (await service.units_out(db, scope, [unit]))[0]
+
+
+@units.post("/{unit_id}/archive", response_model=UnitOut)
+async def archive_unit(unit_id: int, db: DB, actor: CurrentActor, scope: CurrentScope) -> UnitOut:
+    """Archive a unit and its subtree; memberships and history are kept."""
+    unit = await access.access_unit(db, unit_id)
+    await service.archive_unit(db, actor, scope, unit)
+    return (await service.units_out(db, scope, [unit]))[0]
+
+
+@units.post("/{unit_id}/restore", response_model=UnitOut)
+async def restore_unit(unit_id: int, db: DB, actor: CurrentActor, scope: CurrentScope) -> UnitOut:
+    unit = await access.access_unit(db, unit_id)
+    await service.restore_unit(db, actor, scope, unit)
+    return (await service.units_out(db, scope, [unit]))[0]
+
+
+@units.get("/{unit_id}/children", response_model=list[UnitOut])
+async def children(
+    unit_id: int, db: DB, scope: CurrentScope, include_archived: IncludeArchived = False
+) -> list[UnitOut]:
+    unit = await access.access_unit(db, unit_id)
+    return await service.units_out(
+        db, scope, await service.list_children(db, unit, include_archived)
+    )
+
+
+@units.get("/{unit_id}/subtree", response_model=list[UnitOut])
+async def subtree(
+    unit_id: int, db: DB, scope: CurrentScope, include_archived: IncludeArchived = False
+) -> list[UnitOut]:
+    """The unit and every unit below it, shallowest first."""
+    unit = await access.access_unit(db, unit_id)
+    return await service.units_out(
+        db, scope, await service.list_subtree(db, unit, include_archived)
+    )
+
+
+@units.get("/{unit_id}/ancestors", response_model=list[UnitOut])
+async def ancestors(unit_id: int, db: DB, scope: CurrentScope) -> list[UnitOut]:
+    """The path from the root down to this unit (inclusive)."""
+    unit = await access.access_unit(db, unit_id)
+    return await service.units_out(db, scope, await service.list_ancestors(db, unit))
+
+
+@people.get("", response_model=Page[PersonBrief])
+async def directory(
+    db: DB,
+    scope: CurrentScope,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description=(
+                "Name, pinyin (zhangwei), initials (zw), phone, student number, username or email; "
+                "prefix match."
+            ),
+        ),
+    ] = None,
+    unit_id: int | None = None,
+    subtree: Annotated[bool, Query(description="With unit_id: the whole subtree.")] = False,
+    include_inactive: bool = False,
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> Page[PersonBrief]:
+    """The directory: people the caller may see, sorted by name, with cursor pagination."""
+    return await service.search_people(
+        db, scope, q, unit_id, subtree, include_inactive, cursor, limit
+    )
+
+
+@people.post("", response_model=PersonDetail, status_code=201)
+async def create_person(
+    data: PersonCreate, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> PersonDetail:
+    person = await service.create_person(db, actor, scope, data)
+    return await service.person_detail(db, scope, person)
+
+
+@people.get("/{person_id}", response_model=PersonDetail)
+async def get_person(person_id: int, db: DB, scope: CurrentScope) -> PersonDetail:
+    """A person's card (404 if the caller may not see them)."""
+    person = await access.access_person(db, scope, person_id)
+    return await service.person_detail(db, scope, person)
+
+
+@people.patch("/{person_id}", response_model=PersonDetail)
+async def update_person(
+    person_id: int, data: PersonUpdate, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> PersonDetail:
+    """Edit fields; a field sent as null is cleared, a field left out is unchanged."""
+    person = await access.access_person(db, scope, person_id)
+    await service.update_person(db, actor, scope, person, data)
+    return await service.person_detail(db, scope, person)
+
+
+@people.post("/{person_id}/deactivate", response_model=PersonDetail)
+async def deactivate(
+    person_id: int, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> PersonDetail:
+    """Deactivate: the person can no longer log in and is logged out everywhere."""
+    person = await access.access_person(db, scope, person_id)
+    await service.set_active(db, actor, scope, person, False)
+    return await service.person_detail(db, scope, person)
+
+
+@people.post("/{person_id}/reactivate", response_model=PersonDetail)
+async def reactivate(
+    person_id: int, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> PersonDetail:
+    person = await access.access_person(db, scope, person_id)
+    await service.set_active(db, actor, scope, person, True)
+    return await service.person_detail(db, scope, person)
+
+
+@people.post("/{person_id}/reset-password", response_model=TemporaryPassword)
+async def reset_password(
+    person_id: int, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> TemporaryPassword:
+    """Issue a temporary password (shown once); the person must change it at next login."""
+    person = await access.access_person(db, scope, person_id)
+    temporary = await service.reset_password(db, actor, scope, person)
+    return TemporaryPassword(temporary_password=temporary)
+
+
+@people.post("/{person_id}/memberships", response_model=MembershipOut, status_code=201)
+async def add_membership(
+    person_id: int, data: MembershipIn, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> MembershipOut:
+    person = await access.access_person(db, scope, person_id)
+    m = await service.add_membership(db, actor, scope, person, data)
+    detail = await service.person_detail(db, scope, person)
+    return next(x for x in detail.memberships if x.id == m.id)
+
+
+@memberships.delete("/{membership_id}", status_code=204)
+async def remove_membership(
+    membership_id: int, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> Response:
+    await service.remove_membership(db, actor, scope, membership_id)
+    return Response(status_code=204)
+
+
+@people.post("/{person_id}/guardians", response_model=PersonDetail)
+async def link_guardian(
+    person_id: int, data: GuardianIn, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> PersonDetail:
+    """Make `guardian_id` a guardian of this student."""
+    student = await access.access_person(db, scope, person_id)
+    guardian = await access.access_person(db, scope, data.guardian_id)
+    await service.link_guardian(db, actor, scope, student, guardian, data.relation)
+    return await service.person_detail(db, scope, student)
+
+
+@people.delete("/{person_id}/guardians/{guardian_id}", status_code=204)
+async def unlink_guardian(
+    person_id: int, guardian_id: int, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> Response:
+    student = await access.access_person(db, scope, person_id)
+    await service.unlink_guardian(db, actor, scope, student, guardian_id)
+    return Response(status_code=204)

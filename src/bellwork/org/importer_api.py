@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi.responses import Response
+
+from bellwork.config import get_settings
+from bellwork.core.deps import DB, CurrentActor, CurrentScope
+from bellwork.core.errors import Invalid
+from bellwork.core.i18n import current_locale
+from bellwork.org.importer import ImportResult, run_import, template_workbook
+
+router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
+
+
+@router.post("", response_model=ImportResult)
+async def import_file(
+    db: DB,
+    actor: CurrentActor,
+    scope: CurrentScope,
+    file: Annotated[UploadFile, File(description="A .csv (UTF-8 or GB18030) or .xlsx file.")],
+    kind: Annotated[Literal["roster", "staff"], Form()],
+    unit_id: Annotated[int, Form(description="The unit the file's paths are relative to.")],
+    dry_run: Annotated[bool, Form()] = True,
+) -> ImportResult:
+    """Import a roster (students and guardians) or a staff list, all or nothing.
+
+    With `dry_run` (the default) nothing is written and the answer shows what would change.
+    Invalid rows give a 422 problem whose `errors` list every bad row, column and reason.
+    """
+    max_bytes = get_settings().import_max_bytes
+    content = await file.read(max_bytes + 1)
+    if len(content) > max_bytes:
+        raise Invalid(
+            "import_too_large", errors=[{"field": "file"}], limit=max_bytes // (1024 * 1024)
+        )
+    return await run_import(db, actor, scope, unit_id, kind, file.filename or "", content, dry_run)
+
+
+@router.get("/template")
+async def template(
+    kind: Annotated[Literal["roster", "staff"], Query()], actor: CurrentActor
+) -> Response:
+    """An XLSX template with the expected columns (in the user's language) and an example row."""
+    data = template_workbook(kind, current_locale.get())
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="bellwork-{kind}-template.xlsx"'},
+    )

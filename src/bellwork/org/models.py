@@ -1,0 +1,130 @@
+"""The organisation tree, people and their places in it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bellwork.db.base import Base, BigId, CText, utcnow
+
+
+class UnitKind(StrEnum):
+    bureau = "bureau"
+    school = "school"
+    grade = "grade"
+    klass = "class"
+    company = "company"
+    department = "department"
+    team = "team"
+
+
+class Role(StrEnum):
+    head = "head"
+    staff = "staff"
+    teacher = "teacher"
+    student = "student"
+    guardian = "guardian"
+    member = "member"
+
+
+class Unit(Base):
+    """One node of the installation's single tree.
+
+    `path` is the materialised chain of ids from the root, "/1/7/42/", so "everything under X" is
+    the indexed prefix query `path >= X.path AND path < X.path || '0'` ('0' sorts right after '/').
+    """
+
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("unit.id", ondelete="RESTRICT"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    path: Mapped[str] = mapped_column(CText(1000), unique=True)
+    depth: Mapped[int] = mapped_column(default=0)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    archived_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Person(Base):
+    """An account. A person without a password cannot log in until an admin issues one."""
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    username: Mapped[str | None] = mapped_column(String(64), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    student_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    title: Mapped[str | None] = mapped_column(String(100))
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    deactivated_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
+
+
+class Membership(Base):
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("person_id", "unit_id", "role"),
+        Index("ix_membership_unit_id_role", "unit_id", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("unit.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GuardianLink(Base):
+    """`guardian` is a guardian of `student` (relation: mother, father, grandparent, ...)."""
+
+    __tablename__ = "guardian_link"
+    __table_args__ = (UniqueConstraint("guardian_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    guardian_id: Mapped[int] = mapped_column(BigId, ForeignKey("person.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    relation: Mapped[str | None] = mapped_column(String(32))
+
+
+class PersonSearchKey(Base):
+    """Prefix-searchable keys of a person: name and its tail, pinyin, initials, phone, number.
+
+    One row per key; a lookup is an indexed range scan `key >= q AND key < q || U+FFFF`.
+    """
+
+    __tablename__ = "person_search_key"
+    __table_args__ = (
+        Index("ix_person_search_key_key", "key", "person_id"),
+        Index("ix_person_search_key_person_id", "person_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(BigId, ForeignKey("person.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(CText(120))
+
+
+Index("ix_person_name", Person.name)
+Index("ix_unit_parent_id_name", Unit.parent_id, Unit.name)

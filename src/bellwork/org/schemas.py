@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from bellwork.org.models import Role, UnitKind
+
+PHONE_RE = re.compile(r"^\+?[0-9]{6,15}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
+
+
+def clean_phone(value: str | None) -> str | None:
+    if value is None:
+        return None
+    v = re.sub(r"[\s\-()]", "", value)
+    if v == "":
+        return None
+    if v.startswith("+86"):
+        v = v[3:]
+    if not PHONE_RE.match(v):
+        raise ValueError("not a valid phone number")
+    return v
+
+
+def clean_email(value: str | None) -> str | None:
+    if value is None or value.strip() == "":
+        return None
+    v = value.strip().lower()
+    if not EMAIL_RE.match(v) or len(v) > 254:
+        raise ValueError("not a valid email address")
+    return v
+
+
+def clean_username(value: str | None) -> str | None:
+    if value is None or value.strip() == "":
+        return None
+    v = value.strip().lower()
+    if not USERNAME_RE.match(v):
+        raise ValueError("3-64 letters, digits, '.', '_' or '-'")
+    return v
+
+
+def clean_text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    v = value.strip()
+    return v or None
+
+
+def required_name(value: str) -> str:
+    v = " ".join(value.split())
+    if not v:
+        raise ValueError("must not be empty")
+    return v
+
+
+Phone = Annotated[str | None, AfterValidator(clean_phone)]
+Email = Annotated[str | None, AfterValidator(clean_email)]
+Username = Annotated[str | None, AfterValidator(clean_username)]
+OptText = Annotated[str | None, AfterValidator(clean_text)]
+Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(required_name)]
+UnitName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(required_name)]
+
+
+class UnitOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    parent_id: int | None
+    kind: UnitKind
+    name: str
+    path: str
+    depth: int
+    archived: bool
+    child_count: int = 0
+    member_count: int = 0
+    can_manage: bool = False
+
+
+class UnitCreate(BaseModel):
+    parent_id: int | None = None
+    kind: UnitKind
+    name: UnitName
+
+
+class UnitUpdate(BaseModel):
+    name: UnitName | None = None
+    kind: UnitKind | None = None
+
+
+class UnitMove(BaseModel):
+    parent_id: int | None
+
+
+class UnitRef(BaseModel):
+    id: int
+    name: str
+    kind: UnitKind
+    path_names: list[str]
+
+
+class MembershipOut(BaseModel):
+    id: int
+    unit: UnitRef
+    role: Role
+    title: str | None
+
+
+class MembershipBrief(BaseModel):
+    unit_id: int
+    unit_name: str
+    role: Role
+
+
+class PersonBrief(BaseModel):
+    id: int
+    name: str
+    phone: str | None
+    phone_hidden: bool
+    student_number: str | None
+    title: str | None
+    active: bool
+    is_admin: bool
+    memberships: list[MembershipBrief]
+
+
+class LinkedPerson(BaseModel):
+    id: int
+    name: str
+    relation: str | None
+    phone: str | None
+    phone_hidden: bool
+
+
+class PersonDetail(BaseModel):
+    id: int
+    name: str
+    username: str | None
+    phone: str | None
+    phone_hidden: bool
+    email: str | None
+    student_number: str | None
+    title: str | None
+    active: bool
+    is_admin: bool
+    has_password: bool
+    must_change_password: bool
+    created_at: datetime
+    memberships: list[MembershipOut]
+    guardians: list[LinkedPerson]
+    children: list[LinkedPerson]
+    can_manage: bool
+
+
+class MembershipIn(BaseModel):
+    unit_id: int
+    role: Role
+    title: OptText = Field(default=None, max_length=100)
+
+
+class PersonCreate(BaseModel):
+    name: Name
+    username: Username = None
+    phone: Phone = None
+    email: Email = None
+    student_number: OptText = Field(default=None, max_length=32)
+    title: OptText = Field(default=None, max_length=100)
+    password: str | None = Field(default=None, max_length=200)
+    is_admin: bool = False
+    memberships: list[MembershipIn] = Field(default_factory=list, max_length=50)
+
+
+class PersonUpdate(BaseModel):
+    name: Name | None = None
+    username: Username = None
+    phone: Phone = None
+    email: Email = None
+    student_number: OptText = Field(default=None, max_length=32)
+    title: OptText = Field(default=None, max_length=100)
+    is_admin: bool | None = None
+
+
+class GuardianIn(BaseModel):
+    guardian_id: int
+    relation: OptText = Field(default=None, max_length=32)
+
+
+class TemporaryPassword(BaseModel):
+    temporary_password: str
