@@ -53,9 +53,7 @@ async def list_audit(
     names: dict[int, str] = {}
     if ids:
         names = dict(
-            (await db.execute(select(Person.id, Person.name).where(Person.id.in_(ids))))
-            .tuples()
-            .all()
+            (await db.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))).all()
         )
     items = [
         AuditOut(

@@ -145,7 +145,7 @@ async def resolve_session(db: AsyncSession, secret: str) -> tuple[WebSession, Pe
     row = (await db.execute(stmt)).first()
     if row is None:
         return None
-    ws, person = row.tuple()
+    ws, person = row
     now = utcnow()
     if ws.expires_at <= now or not person.active:
         return None
@@ -167,7 +167,7 @@ async def resolve_token(db: AsyncSession, raw: str) -> tuple[ApiToken, Person] |
     row = (await db.execute(stmt)).first()
     if row is None:
         return None
-    token, person = row.tuple()
+    token, person = row
     if not person.active:
         return None
     now = utcnow()

@@ -54,7 +54,7 @@ async def load_scope(db: AsyncSession, actor: Actor) -> Scope:
         .where(Membership.person_id == actor.id, Unit.archived_at.is_(None))
     )
     heads: list[str] = []
-    for unit_id, role, path in rows.tuples():
+    for unit_id, role, path in rows:
         if role == Role.head:
             heads.append(path)
         if role == Role.teacher:
@@ -73,7 +73,7 @@ async def load_scope(db: AsyncSession, actor: Actor) -> Scope:
             or_(GuardianLink.guardian_id == actor.id, GuardianLink.student_id == actor.id)
         )
     )
-    for g, s in links.tuples():
+    for g, s in links:
         scope.linked.add(s if g == actor.id else g)
     return scope
 
@@ -149,7 +149,7 @@ async def person_unit_paths(db: AsyncSession, person_id: int) -> list[tuple[str,
         .join(Unit, Unit.id == Membership.unit_id)
         .where(Membership.person_id == person_id)
     )
-    return [(p, r) for p, r in rows.tuples()]
+    return [(p, r) for p, r in rows]
 
 
 async def can_manage_person(db: AsyncSession, scope: Scope, person: Person) -> bool:
@@ -178,7 +178,7 @@ async def phone_visibility(db: AsyncSession, scope: Scope, people: list[Person])
     )
     protected: dict[int, bool] = {i: False for i in ids}
     allowed: dict[int, bool] = {i: False for i in ids}
-    for pid, unit_id, role, path in rows.tuples():
+    for pid, unit_id, role, path in rows:
         if role in PROTECTED_ROLES:
             protected[pid] = True
         if scope.manages_path(path) or unit_id in scope.teacher_units:

@@ -568,7 +568,7 @@ class Importer:
         stmt = select(Unit.id, Unit.path).where(
             Unit.path >= self.root.path, Unit.path < self.root.path + "\U0010ffff"
         )
-        return dict((await self.db.execute(stmt)).tuples().all())
+        return dict((await self.db.execute(stmt)).all())
 
     async def _sync_memberships(
         self,
@@ -779,13 +779,13 @@ class Importer:
                 .join(Membership, Membership.person_id == GuardianLink.student_id)
                 .where(GuardianLink.guardian_id.in_(chunk), Membership.role == Role.student.value)
             )
-            for gid, uid in (await self.db.execute(stmt)).tuples():
+            for gid, uid in await self.db.execute(stmt):
                 wanted[gid].add(uid)
             have: dict[int, dict[int, int]] = defaultdict(dict)
             stmt2 = select(Membership.person_id, Membership.unit_id, Membership.id).where(
                 Membership.person_id.in_(chunk), Membership.role == Role.guardian.value
             )
-            for pid, uid, mid in (await self.db.execute(stmt2)).tuples():
+            for pid, uid, mid in await self.db.execute(stmt2):
                 have[pid][uid] = mid
             add: list[dict[str, Any]] = []
             drop: list[int] = []

@@ -7,9 +7,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from bellwork.db.base import Base, BigId, CText, utcnow
+from bellwork.org.search import sort_key
 
 
 class UnitKind(StrEnum):
@@ -60,6 +61,7 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
+    sort_key: Mapped[str] = mapped_column(CText(200), index=True, default="")
     username: Mapped[str | None] = mapped_column(String(64), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
@@ -72,6 +74,11 @@ class Person(Base):
     deactivated_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    @validates("name")
+    def _set_sort_key(self, _key: str, value: str) -> str:
+        self.sort_key = sort_key(value)
+        return value
 
     @property
     def active(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from pypinyin import Style, pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 MAX_READINGS = 4
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -72,3 +72,8 @@ def search_keys(
 def prefix_end(q: str) -> str:
     """The smallest string greater than every string starting with q."""
     return q + "\U0010ffff"
+
+
+def sort_key(name: str) -> str:
+    """Directory order: by pinyin, the way Chinese users expect (陈 before 张), then the name."""
+    return ("".join(lazy_pinyin(name, errors="default")).lower() + " " + name)[:200]

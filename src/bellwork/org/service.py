@@ -65,9 +65,7 @@ async def units_out(db: AsyncSession, scope: Scope, units: Sequence[Unit]) -> li
                 .where(Unit.parent_id.in_(ids), Unit.archived_at.is_(None))
                 .group_by(Unit.parent_id)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     member_counts = dict(
         (
@@ -77,9 +75,7 @@ async def units_out(db: AsyncSession, scope: Scope, units: Sequence[Unit]) -> li
                 .where(Membership.unit_id.in_(ids), Person.deactivated_at.is_(None))
                 .group_by(Membership.unit_id)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return [
         UnitOut(
@@ -106,9 +102,7 @@ async def path_names(db: AsyncSession, paths: Iterable[str]) -> dict[str, list[s
         ids.update(int(x) for x in p.strip("/").split("/") if x)
     names: dict[int, str] = {}
     if ids:
-        names = dict(
-            (await db.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids)))).tuples().all()
-        )
+        names = dict((await db.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids)))).all())
     return {p: [names.get(int(x), "?") for x in p.strip("/").split("/") if x] for p in paths}
 
 
@@ -285,7 +279,7 @@ async def briefs(db: AsyncSession, scope: Scope, people: Sequence[Person]) -> li
         .where(Membership.person_id.in_(ids), Unit.archived_at.is_(None))
         .order_by(Membership.id)
     )
-    for pid, uid, role, uname in rows.tuples():
+    for pid, uid, role, uname in rows:
         mems[pid].append(MembershipBrief(unit_id=uid, unit_name=uname, role=role))
     return [
         PersonBrief(
@@ -336,31 +330,27 @@ async def search_people(
     after = decode_cursor(cursor, 2)
     if after is not None:
         stmt = stmt.where(
-            tuple_(Person.name, Person.id) > tuple_(literal(str(after[0])), literal(int(after[1])))
+            tuple_(Person.sort_key, Person.id) > tuple_(literal(str(after[0])), literal(int(after[1])))
         )
-    stmt = stmt.order_by(Person.name, Person.id).limit(limit + 1)
+    stmt = stmt.order_by(Person.sort_key, Person.id).limit(limit + 1)
     people = list((await db.execute(stmt)).scalars())
     next_cursor = None
     if len(people) > limit:
         people = people[:limit]
-        next_cursor = encode_cursor([people[-1].name, people[-1].id])
+        next_cursor = encode_cursor([people[-1].sort_key, people[-1].id])
     return Page[PersonBrief](items=await briefs(db, scope, people), next_cursor=next_cursor)
 
 
 async def person_detail(db: AsyncSession, scope: Scope, person: Person) -> PersonDetail:
     phones = await access.phone_visibility(db, scope, [person])
     rows = (
-        (
-            await db.execute(
-                select(Membership, Unit)
-                .join(Unit, Unit.id == Membership.unit_id)
-                .where(Membership.person_id == person.id)
-                .order_by(Membership.id)
-            )
+        await db.execute(
+            select(Membership, Unit)
+            .join(Unit, Unit.id == Membership.unit_id)
+            .where(Membership.person_id == person.id)
+            .order_by(Membership.id)
         )
-        .tuples()
-        .all()
-    )
+    ).all()
     names = await path_names(db, [u.path for _, u in rows])
     memberships = [
         MembershipOut(
@@ -398,17 +388,13 @@ async def person_detail(db: AsyncSession, scope: Scope, person: Person) -> Perso
 async def _linked(db: AsyncSession, scope: Scope, cond: Any, other_col: str) -> list[LinkedPerson]:
     col = getattr(GuardianLink, other_col)
     rows = (
-        (
-            await db.execute(
-                select(Person, GuardianLink.relation)
-                .join(GuardianLink, col == Person.id)
-                .where(cond, access.visible_people_clause(scope))
-                .order_by(GuardianLink.id)
-            )
+        await db.execute(
+            select(Person, GuardianLink.relation)
+            .join(GuardianLink, col == Person.id)
+            .where(cond, access.visible_people_clause(scope))
+            .order_by(GuardianLink.id)
         )
-        .tuples()
-        .all()
-    )
+    ).all()
     phones = await access.phone_visibility(db, scope, [p for p, _ in rows])
     return [
         LinkedPerson(
@@ -666,9 +652,7 @@ async def sync_guardian(db: AsyncSession, guardian_id: int) -> None:
                     Membership.person_id == guardian_id, Membership.role == Role.guardian.value
                 )
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     for unit_id in wanted - have.keys():
         db.add(Membership(person_id=guardian_id, unit_id=unit_id, role=Role.guardian.value))

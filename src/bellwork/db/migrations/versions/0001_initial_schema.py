@@ -35,6 +35,7 @@ def upgrade() -> None:
     op.create_table('person',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('sort_key', sa.String(length=200).with_variant(sa.String(length=200, collation='C'), 'postgresql'), nullable=False),
     sa.Column('username', sa.String(length=64), nullable=True),
     sa.Column('phone', sa.String(length=20), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
@@ -55,6 +56,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.create_index('ix_person_name', ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_person_sort_key'), ['sort_key'], unique=False)
 
     op.create_table('unit',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -203,6 +205,7 @@ def downgrade() -> None:
 
     op.drop_table('unit')
     with op.batch_alter_table('person', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_person_sort_key'))
         batch_op.drop_index('ix_person_name')
 
     op.drop_table('person')

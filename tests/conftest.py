@@ -1,0 +1,206 @@
+"""Test fixtures: a real database per run (SQLite file or PostgreSQL), the ASGI app, people.
+
+Pick the backend with `--db=postgres` or BELLWORK_TEST_DB=postgres (default sqlite). PostgreSQL
+tests create their own database `bellwork_test_<pid>` on 127.0.0.1:5432 and drop it afterwards.
+Every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+os.environ.setdefault("BELLWORK_ARGON2_TIME_COST", "1")
+os.environ.setdefault("BELLWORK_ARGON2_MEMORY_KIB", "1024")
+
+from bellwork.app import create_app  # noqa: E402
+from bellwork.auth.passwords import hash_password_sync  # noqa: E402
+from bellwork.config import Settings, get_settings  # noqa: E402
+from bellwork.db.base import Base  # noqa: E402
+from bellwork.db.engine import make_engine, make_sessionmaker  # noqa: E402
+from bellwork.db.migrate import upgrade  # noqa: E402
+from bellwork.db.models import Base as _AllModels  # noqa: E402, F401
+from bellwork.org.models import Membership, Person, Unit  # noqa: E402
+from bellwork.org.search import search_keys  # noqa: E402
+
+PG_ADMIN_DSN = os.environ.get("BELLWORK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "correct-horse-9"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        default=os.environ.get("BELLWORK_TEST_DB", "sqlite"),
+        choices=["sqlite", "postgres"],
+        help="database backend for the tests",
+    )
+
+
+@pytest.fixture(scope="session")
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.config.getoption("--db"))
+
+
+@pytest.fixture(scope="session")
+def database_url(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "bellwork.sqlite3"
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    import asyncio
+
+    import asyncpg
+
+    name = f"bellwork_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+
+    async def admin(sql: str) -> None:
+        conn = await asyncpg.connect(PG_ADMIN_DSN)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
+    host = PG_ADMIN_DSN.split("://", 1)[1].rsplit("/", 1)[0]
+    yield f"postgresql+asyncpg://{host}/{name}"
+    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    data_dir = tmp_path_factory.mktemp("data")
+    os.environ["BELLWORK_DATABASE_URL"] = database_url
+    os.environ["BELLWORK_DATA_DIR"] = str(data_dir)
+    get_settings.cache_clear()
+    return get_settings()
+
+
+@pytest.fixture(scope="session")
+async def migrated(settings: Settings) -> str:
+    await upgrade(settings.effective_database_url)
+    return settings.effective_database_url
+
+
+async def _wipe(url: str) -> None:
+    engine = make_engine(url)
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    async with engine.begin() as conn:
+        if url.startswith("postgresql"):
+            await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                await conn.execute(text(f"DELETE FROM {name}"))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def app(migrated: str, settings: Settings) -> AsyncIterator[Any]:
+    await _wipe(migrated)
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def db(app: Any) -> AsyncIterator[AsyncSession]:
+    """A session for arranging data directly; committed by `World.commit()`."""
+    async with app.state.sessionmaker() as session:
+        yield session
+
+
+def make_client(app: Any) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://testserver",
+        headers={"accept-language": "en"},
+    )
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client(app) as c:
+        yield c
+
+
+_PW_HASH: dict[str, str] = {}
+
+
+@dataclass
+class World:
+    """Builds an organisation for a test and logs people in."""
+
+    app: Any
+    db: AsyncSession
+
+    async def unit(self, name: str, kind: str = "school", parent: Unit | None = None) -> Unit:
+        u = Unit(
+            name=name,
+            kind=kind,
+            parent_id=parent.id if parent else None,
+            depth=(parent.depth + 1) if parent else 0,
+            path=f"/tmp-{uuid.uuid4().hex}/",
+        )
+        self.db.add(u)
+        await self.db.flush()
+        u.path = f"{parent.path if parent else '/'}{u.id}/"
+        await self.db.flush()
+        return u
+
+    async def person(
+        self, name: str, *roles: tuple[Unit, str], password: str | None = PASSWORD, **fields: Any
+    ) -> Person:
+        if password is not None and password not in _PW_HASH:
+            _PW_HASH[password] = hash_password_sync(password)
+        p = Person(name=name, password_hash=_PW_HASH[password] if password else None, **fields)
+        self.db.add(p)
+        await self.db.flush()
+        for unit, role in roles:
+            self.db.add(Membership(person_id=p.id, unit_id=unit.id, role=role))
+        from bellwork.org.models import PersonSearchKey
+
+        for k in search_keys(p.name, p.phone, p.student_number, p.username, p.email):
+            self.db.add(PersonSearchKey(person_id=p.id, key=k))
+        await self.db.flush()
+        return p
+
+    async def guardian(
+        self, name: str, student: Person, unit: Unit, relation: str = "母亲", **fields: Any
+    ) -> Person:
+        from bellwork.org.models import GuardianLink
+
+        g = await self.person(name, (unit, "guardian"), **fields)
+        self.db.add(GuardianLink(guardian_id=g.id, student_id=student.id, relation=relation))
+        await self.db.flush()
+        return g
+
+    async def commit(self) -> None:
+        await self.db.commit()
+
+    async def login(self, person: Person, password: str = PASSWORD) -> httpx.AsyncClient:
+        """A client logged in as `person` by the real login endpoint (cookie + CSRF header)."""
+        await self.db.commit()
+        c = make_client(self.app)
+        login = person.username or person.phone or person.email
+        r = await c.post("/api/v1/auth/login", json={"login": login, "password": password})
+        assert r.status_code == 200, r.text
+        c.headers["x-csrf-token"] = r.json()["csrf_token"]
+        return c
+
+
+@pytest.fixture
+async def world(app: Any, db: AsyncSession) -> World:
+    return World(app=app, db=db)
+
+
+@pytest.fixture
+def data_dir(settings: Settings) -> Path:
+    return settings.data_dir
