@@ -22,15 +22,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 os.environ.setdefault("BELLWORK_ARGON2_TIME_COST", "1")
 os.environ.setdefault("BELLWORK_ARGON2_MEMORY_KIB", "1024")
 
-from bellwork.app import create_app  # noqa: E402
-from bellwork.auth.passwords import hash_password_sync  # noqa: E402
-from bellwork.config import Settings, get_settings  # noqa: E402
-from bellwork.db.base import Base  # noqa: E402
-from bellwork.db.engine import make_engine, make_sessionmaker  # noqa: E402
-from bellwork.db.migrate import upgrade  # noqa: E402
-from bellwork.db.models import Base as _AllModels  # noqa: E402, F401
-from bellwork.org.models import Membership, Person, Unit  # noqa: E402
-from bellwork.org.search import search_keys  # noqa: E402
+from bellwork.app import create_app
+from bellwork.auth.passwords import hash_password_sync
+from bellwork.config import Settings, get_settings
+from bellwork.db.base import Base
+from bellwork.db.engine import make_engine
+from bellwork.db.migrate import upgrade
+from bellwork.db.models import Base as _AllModels  # noqa: F401
+from bellwork.org.models import Membership, Person, Unit
+from bellwork.org.search import search_keys
 
 PG_ADMIN_DSN = os.environ.get("BELLWORK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "correct-horse-9"

@@ -330,7 +330,8 @@ async def search_people(
     after = decode_cursor(cursor, 2)
     if after is not None:
         stmt = stmt.where(
-            tuple_(Person.sort_key, Person.id) > tuple_(literal(str(after[0])), literal(int(after[1])))
+            tuple_(Person.sort_key, Person.id)
+            > tuple_(literal(str(after[0])), literal(int(after[1])))
         )
     stmt = stmt.order_by(Person.sort_key, Person.id).limit(limit + 1)
     people = list((await db.execute(stmt)).scalars())
