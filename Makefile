@@ -1,0 +1,34 @@
+# Entry points; each target is a script you can also run directly.
+.PHONY: demo test bench bench-import bench-search bench-cold-start lint format
+
+VENV ?= .venv
+BENCH_DB ?= both
+
+# Install into .venv, build the web client and serve the demo organisation.
+demo:
+	bash scripts/demo.sh
+
+# Everything CI runs: installs, checks, the suite on SQLite and PostgreSQL.
+test:
+	bash scripts/test.sh
+
+# All benchmarks (a few minutes); figures are printed. See docs/benchmarks.md.
+bench: bench-import bench-search bench-cold-start
+
+bench-import:
+	$(VENV)/bin/python bench/import_10k.py --db $(BENCH_DB)
+
+bench-search:
+	$(VENV)/bin/python bench/search_100k.py --db $(BENCH_DB)
+
+bench-cold-start:
+	$(VENV)/bin/python bench/cold_start.py
+
+lint:
+	$(VENV)/bin/ruff check
+	$(VENV)/bin/ruff format --check
+	$(VENV)/bin/mypy
+
+format:
+	$(VENV)/bin/ruff check --fix
+	$(VENV)/bin/ruff format

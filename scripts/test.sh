@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# `make test` and CI: install what the tests need, run the checks, then the whole suite on SQLite
+# (browser tests included) and on PostgreSQL (browser tests excluded).
+# Works on a fresh Debian machine with Python 3.11+ and Node 20; uses apt for Chromium,
+# PostgreSQL and Redis only when they are missing. Environment: PYTHON, BELLWORK_TEST_PG
+# (admin DSN, default postgresql://postgres@127.0.0.1:5432/postgres), PYTEST_ARGS (extra args).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+started=$SECONDS
+PG_DSN=${BELLWORK_TEST_PG:-postgresql://postgres@127.0.0.1:5432/postgres}
+read -r -a EXTRA <<<"${PYTEST_ARGS:-}"
+FAILED=()
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() {
+    local _
+    for _ in $(seq 1 100); do
+        port_open "$1" && return 0
+        sleep 0.1
+    done
+    die "nothing answers on 127.0.0.1:$1"
+}
+
+# Run a check; a failure is recorded and reported at the end instead of stopping the run.
+check() {
+    local name=$1
+    shift
+    step "$name"
+    if ! "$@"; then
+        FAILED+=("$name")
+    fi
+}
+
+# 1. System packages: Chromium for the browser tests, PostgreSQL and Redis when nothing answers.
+step "System packages"
+pkgs=()
+[ -x /usr/bin/chromium ] || pkgs+=(chromium)
+fresh_pg=0
+if ! port_open 5432 && ! compgen -G '/etc/postgresql/*/main' >/dev/null; then
+    pkgs+=(postgresql)
+    fresh_pg=1
+fi
+if ! port_open 6379 && ! command -v redis-server >/dev/null; then
+    pkgs+=(redis-server)
+fi
+if [ ${#pkgs[@]} -gt 0 ]; then
+    note "apt-get install ${pkgs[*]}"
+    apt_install "${pkgs[@]}"
+else
+    note "nothing to install"
+fi
+
+# 2. Services: start the Debian PostgreSQL cluster and a throwaway Redis if they are not running.
+step "PostgreSQL and Redis"
+if ! port_open 5432; then
+    pg_version=$(ls /etc/postgresql | sort -V | tail -n1)
+    if [ "$fresh_pg" = 1 ]; then
+        # The tests connect as postgres over TCP without a password.
+        hba=/etc/postgresql/$pg_version/main/pg_hba.conf
+        as_root sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
+    fi
+    note "starting PostgreSQL $pg_version"
+    quiet as_root pg_ctlcluster --skip-systemctl-redirect "$pg_version" main start
+    wait_port 5432
+fi
+if ! port_open 6379; then
+    note "starting Redis"
+    quiet redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+    wait_port 6379
+fi
+note "PostgreSQL on :5432, Redis on :6379"
+
+# 3. Python: the virtualenv with Bellwork and its development tools.
+step "Python packages ($VENV)"
+ensure_venv dev
+
+# 4. Web client: install, build into src/bellwork/static (the browser tests serve it), check.
+if [ -f web/package.json ]; then
+    step "Web client: install and build"
+    ensure_node_modules
+    build_web
+    for script in typecheck check:api test; do
+        if web_has_script "$script"; then
+            check "web: npm run $script" bash -c "cd web && npm run --silent '$script'"
+        fi
+    done
+else
+    step "Web client: web/package.json not found, skipping (browser tests will skip)"
+fi
+
+# 5. Static checks.
+check "ruff check" "$VENV/bin/ruff" check
+check "ruff format --check" "$VENV/bin/ruff" format --check
+check "mypy" "$VENV/bin/mypy"
+
+# 6. The test suite on each backend. Exit code 5 (no tests collected) is not a failure.
+declare -A RESULT
+run_pytest() {
+    local name=$1 log rc=0
+    shift
+    step "pytest on $name"
+    log=$(mktemp)
+    "$VENV/bin/pytest" -q "$@" "${EXTRA[@]}" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
+    RESULT[$name]=$(grep -E '^=*.* in [0-9.]+s' "$log" | tail -n1 | sed -E 's/^=+ //; s/ =+$//')
+    rm -f "$log"
+    case $rc in
+        0) ;;
+        5) RESULT[$name]="no tests collected" ;;
+        *)
+            RESULT[$name]="${RESULT[$name]:-exit $rc} (FAILED)"
+            FAILED+=("pytest on $name")
+            ;;
+    esac
+}
+run_pytest sqlite --db=sqlite
+if "$VENV/bin/python" -c 'import asyncio, asyncpg, sys; asyncio.run(asyncpg.connect(sys.argv[1]))' \
+    "$PG_DSN" 2>/dev/null; then
+    BELLWORK_TEST_PG=$PG_DSN run_pytest postgres --db=postgres -m "not browser"
+else
+    RESULT[postgres]="cannot connect to $PG_DSN (FAILED)"
+    FAILED+=("pytest on postgres")
+fi
+
+# 7. One line for both runs (and whatever else failed).
+elapsed=$((SECONDS - started))
+printf '\n'
+if [ ${#FAILED[@]} -eq 0 ]; then
+    printf 'OK in %ss: sqlite: %s | postgres: %s\n' "$elapsed" "${RESULT[sqlite]}" "${RESULT[postgres]}"
+else
+    printf 'FAILED in %ss (%s): sqlite: %s | postgres: %s\n' "$elapsed" \
+        "$(IFS=,; echo "${FAILED[*]}" | sed 's/,/, /g')" "${RESULT[sqlite]}" "${RESULT[postgres]}"
+    exit 1
+fi
