@@ -97,6 +97,7 @@ async def _wipe(url: str) -> None:
         if url.startswith("postgresql"):
             await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
+            await conn.execute(text("PRAGMA defer_foreign_keys=ON"))
             for name in tables:
                 await conn.execute(text(f"DELETE FROM {name}"))
     await engine.dispose()

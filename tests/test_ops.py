@@ -1,0 +1,52 @@
+"""Health, readiness, metrics, the OpenAPI document and error shapes."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.conftest import World
+
+
+async def test_health_and_ready(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    r = await client.get("/readyz")
+    assert r.status_code == 200 and r.json() == {"status": "ok"}
+
+
+async def test_metrics_count_requests_by_route(world: World) -> None:
+    admin = await world.person("管理员", username="admin", is_admin=True)
+    c = await world.login(admin)
+    await c.get("/api/v1/units")
+    text = (await c.get("/metrics")).text
+    assert 'bellwork_http_requests_total{method="GET",route="/api/v1/units",status="200"}' in text
+    assert "bellwork_http_request_seconds_bucket" in text
+
+
+async def test_openapi_and_docs(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/api/openapi.json")).json()
+    assert spec["info"]["title"] == "Bellwork API"
+    for path in (
+        "/api/v1/auth/login",
+        "/api/v1/units/{unit_id}/move",
+        "/api/v1/people",
+        "/api/v1/imports",
+        "/api/v1/audit",
+        "/api/v1/tokens",
+    ):
+        assert path in spec["paths"], path
+    assert (await client.get("/api/docs")).status_code == 200
+
+
+async def test_unknown_api_path_is_problem_json(client: httpx.AsyncClient) -> None:
+    r = await client.get("/api/v1/nothing-here")
+    assert r.status_code == 404
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["code"] == "not_found"
+
+
+async def test_malformed_json_body_is_a_422_not_a_crash(client: httpx.AsyncClient) -> None:
+    r = await client.post(
+        "/api/v1/auth/login", content=b"{not json", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422
+    assert r.json()["code"] == "validation_failed"
