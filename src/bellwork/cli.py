@@ -22,7 +22,11 @@ ENV_HELP = (
 
 @click.group(help="Bellwork: a self-hostable digital workplace and online school.\n\n" + ENV_HELP)
 def main() -> None:
-    pass
+    from bellwork.core.i18n import current_locale, pick_locale
+
+    # Messages follow the operator's locale (LANG=en_US.UTF-8 → English; default Chinese).
+    lang = os.environ.get("BELLWORK_LANG") or os.environ.get("LANG", "").replace("_", "-")
+    current_locale.set(pick_locale(lang))
 
 
 def _apply_overrides(data_dir: str | None, database_url: str | None) -> Settings:

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bellwork.audit.service import record
 from bellwork.auth.service import Actor
 from bellwork.config import Settings
-from bellwork.core.errors import Invalid
+from bellwork.core.errors import Invalid, Problem
 from bellwork.core.i18n import current_locale, t
 from bellwork.org import access
 from bellwork.org.access import Scope
@@ -919,7 +919,7 @@ async def run_cli_import(
                 content,
                 dry_run,
             )
-    except Invalid as exc:
+    except Problem as exc:
         click.echo(exc.to_dict()["title"], err=True)
         for e in exc.errors or []:
             click.echo(
