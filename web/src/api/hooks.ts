@@ -1,0 +1,338 @@
+/** React Query hooks per area. Keys: ["me"], ["units", ...], ["people", ...], ["person", id], ... */
+import {
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from "@tanstack/react-query";
+import { ApiError, api, call, postForm } from "./http";
+import type {
+  ImportResult,
+  Me,
+  PersonCreate,
+  PersonDetail,
+  PersonUpdate,
+  Role,
+  UnitKind,
+  UnitOut,
+} from "./types";
+
+// ---------------------------------------------------------------- auth
+
+export function fetchMe(): Promise<Me | null> {
+  return call(api.GET("/api/v1/auth/me")).catch((e: unknown) => {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  });
+}
+
+export function useMe() {
+  return useQuery({ queryKey: ["me"], queryFn: fetchMe, staleTime: 60_000, retry: false });
+}
+
+export function useLogin() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { login: string; password: string }) =>
+      call(api.POST("/api/v1/auth/login", { body })),
+    meta: { silent: true },
+    onSuccess: (out) => {
+      qc.clear();
+      qc.setQueryData(["me"], out.person);
+    },
+  });
+}
+
+export function useLogout(everywhere: boolean) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      call(api.POST(everywhere ? "/api/v1/auth/logout-all" : "/api/v1/auth/logout")),
+    onSettled: () => {
+      qc.clear();
+      qc.setQueryData(["me"], null);
+    },
+  });
+}
+
+export function useChangePassword() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { current_password: string; new_password: string }) =>
+      call(api.POST("/api/v1/auth/password", { body })),
+    meta: { silent: true },
+    onSuccess: (me) => {
+      qc.setQueryData(["me"], me);
+      void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "me" });
+    },
+  });
+}
+
+// ---------------------------------------------------------------- units
+
+export const unitKeys = {
+  roots: ["units", "roots"] as const,
+  one: (id: number) => ["units", "one", id] as const,
+  children: (id: number, archived = false) => ["units", "children", id, archived] as const,
+  ancestors: (id: number) => ["units", "ancestors", id] as const,
+};
+
+export function fetchRoots() {
+  return call(api.GET("/api/v1/units"));
+}
+export function fetchChildren(id: number, archived = false) {
+  return call(
+    api.GET("/api/v1/units/{unit_id}/children", {
+      params: { path: { unit_id: id }, query: { include_archived: archived } },
+    }),
+  );
+}
+
+export function useRoots(enabled = true) {
+  return useQuery({ queryKey: unitKeys.roots, queryFn: fetchRoots, enabled, staleTime: 30_000 });
+}
+
+export function useChildren(id: number | null, archived = false) {
+  return useQuery({
+    queryKey: unitKeys.children(id ?? 0, archived),
+    queryFn: () => fetchChildren(id!, archived),
+    enabled: id != null,
+    staleTime: 30_000,
+  });
+}
+
+export function useUnit(id: number | null) {
+  return useQuery({
+    queryKey: unitKeys.one(id ?? 0),
+    queryFn: () => call(api.GET("/api/v1/units/{unit_id}", { params: { path: { unit_id: id! } } })),
+    enabled: id != null,
+  });
+}
+
+export function useAncestors(id: number | null) {
+  return useQuery({
+    queryKey: unitKeys.ancestors(id ?? 0),
+    queryFn: () =>
+      call(api.GET("/api/v1/units/{unit_id}/ancestors", { params: { path: { unit_id: id! } } })),
+    enabled: id != null,
+    staleTime: 30_000,
+  });
+}
+
+function invalidateUnits(qc: QueryClient) {
+  void qc.invalidateQueries({ queryKey: ["units"] });
+  void qc.invalidateQueries({ queryKey: ["people"] });
+}
+
+export function useUnitMutations() {
+  const qc = useQueryClient();
+  const done = { onSuccess: () => invalidateUnits(qc) };
+  return {
+    create: useMutation({
+      mutationFn: (body: { parent_id: number | null; kind: UnitKind; name: string }) =>
+        call(api.POST("/api/v1/units", { body })),
+      meta: { silent: true },
+      ...done,
+    }),
+    update: useMutation({
+      mutationFn: ({ id, ...body }: { id: number; name?: string; kind?: UnitKind }) =>
+        call(api.PATCH("/api/v1/units/{unit_id}", { params: { path: { unit_id: id } }, body })),
+      meta: { silent: true },
+      ...done,
+    }),
+    move: useMutation({
+      mutationFn: ({ id, parent_id }: { id: number; parent_id: number | null }) =>
+        call(
+          api.POST("/api/v1/units/{unit_id}/move", {
+            params: { path: { unit_id: id } },
+            body: { parent_id },
+          }),
+        ),
+      meta: { silent: true },
+      ...done,
+    }),
+    archive: useMutation({
+      mutationFn: (id: number) =>
+        call(api.POST("/api/v1/units/{unit_id}/archive", { params: { path: { unit_id: id } } })),
+      ...done,
+    }),
+    restore: useMutation({
+      mutationFn: (id: number) =>
+        call(api.POST("/api/v1/units/{unit_id}/restore", { params: { path: { unit_id: id } } })),
+      ...done,
+    }),
+  };
+}
+
+// ---------------------------------------------------------------- people
+
+export interface DirectoryFilter {
+  q?: string;
+  unitId?: number | null;
+  subtree?: boolean;
+  includeInactive?: boolean;
+}
+
+export function usePeople(f: DirectoryFilter, limit = 30) {
+  return useInfiniteQuery({
+    queryKey: ["people", "list", f.q ?? "", f.unitId ?? null, !!f.subtree, !!f.includeInactive, limit],
+    queryFn: ({ pageParam }) =>
+      call(
+        api.GET("/api/v1/people", {
+          params: {
+            query: {
+              q: f.q || undefined,
+              unit_id: f.unitId ?? undefined,
+              subtree: f.unitId ? !!f.subtree : undefined,
+              include_inactive: f.includeInactive || undefined,
+              cursor: pageParam ?? undefined,
+              limit,
+            },
+          },
+        }),
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? null,
+  });
+}
+
+export function usePerson(id: number | null) {
+  return useQuery({
+    queryKey: ["person", id],
+    queryFn: () =>
+      call(api.GET("/api/v1/people/{person_id}", { params: { path: { person_id: id! } } })),
+    enabled: id != null,
+  });
+}
+
+export function usePersonMutations(id: number) {
+  const qc = useQueryClient();
+  const path = { params: { path: { person_id: id } } };
+  const refresh = (detail?: PersonDetail) => {
+    if (detail && typeof detail === "object" && "id" in detail) qc.setQueryData(["person", id], detail);
+    void qc.invalidateQueries({ queryKey: ["person"] });
+    void qc.invalidateQueries({ queryKey: ["people"] });
+    void qc.invalidateQueries({ queryKey: ["units"] });
+  };
+  return {
+    update: useMutation({
+      mutationFn: (body: PersonUpdate) =>
+        call(api.PATCH("/api/v1/people/{person_id}", { ...path, body })),
+      meta: { silent: true },
+      onSuccess: refresh,
+    }),
+    deactivate: useMutation({
+      mutationFn: () => call(api.POST("/api/v1/people/{person_id}/deactivate", path)),
+      onSuccess: refresh,
+    }),
+    reactivate: useMutation({
+      mutationFn: () => call(api.POST("/api/v1/people/{person_id}/reactivate", path)),
+      onSuccess: refresh,
+    }),
+    resetPassword: useMutation({
+      mutationFn: () => call(api.POST("/api/v1/people/{person_id}/reset-password", path)),
+      onSuccess: () => refresh(),
+    }),
+    addMembership: useMutation({
+      mutationFn: (body: { unit_id: number; role: Role; title?: string | null }) =>
+        call(api.POST("/api/v1/people/{person_id}/memberships", { ...path, body })),
+      meta: { silent: true },
+      onSuccess: () => refresh(),
+    }),
+    removeMembership: useMutation({
+      mutationFn: (membershipId: number) =>
+        call(
+          api.DELETE("/api/v1/memberships/{membership_id}", {
+            params: { path: { membership_id: membershipId } },
+          }),
+        ),
+      onSuccess: () => refresh(),
+    }),
+    linkGuardian: useMutation({
+      mutationFn: (body: { guardian_id: number; relation?: string | null }) =>
+        call(api.POST("/api/v1/people/{person_id}/guardians", { ...path, body })),
+      meta: { silent: true },
+      onSuccess: refresh,
+    }),
+    unlinkGuardian: useMutation({
+      mutationFn: (guardianId: number) =>
+        call(
+          api.DELETE("/api/v1/people/{person_id}/guardians/{guardian_id}", {
+            params: { path: { person_id: id, guardian_id: guardianId } },
+          }),
+        ),
+      onSuccess: () => refresh(),
+    }),
+  };
+}
+
+export function useCreatePerson() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: PersonCreate) => call(api.POST("/api/v1/people", { body })),
+    meta: { silent: true },
+    onSuccess: () => {
+      void qc.invalidateQueries({ queryKey: ["people"] });
+      void qc.invalidateQueries({ queryKey: ["units"] });
+    },
+  });
+}
+
+// ---------------------------------------------------------------- import
+
+export function useImport() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (v: { file: File; kind: "roster" | "staff"; unitId: number; dryRun: boolean }) => {
+      const form = new FormData();
+      form.append("file", v.file);
+      form.append("kind", v.kind);
+      form.append("unit_id", String(v.unitId));
+      form.append("dry_run", v.dryRun ? "true" : "false");
+      return postForm<ImportResult>("/api/v1/imports", form);
+    },
+    meta: { silent: true },
+    onSuccess: (r) => {
+      if (r.applied) {
+        void qc.invalidateQueries({ queryKey: ["people"] });
+        void qc.invalidateQueries({ queryKey: ["units"] });
+      }
+    },
+  });
+}
+
+// ---------------------------------------------------------------- tokens, audit
+
+export function useTokens() {
+  return useQuery({ queryKey: ["tokens"], queryFn: () => call(api.GET("/api/v1/tokens")) });
+}
+
+export function useTokenMutations() {
+  const qc = useQueryClient();
+  const done = () => void qc.invalidateQueries({ queryKey: ["tokens"] });
+  return {
+    create: useMutation({
+      mutationFn: (name: string) => call(api.POST("/api/v1/tokens", { body: { name } })),
+      meta: { silent: true },
+      onSuccess: done,
+    }),
+    revoke: useMutation({
+      mutationFn: (id: number) =>
+        call(api.DELETE("/api/v1/tokens/{token_id}", { params: { path: { token_id: id } } })),
+      onSuccess: done,
+    }),
+  };
+}
+
+export function useAudit() {
+  return useInfiniteQuery({
+    queryKey: ["audit"],
+    queryFn: ({ pageParam }) =>
+      call(api.GET("/api/v1/audit", { params: { query: { cursor: pageParam ?? undefined, limit: 50 } } })),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor ?? null,
+  });
+}
+
+export type { UnitOut };

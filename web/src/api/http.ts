@@ -1,0 +1,93 @@
+/**
+ * The one way to the server: a typed openapi-fetch client plus `call()`, which turns a failed
+ * answer into an ApiError carrying the server's problem body. CSRF header on every non-GET.
+ */
+import createClient, { type Middleware } from "openapi-fetch";
+import type { paths } from "./schema";
+import type { ProblemBody } from "./types";
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly problem: ProblemBody;
+  constructor(problem: ProblemBody) {
+    super(problem.title);
+    this.status = problem.status;
+    this.code = problem.code;
+    this.problem = problem;
+  }
+}
+
+export function readCookie(name: string): string | null {
+  const m = document.cookie.match(new RegExp("(?:^|; )" + name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + "=([^;]*)"));
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+const csrf: Middleware = {
+  onRequest({ request }) {
+    if (request.method !== "GET" && request.method !== "HEAD") {
+      const token = readCookie("bw_csrf");
+      if (token) request.headers.set("X-CSRF-Token", token);
+    }
+    return request;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
+api.use(csrf);
+
+type Listener = (err: ApiError) => void;
+const authListeners = new Set<Listener>();
+/** Called for 401 (not logged in) and 403 password_change_required, wherever they happen. */
+export function onAuthProblem(fn: Listener): () => void {
+  authListeners.add(fn);
+  return () => authListeners.delete(fn);
+}
+
+function toProblem(status: number, body: unknown, fallback: string): ProblemBody {
+  if (body && typeof body === "object" && "title" in body) {
+    const b = body as Partial<ProblemBody>;
+    return { title: String(b.title), status, code: b.code ?? "http_error", errors: b.errors };
+  }
+  return { title: fallback, status, code: status === 0 ? "network_error" : "http_error" };
+}
+
+export function raise(status: number, body: unknown, fallback = `HTTP ${status}`): never {
+  const err = new ApiError(toProblem(status, body, fallback));
+  if (status === 401 || (status === 403 && err.code === "password_change_required")) {
+    authListeners.forEach((fn) => fn(err));
+  }
+  throw err;
+}
+
+/** Unwraps an openapi-fetch answer: data, or throws ApiError. */
+export async function call<T>(
+  p: Promise<{ data?: T; error?: unknown; response: Response }>,
+): Promise<T> {
+  let res;
+  try {
+    res = await p;
+  } catch {
+    raise(0, null, "Network error");
+  }
+  if (res.response.ok) return res.data as T;
+  raise(res.response.status, res.error);
+}
+
+/** For multipart uploads (openapi-fetch types them as strings): plain fetch with the CSRF header. */
+export async function postForm<T>(url: string, form: FormData): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      body: form,
+      credentials: "same-origin",
+      headers: { "X-CSRF-Token": readCookie("bw_csrf") ?? "" },
+    });
+  } catch {
+    raise(0, null, "Network error");
+  }
+  const body = await res.json().catch(() => null);
+  if (!res.ok) raise(res.status, body);
+  return body as T;
+}

@@ -1,0 +1,62 @@
+import { Alert, Button, Card, Form, Input, Space, Typography } from "antd";
+import { LockOutlined, UserOutlined } from "@ant-design/icons";
+import { Navigate, useNavigate, useSearchParams } from "react-router-dom";
+import { useLogin, useMe } from "../../api/hooks";
+import { useT } from "../../i18n";
+import { errorText } from "../../app/errors";
+import { LanguageSwitch } from "../layout/LanguageSwitch";
+
+function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/directory";
+}
+
+export function LoginPage() {
+  const t = useT();
+  const me = useMe();
+  const login = useLogin();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get("next"));
+
+  if (me.data && !login.isPending) return <Navigate to={next} replace />;
+
+  return (
+    <div className="bw-center" style={{ flexDirection: "column", gap: 16 }}>
+      <div style={{ position: "fixed", top: 8, right: 8 }}>
+        <LanguageSwitch />
+      </div>
+      <Card style={{ width: "100%", maxWidth: 380 }}>
+        <Space orientation="vertical" size={4} style={{ width: "100%", marginBottom: 16, textAlign: "center" }}>
+          <Typography.Title level={2} style={{ margin: 0, color: "#1677ff" }}>
+            {t("app.name")}
+          </Typography.Title>
+          <Typography.Text type="secondary">{t("app.tagline")}</Typography.Text>
+        </Space>
+        <Typography.Title level={4}>{t("login.title")}</Typography.Title>
+        {login.isError && (
+          <Alert data-testid="login-error" type="error" showIcon title={errorText(login.error, t)} style={{ marginBottom: 16 }} />
+        )}
+        <Form
+          layout="vertical"
+          requiredMark={false}
+          onFinish={(v: { login: string; password: string }) =>
+            login.mutate(v, { onSuccess: () => navigate(next, { replace: true }) })
+          }
+        >
+          <Form.Item name="login" label={t("login.login")} rules={[{ required: true, message: t("common.required") }]}>
+            <Input prefix={<UserOutlined />} placeholder={t("login.loginPlaceholder")} autoComplete="username" autoFocus size="large" />
+          </Form.Item>
+          <Form.Item name="password" label={t("login.password")} rules={[{ required: true, message: t("common.required") }]}>
+            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block size="large" loading={login.isPending}>
+            {t("login.submit")}
+          </Button>
+        </Form>
+      </Card>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t("login.demoHint")}
+      </Typography.Text>
+    </div>
+  );
+}

@@ -1,0 +1,237 @@
+import { useState } from "react";
+import { Alert, Button, Card, Col, Form, Radio, Result, Row, Space, Statistic, Table, Tag, Typography, Upload } from "antd";
+import { CheckOutlined, DownloadOutlined, ExperimentOutlined, InboxOutlined } from "@ant-design/icons";
+import { useImport } from "../../api/hooks";
+import { ApiError } from "../../api/http";
+import type { ImportChange, ImportResult, ImportSummary } from "../../api/types";
+import { useT, type MessageKey } from "../../i18n";
+import { errorText } from "../../app/errors";
+import { UnitTreeSelect } from "../layout/UnitTreeSelect";
+import { useSelectedUnit } from "../layout/selection";
+
+type Kind = "roster" | "staff";
+const SUMMARY_KEYS: (keyof ImportSummary)[] = [
+  "rows",
+  "units_created",
+  "people_created",
+  "people_updated",
+  "people_unchanged",
+  "memberships_added",
+  "memberships_removed",
+  "guardian_links_added",
+  "guardian_links_updated",
+];
+const ACTION_COLORS: Record<ImportChange["action"], string> = { create: "green", update: "blue", add: "cyan", remove: "red" };
+
+function detailText(d: Record<string, unknown>): string {
+  return Object.entries(d)
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(" → ") : typeof v === "object" && v ? JSON.stringify(v) : String(v)}`)
+    .join("; ");
+}
+
+function SummaryView({ s }: { s: ImportSummary }) {
+  const t = useT();
+  return (
+    <Row gutter={[12, 12]} data-testid="import-summary">
+      {SUMMARY_KEYS.map((k) => (
+        <Col key={k} xs={12} sm={8} md={6} lg={4}>
+          <Card size="small">
+            <Statistic title={t(k === "rows" ? "import.rows" : (`import.${k}` as MessageKey))} value={s[k]} />
+          </Card>
+        </Col>
+      ))}
+    </Row>
+  );
+}
+
+function ChangesTable({ r }: { r: ImportResult }) {
+  const t = useT();
+  if (r.changes_total === 0) return <Alert type="info" showIcon title={t("import.nothing")} />;
+  return (
+    <>
+      {r.changes_total > r.changes.length && (
+        <Typography.Text type="secondary">{t("import.shownOf", { shown: r.changes.length, total: r.changes_total })}</Typography.Text>
+      )}
+      <Table<ImportChange>
+        data-testid="import-changes"
+        size="small"
+        rowKey={(_, i) => String(i)}
+        dataSource={r.changes}
+        pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
+        scroll={{ x: 640 }}
+        columns={[
+          { title: t("import.row"), dataIndex: "row", width: 64, render: (v: number | null) => v ?? "—" },
+          { title: t("import.action"), dataIndex: "action", width: 90, render: (a: ImportChange["action"]) => <Tag color={ACTION_COLORS[a]}>{t(`import.action.${a}`)}</Tag> },
+          { title: t("import.entity"), dataIndex: "entity", width: 110, render: (e: ImportChange["entity"]) => t(`import.entity.${e}`) },
+          { title: t("import.name"), dataIndex: "name" },
+          { title: t("import.detail"), dataIndex: "detail", render: (d: Record<string, unknown>) => <span style={{ color: "#666" }}>{detailText(d ?? {})}</span> },
+        ]}
+      />
+    </>
+  );
+}
+
+export default function ImportPage() {
+  const t = useT();
+  const [selected] = useSelectedUnit();
+  const [kind, setKind] = useState<Kind>("roster");
+  const [unitId, setUnitId] = useState<number | null>(selected);
+  const [file, setFile] = useState<File | null>(null);
+  const [preview, setPreview] = useState<ImportResult | null>(null);
+  const [done, setDone] = useState<ImportResult | null>(null);
+  const run = useImport();
+
+  const reset = () => {
+    setPreview(null);
+    setDone(null);
+    run.reset();
+  };
+  const start = (dryRun: boolean) => {
+    if (!file || unitId == null) return;
+    run.mutate(
+      { file, kind, unitId, dryRun },
+      { onSuccess: (r) => (r.applied ? (setDone(r), setPreview(null)) : setPreview(r)) },
+    );
+  };
+  const err = run.error;
+  const rowErrors = err instanceof ApiError && err.problem.errors?.some((e) => e.row != null) ? err.problem.errors : null;
+
+  return (
+    <Space orientation="vertical" size={16} style={{ width: "100%" }} data-testid="import-page">
+      <Card title={t("import.title")}>
+        <Form layout="vertical" style={{ maxWidth: 640 }}>
+          <Form.Item label={t("import.kind")}>
+            <Radio.Group
+              value={kind}
+              onChange={(e) => {
+                setKind(e.target.value as Kind);
+                reset();
+              }}
+              options={[
+                { value: "roster", label: t("import.roster") },
+                { value: "staff", label: t("import.staff") },
+              ]}
+            />
+          </Form.Item>
+          <Form.Item label={t("import.unit")} extra={t("import.unitHint")} required>
+            <UnitTreeSelect
+              data-testid="import-unit"
+              value={unitId}
+              onChange={(id) => {
+                setUnitId(id);
+                reset();
+              }}
+              placeholder={t("import.pickUnit")}
+              disabled={(u) => !u.can_manage}
+            />
+          </Form.Item>
+          <Form.Item label={t("import.file")} required>
+            <Space orientation="vertical" style={{ width: "100%" }}>
+              <Button icon={<DownloadOutlined />} href={`/api/v1/imports/template?kind=${kind}`} download>
+                {t("import.template")}
+              </Button>
+              <Upload.Dragger
+                accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                multiple={false}
+                maxCount={1}
+                data-testid="import-file"
+                fileList={file ? [{ uid: "1", name: file.name, status: "done" }] : []}
+                beforeUpload={(f) => {
+                  setFile(f);
+                  reset();
+                  return false;
+                }}
+                onRemove={() => {
+                  setFile(null);
+                  reset();
+                }}
+              >
+                <p className="ant-upload-drag-icon">
+                  <InboxOutlined />
+                </p>
+                <p className="ant-upload-text">{t("import.drop")}</p>
+                <p className="ant-upload-hint">{t("import.dropHint")}</p>
+              </Upload.Dragger>
+            </Space>
+          </Form.Item>
+          <Button
+            type="primary"
+            icon={<ExperimentOutlined />}
+            disabled={!file || unitId == null}
+            loading={run.isPending && run.variables?.dryRun}
+            onClick={() => start(true)}
+            data-testid="import-dry-run"
+          >
+            {t("import.dryRun")}
+          </Button>
+        </Form>
+      </Card>
+
+      {err && (
+        <Card data-testid="import-errors">
+          <Alert
+            type="error"
+            showIcon
+            title={rowErrors ? t("import.errorsTitle") : errorText(err, t)}
+            description={rowErrors ? `${errorText(err, t)} ${t("import.errorsHint")}` : undefined}
+            style={{ marginBottom: rowErrors ? 12 : 0 }}
+          />
+          {rowErrors && (
+            <Table
+              data-testid="import-error-table"
+              size="small"
+              rowKey={(_, i) => String(i)}
+              dataSource={rowErrors}
+              pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
+              columns={[
+                { title: t("import.row"), dataIndex: "row", width: 72 },
+                { title: t("import.column"), dataIndex: "column", width: 160, render: (v: string | null) => v ?? "—" },
+                { title: t("import.message"), dataIndex: "message" },
+              ]}
+            />
+          )}
+        </Card>
+      )}
+
+      {preview && (
+        <Card title={t("import.summary")} data-testid="import-preview">
+          <Space orientation="vertical" size={12} style={{ width: "100%" }}>
+            <Alert type="info" showIcon title={t("import.dryRunNote")} />
+            <SummaryView s={preview.summary} />
+            <ChangesTable r={preview} />
+            <Space wrap>
+              <Button
+                type="primary"
+                icon={<CheckOutlined />}
+                loading={run.isPending}
+                disabled={preview.changes_total === 0}
+                onClick={() => start(false)}
+                data-testid="import-confirm"
+              >
+                {t("import.confirm")}
+              </Button>
+              <Button
+                onClick={() => {
+                  setFile(null);
+                  reset();
+                }}
+              >
+                {t("import.again")}
+              </Button>
+            </Space>
+          </Space>
+        </Card>
+      )}
+
+      {done && (
+        <Card data-testid="import-done">
+          <Result status="success" title={t("import.resultTitle")} style={{ padding: "16px 0" }} />
+          <SummaryView s={done.summary} />
+          <div style={{ marginTop: 12 }}>
+            <ChangesTable r={done} />
+          </div>
+        </Card>
+      )}
+    </Space>
+  );
+}
