@@ -37,6 +37,7 @@ export function LoginPage() {
           <Alert data-testid="login-error" type="error" showIcon title={errorText(login.error, t)} style={{ marginBottom: 16 }} />
         )}
         <Form
+          data-testid="login-form"
           layout="vertical"
           requiredMark={false}
           onFinish={(v: { login: string; password: string }) =>
@@ -49,7 +50,7 @@ export function LoginPage() {
           <Form.Item name="password" label={t("login.password")} rules={[{ required: true, message: t("common.required") }]}>
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" size="large" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" block size="large" loading={login.isPending}>
+          <Button type="primary" htmlType="submit" block size="large" loading={login.isPending} data-testid="login-submit">
             {t("login.submit")}
           </Button>
         </Form>

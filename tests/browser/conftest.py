@@ -1,0 +1,176 @@
+"""Browser tests: the real server (demo data) in a subprocess, driven by Debian's Chromium.
+
+The web client must be built first (`cd web && npm run build`); without it these tests are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STATIC_INDEX = ROOT / "src" / "bellwork" / "static" / "index.html"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "bellwork-demo"
+
+
+@dataclass
+class Server:
+    url: str
+    guardian_phone: str | None
+    output: Path
+
+    def api(self, path: str, login: str = "admin", method: str = "GET", body: Any = None) -> Any:
+        """Calls the API as a demo user (for arranging tests; assertions go through the page)."""
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+        req = urllib.request.Request(
+            self.url + "/api/v1/auth/login",
+            data=json.dumps({"login": login, "password": PASSWORD}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        csrf = json.loads(opener.open(req, timeout=10).read())["csrf_token"]
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(
+            self.url + path,
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json", "X-CSRF-Token": csrf},
+        )
+        return json.loads(opener.open(req, timeout=10).read() or b"null")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if not STATIC_INDEX.exists():
+        pytest.skip(
+            "the web client is not built (src/bellwork/static/index.html is missing): "
+            "run `cd web && npm ci && npm run build` first"
+        )
+    data_dir = tmp_path_factory.mktemp("bellwork-browser")
+    env = {k: v for k, v in os.environ.items() if k != "BELLWORK_DATABASE_URL"}
+    env["BELLWORK_DATA_DIR"] = str(data_dir)
+    port = _free_port()
+    out = data_dir / "server.log"
+    bellwork = Path(sys.executable).parent / "bellwork"
+    cmd = [str(bellwork) if bellwork.exists() else "bellwork", "serve", "--demo", "--port", str(port)]
+    with out.open("wb") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{out.read_text(errors='replace')}")
+            try:
+                with urllib.request.urlopen(url + "/readyz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server not ready:\n{out.read_text(errors='replace')}")
+            time.sleep(0.3)
+        m = re.search(r"(?:Guardian|家长)\S*\s+\S*\s+(\d{6,15})", out.read_text(errors="replace"))
+        yield Server(url=url, guardian_phone=m.group(1) if m else None, output=out)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            "Chromium is missing: apt-get install -y --no-install-recommends chromium "
+            "fonts-wqy-microhei"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
+    """Makes a page in a fresh context (own cookies); desktop size unless told otherwise."""
+    contexts: list[Any] = []
+
+    def make(width: int = 1280, height: int = 800, lang: str | None = None, **kw: Any) -> Any:
+        ctx = browser.new_context(
+            viewport={"width": width, "height": height},
+            base_url=server.url,
+            locale="zh-CN",
+            **kw,
+        )
+        if lang:
+            ctx.add_cookies([{"name": "bw_lang", "value": lang, "url": server.url}])
+        ctx.set_default_timeout(10_000)
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.errors = []  # uncaught exceptions in the page fail the test
+        page.on("pageerror", lambda e: page.errors.append(str(e)))
+        return page
+
+    yield make
+    for ctx in contexts:
+        pages = list(ctx.pages)
+        ctx.close()
+        for p in pages:
+            assert not p.errors, f"uncaught errors in the page: {p.errors}"
+
+
+def login(page: Any, who: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_test_id("login-form").locator("#login").fill(who)
+    page.get_by_test_id("login-form").locator("#password").fill(password)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(re.compile(r"/directory"))
+
+
+def shot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.wait_for_timeout(500)  # let drawers and modals finish their opening animation
+    page.screenshot(path=str(path))
+    return path
+
+
+def has_cjk_font() -> bool:
+    return shutil.which("fc-list") is None or bool(
+        subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout.strip()
+    )
