@@ -152,6 +152,103 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "student number {value} is a different student ({name}) in row {row}",
         "zh-CN": "学号 {value} 在第 {row} 行是另一位学生（{name}）",
     },
+    # chat
+    "direct_with_self": {
+        "en": 'Use "My devices" to send things to yourself.',
+        "zh-CN": "给自己发消息请使用“我的设备”。",
+    },
+    "person_inactive": {
+        "en": "This person's account is deactivated.",
+        "zh-CN": "该人员的账号已停用。",
+    },
+    "not_a_group": {"en": "Only groups can do that.", "zh-CN": "只有群聊可以这样做。"},
+    "group_admin_only": {
+        "en": "Only the group owner and admins may do this.",
+        "zh-CN": "只有群主和群管理员可以执行此操作。",
+    },
+    "group_owner_only": {
+        "en": "Only the group owner may do this.",
+        "zh-CN": "只有群主可以执行此操作。",
+    },
+    "cannot_remove_admin": {
+        "en": "Only the owner may remove an admin; nobody removes the owner.",
+        "zh-CN": "只有群主可以移除管理员；群主不能被移除。",
+    },
+    "unit_group_follows_roster": {
+        "en": "This group follows the roster of its unit; membership changes there.",
+        "zh-CN": "该群成员随组织名单自动变化，请在组织中调整。",
+    },
+    "group_too_large": {
+        "en": "A group has at most {max} members.",
+        "zh-CN": "群成员最多 {max} 人。",
+    },
+    "bad_avatar": {
+        "en": "The avatar must be an image uploaded to this conversation.",
+        "zh-CN": "群头像必须是上传到本会话的图片。",
+    },
+    "client_msg_id_reused": {
+        "en": "This client_msg_id was already used in another conversation.",
+        "zh-CN": "该 client_msg_id 已在其他会话中使用。",
+    },
+    "empty_message": {"en": "The message is empty.", "zh-CN": "消息内容为空。"},
+    "text_has_file": {
+        "en": "A text message cannot carry a file.",
+        "zh-CN": "文本消息不能附带文件。",
+    },
+    "file_required": {
+        "en": "Upload the file first and send its id.",
+        "zh-CN": "请先上传文件并附上文件编号。",
+    },
+    "not_an_image": {"en": "That file is not an image.", "zh-CN": "该文件不是图片。"},
+    "mention_all_not_allowed": {
+        "en": "Only the group owner, admins and teachers may mention everyone.",
+        "zh-CN": "只有群主、管理员和老师可以 @所有人。",
+    },
+    "mention_not_member": {
+        "en": "You can only mention members of this conversation.",
+        "zh-CN": "只能 @ 本会话的成员。",
+    },
+    "reply_not_found": {"en": "The quoted message does not exist.", "zh-CN": "引用的消息不存在。"},
+    "recall_window_passed": {
+        "en": "Messages can be recalled only within 2 minutes.",
+        "zh-CN": "消息只能在发送后 2 分钟内撤回。",
+    },
+    "recall_not_allowed": {
+        "en": "Only the sender or the group's admins may recall this.",
+        "zh-CN": "只有发送者或群管理员可以撤回此消息。",
+    },
+    "cannot_recall_system": {
+        "en": "System messages cannot be recalled.",
+        "zh-CN": "系统消息不能撤回。",
+    },
+    "not_private": {
+        "en": "This is not a private (burn-after-reading) chat.",
+        "zh-CN": "这不是阅后即焚私聊。",
+    },
+    "receipt_sender_only": {
+        "en": "Only the sender sees who has read a message.",
+        "zh-CN": "只有发送者可以查看已读未读名单。",
+    },
+    "file_empty": {"en": "The file is empty.", "zh-CN": "文件为空。"},
+    "file_too_large": {
+        "en": "The file is larger than {limit} MB.",
+        "zh-CN": "文件超过 {limit} MB。",
+    },
+    "image_too_large": {"en": "The image has too many pixels.", "zh-CN": "图片像素过多。"},
+    "file_type_refused": {"en": "This kind of file cannot be sent.", "zh-CN": "不能发送此类文件。"},
+    "file_type_mismatch": {
+        "en": "The file claims to be {claimed} but its content is {actual}.",
+        "zh-CN": "文件声称是 {claimed}，但内容是 {actual}。",
+    },
+    "unknown_type": {"en": "Unknown frame type.", "zh-CN": "未知的消息类型。"},
+    "bad_frame": {
+        "en": "The frame is not valid JSON of a known shape.",
+        "zh-CN": "消息帧格式无效。",
+    },
+    "frame_too_large": {
+        "en": "Frames may be at most {limit} bytes.",
+        "zh-CN": "消息帧最大 {limit} 字节。",
+    },
 }
 
 THINGS: dict[str, dict[str, str]] = {
@@ -161,6 +258,9 @@ THINGS: dict[str, dict[str, str]] = {
     "token": {"en": "Token", "zh-CN": "令牌"},
     "guardian_link": {"en": "Guardian link", "zh-CN": "家长关系"},
     "page": {"en": "Page", "zh-CN": "页面"},
+    "conversation": {"en": "Conversation", "zh-CN": "会话"},
+    "message": {"en": "Message", "zh-CN": "消息"},
+    "file": {"en": "File", "zh-CN": "文件"},
 }
 
 FIELDS: dict[str, dict[str, str]] = {

@@ -24,6 +24,8 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
+            # Deleted content (burned private messages) is overwritten, not left in free pages.
+            cur.execute("PRAGMA secure_delete=ON")
             cur.close()
 
         return engine

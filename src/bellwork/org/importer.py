@@ -33,6 +33,7 @@ from bellwork.core.errors import Invalid, Problem
 from bellwork.core.i18n import current_locale, t
 from bellwork.org import access
 from bellwork.org.access import Scope
+from bellwork.org.hooks import roster_changed
 from bellwork.org.models import GuardianLink, Membership, Person, PersonSearchKey, Role, Unit
 from bellwork.org.schemas import clean_email, clean_phone
 from bellwork.org.search import search_keys
@@ -396,6 +397,7 @@ class Importer:
         self.units: dict[tuple[int, str], Unit] = {}  # (parent id, name) → unit
         self.fake_id = -1
         self.touched_people: set[int] = set()
+        self.touched_units: set[int] = set()
 
     def change(self, c: Change) -> None:
         self.changes.append(c)
@@ -510,6 +512,7 @@ class Importer:
             await self._staff(rows)
         if not self.dry_run:
             await self._write_search_keys(self.rekey)
+            await roster_changed(self.db, self.touched_units)
             if self.actor is not None:
                 await record(
                     self.db,
@@ -628,6 +631,7 @@ class Importer:
                         )
                     )
                     if not self.dry_run:
+                        self.touched_units.add(unit_id)
                         await self.db.delete(m)
         if new_rows and not self.dry_run:
             from bellwork.db.base import utcnow
@@ -804,6 +808,7 @@ class Importer:
                         }
                     )
                 drop.extend(have[gid][u] for u in have[gid].keys() - wanted[gid])
+                self.touched_units.update(wanted[gid] ^ set(have[gid]))
             if add:
                 await self.db.execute(insert(Membership), add)
             if drop:

@@ -17,6 +17,7 @@ from bellwork.core.schemas import Page, decode_cursor, encode_cursor
 from bellwork.db.base import utcnow
 from bellwork.org import access
 from bellwork.org.access import Scope
+from bellwork.org.hooks import roster_changed
 from bellwork.org.models import GuardianLink, Membership, Person, PersonSearchKey, Role, Unit
 from bellwork.org.schemas import (
     LinkedPerson,
@@ -487,6 +488,7 @@ async def create_person(db: AsyncSession, actor: Actor, scope: Scope, data: Pers
         seen.add((m.unit_id, m.role.value))
         db.add(Membership(person_id=person.id, unit_id=m.unit_id, role=m.role.value, title=m.title))
     await refresh_search_keys(db, person)
+    await roster_changed(db, {m.unit_id for m in data.memberships})
     await record(db, actor.id, "person.create", "person", person.id, None, person_snapshot(person))
     return person
 
@@ -530,6 +532,8 @@ async def set_active(
     if not active:
         # A deactivated person is logged out everywhere at once.
         await end_all_sessions(db, person.id)
+    units = await db.execute(select(Membership.unit_id).where(Membership.person_id == person.id))
+    await roster_changed(db, set(units.scalars()))
     await record(
         db,
         actor.id,
@@ -584,6 +588,7 @@ async def add_membership(
     await db.flush()
     if data.role == Role.student:
         await _sync_guardian_memberships(db, person.id)
+    await roster_changed(db, {m.unit_id})
     await record(
         db,
         actor.id,
@@ -610,6 +615,7 @@ async def remove_membership(
     await db.flush()
     if m.role == Role.student:
         await _sync_guardian_memberships(db, m.person_id)
+    await roster_changed(db, {m.unit_id})
     await record(
         db,
         actor.id,
@@ -661,6 +667,7 @@ async def sync_guardian(db: AsyncSession, guardian_id: int) -> None:
     if stale:
         await db.execute(delete(Membership).where(Membership.id.in_(stale)))
     await db.flush()
+    await roster_changed(db, wanted ^ set(have))
 
 
 async def _is_student(db: AsyncSession, person_id: int) -> bool:

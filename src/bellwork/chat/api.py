@@ -1,0 +1,302 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+
+from bellwork.chat import files as filestore
+from bellwork.chat import groups, service
+from bellwork.chat.models import StoredFile
+from bellwork.chat.schemas import (
+    ConversationOut,
+    DirectCreate,
+    FileOut,
+    GroupCreate,
+    GroupUpdate,
+    MemberOut,
+    MembersAdd,
+    MessageCreate,
+    MessageOut,
+    MessagePage,
+    ReadIn,
+    ReadOut,
+    Receipt,
+    ReceiptCount,
+    RoleChange,
+)
+from bellwork.core.deps import DB, CurrentActor, CurrentScope
+from bellwork.core.errors import Invalid, NotFound
+
+router = APIRouter(prefix="/api/v1", tags=["chat"])
+
+
+class Muted(BaseModel):
+    muted: bool
+
+
+class Added(BaseModel):
+    added: list[int]
+
+
+def _data_dir(request: Request):  # type: ignore[no-untyped-def]
+    return request.app.state.settings.data_dir
+
+
+@router.get("/conversations", response_model=list[ConversationOut])
+async def list_conversations(db: DB, actor: CurrentActor) -> list[ConversationOut]:
+    """One's conversations, most recently active first, with unread counts."""
+    return await service.list_conversations(db, actor)
+
+
+@router.post("/conversations/direct", response_model=ConversationOut)
+async def open_direct(
+    data: DirectCreate, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> ConversationOut:
+    """The 1:1 conversation with a person one may see (created on first use). `private`:
+    the burn-after-reading conversation, whose messages vanish `burn_seconds` after opening."""
+    conv, me = await service.open_direct(
+        db, actor, scope, data.person_id, data.private, data.burn_seconds
+    )
+    return await service.conversation_out(db, actor.id, conv, me)
+
+
+@router.post("/conversations/devices", response_model=ConversationOut)
+async def open_devices(db: DB, actor: CurrentActor) -> ConversationOut:
+    """ "My devices": a conversation with oneself to move files between phone and computer."""
+    conv, me = await service.open_devices(db, actor)
+    return await service.conversation_out(db, actor.id, conv, me)
+
+
+@router.post("/conversations/groups", response_model=ConversationOut, status_code=201)
+async def create_group(
+    data: GroupCreate, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> ConversationOut:
+    conv, me = await service.create_group(db, actor, scope, data)
+    return await service.conversation_out(db, actor.id, conv, me)
+
+
+@router.get("/units/{unit_id}/group", response_model=ConversationOut)
+async def unit_group(unit_id: int, db: DB, actor: CurrentActor) -> ConversationOut:
+    """The unit's group (a class's home-school group), kept in step with the roster."""
+    conv, me = await groups.open_unit_group(db, actor, unit_id)
+    return await service.conversation_out(db, actor.id, conv, me)
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut)
+async def get_conversation(conversation_id: int, db: DB, actor: CurrentActor) -> ConversationOut:
+    conv, me = await service.access_conversation(db, actor.id, conversation_id)
+    return await service.conversation_out(db, actor.id, conv, me)
+
+
+@router.patch("/conversations/{conversation_id}", response_model=ConversationOut)
+async def update_conversation(
+    conversation_id: int, data: GroupUpdate, db: DB, actor: CurrentActor
+) -> ConversationOut:
+    """Rename a group or set its avatar (owner/admins); set a private chat's burn time."""
+    conv, me = await service.update_group(db, actor, conversation_id, data)
+    return await service.conversation_out(db, actor.id, conv, me)
+
+
+@router.put("/conversations/{conversation_id}/mute", response_model=ConversationOut)
+async def mute(conversation_id: int, data: Muted, db: DB, actor: CurrentActor) -> ConversationOut:
+    conv, me = await service.access_conversation(db, actor.id, conversation_id)
+    me.muted = data.muted
+    return await service.conversation_out(db, actor.id, conv, me)
+
+
+@router.get("/conversations/{conversation_id}/members", response_model=list[MemberOut])
+async def members(conversation_id: int, db: DB, actor: CurrentActor) -> list[MemberOut]:
+    return await service.list_members(db, actor, conversation_id)
+
+
+@router.post("/conversations/{conversation_id}/members", response_model=Added)
+async def add_members(
+    conversation_id: int, data: MembersAdd, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> Added:
+    """Add people to a group (owner/admins)."""
+    return Added(
+        added=await service.add_members(db, actor, scope, conversation_id, data.person_ids)
+    )
+
+
+@router.delete("/conversations/{conversation_id}/members/{person_id}", status_code=204)
+async def remove_member(
+    conversation_id: int, person_id: int, db: DB, actor: CurrentActor
+) -> Response:
+    await service.remove_member(db, actor, conversation_id, person_id)
+    return Response(status_code=204)
+
+
+@router.put("/conversations/{conversation_id}/members/{person_id}/role", status_code=204)
+async def set_role(
+    conversation_id: int, person_id: int, data: RoleChange, db: DB, actor: CurrentActor
+) -> Response:
+    """The owner makes a member admin or member, or hands over ownership."""
+    await service.set_role(db, actor, conversation_id, person_id, data.role)
+    return Response(status_code=204)
+
+
+@router.post("/conversations/{conversation_id}/leave", status_code=204)
+async def leave(conversation_id: int, db: DB, actor: CurrentActor) -> Response:
+    await service.leave(db, actor, conversation_id)
+    return Response(status_code=204)
+
+
+@router.post("/conversations/{conversation_id}/dissolve", status_code=204)
+async def dissolve(conversation_id: int, db: DB, actor: CurrentActor) -> Response:
+    await service.dissolve(db, actor, conversation_id)
+    return Response(status_code=204)
+
+
+@router.get("/conversations/{conversation_id}/messages", response_model=MessagePage)
+async def list_messages(
+    conversation_id: int,
+    db: DB,
+    actor: CurrentActor,
+    before_seq: int | None = None,
+    after_seq: Annotated[int | None, Query(description="Catch up: messages after this seq")] = None,
+    q: Annotated[str | None, Query(max_length=100, description="Search the history")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> MessagePage:
+    return await service.list_messages(db, actor, conversation_id, before_seq, after_seq, limit, q)
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response_model=MessageOut,
+    status_code=201,
+    responses={200: {"description": "A retry: the earlier message"}},
+)
+async def send(
+    conversation_id: int, data: MessageCreate, db: DB, actor: CurrentActor, response: Response
+) -> MessageOut:
+    """Send a message. Retrying with the same `client_msg_id` returns the first one (200)."""
+    msg, new = await service.send_message(db, actor, conversation_id, data)
+    conv, _ = await service.access_conversation(db, actor.id, conversation_id)
+    if not new:
+        response.status_code = 200
+    return (await service.messages_out(db, conv, actor.id, [msg]))[0]
+
+
+@router.post("/conversations/{conversation_id}/read", response_model=ReadOut)
+async def read(conversation_id: int, data: ReadIn, db: DB, actor: CurrentActor) -> ReadOut:
+    """Mark everything up to `seq` read."""
+    return await service.mark_read(db, actor, conversation_id, data.seq)
+
+
+@router.post("/conversations/{conversation_id}/messages/{seq}/recall", status_code=204)
+async def recall(
+    conversation_id: int, seq: int, request: Request, db: DB, actor: CurrentActor
+) -> Response:
+    """Recall: the sender within 2 minutes, group owner/admins any time."""
+    await service.recall(db, actor, conversation_id, seq, _data_dir(request))
+    return Response(status_code=204)
+
+
+@router.post("/conversations/{conversation_id}/messages/{seq}/open", response_model=MessageOut)
+async def open_private(conversation_id: int, seq: int, db: DB, actor: CurrentActor) -> MessageOut:
+    """Reveal a private message; it is deleted from the server `burn_seconds` later."""
+    return await service.open_private(db, actor, conversation_id, seq)
+
+
+@router.get("/conversations/{conversation_id}/messages/{seq}/receipt", response_model=Receipt)
+async def receipt(conversation_id: int, seq: int, db: DB, actor: CurrentActor) -> Receipt:
+    """Who has read one's message and who has not, grouped by class or department."""
+    return await service.receipt(db, actor, conversation_id, seq)
+
+
+@router.get("/conversations/{conversation_id}/receipts", response_model=list[ReceiptCount])
+async def receipts(
+    conversation_id: int,
+    db: DB,
+    actor: CurrentActor,
+    seqs: Annotated[str, Query(description="Comma-separated seqs of one's own messages")],
+) -> list[ReceiptCount]:
+    try:
+        wanted = sorted({int(x) for x in seqs.split(",") if x.strip()})[:200]
+    except ValueError as exc:
+        raise Invalid("validation_failed", errors=[{"field": "seqs"}]) from exc
+    conv, _ = await service.access_conversation(db, actor.id, conversation_id)
+    from sqlalchemy import select
+
+    from bellwork.chat.models import Message
+
+    msgs = (
+        (
+            await db.execute(
+                select(Message).where(
+                    Message.conversation_id == conv.id,
+                    Message.seq.in_(wanted),
+                    Message.sender_id == actor.id,
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return await service.receipt_counts(db, conv, sorted(msgs, key=lambda m: m.seq))
+
+
+@router.post("/conversations/{conversation_id}/files", response_model=FileOut, status_code=201)
+async def upload(
+    conversation_id: int,
+    request: Request,
+    db: DB,
+    actor: CurrentActor,
+    file: Annotated[UploadFile, File()],
+) -> FileOut:
+    """Upload a file or image to send in this conversation (images up to 20 MB, files 50 MB).
+    The type is taken from the bytes; a claimed type that does not match them is refused."""
+    await service.access_conversation(db, actor.id, conversation_id)
+    data = await file.read(filestore.MAX_FILE + 1)
+    f = await filestore.store(
+        db,
+        _data_dir(request),
+        actor.id,
+        conversation_id,
+        file.filename or "file",
+        file.content_type,
+        data,
+    )
+    return service.file_out(f)
+
+
+async def _file(db: DB, actor_id: int, file_id: int) -> StoredFile:
+    f = await db.get(StoredFile, file_id)
+    if f is None or f.conversation_id is None:
+        raise NotFound("file")
+    try:
+        await service.access_conversation(db, actor_id, f.conversation_id)
+    except NotFound:
+        raise NotFound("file") from None
+    return f
+
+
+@router.get("/files/{file_id}")
+async def download(file_id: int, request: Request, db: DB, actor: CurrentActor) -> Response:
+    """Download a file: the same access as its conversation."""
+    f = await _file(db, actor.id, file_id)
+    path = filestore.path_of(_data_dir(request), f.storage_key)
+    inline = f.content_type.startswith("image/")
+    return FileResponse(
+        path,
+        media_type=f.content_type,
+        filename=f.name,
+        content_disposition_type="inline" if inline else "attachment",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"},
+    )
+
+
+@router.get("/files/{file_id}/thumbnail")
+async def thumbnail(file_id: int, request: Request, db: DB, actor: CurrentActor) -> Response:
+    f = await _file(db, actor.id, file_id)
+    if f.thumb_key is None:
+        raise NotFound("file")
+    path = filestore.path_of(_data_dir(request), f.thumb_key)
+    return FileResponse(
+        path,
+        media_type="image/jpeg",
+        headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"},
+    )

@@ -1,0 +1,194 @@
+"""Uploaded files in the local files folder: type checks, image thumbnails, deletion.
+
+The stored content type is what the bytes are, not what the client claimed; a claim that does not
+match the bytes is refused. Files live under <data dir>/files/<2 hex>/<random key>.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bellwork.chat.models import StoredFile
+from bellwork.core.errors import Invalid
+
+MAX_FILE = 50 * 1024 * 1024
+MAX_IMAGE = 20 * 1024 * 1024
+THUMB = 320
+
+# Magic bytes → content type, for types we accept that are not images.
+SIGNATURES: list[tuple[bytes, int, str]] = [
+    (b"%PDF-", 0, "application/pdf"),
+    (b"PK\x03\x04", 0, "application/zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "application/x-ole-storage"),
+    (b"ID3", 0, "audio/mpeg"),
+    (b"ftyp", 4, "video/mp4"),
+    (b"OggS", 0, "audio/ogg"),
+    (b"RIFF", 0, "audio/wav"),
+]
+REFUSED: list[bytes] = [b"MZ", b"\x7fELF", b"#!"]
+IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
+# Content types a client may claim for each detected kind.
+COMPATIBLE: dict[str, tuple[str, ...]] = {
+    "application/zip": (
+        "application/zip",
+        "application/x-zip-compressed",
+        "application/vnd.openxmlformats-officedocument.",
+    ),
+    "application/x-ole-storage": (
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint",
+        "application/x-ole-storage",
+    ),
+    "audio/wav": ("audio/wav", "audio/x-wav", "audio/wave"),
+    "audio/mpeg": ("audio/mpeg", "audio/mp3"),
+    "video/mp4": ("video/mp4", "audio/mp4", "video/quicktime"),
+    "text/plain": ("text/plain", "text/csv", "text/markdown"),
+}
+
+
+@dataclass
+class Sniffed:
+    content_type: str
+    width: int | None = None
+    height: int | None = None
+    thumbnail: bytes | None = None
+
+
+def files_dir(data_dir: Path) -> Path:
+    return data_dir / "files"
+
+
+def _image(data: bytes) -> Sniffed | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            fmt = img.format or ""
+            if fmt not in IMAGE_FORMATS:
+                return None
+            img.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            width, height = img.size
+            if width * height > 80_000_000:
+                raise Invalid("image_too_large", errors=[{"field": "file"}])
+            thumb = img.copy()
+            thumb.thumbnail((THUMB, THUMB))
+            if thumb.mode not in ("RGB", "L"):
+                thumb = thumb.convert("RGB")
+            buf = io.BytesIO()
+            thumb.save(buf, "JPEG", quality=80)
+            return Sniffed(IMAGE_FORMATS[fmt], width, height, buf.getvalue())
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None
+
+
+def sniff(data: bytes) -> Sniffed:
+    """What the bytes are. Raises Invalid for types we do not accept (programs, unknown)."""
+    head = data[:64]
+    if any(head.startswith(sig) for sig in REFUSED):
+        raise Invalid("file_type_refused", errors=[{"field": "file"}])
+    img = _image(data)
+    if img is not None:
+        return img
+    for sig, offset, ctype in SIGNATURES:
+        if head[offset : offset + len(sig)] == sig:
+            return Sniffed(ctype)
+    if b"\x00" not in data[:8192]:
+        try:
+            data[:8192].decode("utf-8")
+            return Sniffed("text/plain")
+        except UnicodeDecodeError:
+            try:
+                data[:8192].decode("gb18030")
+                return Sniffed("text/plain")
+            except UnicodeDecodeError:
+                pass
+    raise Invalid("file_type_refused", errors=[{"field": "file"}])
+
+
+def claim_matches(claimed: str | None, actual: str) -> bool:
+    claimed = (claimed or "").split(";")[0].strip().lower()
+    if claimed in ("", "application/octet-stream"):
+        return True
+    if actual.startswith("image/"):
+        return claimed == actual or (claimed == "image/jpg" and actual == "image/jpeg")
+    allowed = COMPATIBLE.get(actual, (actual,))
+    return any(claimed == a or (a.endswith(".") and claimed.startswith(a)) for a in allowed)
+
+
+async def store(
+    db: AsyncSession,
+    data_dir: Path,
+    owner_id: int,
+    conversation_id: int,
+    name: str,
+    claimed_type: str | None,
+    data: bytes,
+) -> StoredFile:
+    if not data:
+        raise Invalid("file_empty", errors=[{"field": "file"}])
+    if len(data) > MAX_FILE:
+        raise Invalid("file_too_large", errors=[{"field": "file"}], limit=MAX_FILE // 2**20)
+    sniffed = await asyncio.to_thread(sniff, data)
+    if sniffed.content_type.startswith("image/") and len(data) > MAX_IMAGE:
+        raise Invalid("file_too_large", errors=[{"field": "file"}], limit=MAX_IMAGE // 2**20)
+    if not claim_matches(claimed_type, sniffed.content_type):
+        raise Invalid(
+            "file_type_mismatch",
+            errors=[{"field": "file"}],
+            claimed=claimed_type or "",
+            actual=sniffed.content_type,
+        )
+    key = secrets.token_hex(16)
+    folder = files_dir(data_dir) / key[:2]
+    thumb_key = f"{key}.thumb" if sniffed.thumbnail else None
+
+    def write() -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / key).write_bytes(data)
+        if sniffed.thumbnail is not None:
+            (folder / f"{key}.thumb").write_bytes(sniffed.thumbnail)
+
+    await asyncio.to_thread(write)
+    clean_name = Path(name.replace("\\", "/")).name.strip()[:255] or "file"
+    f = StoredFile(
+        owner_id=owner_id,
+        conversation_id=conversation_id,
+        name=clean_name,
+        content_type=sniffed.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=key,
+        thumb_key=thumb_key,
+        width=sniffed.width,
+        height=sniffed.height,
+    )
+    db.add(f)
+    await db.flush()
+    return f
+
+
+def path_of(data_dir: Path, key: str) -> Path:
+    return files_dir(data_dir) / key[:2] / key
+
+
+async def delete_file(db: AsyncSession, data_dir: Path, file_id: int) -> None:
+    f = await db.get(StoredFile, file_id)
+    if f is None:
+        return
+    keys = [f.storage_key] + ([f.thumb_key] if f.thumb_key else [])
+
+    def unlink() -> None:
+        for k in keys:
+            path_of(data_dir, k).unlink(missing_ok=True)
+
+    await asyncio.to_thread(unlink)
+    await db.delete(f)

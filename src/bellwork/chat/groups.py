@@ -1,0 +1,106 @@
+"""Unit groups: each class has a home-school group of its teachers, heads and the guardians of
+its students; each other unit (department, team, school...) a group of its direct members. When
+the roster changes, the group changes (org.hooks tells us)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bellwork.auth.service import Actor
+from bellwork.chat import service
+from bellwork.chat.models import Conversation, ConversationKind, ConversationMember, MemberRole
+from bellwork.core.errors import NotFound
+from bellwork.org.hooks import on_roster_change
+from bellwork.org.models import Membership, Person, Role, Unit, UnitKind
+
+CLASS_ROLES = (Role.teacher.value, Role.head.value, Role.guardian.value)
+OTHER_ROLES = (Role.head.value, Role.staff.value, Role.teacher.value, Role.member.value)
+ADMIN_ROLES = (Role.teacher.value, Role.head.value)
+
+
+async def wanted_members(db: AsyncSession, unit: Unit) -> dict[int, str]:
+    roles = CLASS_ROLES if unit.kind == UnitKind.klass.value else OTHER_ROLES
+    rows = await db.execute(
+        select(Membership.person_id, Membership.role)
+        .join(Person, Person.id == Membership.person_id)
+        .where(
+            Membership.unit_id == unit.id,
+            Membership.role.in_(roles),
+            Person.deactivated_at.is_(None),
+        )
+    )
+    out: dict[int, str] = {}
+    for pid, role in rows:
+        r = MemberRole.admin.value if role in ADMIN_ROLES else MemberRole.member.value
+        if out.get(pid) != MemberRole.admin.value:
+            out[pid] = r
+    return out
+
+
+def group_name(unit: Unit) -> str:
+    return f"{unit.name} 家校群" if unit.kind == UnitKind.klass.value else unit.name
+
+
+async def open_unit_group(
+    db: AsyncSession, actor: Actor, unit_id: int
+) -> tuple[Conversation, ConversationMember]:
+    """The unit's group, created on first use; only for those who belong in it."""
+    unit = await db.get(Unit, unit_id)
+    if unit is None or unit.archived_at is not None:
+        raise NotFound("unit")
+    wanted = await wanted_members(db, unit)
+    if actor.id not in wanted:
+        raise NotFound("conversation")
+    key = f"u:{unit.id}"
+    conv = (await db.execute(select(Conversation).where(Conversation.key == key))).scalar()
+    if conv is None:
+        conv = await service._get_or_create_keyed(
+            db,
+            key,
+            Conversation(kind=ConversationKind.unit.value, name=group_name(unit), unit_id=unit.id),
+            wanted,
+        )
+    else:
+        await sync_group(db, conv, unit)
+    return await service.access_conversation(db, actor.id, conv.id)
+
+
+async def sync_group(db: AsyncSession, conv: Conversation, unit: Unit) -> None:
+    wanted = await wanted_members(db, unit)
+    current = dict(
+        (
+            await db.execute(
+                select(ConversationMember.person_id, ConversationMember.role).where(
+                    ConversationMember.conversation_id == conv.id,
+                    ConversationMember.left_seq.is_(None),
+                )
+            )
+        ).all()
+    )
+    add = {p: r for p, r in wanted.items() if p not in current or current[p] != r}
+    added = await service._add(db, conv, add)
+    removed = await service._remove(db, conv, [p for p in current if p not in wanted])
+    if unit.archived_at is None and conv.name != group_name(unit):
+        conv.name = group_name(unit)
+    await service._members_changed(db, conv, added, removed)
+
+
+@on_roster_change
+async def roster_changed(db: AsyncSession, unit_ids: set[int]) -> None:
+    keys = [f"u:{u}" for u in unit_ids]
+    convs = (
+        (
+            await db.execute(
+                select(Conversation).where(
+                    Conversation.key.in_(keys), Conversation.dissolved_at.is_(None)
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for conv in convs:
+        unit = await db.get(Unit, conv.unit_id) if conv.unit_id else None
+        if unit is not None:
+            await sync_group(db, conv, unit)

@@ -1,0 +1,133 @@
+"""Conversations, their members with read cursors, messages and files.
+
+Read receipts are per-member cursors (`last_read_seq`), never a row per (message, reader): who
+has read message `seq` = members with last_read_seq >= seq who had joined before it was sent
+(joined_seq < seq) and had not left (left_seq is null or >= seq), the sender excluded.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bellwork.db.base import Base, BigId, utcnow
+
+
+class ConversationKind(StrEnum):
+    direct = "direct"
+    group = "group"
+    unit = "unit"
+    devices = "devices"
+
+
+class MemberRole(StrEnum):
+    owner = "owner"
+    admin = "admin"
+    member = "member"
+
+
+class MessageKind(StrEnum):
+    text = "text"
+    image = "image"
+    file = "file"
+    system = "system"
+
+
+class Conversation(Base):
+    __tablename__ = "conversation"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str | None] = mapped_column(String(200))
+    avatar_file_id: Mapped[int | None] = mapped_column(BigId)
+    # direct: "d:<low id>:<high id>", private direct: "p:<low>:<high>", devices: "m:<id>",
+    # unit group: "u:<unit id>"; unique so two requests cannot create two of the same.
+    key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("unit.id", ondelete="SET NULL"))
+    owner_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="SET NULL")
+    )
+    private: Mapped[bool] = mapped_column(default=False)
+    burn_seconds: Mapped[int | None]
+    last_seq: Mapped[int] = mapped_column(default=0)
+    last_message_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    member_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    dissolved_at: Mapped[datetime | None]
+
+
+class ConversationMember(Base):
+    __tablename__ = "conversation_member"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "person_id"),
+        Index("ix_conversation_member_conv_read", "conversation_id", "last_read_seq"),
+        Index("ix_conversation_member_person", "person_id", "left_seq"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("conversation.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int] = mapped_column(BigId, ForeignKey("person.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16), default=MemberRole.member.value)
+    joined_seq: Mapped[int] = mapped_column(default=0)
+    left_seq: Mapped[int | None]
+    last_read_seq: Mapped[int] = mapped_column(default=0)
+    muted: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Message(Base):
+    __tablename__ = "message"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq"),
+        UniqueConstraint("sender_id", "client_msg_id"),
+        Index("ix_message_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("conversation.id", ondelete="CASCADE")
+    )
+    seq: Mapped[int]
+    sender_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str | None] = mapped_column(Text)
+    mentions: Mapped[list[Any] | None] = mapped_column(JSON)
+    reply_to_seq: Mapped[int | None]
+    file_id: Mapped[int | None] = mapped_column(BigId)
+    client_msg_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recalled_at: Mapped[datetime | None]
+    recalled_by: Mapped[int | None] = mapped_column(BigId)
+    opened_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+
+
+class StoredFile(Base):
+    """An uploaded file, kept in the files folder under a random key."""
+
+    __tablename__ = "stored_file"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="SET NULL")
+    )
+    conversation_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("conversation.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    thumb_key: Mapped[str | None] = mapped_column(String(100))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from bellwork.chat.models import ConversationKind, MemberRole, MessageKind
+
+MAX_TEXT = 5000
+MAX_GROUP = 3000
+
+
+class PersonRef(BaseModel):
+    id: int
+    name: str
+
+
+class FileOut(BaseModel):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    width: int | None = None
+    height: int | None = None
+    has_thumbnail: bool = False
+
+
+class MessageOut(BaseModel):
+    conversation_id: int
+    seq: int
+    sender: PersonRef | None
+    kind: MessageKind
+    body: str | None = Field(description="null when recalled, or a private message not opened")
+    mentions: list[int | Literal["all"]] = []
+    reply_to_seq: int | None = None
+    reply_preview: str | None = None
+    file: FileOut | None = None
+    client_msg_id: str | None = None
+    created_at: datetime
+    recalled: bool = False
+    opened_at: datetime | None = None
+    expires_at: datetime | None = None
+    unread_count: int | None = Field(
+        default=None, description="For one's own messages: members who have not read it yet."
+    )
+
+
+class ConversationOut(BaseModel):
+    id: int
+    kind: ConversationKind
+    name: str
+    avatar_file_id: int | None
+    unit_id: int | None
+    private: bool
+    burn_seconds: int | None
+    member_count: int
+    my_role: MemberRole
+    muted: bool
+    last_seq: int
+    last_read_seq: int
+    unread: int
+    last_message: MessageOut | None
+    last_message_at: datetime
+    peer: PersonRef | None = Field(default=None, description="The other person of a direct chat")
+
+
+class MemberOut(BaseModel):
+    person: PersonRef
+    role: MemberRole
+    last_read_seq: int
+
+
+class DirectCreate(BaseModel):
+    person_id: int
+    private: bool = False
+    burn_seconds: Annotated[int, Field(ge=10, le=300)] = 30
+
+
+class GroupCreate(BaseModel):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    member_ids: Annotated[list[int], Field(max_length=MAX_GROUP)] = []
+
+
+class GroupUpdate(BaseModel):
+    name: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    avatar_file_id: int | None = None
+    burn_seconds: Annotated[int | None, Field(ge=10, le=300)] = None
+
+
+class MembersAdd(BaseModel):
+    person_ids: Annotated[list[int], Field(min_length=1, max_length=MAX_GROUP)]
+
+
+class RoleChange(BaseModel):
+    role: Literal["admin", "member", "owner"]
+
+
+class MessageCreate(BaseModel):
+    client_msg_id: Annotated[str, Field(min_length=1, max_length=64)] = Field(
+        description="Chosen by the client; a retry with the same id returns the first message."
+    )
+    kind: Literal["text", "image", "file"] = "text"
+    body: Annotated[str | None, Field(max_length=MAX_TEXT)] = None
+    mentions: Annotated[list[int | Literal["all"]], Field(max_length=200)] = []
+    reply_to_seq: int | None = None
+    file_id: int | None = None
+
+
+class ReadIn(BaseModel):
+    seq: Annotated[int, Field(ge=0)]
+
+
+class ReadOut(BaseModel):
+    conversation_id: int
+    last_read_seq: int
+    unread: int
+
+
+class ReceiptGroup(BaseModel):
+    unit: str | None = Field(description="Which class or department, as a path of names")
+    people: list[PersonRef]
+
+
+class Receipt(BaseModel):
+    conversation_id: int
+    seq: int
+    read_count: int
+    unread_count: int
+    read: list[ReceiptGroup]
+    unread: list[ReceiptGroup]
+
+
+class ReceiptCount(BaseModel):
+    seq: int
+    read_count: int
+    unread_count: int
+
+
+class MessagePage(BaseModel):
+    items: list[MessageOut]
+    has_more: bool

@@ -1,0 +1,1109 @@
+"""The rules of chat. Never commits; never imports FastAPI; events go out after commit."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bellwork.auth.service import Actor
+from bellwork.chat import events as ev
+from bellwork.chat import files as filestore
+from bellwork.chat.models import (
+    Conversation,
+    ConversationKind,
+    ConversationMember,
+    MemberRole,
+    Message,
+    MessageKind,
+    StoredFile,
+)
+from bellwork.chat.schemas import (
+    ConversationOut,
+    FileOut,
+    GroupCreate,
+    GroupUpdate,
+    MemberOut,
+    MessageCreate,
+    MessageOut,
+    MessagePage,
+    PersonRef,
+    ReadOut,
+    Receipt,
+    ReceiptCount,
+    ReceiptGroup,
+)
+from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound
+from bellwork.db.base import utcnow
+from bellwork.org import access
+from bellwork.org.access import Scope
+from bellwork.org.models import Membership, Person, Role, Unit
+from bellwork.org.service import path_names
+from bellwork.realtime.outbox import emit
+
+RECALL_WINDOW = timedelta(minutes=2)
+PREVIEW = 80
+
+
+# ---------------------------------------------------------------- access
+
+
+async def access_conversation(
+    db: AsyncSession, person_id: int, conversation_id: int
+) -> tuple[Conversation, ConversationMember]:
+    """The conversation and one's membership; 404 alike for missing, dissolved and not-a-member."""
+    row = (
+        await db.execute(
+            select(Conversation, ConversationMember)
+            .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
+            .where(
+                Conversation.id == conversation_id,
+                ConversationMember.person_id == person_id,
+                ConversationMember.left_seq.is_(None),
+                Conversation.dissolved_at.is_(None),
+            )
+        )
+    ).first()
+    if row is None:
+        raise NotFound("conversation")
+    return row[0], row[1]
+
+
+def _is_admin(member: ConversationMember) -> bool:
+    return member.role in (MemberRole.owner.value, MemberRole.admin.value)
+
+
+def _require_group(conv: Conversation) -> None:
+    if conv.kind != ConversationKind.group.value:
+        raise Forbidden("not_a_group")
+
+
+def _require_admin(member: ConversationMember) -> None:
+    if not _is_admin(member):
+        raise Forbidden("group_admin_only")
+
+
+# ---------------------------------------------------------------- shaping answers
+
+
+async def _people(db: AsyncSession, ids: set[int]) -> dict[int, PersonRef]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    rows = await db.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
+    return {pid: PersonRef(id=pid, name=name) for pid, name in rows}
+
+
+async def _files(db: AsyncSession, ids: set[int]) -> dict[int, FileOut]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    rows = (await db.execute(select(StoredFile).where(StoredFile.id.in_(ids)))).scalars()
+    return {f.id: file_out(f) for f in rows}
+
+
+def file_out(f: StoredFile) -> FileOut:
+    return FileOut(
+        id=f.id,
+        name=f.name,
+        content_type=f.content_type,
+        size=f.size,
+        width=f.width,
+        height=f.height,
+        has_thumbnail=f.thumb_key is not None,
+    )
+
+
+def _preview(m: Message | None) -> str | None:
+    if m is None or m.recalled_at is not None or m.body is None:
+        return None
+    return m.body[:PREVIEW]
+
+
+async def messages_out(
+    db: AsyncSession,
+    conv: Conversation,
+    viewer_id: int,
+    messages: Sequence[Message],
+    with_receipts: bool = True,
+) -> list[MessageOut]:
+    if not messages:
+        return []
+    people = await _people(db, {m.sender_id for m in messages if m.sender_id})
+    files = await _files(db, {m.file_id for m in messages if m.file_id})
+    reply_seqs = {m.reply_to_seq for m in messages if m.reply_to_seq}
+    replies: dict[int, Message] = {}
+    if reply_seqs:
+        rows = await db.execute(
+            select(Message).where(Message.conversation_id == conv.id, Message.seq.in_(reply_seqs))
+        )
+        replies = {r.seq: r for r in rows.scalars()}
+    counts: dict[int, int] = {}
+    own = [m for m in messages if m.sender_id == viewer_id and m.kind != MessageKind.system]
+    if with_receipts and own:
+        counts = {c.seq: c.unread_count for c in await receipt_counts(db, conv, own)}
+    out = []
+    for m in messages:
+        hidden = conv.private and m.sender_id != viewer_id and m.opened_at is None
+        out.append(
+            MessageOut(
+                conversation_id=conv.id,
+                seq=m.seq,
+                sender=people.get(m.sender_id) if m.sender_id else None,
+                kind=m.kind,
+                body=None if (m.recalled_at is not None or hidden) else m.body,
+                mentions=m.mentions or [],
+                reply_to_seq=m.reply_to_seq,
+                reply_preview=_preview(replies.get(m.reply_to_seq)) if m.reply_to_seq else None,
+                file=files.get(m.file_id)
+                if (m.file_id and m.recalled_at is None and not hidden)
+                else None,
+                client_msg_id=m.client_msg_id if m.sender_id == viewer_id else None,
+                created_at=m.created_at,
+                recalled=m.recalled_at is not None,
+                opened_at=m.opened_at,
+                expires_at=m.expires_at,
+                unread_count=counts.get(m.seq) if m.sender_id == viewer_id else None,
+            )
+        )
+    return out
+
+
+async def conversations_out(
+    db: AsyncSession, viewer_id: int, pairs: Sequence[tuple[Conversation, ConversationMember]]
+) -> list[ConversationOut]:
+    if not pairs:
+        return []
+    convs = [c for c, _ in pairs]
+    last_keys = [(c.id, c.last_seq) for c in convs if c.last_seq > 0]
+    last: dict[int, Message] = {}
+    if last_keys:
+        conds = [and_(Message.conversation_id == cid, Message.seq == seq) for cid, seq in last_keys]
+        rows = await db.execute(select(Message).where(or_(*conds)))
+        last = {m.conversation_id: m for m in rows.scalars()}
+    # The other person of each direct chat.
+    direct_ids = [c.id for c in convs if c.kind == ConversationKind.direct.value]
+    peers: dict[int, PersonRef] = {}
+    if direct_ids:
+        rows2 = await db.execute(
+            select(ConversationMember.conversation_id, Person.id, Person.name)
+            .join(Person, Person.id == ConversationMember.person_id)
+            .where(
+                ConversationMember.conversation_id.in_(direct_ids),
+                ConversationMember.person_id != viewer_id,
+            )
+        )
+        peers = {cid: PersonRef(id=pid, name=name) for cid, pid, name in rows2}
+    out = []
+    for conv, mem in pairs:
+        msg = last.get(conv.id)
+        msg_out = (
+            (await messages_out(db, conv, viewer_id, [msg], with_receipts=False))[0]
+            if msg is not None
+            else None
+        )
+        peer = peers.get(conv.id)
+        name = conv.name or (peer.name if peer else "")
+        out.append(
+            ConversationOut(
+                id=conv.id,
+                kind=conv.kind,
+                name=name,
+                avatar_file_id=conv.avatar_file_id,
+                unit_id=conv.unit_id,
+                private=conv.private,
+                burn_seconds=conv.burn_seconds,
+                member_count=conv.member_count,
+                my_role=mem.role,
+                muted=mem.muted,
+                last_seq=conv.last_seq,
+                last_read_seq=mem.last_read_seq,
+                unread=max(0, conv.last_seq - max(mem.last_read_seq, mem.joined_seq)),
+                last_message=msg_out,
+                last_message_at=conv.last_message_at,
+                peer=peer,
+            )
+        )
+    return out
+
+
+async def conversation_out(
+    db: AsyncSession, viewer_id: int, conv: Conversation, member: ConversationMember
+) -> ConversationOut:
+    return (await conversations_out(db, viewer_id, [(conv, member)]))[0]
+
+
+async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> None:
+    """Tell these members' devices about the conversation (new to them, or changed)."""
+    rows = (
+        (
+            await db.execute(
+                select(ConversationMember).where(
+                    ConversationMember.conversation_id == conv.id,
+                    ConversationMember.person_id.in_(people),
+                    ConversationMember.left_seq.is_(None),
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for mem in rows:
+        emit(
+            db,
+            ev.ConversationUpdated(
+                conversation=await conversation_out(db, mem.person_id, conv, mem)
+            ),
+            people=[mem.person_id],
+        )
+
+
+# ---------------------------------------------------------------- listing
+
+
+async def list_conversations(
+    db: AsyncSession, actor: Actor, limit: int = 200
+) -> list[ConversationOut]:
+    rows = (
+        await db.execute(
+            select(Conversation, ConversationMember)
+            .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
+            .where(
+                ConversationMember.person_id == actor.id,
+                ConversationMember.left_seq.is_(None),
+                Conversation.dissolved_at.is_(None),
+            )
+            .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    return await conversations_out(db, actor.id, [(c, m) for c, m in rows])
+
+
+async def member_conversation_ids(db: AsyncSession, person_id: int) -> set[int]:
+    rows = await db.execute(
+        select(ConversationMember.conversation_id).where(
+            ConversationMember.person_id == person_id, ConversationMember.left_seq.is_(None)
+        )
+    )
+    return set(rows.scalars())
+
+
+async def list_members(db: AsyncSession, actor: Actor, conversation_id: int) -> list[MemberOut]:
+    await access_conversation(db, actor.id, conversation_id)
+    rows = await db.execute(
+        select(ConversationMember, Person.name)
+        .join(Person, Person.id == ConversationMember.person_id)
+        .where(
+            ConversationMember.conversation_id == conversation_id,
+            ConversationMember.left_seq.is_(None),
+        )
+        .order_by(ConversationMember.role, Person.sort_key)
+    )
+    return [
+        MemberOut(
+            person=PersonRef(id=m.person_id, name=name),
+            role=m.role,
+            last_read_seq=m.last_read_seq,
+        )
+        for m, name in rows
+    ]
+
+
+# ---------------------------------------------------------------- creating conversations
+
+
+async def _new_conversation(
+    db: AsyncSession, conv: Conversation, members: dict[int, str]
+) -> Conversation:
+    conv.member_count = len(members)
+    db.add(conv)
+    await db.flush()
+    db.add_all(
+        ConversationMember(conversation_id=conv.id, person_id=pid, role=role)
+        for pid, role in members.items()
+    )
+    await db.flush()
+    return conv
+
+
+async def _get_or_create_keyed(
+    db: AsyncSession, key: str, make: Conversation, members: dict[int, str]
+) -> Conversation:
+    existing = (await db.execute(select(Conversation).where(Conversation.key == key))).scalar()
+    if existing is not None:
+        return existing
+    make.key = key
+    try:
+        async with db.begin_nested():
+            return await _new_conversation(db, make, members)
+    except IntegrityError:
+        # Created at the same moment by another request: use that one.
+        found = (await db.execute(select(Conversation).where(Conversation.key == key))).scalar()
+        if found is None:
+            raise
+        return found
+
+
+async def open_direct(
+    db: AsyncSession, actor: Actor, scope: Scope, person_id: int, private: bool, burn_seconds: int
+) -> tuple[Conversation, ConversationMember]:
+    if person_id == actor.id:
+        raise Invalid("direct_with_self", errors=[{"field": "person_id"}])
+    other = await access.access_person(db, scope, person_id)
+    if not other.active:
+        raise Invalid("person_inactive", errors=[{"field": "person_id"}])
+    lo, hi = sorted((actor.id, person_id))
+    key = f"{'p' if private else 'd'}:{lo}:{hi}"
+    conv = await _get_or_create_keyed(
+        db,
+        key,
+        Conversation(
+            kind=ConversationKind.direct.value,
+            private=private,
+            burn_seconds=burn_seconds if private else None,
+        ),
+        {actor.id: MemberRole.member.value, person_id: MemberRole.member.value},
+    )
+    return await access_conversation(db, actor.id, conv.id)
+
+
+async def open_devices(db: AsyncSession, actor: Actor) -> tuple[Conversation, ConversationMember]:
+    conv = await _get_or_create_keyed(
+        db,
+        f"m:{actor.id}",
+        Conversation(kind=ConversationKind.devices.value, name=None),
+        {actor.id: MemberRole.owner.value},
+    )
+    return await access_conversation(db, actor.id, conv.id)
+
+
+async def _check_visible(db: AsyncSession, scope: Scope, ids: set[int]) -> None:
+    if not ids or scope.admin:
+        return
+    visible = set(
+        (
+            await db.execute(
+                select(Person.id).where(
+                    Person.id.in_(ids),
+                    access.visible_people_clause(scope),
+                    Person.deactivated_at.is_(None),
+                )
+            )
+        ).scalars()
+    )
+    missing = sorted(ids - visible)
+    if missing:
+        raise NotFound("person")
+
+
+async def create_group(
+    db: AsyncSession, actor: Actor, scope: Scope, data: GroupCreate
+) -> tuple[Conversation, ConversationMember]:
+    ids = set(data.member_ids) - {actor.id}
+    await _check_visible(db, scope, ids)
+    members = {pid: MemberRole.member.value for pid in ids}
+    members[actor.id] = MemberRole.owner.value
+    conv = await _new_conversation(
+        db,
+        Conversation(kind=ConversationKind.group.value, name=data.name.strip(), owner_id=actor.id),
+        members,
+    )
+    await _system_message(db, conv, actor.id, "group.created", {"name": conv.name})
+    await _announce(db, conv, list(members))
+    return await access_conversation(db, actor.id, conv.id)
+
+
+async def update_group(
+    db: AsyncSession, actor: Actor, conversation_id: int, data: GroupUpdate
+) -> tuple[Conversation, ConversationMember]:
+    conv, me = await access_conversation(db, actor.id, conversation_id)
+    fields = data.model_fields_set
+    if "burn_seconds" in fields and conv.private:
+        if data.burn_seconds is not None:
+            conv.burn_seconds = data.burn_seconds
+    else:
+        _require_group(conv)
+        _require_admin(me)
+    if "name" in fields and data.name:
+        conv.name = data.name.strip()
+        await _system_message(db, conv, actor.id, "group.renamed", {"name": conv.name})
+    if "avatar_file_id" in fields:
+        if data.avatar_file_id is not None:
+            f = await db.get(StoredFile, data.avatar_file_id)
+            if f is None or f.conversation_id != conv.id or not f.content_type.startswith("image/"):
+                raise Invalid("bad_avatar", errors=[{"field": "avatar_file_id"}])
+        conv.avatar_file_id = data.avatar_file_id
+    await _announce(db, conv, await _member_ids(db, conv.id))
+    return conv, me
+
+
+async def _member_ids(db: AsyncSession, conversation_id: int) -> list[int]:
+    rows = await db.execute(
+        select(ConversationMember.person_id).where(
+            ConversationMember.conversation_id == conversation_id,
+            ConversationMember.left_seq.is_(None),
+        )
+    )
+    return list(rows.scalars())
+
+
+async def _add(db: AsyncSession, conv: Conversation, roles: dict[int, str]) -> list[int]:
+    """Adds (or brings back) people; returns those actually added."""
+    if not roles:
+        return []
+    existing = {
+        m.person_id: m
+        for m in (
+            await db.execute(
+                select(ConversationMember).where(
+                    ConversationMember.conversation_id == conv.id,
+                    ConversationMember.person_id.in_(list(roles)),
+                )
+            )
+        ).scalars()
+    }
+    added = []
+    for pid, role in roles.items():
+        m = existing.get(pid)
+        if m is None:
+            db.add(
+                ConversationMember(
+                    conversation_id=conv.id,
+                    person_id=pid,
+                    role=role,
+                    joined_seq=conv.last_seq,
+                    last_read_seq=conv.last_seq,
+                )
+            )
+            added.append(pid)
+        elif m.left_seq is not None:
+            m.left_seq = None
+            m.joined_seq = conv.last_seq
+            m.last_read_seq = max(m.last_read_seq, conv.last_seq)
+            m.role = role
+            added.append(pid)
+        elif m.role != role and m.role != MemberRole.owner.value:
+            m.role = role
+    conv.member_count += len(added)
+    await db.flush()
+    return added
+
+
+async def _remove(db: AsyncSession, conv: Conversation, ids: list[int]) -> list[int]:
+    if not ids:
+        return []
+    rows = (
+        (
+            await db.execute(
+                select(ConversationMember).where(
+                    ConversationMember.conversation_id == conv.id,
+                    ConversationMember.person_id.in_(ids),
+                    ConversationMember.left_seq.is_(None),
+                )
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for m in rows:
+        m.left_seq = conv.last_seq
+    conv.member_count -= len(rows)
+    await db.flush()
+    return [m.person_id for m in rows]
+
+
+async def _members_changed(
+    db: AsyncSession, conv: Conversation, added: list[int], removed: list[int]
+) -> None:
+    if not added and not removed:
+        return
+    emit(
+        db,
+        ev.MembersChanged(
+            conversation_id=conv.id, added=added, removed=removed, member_count=conv.member_count
+        ),
+        conversation_id=conv.id,
+        add=added,
+        remove=removed,
+    )
+    if added:
+        await _announce(db, conv, added)
+    for pid in removed:
+        emit(db, ev.ConversationRemoved(conversation_id=conv.id), people=[pid])
+
+
+async def add_members(
+    db: AsyncSession, actor: Actor, scope: Scope, conversation_id: int, ids: list[int]
+) -> list[int]:
+    conv, me = await access_conversation(db, actor.id, conversation_id)
+    _require_group(conv)
+    _require_admin(me)
+    wanted = set(ids) - {actor.id}
+    await _check_visible(db, scope, wanted)
+    from bellwork.chat.schemas import MAX_GROUP
+
+    if conv.member_count + len(wanted) > MAX_GROUP:
+        raise Invalid("group_too_large", max=MAX_GROUP)
+    added = await _add(db, conv, {pid: MemberRole.member.value for pid in wanted})
+    if added:
+        await _system_message(db, conv, actor.id, "members.added", {"person_ids": added})
+    await _members_changed(db, conv, added, [])
+    return added
+
+
+async def remove_member(
+    db: AsyncSession, actor: Actor, conversation_id: int, person_id: int
+) -> None:
+    conv, me = await access_conversation(db, actor.id, conversation_id)
+    _require_group(conv)
+    if person_id == actor.id:
+        return await leave(db, actor, conversation_id)
+    _require_admin(me)
+    target = (
+        await db.execute(
+            select(ConversationMember).where(
+                ConversationMember.conversation_id == conv.id,
+                ConversationMember.person_id == person_id,
+                ConversationMember.left_seq.is_(None),
+            )
+        )
+    ).scalar()
+    if target is None:
+        raise NotFound("person")
+    if target.role == MemberRole.owner.value or (
+        target.role == MemberRole.admin.value and me.role != MemberRole.owner.value
+    ):
+        raise Forbidden("cannot_remove_admin")
+    removed = await _remove(db, conv, [person_id])
+    await _system_message(db, conv, actor.id, "members.removed", {"person_ids": removed})
+    await _members_changed(db, conv, [], removed)
+    return None
+
+
+async def leave(db: AsyncSession, actor: Actor, conversation_id: int) -> None:
+    conv, me = await access_conversation(db, actor.id, conversation_id)
+    if conv.kind == ConversationKind.unit.value:
+        raise Forbidden("unit_group_follows_roster")
+    if conv.kind != ConversationKind.group.value:
+        raise Forbidden("not_a_group")
+    if me.role == MemberRole.owner.value:
+        # Hand ownership to the longest-standing admin, else member; alone: dissolve.
+        heir = (
+            await db.execute(
+                select(ConversationMember)
+                .where(
+                    ConversationMember.conversation_id == conv.id,
+                    ConversationMember.person_id != actor.id,
+                    ConversationMember.left_seq.is_(None),
+                )
+                .order_by(
+                    (ConversationMember.role != MemberRole.admin.value), ConversationMember.id
+                )
+            )
+        ).scalar()
+        if heir is None:
+            await dissolve(db, actor, conversation_id)
+            return
+        heir.role = MemberRole.owner.value
+        conv.owner_id = heir.person_id
+    removed = await _remove(db, conv, [actor.id])
+    await _system_message(db, conv, actor.id, "members.left", {"person_ids": removed})
+    await _members_changed(db, conv, [], removed)
+    await _announce(db, conv, [conv.owner_id] if conv.owner_id else [])
+
+
+async def dissolve(db: AsyncSession, actor: Actor, conversation_id: int) -> None:
+    conv, me = await access_conversation(db, actor.id, conversation_id)
+    _require_group(conv)
+    if me.role != MemberRole.owner.value:
+        raise Forbidden("group_owner_only")
+    ids = await _member_ids(db, conv.id)
+    conv.dissolved_at = utcnow()
+    emit(db, ev.ConversationRemoved(conversation_id=conv.id), conversation_id=conv.id, remove=ids)
+
+
+async def set_role(
+    db: AsyncSession, actor: Actor, conversation_id: int, person_id: int, role: str
+) -> None:
+    conv, me = await access_conversation(db, actor.id, conversation_id)
+    _require_group(conv)
+    if me.role != MemberRole.owner.value:
+        raise Forbidden("group_owner_only")
+    target = (
+        await db.execute(
+            select(ConversationMember).where(
+                ConversationMember.conversation_id == conv.id,
+                ConversationMember.person_id == person_id,
+                ConversationMember.left_seq.is_(None),
+            )
+        )
+    ).scalar()
+    if target is None or person_id == actor.id:
+        raise NotFound("person")
+    if role == MemberRole.owner.value:
+        me.role = MemberRole.admin.value
+        conv.owner_id = person_id
+    target.role = role
+    await _announce(db, conv, [actor.id, person_id])
+
+
+# ---------------------------------------------------------------- messages
+
+
+async def _next_seq(db: AsyncSession, conv: Conversation) -> int:
+    """Takes the next sequence number; the row update serialises senders of one conversation."""
+    now = utcnow()
+    seq = (
+        await db.execute(
+            update(Conversation)
+            .where(Conversation.id == conv.id)
+            .values(last_seq=Conversation.last_seq + 1, last_message_at=now)
+            .returning(Conversation.last_seq)
+            .execution_options(synchronize_session=False)
+        )
+    ).scalar_one()
+    conv.last_seq = seq
+    conv.last_message_at = now
+    return int(seq)
+
+
+async def _system_message(
+    db: AsyncSession, conv: Conversation, actor_id: int | None, what: str, params: dict[str, Any]
+) -> Message:
+    import orjson
+
+    seq = await _next_seq(db, conv)
+    msg = Message(
+        conversation_id=conv.id,
+        seq=seq,
+        sender_id=actor_id,
+        kind=MessageKind.system.value,
+        body=orjson.dumps({"event": what, **params}).decode(),
+    )
+    db.add(msg)
+    await db.flush()
+    await db.execute(
+        update(ConversationMember)
+        .where(
+            ConversationMember.conversation_id == conv.id,
+            ConversationMember.person_id == actor_id,
+            ConversationMember.last_read_seq < seq,
+        )
+        .values(last_read_seq=seq)
+    )
+    out = (await messages_out(db, conv, 0, [msg], with_receipts=False))[0]
+    emit(db, ev.MessageNew(conversation_id=conv.id, message=out), conversation_id=conv.id)
+    return msg
+
+
+async def can_mention_all(db: AsyncSession, conv: Conversation, me: ConversationMember) -> bool:
+    if _is_admin(me):
+        return True
+    if conv.kind == ConversationKind.unit.value and conv.unit_id is not None:
+        found = await db.execute(
+            select(Membership.id).where(
+                Membership.person_id == me.person_id,
+                Membership.unit_id == conv.unit_id,
+                Membership.role.in_((Role.teacher.value, Role.head.value)),
+            )
+        )
+        return found.first() is not None
+    return False
+
+
+async def send_message(
+    db: AsyncSession, actor: Actor, conversation_id: int, data: MessageCreate
+) -> tuple[Message, bool]:
+    """Stores a message; returns it and whether it is new (False: a retry of an earlier send)."""
+    earlier = (
+        await db.execute(
+            select(Message).where(
+                Message.sender_id == actor.id, Message.client_msg_id == data.client_msg_id
+            )
+        )
+    ).scalar()
+    if earlier is not None:
+        if earlier.conversation_id != conversation_id:
+            raise Conflict("client_msg_id_reused")
+        await access_conversation(db, actor.id, conversation_id)
+        return earlier, False
+    conv, me = await access_conversation(db, actor.id, conversation_id)
+    body = (data.body or "").strip() or None
+    file: StoredFile | None = None
+    if data.kind == "text":
+        if body is None:
+            raise Invalid("empty_message", errors=[{"field": "body"}])
+        if data.file_id is not None:
+            raise Invalid("text_has_file", errors=[{"field": "file_id"}])
+    else:
+        if data.file_id is None:
+            raise Invalid("file_required", errors=[{"field": "file_id"}])
+        file = await db.get(StoredFile, data.file_id)
+        if file is None or file.conversation_id != conv.id or file.owner_id != actor.id:
+            raise NotFound("file")
+        if data.kind == "image" and not file.content_type.startswith("image/"):
+            raise Invalid("not_an_image", errors=[{"field": "file_id"}])
+    mentions: list[int | str] = []
+    if data.mentions:
+        ids = {m for m in data.mentions if isinstance(m, int)}
+        if "all" in data.mentions:
+            if not await can_mention_all(db, conv, me):
+                raise Forbidden("mention_all_not_allowed")
+            mentions.append("all")
+        if ids:
+            present = set(
+                (
+                    await db.execute(
+                        select(ConversationMember.person_id).where(
+                            ConversationMember.conversation_id == conv.id,
+                            ConversationMember.person_id.in_(ids),
+                            ConversationMember.left_seq.is_(None),
+                        )
+                    )
+                ).scalars()
+            )
+            if ids - present:
+                raise Invalid("mention_not_member", errors=[{"field": "mentions"}])
+            mentions.extend(sorted(ids))
+    if data.reply_to_seq is not None and not (0 < data.reply_to_seq <= conv.last_seq):
+        raise Invalid("reply_not_found", errors=[{"field": "reply_to_seq"}])
+    seq = await _next_seq(db, conv)
+    msg = Message(
+        conversation_id=conv.id,
+        seq=seq,
+        sender_id=actor.id,
+        kind=data.kind,
+        body=body,
+        mentions=mentions or None,
+        reply_to_seq=data.reply_to_seq,
+        file_id=file.id if file else None,
+        client_msg_id=data.client_msg_id,
+    )
+    db.add(msg)
+    try:
+        async with db.begin_nested():
+            await db.flush()
+    except IntegrityError:
+        # The same client_msg_id raced in through another request: return that one.
+        earlier = (
+            await db.execute(
+                select(Message).where(
+                    Message.sender_id == actor.id, Message.client_msg_id == data.client_msg_id
+                )
+            )
+        ).scalar()
+        if earlier is None:
+            raise
+        return earlier, False
+    # Sending reads everything before it.
+    if me.last_read_seq < seq:
+        me.last_read_seq = seq
+    out = (await messages_out(db, conv, 0, [msg], with_receipts=False))[0]
+    out.client_msg_id = data.client_msg_id
+    emit(db, ev.MessageNew(conversation_id=conv.id, message=out), conversation_id=conv.id)
+    return msg, True
+
+
+async def list_messages(
+    db: AsyncSession,
+    actor: Actor,
+    conversation_id: int,
+    before_seq: int | None,
+    after_seq: int | None,
+    limit: int,
+    q: str | None,
+) -> MessagePage:
+    conv, me = await access_conversation(db, actor.id, conversation_id)
+    stmt = select(Message).where(Message.conversation_id == conv.id, Message.seq > me.joined_seq)
+    if q:
+        like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            Message.body.like(like, escape="\\"),
+            Message.recalled_at.is_(None),
+            Message.kind != MessageKind.system.value,
+        )
+        if conv.private:
+            stmt = stmt.where(or_(Message.sender_id == actor.id, Message.opened_at.isnot(None)))
+    if after_seq is not None:
+        stmt = stmt.where(Message.seq > after_seq).order_by(Message.seq).limit(limit + 1)
+        rows = list((await db.execute(stmt)).scalars())
+        more = len(rows) > limit
+        rows = rows[:limit]
+    else:
+        if before_seq is not None:
+            stmt = stmt.where(Message.seq < before_seq)
+        stmt = stmt.order_by(Message.seq.desc()).limit(limit + 1)
+        rows = list((await db.execute(stmt)).scalars())
+        more = len(rows) > limit
+        rows = list(reversed(rows[:limit]))
+    return MessagePage(items=await messages_out(db, conv, actor.id, rows), has_more=more)
+
+
+async def mark_read(db: AsyncSession, actor: Actor, conversation_id: int, seq: int) -> ReadOut:
+    """Moves one's read cursor forward to `seq` (reading one message reads all before it)."""
+    conv, me = await access_conversation(db, actor.id, conversation_id)
+    seq = min(seq, conv.last_seq)
+    old = me.last_read_seq
+    if seq > old:
+        await db.execute(
+            update(ConversationMember)
+            .where(ConversationMember.id == me.id, ConversationMember.last_read_seq < seq)
+            .values(last_read_seq=seq)
+            .execution_options(synchronize_session=False)
+        )
+        me.last_read_seq = seq
+        # Tell one's own devices, and the senders whose messages just got read.
+        senders = set(
+            (
+                await db.execute(
+                    select(Message.sender_id)
+                    .where(
+                        Message.conversation_id == conv.id,
+                        Message.seq > old,
+                        Message.seq <= seq,
+                        Message.sender_id.isnot(None),
+                        Message.kind != MessageKind.system.value,
+                    )
+                    .distinct()
+                )
+            ).scalars()
+        )
+        targets = sorted({actor.id, *(s for s in senders if s is not None)})
+        emit(
+            db,
+            ev.ReadMoved(conversation_id=conv.id, person_id=actor.id, last_read_seq=seq),
+            people=targets,
+        )
+    return ReadOut(
+        conversation_id=conv.id,
+        last_read_seq=me.last_read_seq,
+        unread=max(0, conv.last_seq - max(me.last_read_seq, me.joined_seq)),
+    )
+
+
+async def _message(db: AsyncSession, conv: Conversation, seq: int) -> Message:
+    msg = (
+        await db.execute(
+            select(Message).where(Message.conversation_id == conv.id, Message.seq == seq)
+        )
+    ).scalar()
+    if msg is None:
+        raise NotFound("message")
+    return msg
+
+
+async def recall(
+    db: AsyncSession, actor: Actor, conversation_id: int, seq: int, data_dir: Any
+) -> None:
+    """Sender within 2 minutes, group owner/admins any time. The content is gone from the server."""
+    conv, me = await access_conversation(db, actor.id, conversation_id)
+    msg = await _message(db, conv, seq)
+    if msg.seq <= me.joined_seq:
+        raise NotFound("message")
+    if msg.recalled_at is not None:
+        return
+    if msg.kind == MessageKind.system.value:
+        raise Forbidden("cannot_recall_system")
+    own = msg.sender_id == actor.id
+    in_time = utcnow() - msg.created_at <= RECALL_WINDOW
+    group_admin = conv.kind in (
+        ConversationKind.group.value,
+        ConversationKind.unit.value,
+    ) and _is_admin(me)
+    if not ((own and in_time) or group_admin):
+        raise Forbidden("recall_window_passed" if own else "recall_not_allowed")
+    msg.recalled_at = utcnow()
+    msg.recalled_by = actor.id
+    msg.body = None
+    msg.mentions = None
+    if msg.file_id is not None:
+        await filestore.delete_file(db, data_dir, msg.file_id)
+        msg.file_id = None
+    emit(
+        db,
+        ev.MessageRecalled(conversation_id=conv.id, seq=seq, recalled_by=actor.id),
+        conversation_id=conv.id,
+    )
+
+
+async def open_private(
+    db: AsyncSession, actor: Actor, conversation_id: int, seq: int
+) -> MessageOut:
+    """The recipient opens a burn-after-reading message; its countdown starts now."""
+    conv, _me = await access_conversation(db, actor.id, conversation_id)
+    if not conv.private:
+        raise Invalid("not_private")
+    msg = await _message(db, conv, seq)
+    if msg.sender_id != actor.id and msg.opened_at is None:
+        now = utcnow()
+        msg.opened_at = now
+        msg.expires_at = now + timedelta(seconds=conv.burn_seconds or 30)
+        emit(
+            db,
+            ev.MessageOpened(conversation_id=conv.id, seq=seq, expires_at=msg.expires_at),
+            conversation_id=conv.id,
+        )
+        await mark_read(db, actor, conversation_id, seq)
+    return (await messages_out(db, conv, actor.id, [msg]))[0]
+
+
+async def burn_expired(db: AsyncSession, data_dir: Any) -> int:
+    """Deletes every opened private message whose time is up, with its file. Returns how many."""
+    rows = (
+        (
+            await db.execute(
+                select(Message)
+                .where(Message.expires_at.isnot(None), Message.expires_at <= utcnow())
+                .limit(500)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for msg in rows:
+        if msg.file_id is not None:
+            await filestore.delete_file(db, data_dir, msg.file_id)
+        emit(
+            db,
+            ev.MessageDeleted(conversation_id=msg.conversation_id, seq=msg.seq),
+            conversation_id=msg.conversation_id,
+        )
+    if rows:
+        await db.execute(delete(Message).where(Message.id.in_([m.id for m in rows])))
+    return len(rows)
+
+
+# ---------------------------------------------------------------- read receipts
+
+
+async def _cursors(db: AsyncSession, conv: Conversation) -> list[tuple[int, int, int | None, int]]:
+    rows = await db.execute(
+        select(
+            ConversationMember.person_id,
+            ConversationMember.joined_seq,
+            ConversationMember.left_seq,
+            ConversationMember.last_read_seq,
+        ).where(ConversationMember.conversation_id == conv.id)
+    )
+    return [(a, b, c, d) for a, b, c, d in rows]
+
+
+async def receipt_counts(
+    db: AsyncSession, conv: Conversation, messages: Sequence[Message]
+) -> list[ReceiptCount]:
+    """Read/unread counts for many messages with one query over the members' cursors.
+
+    Eligible readers of message s: members other than its sender who joined before s
+    (joined_seq < s) and had not left before it (left_seq is null or >= s).
+    """
+    if not messages:
+        return []
+    cursors = await _cursors(db, conv)
+    first = min(m.seq for m in messages)
+    # Members present for every message in the batch: count with a sorted list and bisect.
+    steady = sorted(r for _, j, left, r in cursors if j < first and left is None)
+    steady_ids = {p for p, j, left, _ in cursors if j < first and left is None}
+    others = [(p, j, left, r) for p, j, left, r in cursors if not (j < first and left is None)]
+    read_of = {p: r for p, _, _, r in cursors}
+    out = []
+    for m in messages:
+        s = m.seq
+        unread = bisect.bisect_left(steady, s)
+        total = len(steady)
+        if m.sender_id in steady_ids:
+            total -= 1
+            if read_of[m.sender_id] < s:
+                unread -= 1
+        for p, j, left, r in others:
+            if p == m.sender_id or j >= s or (left is not None and left < s):
+                continue
+            total += 1
+            if r < s:
+                unread += 1
+        out.append(ReceiptCount(seq=s, read_count=total - unread, unread_count=unread))
+    return out
+
+
+async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int) -> Receipt:
+    """Who has read message `seq` and who has not, grouped by unit. Only its sender may ask."""
+    conv, _me = await access_conversation(db, actor.id, conversation_id)
+    msg = await _message(db, conv, seq)
+    if msg.sender_id != actor.id:
+        raise Forbidden("receipt_sender_only")
+    rows = (
+        await db.execute(
+            select(
+                ConversationMember.person_id,
+                ConversationMember.last_read_seq,
+                Person.name,
+                Person.sort_key,
+            )
+            .join(Person, Person.id == ConversationMember.person_id)
+            .where(
+                ConversationMember.conversation_id == conv.id,
+                ConversationMember.person_id != actor.id,
+                ConversationMember.joined_seq < seq,
+                or_(ConversationMember.left_seq.is_(None), ConversationMember.left_seq >= seq),
+            )
+            .order_by(Person.sort_key)
+        )
+    ).all()
+    units = await _unit_labels(db, conv, [r[0] for r in rows])
+    read: dict[str | None, list[PersonRef]] = defaultdict(list)
+    unread: dict[str | None, list[PersonRef]] = defaultdict(list)
+    for pid, last, name, _ in rows:
+        (read if last >= seq else unread)[units.get(pid)].append(PersonRef(id=pid, name=name))
+
+    def groups(d: dict[str | None, list[PersonRef]]) -> list[ReceiptGroup]:
+        return [
+            ReceiptGroup(unit=k, people=v)
+            for k, v in sorted(d.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
+        ]
+
+    n_read = sum(len(v) for v in read.values())
+    return Receipt(
+        conversation_id=conv.id,
+        seq=seq,
+        read_count=n_read,
+        unread_count=len(rows) - n_read,
+        read=groups(read),
+        unread=groups(unread),
+    )
+
+
+async def _unit_labels(db: AsyncSession, conv: Conversation, ids: list[int]) -> dict[int, str]:
+    """Each person's unit for grouping: their first active membership (a guardian's is the
+    child's class), shown as the path below the installation's top unit."""
+    if not ids:
+        return {}
+    first = (
+        select(Membership.person_id, func.min(Membership.id).label("mid"))
+        .join(ConversationMember, ConversationMember.person_id == Membership.person_id)
+        .join(Unit, Unit.id == Membership.unit_id)
+        .where(ConversationMember.conversation_id == conv.id, Unit.archived_at.is_(None))
+        .group_by(Membership.person_id)
+        .subquery()
+    )
+    rows = (
+        await db.execute(
+            select(first.c.person_id, Unit.path)
+            .join(Membership, Membership.id == first.c.mid)
+            .join(Unit, Unit.id == Membership.unit_id)
+        )
+    ).all()
+    pairs: list[tuple[int, str]] = [(a, b) for a, b in rows]  # type: ignore[misc]
+    names = await path_names(db, {p for _, p in pairs})
+    wanted = set(ids)
+    out = {}
+    for pid, path in pairs:
+        if pid in wanted:
+            parts = names[path]
+            out[pid] = "/".join(parts[1:] if len(parts) > 2 else parts)
+    return out

@@ -1,0 +1,131 @@
+"""This node's WebSocket connections and the delivery of bus payloads to them.
+
+Each connection has a bounded outgoing queue drained by its own writer task, so a client that
+does not read its socket never slows the others: when its queue is full the server closes it
+(code 4008) and the client resyncs from its sequence numbers on reconnect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocket
+
+log = logging.getLogger("bellwork.realtime")
+QUEUE_LIMIT = 2000
+CLOSE_SLOW = 4008
+
+
+class Connection:
+    __slots__ = ("closed", "person_id", "queue", "writer", "ws")
+
+    def __init__(self, ws: WebSocket, person_id: int) -> None:
+        self.ws = ws
+        self.person_id = person_id
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue(QUEUE_LIMIT)
+        self.closed = False
+        self.writer: asyncio.Task[None] | None = None
+
+    def push(self, frame: str) -> bool:
+        if self.closed:
+            return False
+        try:
+            self.queue.put_nowait(frame)
+            return True
+        except asyncio.QueueFull:
+            self.closed = True
+            asyncio.get_running_loop().create_task(self._close_slow())
+            return False
+
+    async def _close_slow(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.ws.close(code=CLOSE_SLOW, reason="too slow; resync")
+
+    async def write_loop(self) -> None:
+        q = self.queue
+        send = self.ws.send_text
+        try:
+            while True:
+                frame = await q.get()
+                if frame is None:
+                    return
+                await send(frame)
+        except Exception:
+            self.closed = True
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.by_person: dict[int, set[Connection]] = {}
+        self.by_conv: dict[int, set[Connection]] = {}
+        self.convs_of: dict[Connection, set[int]] = {}
+        self.delivered = 0
+
+    @property
+    def connection_count(self) -> int:
+        return len(self.convs_of)
+
+    def register(self, conn: Connection) -> None:
+        self.by_person.setdefault(conn.person_id, set()).add(conn)
+        self.convs_of[conn] = set()
+        conn.writer = asyncio.get_running_loop().create_task(conn.write_loop())
+
+    def subscribe(self, conn: Connection, conv_ids: set[int]) -> None:
+        if conn not in self.convs_of:
+            return
+        for cid in conv_ids:
+            self.by_conv.setdefault(cid, set()).add(conn)
+        self.convs_of[conn].update(conv_ids)
+
+    async def unregister(self, conn: Connection) -> None:
+        conn.closed = True
+        for cid in self.convs_of.pop(conn, set()):
+            subs = self.by_conv.get(cid)
+            if subs is not None:
+                subs.discard(conn)
+                if not subs:
+                    del self.by_conv[cid]
+        mine = self.by_person.get(conn.person_id)
+        if mine is not None:
+            mine.discard(conn)
+            if not mine:
+                del self.by_person[conn.person_id]
+        if conn.writer is not None:
+            conn.writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await conn.writer
+
+    def _person_conns(self, ids: list[int]) -> list[Connection]:
+        out: list[Connection] = []
+        for pid in ids:
+            out.extend(self.by_person.get(pid, ()))
+        return out
+
+    async def handle(self, payload: bytes) -> None:
+        """Applies one bus payload: membership changes first, then delivery, then removals."""
+        env: dict[str, Any] = orjson.loads(payload)
+        frame: str = env["e"]
+        cid = env.get("c")
+        if cid is not None and env.get("add"):
+            for conn in self._person_conns(env["add"]):
+                self.subscribe(conn, {cid})
+        targets: set[Connection] = set()
+        if cid is not None:
+            targets.update(self.by_conv.get(cid, ()))
+        if env.get("p"):
+            targets.update(self._person_conns(env["p"]))
+        for conn in targets:
+            if conn.push(frame):
+                self.delivered += 1
+        if cid is not None and env.get("rm"):
+            for conn in self._person_conns(env["rm"]):
+                self.convs_of.get(conn, set()).discard(cid)
+                subs = self.by_conv.get(cid)
+                if subs is not None:
+                    subs.discard(conn)
+                    if not subs:
+                        del self.by_conv[cid]

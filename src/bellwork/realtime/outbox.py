@@ -1,0 +1,63 @@
+"""Events raised inside a transaction, published to the bus only after it commits.
+
+A service calls `emit(session, event, conversation_id=..., people=...)`. Nothing is sent if the
+transaction rolls back. The request's session carries the bus (`session.info["bus"]`), set by the
+dependency that opened it; a session without one (the CLI) publishes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bellwork.db.session import on_commit
+
+_KEY = "bellwork_outbox"
+
+
+def envelope(
+    event: BaseModel,
+    conversation_id: int | None = None,
+    people: list[int] | None = None,
+    add: list[int] | None = None,
+    remove: list[int] | None = None,
+) -> bytes:
+    body: dict[str, Any] = {"e": event.model_dump_json()}
+    if conversation_id is not None:
+        body["c"] = conversation_id
+    if people:
+        body["p"] = people
+    if add:
+        body["add"] = add
+    if remove:
+        body["rm"] = remove
+    return orjson.dumps(body)
+
+
+def emit(
+    session: AsyncSession,
+    event: BaseModel,
+    *,
+    conversation_id: int | None = None,
+    people: list[int] | None = None,
+    add: list[int] | None = None,
+    remove: list[int] | None = None,
+) -> None:
+    bus = session.info.get("bus")
+    if bus is None:
+        return
+    pending: list[bytes] | None = session.info.get(_KEY)
+    if pending is None:
+        pending = []
+        session.info[_KEY] = pending
+
+        async def flush() -> None:
+            items = session.info.pop(_KEY, [])
+            for payload in items:
+                await bus.publish(payload)
+
+        on_commit(session, flush)
+    pending.append(envelope(event, conversation_id, people, add, remove))
