@@ -14,9 +14,8 @@ export default defineConfig({
       output: {
         manualChunks(id) {
           if (id.includes("node_modules")) {
-            if (/[\\/](antd|@ant-design|rc-[a-z-]+|@rc-component)[\\/]/.test(id)) return "antd";
             if (/[\\/](react|react-dom|react-router|react-router-dom|scheduler)[\\/]/.test(id)) return "react";
-            return "vendor";
+            if (/[\\/](@tanstack|openapi-fetch|dayjs)[\\/]/.test(id)) return "vendor";
           }
         },
       },

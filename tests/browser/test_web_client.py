@@ -36,7 +36,7 @@ def test_admin_sees_tree_searches_by_initials_and_opens_a_card(new_page: NewPage
     shot(page, "desktop-directory")
 
     # Pinyin initials of 王建华 (the bureau head) — searched across everything.
-    page.get_by_test_id("unit-breadcrumb").get_by_text("全部单位").click()
+    page.get_by_test_id("unit-breadcrumb").get_by_text("全部组织").click()
     search(page, "wjh")
     row = page.get_by_test_id("person-row").filter(has_text="王建华")
     expect(row).to_be_visible()
@@ -124,7 +124,7 @@ def test_language_switch_before_and_after_login(new_page: NewPage) -> None:
     page.goto("/login")
     expect(page.get_by_test_id("login-submit")).to_contain_text(re.compile("登\\s*录"))
     page.get_by_test_id("lang-switch").click()
-    page.get_by_title("English").click()
+    page.get_by_role("menuitem", name="English").click()
     expect(page.get_by_test_id("login-submit")).to_contain_text("Log in")
 
     # The server's problem titles follow the switch too (cookie bw_lang).
@@ -141,7 +141,7 @@ def test_language_switch_before_and_after_login(new_page: NewPage) -> None:
     expect(page.get_by_test_id("directory-search")).to_have_attribute("placeholder", re.compile("Search"))
     shot(page, "desktop-directory-en")
     page.get_by_test_id("lang-switch").click()
-    page.get_by_title("简体中文").click()
+    page.get_by_role("menuitem", name="简体中文").click()
     expect(page.get_by_role("menuitem", name=re.compile("通讯录"))).to_be_visible()
 
 

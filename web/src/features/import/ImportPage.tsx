@@ -86,11 +86,25 @@ export default function ImportPage() {
     setDone(null);
     run.reset();
   };
+  const reveal = (testid: string) =>
+    setTimeout(() => document.querySelector(`[data-testid="${testid}"]`)?.scrollIntoView({ behavior: "smooth", block: "start" }), 50);
   const start = (dryRun: boolean) => {
     if (!file || unitId == null) return;
     run.mutate(
       { file, kind, unitId, dryRun },
-      { onSuccess: (r) => (r.applied ? (setDone(r), setPreview(null)) : setPreview(r)) },
+      {
+        onSuccess: (r) => {
+          if (r.applied) {
+            setDone(r);
+            setPreview(null);
+            reveal("import-done");
+          } else {
+            setPreview(r);
+            reveal("import-preview");
+          }
+        },
+        onError: () => reveal("import-errors"),
+      },
     );
   };
   const err = run.error;

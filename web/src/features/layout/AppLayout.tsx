@@ -29,11 +29,12 @@ export function useIsPhone(): boolean {
 function UserMenu({ phone }: { phone: boolean }) {
   const t = useT();
   const { modal } = App.useApp();
-  const me = useMe().data!;
+  const me = useMe().data;
   const navigate = useNavigate();
   const logout = useLogout(false);
   const logoutAll = useLogout(true);
   const done = { onSettled: () => navigate("/login", { replace: true }) };
+  if (!me) return null;
   return (
     <Dropdown
       trigger={["click"]}
