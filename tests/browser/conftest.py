@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,16 +42,20 @@ class Server:
     url: str
     guardian_phone: str | None
     output: Path
+    _sessions: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
     def api(self, path: str, login: str = "admin", method: str = "GET", body: Any = None) -> Any:
         """Calls the API as a demo user (for arranging tests; assertions go through the page)."""
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-        req = urllib.request.Request(
-            self.url + "/api/v1/auth/login",
-            data=json.dumps({"login": login, "password": PASSWORD}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        csrf = json.loads(opener.open(req, timeout=10).read())["csrf_token"]
+        if login not in self._sessions:
+            opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+            req = urllib.request.Request(
+                self.url + "/api/v1/auth/login",
+                data=json.dumps({"login": login, "password": PASSWORD}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            csrf = json.loads(opener.open(req, timeout=10).read())["csrf_token"]
+            self._sessions[login] = (opener, csrf)
+        opener, csrf = self._sessions[login]
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(
             self.url + path,

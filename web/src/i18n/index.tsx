@@ -6,6 +6,9 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import zhCN, { type MessageKey, type Messages } from "./locales/zh-CN";
 import enUS from "./locales/en-US";
 import { readCookie } from "../api/http";
+import { format } from "./format";
+
+export { format };
 
 export type Locale = "zh-CN" | "en";
 export const LOCALES: { value: Locale; label: string }[] = [
@@ -16,10 +19,6 @@ const MESSAGES: Record<Locale, Messages> = { "zh-CN": zhCN, en: enUS };
 
 export type TFunction = (key: MessageKey, params?: Record<string, string | number>) => string;
 
-export function format(template: string, params?: Record<string, string | number>): string {
-  if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
-}
 
 export function initialLocale(): Locale {
   const c = readCookie("bw_lang");

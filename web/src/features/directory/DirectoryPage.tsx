@@ -24,17 +24,23 @@ function PersonRow({ p, onOpen }: { p: PersonBrief; onOpen: () => void }) {
       data-testid="person-row"
       onClick={onOpen}
       onKeyDown={(e) => (e.key === "Enter" ? onOpen() : undefined)}
-      style={{ display: "flex", gap: 12, alignItems: "flex-start", borderBottom: "1px solid #f0f0f0" }}
+      style={{ display: "flex", gap: 12, alignItems: "center", borderBottom: "1px solid #f0f0f0" }}
     >
       <Avatar style={{ background: p.active ? "#1677ff" : "#bbb", flex: "none" }}>{p.name.slice(0, 1)}</Avatar>
       <div style={{ minWidth: 0, flex: 1 }}>
-        <div style={{ display: "flex", gap: 8, alignItems: "baseline", flexWrap: "wrap" }}>
+        <div style={{ display: "flex", gap: 8, alignItems: "center", flexWrap: "wrap", rowGap: 2 }}>
           <Typography.Text strong data-testid="person-name">{p.name}</Typography.Text>
           {p.title && <Typography.Text type="secondary">{p.title}</Typography.Text>}
           {!p.active && <Tag color="red">{t("dir.inactive")}</Tag>}
           {p.is_admin && <Tag color="magenta">{t("user.admin")}</Tag>}
+          <span>
+            {roles.map((m, i) => (
+              <RoleTag key={i} role={m.role} unit={m.unit_name} />
+            ))}
+            {p.memberships.length > roles.length && <Tag>+{p.memberships.length - roles.length}</Tag>}
+          </span>
         </div>
-        <div style={{ fontSize: 13, color: "#666", display: "flex", gap: 12, flexWrap: "wrap" }}>
+        <div style={{ fontSize: 13, color: "#666", display: "flex", gap: 12, flexWrap: "wrap", marginTop: 2 }}>
           <span>
             {t("person.phone")}: <PhoneText phone={p.phone} hidden={p.phone_hidden} />
           </span>
@@ -43,12 +49,6 @@ function PersonRow({ p, onOpen }: { p: PersonBrief; onOpen: () => void }) {
               {t("person.studentNumber")}: {p.student_number}
             </span>
           )}
-        </div>
-        <div style={{ marginTop: 4 }}>
-          {roles.map((m, i) => (
-            <RoleTag key={i} role={m.role} unit={m.unit_name} />
-          ))}
-          {p.memberships.length > roles.length && <Tag>+{p.memberships.length - roles.length}</Tag>}
         </div>
       </div>
     </div>
