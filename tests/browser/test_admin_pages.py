@@ -91,6 +91,7 @@ def test_create_person_reset_password_forced_change(new_page: NewPage, server: S
     other.get_by_test_id("login-submit").click()
     forced = other.get_by_test_id("password-page")
     expect(forced).to_contain_text("请先设置新密码")
+    shot(other, "desktop-forced-password")
     forced.locator("#current_password").fill(password)
     forced.locator("#new_password").fill("a-new-long-password-2026")
     forced.locator("#repeat").fill("a-new-long-password-2026")

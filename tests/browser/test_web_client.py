@@ -109,7 +109,7 @@ def test_invalid_roster_shows_error_table_with_rows(new_page: NewPage, server: S
     page.get_by_test_id("import-page").locator("input[type=file]").set_input_files(str(csv))
     page.get_by_test_id("import-dry-run").click()
     errors = page.get_by_test_id("import-errors")
-    expect(errors).to_contain_text("未导入任何数据")
+    expect(errors).to_contain_text("请修改以下行后重新上传")
     table = errors.get_by_test_id("import-error-table")
     rows = table.locator("tbody tr")
     expect(rows.first).to_be_visible()

@@ -186,8 +186,8 @@ export default function ImportPage() {
           <Alert
             type="error"
             showIcon
-            title={rowErrors ? t("import.errorsTitle") : errorText(err, t)}
-            description={rowErrors ? `${errorText(err, t)} ${t("import.errorsHint")}` : undefined}
+            title={errorText(err, t)}
+            description={rowErrors ? t("import.errorsHint") : undefined}
             style={{ marginBottom: rowErrors ? 12 : 0 }}
           />
           {rowErrors && (

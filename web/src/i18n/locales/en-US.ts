@@ -180,7 +180,6 @@ const enUS: Messages = {
   "import.resultTitle": "Import done",
   "import.dryRunNote": "This is a dry run: nothing has been written yet. Check it, then press “Confirm import”.",
   "import.nothing": "Nothing to change",
-  "import.errorsTitle": "The file has errors; nothing was imported",
   "import.errorsHint": "Fix these rows and upload the file again.",
   "import.rows": "Rows",
   "import.units_created": "Units created",

@@ -179,7 +179,6 @@ const zhCN = {
   "import.resultTitle": "导入完成",
   "import.dryRunNote": "这是预检结果，尚未写入任何数据。确认无误后点击“确认导入”。",
   "import.nothing": "没有需要变更的内容",
-  "import.errorsTitle": "文件有错误，未导入任何数据",
   "import.errorsHint": "请修改以下行后重新上传。",
   "import.rows": "行数",
   "import.units_created": "新建组织",
