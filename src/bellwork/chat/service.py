@@ -261,6 +261,7 @@ async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> 
                 conversation=await conversation_out(db, mem.person_id, conv, mem)
             ),
             people=[mem.person_id],
+            subscribe=conv.id,
         )
 
 
@@ -415,8 +416,8 @@ async def create_group(
         Conversation(kind=ConversationKind.group.value, name=data.name.strip(), owner_id=actor.id),
         members,
     )
-    await _system_message(db, conv, actor.id, "group.created", {"name": conv.name})
     await _announce(db, conv, list(members))
+    await _system_message(db, conv, actor.id, "group.created", {"name": conv.name})
     return await access_conversation(db, actor.id, conv.id)
 
 

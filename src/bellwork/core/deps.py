@@ -26,6 +26,8 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, committed after the handler returns, rolled back on error."""
     async with unit_of_work(request.app.state.sessionmaker) as session:
+        # Events raised during the request are published through this bus after commit.
+        session.info["bus"] = request.app.state.bus
         yield session
 
 

@@ -113,6 +113,10 @@ class Hub:
         if cid is not None and env.get("add"):
             for conn in self._person_conns(env["add"]):
                 self.subscribe(conn, {cid})
+        sub = env.get("s")
+        if sub is not None and env.get("p"):
+            for conn in self._person_conns(env["p"]):
+                self.subscribe(conn, {sub})
         targets: set[Connection] = set()
         if cid is not None:
             targets.update(self.by_conv.get(cid, ()))

@@ -24,8 +24,11 @@ def envelope(
     people: list[int] | None = None,
     add: list[int] | None = None,
     remove: list[int] | None = None,
+    subscribe: int | None = None,
 ) -> bytes:
     body: dict[str, Any] = {"e": event.model_dump_json()}
+    if subscribe is not None:
+        body["s"] = subscribe
     if conversation_id is not None:
         body["c"] = conversation_id
     if people:
@@ -45,7 +48,12 @@ def emit(
     people: list[int] | None = None,
     add: list[int] | None = None,
     remove: list[int] | None = None,
+    subscribe: int | None = None,
 ) -> None:
+    """Queue an event for after commit. It goes to every current subscriber of
+    `conversation_id` and to every connection of `people`; `add` people are subscribed to the
+    conversation before delivery, `remove` people unsubscribed after it; `subscribe` subscribes
+    the `people` to that conversation without sending to its other members."""
     bus = session.info.get("bus")
     if bus is None:
         return
@@ -60,4 +68,4 @@ def emit(
                 await bus.publish(payload)
 
         on_commit(session, flush)
-    pending.append(envelope(event, conversation_id, people, add, remove))
+    pending.append(envelope(event, conversation_id, people, add, remove, subscribe))

@@ -1,0 +1,110 @@
+"""Opening direct chats, groups and their management."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.chat.conftest import send
+from tests.conftest import World
+
+
+async def test_direct_chat_is_opened_once(world: World, school: dict[str, Any]) -> None:
+    t = await world.login(school["teacher"])
+    r1 = await t.post("/api/v1/conversations/direct", json={"person_id": school["p1"].id})
+    r2 = await t.post("/api/v1/conversations/direct", json={"person_id": school["p1"].id})
+    assert r1.status_code == r2.status_code == 200
+    assert r1.json()["id"] == r2.json()["id"]
+    assert r1.json()["kind"] == "direct" and r1.json()["name"] == "家长1"
+    assert r1.json()["peer"] == {"id": school["p1"].id, "name": "家长1"}
+    p = await world.login(school["p1"])
+    r3 = await p.post("/api/v1/conversations/direct", json={"person_id": school["teacher"].id})
+    assert r3.json()["id"] == r1.json()["id"]
+    assert r3.json()["name"] == "王老师"
+
+
+async def test_direct_chat_needs_a_visible_person(world: World, school: dict[str, Any]) -> None:
+    # A guardian does not see other families.
+    p1 = await world.login(school["p1"])
+    r = await p1.post("/api/v1/conversations/direct", json={"person_id": school["p2"].id})
+    assert r.status_code == 404
+    r = await p1.post("/api/v1/conversations/direct", json={"person_id": school["p1"].id})
+    assert r.status_code == 422 and r.json()["code"] == "direct_with_self"
+
+
+async def test_devices_conversation(world: World, school: dict[str, Any]) -> None:
+    t = await world.login(school["teacher"])
+    r = await t.post("/api/v1/conversations/devices")
+    assert r.json()["kind"] == "devices" and r.json()["member_count"] == 1
+    assert (await t.post("/api/v1/conversations/devices")).json()["id"] == r.json()["id"]
+    await send(t, r.json()["id"], "note to self")
+    listed = (await t.get("/api/v1/conversations")).json()
+    assert listed[0]["id"] == r.json()["id"]
+    assert listed[0]["last_message"]["body"] == "note to self"
+
+
+async def test_group_lifecycle(world: World, school: dict[str, Any]) -> None:
+    t = await world.login(school["teacher"])
+    ids = [school["p1"].id, school["p2"].id]
+    r = await t.post("/api/v1/conversations/groups", json={"name": "春游", "member_ids": ids})
+    assert r.status_code == 201
+    g = r.json()
+    assert g["member_count"] == 3 and g["my_role"] == "owner" and g["name"] == "春游"
+    # Members cannot add people or rename; the owner can make them admin.
+    p1 = await world.login(school["p1"])
+    r = await p1.post(
+        f"/api/v1/conversations/{g['id']}/members", json={"person_ids": [school["p3"].id]}
+    )
+    assert r.status_code == 403 and r.json()["code"] == "group_admin_only"
+    r = await p1.patch(f"/api/v1/conversations/{g['id']}", json={"name": "x"})
+    assert r.status_code == 403
+    r = await t.put(
+        f"/api/v1/conversations/{g['id']}/members/{school['p1'].id}/role", json={"role": "admin"}
+    )
+    assert r.status_code == 204
+    # p1 (now admin) may add p3 — but only people p1 may see: p3 is another family.
+    r = await p1.post(
+        f"/api/v1/conversations/{g['id']}/members", json={"person_ids": [school["p3"].id]}
+    )
+    assert r.status_code == 404
+    r = await t.post(
+        f"/api/v1/conversations/{g['id']}/members", json={"person_ids": [school["p3"].id]}
+    )
+    assert r.json() == {"added": [school["p3"].id]}
+    members = (await t.get(f"/api/v1/conversations/{g['id']}/members")).json()
+    assert {m["person"]["name"]: m["role"] for m in members} == {
+        "王老师": "owner",
+        "家长1": "admin",
+        "家长2": "member",
+        "家长3": "member",
+    }
+    # An admin cannot remove another admin or the owner; the owner can.
+    r = await p1.delete(f"/api/v1/conversations/{g['id']}/members/{school['teacher'].id}")
+    assert r.status_code == 403
+    r = await t.delete(f"/api/v1/conversations/{g['id']}/members/{school['p2'].id}")
+    assert r.status_code == 204
+    p2 = await world.login(school["p2"])
+    assert (await p2.get(f"/api/v1/conversations/{g['id']}")).status_code == 404
+    assert (await p2.get(f"/api/v1/conversations/{g['id']}/messages")).status_code == 404
+    # Leaving as owner hands the group to the admin.
+    r = await t.post(f"/api/v1/conversations/{g['id']}/leave")
+    assert r.status_code == 204
+    after = (await p1.get(f"/api/v1/conversations/{g['id']}")).json()
+    assert after["my_role"] == "owner" and after["member_count"] == 2
+    r = await p1.post(f"/api/v1/conversations/{g['id']}/dissolve")
+    assert r.status_code == 204
+    assert (await p1.get(f"/api/v1/conversations/{g['id']}")).status_code == 404
+    assert g["id"] not in [c["id"] for c in (await p1.get("/api/v1/conversations")).json()]
+
+
+async def test_group_rename_and_system_messages(world: World, school: dict[str, Any]) -> None:
+    t = await world.login(school["teacher"])
+    g = (
+        await t.post(
+            "/api/v1/conversations/groups", json={"name": "A", "member_ids": [school["p1"].id]}
+        )
+    ).json()
+    r = await t.patch(f"/api/v1/conversations/{g['id']}", json={"name": "B"})
+    assert r.json()["name"] == "B"
+    msgs = (await t.get(f"/api/v1/conversations/{g['id']}/messages")).json()["items"]
+    assert [m["kind"] for m in msgs] == ["system", "system"]
+    assert '"group.renamed"' in msgs[1]["body"]

@@ -1,0 +1,135 @@
+"""Sending, idempotent retries, history, search, mentions, replies, recall."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from bellwork.chat.models import Message
+from bellwork.db.base import utcnow
+from tests.chat.conftest import cmid, send
+from tests.conftest import World
+
+
+async def direct(world: World, a: Any, b: Any) -> tuple[Any, Any, int]:
+    ca = await world.login(a)
+    cb = await world.login(b)
+    conv = (await ca.post("/api/v1/conversations/direct", json={"person_id": b.id})).json()
+    return ca, cb, conv["id"]
+
+
+async def test_send_and_retry_is_stored_once(world: World, school: dict[str, Any]) -> None:
+    t, p, conv = await direct(world, school["teacher"], school["p1"])
+    body = {"client_msg_id": "abc-1", "body": "明天春游"}
+    r1 = await t.post(f"/api/v1/conversations/{conv}/messages", json=body)
+    r2 = await t.post(f"/api/v1/conversations/{conv}/messages", json=body)
+    assert r1.status_code == 201 and r2.status_code == 200
+    assert r1.json()["seq"] == r2.json()["seq"] == 1
+    assert r1.json()["client_msg_id"] == "abc-1"
+    page = (await p.get(f"/api/v1/conversations/{conv}/messages")).json()
+    assert [m["body"] for m in page["items"]] == ["明天春游"]
+    assert page["items"][0]["client_msg_id"] is None  # not shown to others
+    listed = (await p.get("/api/v1/conversations")).json()
+    assert listed[0]["unread"] == 1
+
+
+async def test_bad_messages_change_nothing(world: World, school: dict[str, Any]) -> None:
+    t, p, conv = await direct(world, school["teacher"], school["p1"])
+    for body, code in (
+        ({"client_msg_id": cmid(), "body": "   "}, "empty_message"),
+        ({"client_msg_id": cmid(), "body": "x", "reply_to_seq": 9}, "reply_not_found"),
+        ({"client_msg_id": cmid(), "kind": "image"}, "file_required"),
+    ):
+        r = await t.post(f"/api/v1/conversations/{conv}/messages", json=body)
+        assert r.status_code == 422 and r.json()["code"] == code
+    r = await t.post(
+        f"/api/v1/conversations/{conv}/messages", json={"client_msg_id": cmid(), "body": "x" * 5001}
+    )
+    assert r.status_code == 422
+    # Not a member: 404, like a missing conversation.
+    p2 = await world.login(school["p2"])
+    r = await p2.post(
+        f"/api/v1/conversations/{conv}/messages", json={"client_msg_id": cmid(), "body": "hi"}
+    )
+    assert r.status_code == 404
+    assert (await t.get(f"/api/v1/conversations/{conv}")).json()["last_seq"] == 0
+
+
+async def test_history_paging_catch_up_and_search(world: World, school: dict[str, Any]) -> None:
+    t, p, conv = await direct(world, school["teacher"], school["p1"])
+    for i in range(1, 8):
+        await send(t, conv, f"消息{i} {'作业' if i % 2 else '通知'}")
+    latest = (await p.get(f"/api/v1/conversations/{conv}/messages", params={"limit": 3})).json()
+    assert [m["seq"] for m in latest["items"]] == [5, 6, 7] and latest["has_more"]
+    older = (
+        await p.get(f"/api/v1/conversations/{conv}/messages", params={"limit": 3, "before_seq": 5})
+    ).json()
+    assert [m["seq"] for m in older["items"]] == [2, 3, 4]
+    after = (await p.get(f"/api/v1/conversations/{conv}/messages", params={"after_seq": 5})).json()
+    assert [m["seq"] for m in after["items"]] == [6, 7] and not after["has_more"]
+    found = (await p.get(f"/api/v1/conversations/{conv}/messages", params={"q": "作业"})).json()
+    assert [m["seq"] for m in found["items"]] == [1, 3, 5, 7]
+    pct = (await p.get(f"/api/v1/conversations/{conv}/messages", params={"q": "%"})).json()
+    assert pct["items"] == []
+
+
+async def test_mentions_and_replies(world: World, school: dict[str, Any]) -> None:
+    t = await world.login(school["teacher"])
+    p1 = await world.login(school["p1"])
+    g = (await t.get(f"/api/v1/units/{school['klass'].id}/group")).json()
+    # A guardian may not @all; the class teacher may.
+    r = await p1.post(
+        f"/api/v1/conversations/{g['id']}/messages",
+        json={"client_msg_id": cmid(), "body": "@所有人", "mentions": ["all"]},
+    )
+    assert r.status_code == 403 and r.json()["code"] == "mention_all_not_allowed"
+    m = await send(t, g["id"], "@所有人 明天交作业", mentions=["all", school["p1"].id])
+    assert m["mentions"] == ["all", school["p1"].id]
+    r = await t.post(
+        f"/api/v1/conversations/{g['id']}/messages",
+        json={"client_msg_id": cmid(), "body": "x", "mentions": [school["s1"].id]},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "mention_not_member"
+    reply = await send(p1, g["id"], "收到", reply_to_seq=m["seq"])
+    assert reply["reply_to_seq"] == m["seq"]
+    assert reply["reply_preview"] == "@所有人 明天交作业"
+
+
+async def test_recall_rules_and_content_is_gone(world: World, school: dict[str, Any]) -> None:
+    t, p, conv = await direct(world, school["teacher"], school["p1"])
+    m = await send(t, conv, "发错了，秘密内容")
+    r = await p.post(f"/api/v1/conversations/{conv}/messages/{m['seq']}/recall")
+    assert r.status_code == 403 and r.json()["code"] == "recall_not_allowed"
+    r = await t.post(f"/api/v1/conversations/{conv}/messages/{m['seq']}/recall")
+    assert r.status_code == 204
+    seen = (await p.get(f"/api/v1/conversations/{conv}/messages")).json()["items"][0]
+    assert seen["recalled"] is True and seen["body"] is None
+    stored = await world.db.execute(select(Message.body).where(Message.seq == m["seq"]))
+    assert stored.scalar() is None
+    # After two minutes the sender can no longer recall.
+    m2 = await send(t, conv, "old")
+    await world.db.execute(
+        update(Message)
+        .where(Message.seq == m2["seq"])
+        .values(created_at=utcnow() - timedelta(minutes=3))
+    )
+    await world.db.commit()
+    r = await t.post(f"/api/v1/conversations/{conv}/messages/{m2['seq']}/recall")
+    assert r.status_code == 403 and r.json()["code"] == "recall_window_passed"
+
+
+async def test_group_admin_recalls_any_time(world: World, school: dict[str, Any]) -> None:
+    t = await world.login(school["teacher"])
+    p1 = await world.login(school["p1"])
+    g = (await t.get(f"/api/v1/units/{school['klass'].id}/group")).json()
+    m = await send(p1, g["id"], "广告")
+    await world.db.execute(
+        update(Message)
+        .where(Message.seq == m["seq"])
+        .values(created_at=utcnow() - timedelta(hours=3))
+    )
+    await world.db.commit()
+    r = await t.post(f"/api/v1/conversations/{g['id']}/messages/{m['seq']}/recall")
+    assert r.status_code == 204
