@@ -202,3 +202,24 @@ def test_phone_sized_directory(new_page: NewPage) -> None:
     page.get_by_test_id("person-row").first.click()
     expect(page.get_by_test_id("person-card")).to_be_visible()
     shot(page, "phone-person-card")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_every_page_fits_a_phone(new_page: NewPage, lang: str) -> None:
+    page = new_page(width=375, height=812, is_mobile=True, has_touch=True, lang=lang)
+    login(page, "admin")
+    heading = {"en": "Directory", "zh-CN": "通讯录"}[lang]
+    for path, marker in [
+        ("/directory", "directory"),
+        ("/units", "units-page"),
+        ("/import", "import-page"),
+        ("/tokens", "token-create"),
+        ("/audit", "audit-table"),
+    ]:
+        page.goto(path)
+        expect(page.get_by_test_id(marker)).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, (path, width)
+        shot(page, f"phone-{lang}-{path.strip('/')}")
+    page.get_by_test_id("nav-toggle").click()
+    expect(page.get_by_role("menuitem", name=re.compile(heading))).to_be_visible()

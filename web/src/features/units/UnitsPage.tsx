@@ -61,8 +61,7 @@ export default function UnitsPage() {
       loading={list.isPending}
       dataSource={list.data ?? []}
       pagination={false}
-      scroll={{ x: 520 }}
-      locale={{ emptyText: t("common.empty") }}
+            locale={{ emptyText: t("common.empty") }}
       onRow={(u) => ({ onDoubleClick: () => select(u.id) })}
       columns={[
         {
@@ -76,8 +75,8 @@ export default function UnitsPage() {
           ),
         },
         { title: t("units.kind"), dataIndex: "kind", render: (k: UnitKind) => t(`kind.${k}`) },
-        { title: t("units.memberCount"), dataIndex: "member_count", width: 90 },
-        { title: t("units.childCount"), dataIndex: "child_count", width: 100 },
+        { title: t("units.memberCount"), dataIndex: "member_count", width: 90, responsive: ["sm"] },
+        { title: t("units.childCount"), dataIndex: "child_count", width: 100, responsive: ["sm"] },
         { key: "a", render: (_: unknown, u) => archiveButtons(u) },
       ]}
     />
