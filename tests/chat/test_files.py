@@ -1,0 +1,118 @@
+"""Uploads: images with thumbnails, type checks against the bytes, access, recall deletes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from tests.chat.conftest import cmid
+from tests.conftest import World
+
+
+def png(w: int = 640, h: int = 480) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (w, h), (200, 30, 30)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def stored_files(data_dir: Path) -> list[Path]:
+    root = data_dir / "files"
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+async def test_image_upload_send_download_and_thumbnail(
+    world: World, school: dict[str, Any], data_dir: Path
+) -> None:
+    t = await world.login(school["teacher"])
+    p1 = await world.login(school["p1"])
+    conv = (
+        await t.post("/api/v1/conversations/direct", json={"person_id": school["p1"].id})
+    ).json()["id"]
+    r = await t.post(
+        f"/api/v1/conversations/{conv}/files",
+        files={"file": ("../../etc/课表.png", png(), "image/png")},
+    )
+    assert r.status_code == 201, r.text
+    f = r.json()
+    assert f["name"] == "课表.png" and f["content_type"] == "image/png"
+    assert (f["width"], f["height"]) == (640, 480) and f["has_thumbnail"] is True
+    r = await t.post(
+        f"/api/v1/conversations/{conv}/messages",
+        json={"client_msg_id": cmid(), "kind": "image", "file_id": f["id"]},
+    )
+    assert r.status_code == 201 and r.json()["file"]["id"] == f["id"]
+    got = await p1.get(f"/api/v1/files/{f['id']}")
+    assert got.status_code == 200 and got.content == png()
+    assert got.headers["x-content-type-options"] == "nosniff"
+    thumb = await p1.get(f"/api/v1/files/{f['id']}/thumbnail")
+    assert Image.open(io.BytesIO(thumb.content)).size == (320, 240)
+    # Someone outside the conversation: 404, as if it did not exist.
+    p2 = await world.login(school["p2"])
+    assert (await p2.get(f"/api/v1/files/{f['id']}")).status_code == 404
+
+
+async def test_lying_and_refused_types(
+    world: World, school: dict[str, Any], data_dir: Path
+) -> None:
+    t = await world.login(school["teacher"])
+    conv = (await t.post("/api/v1/conversations/devices")).json()["id"]
+    before = stored_files(data_dir)
+    r = await t.post(
+        f"/api/v1/conversations/{conv}/files",
+        files={"file": ("photo.png", b"%PDF-1.7 not an image", "image/png")},
+        headers={"accept-language": "en"},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "file_type_mismatch"
+    assert "application/pdf" in r.json()["title"]
+    r = await t.post(
+        f"/api/v1/conversations/{conv}/files",
+        files={"file": ("setup.exe", b"MZ\x90\x00" + b"\x00" * 100, "application/octet-stream")},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "file_type_refused"
+    r = await t.post(
+        f"/api/v1/conversations/{conv}/files", files={"file": ("empty.txt", b"", "text/plain")}
+    )
+    assert r.status_code == 422 and r.json()["code"] == "file_empty"
+    assert stored_files(data_dir) == before
+    # A real PDF with an honest (or generic) type is fine.
+    r = await t.post(
+        f"/api/v1/conversations/{conv}/files",
+        files={"file": ("a.pdf", b"%PDF-1.7 ...", "application/octet-stream")},
+    )
+    assert r.status_code == 201 and r.json()["content_type"] == "application/pdf"
+    # Sending someone else's or another conversation's file is refused.
+    other = (
+        await t.post("/api/v1/conversations/direct", json={"person_id": school["p1"].id})
+    ).json()["id"]
+    r = await t.post(
+        f"/api/v1/conversations/{other}/messages",
+        json={"client_msg_id": cmid(), "kind": "file", "file_id": r.json()["id"]},
+    )
+    assert r.status_code == 404
+
+
+async def test_recall_deletes_the_file_from_disk(
+    world: World, school: dict[str, Any], data_dir: Path
+) -> None:
+    t = await world.login(school["teacher"])
+    conv = (await t.post("/api/v1/conversations/devices")).json()["id"]
+    before = set(stored_files(data_dir))
+    f = (
+        await t.post(
+            f"/api/v1/conversations/{conv}/files",
+            files={"file": ("x.png", png(50, 50), "image/png")},
+        )
+    ).json()
+    assert len(set(stored_files(data_dir)) - before) == 2  # the file and its thumbnail
+    m = (
+        await t.post(
+            f"/api/v1/conversations/{conv}/messages",
+            json={"client_msg_id": cmid(), "kind": "image", "file_id": f["id"]},
+        )
+    ).json()
+    await t.post(f"/api/v1/conversations/{conv}/messages/{m['seq']}/recall")
+    assert set(stored_files(data_dir)) == before
+    assert (await t.get(f"/api/v1/files/{f['id']}")).status_code == 404

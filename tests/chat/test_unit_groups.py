@@ -1,0 +1,84 @@
+"""Unit groups follow the roster: a class's home-school group has its teachers and the guardians
+of its students; when the roster changes (API or import), the group changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.chat.conftest import connect
+from tests.conftest import World
+
+
+async def names(c: Any, conv: int) -> set[str]:
+    return {
+        m["person"]["name"] for m in (await c.get(f"/api/v1/conversations/{conv}/members")).json()
+    }
+
+
+async def test_class_group_members_and_access(world: World, school: dict[str, Any]) -> None:
+    t = await world.login(school["teacher"])
+    r = await t.get(f"/api/v1/units/{school['klass'].id}/group")
+    g = r.json()
+    assert g["kind"] == "unit" and g["name"] == "1班 家校群" and g["my_role"] == "admin"
+    assert await names(t, g["id"]) == {"王老师", "家长1", "家长2", "家长3"}
+    # Guardians reach the same group; students and outsiders do not.
+    p1 = await world.login(school["p1"])
+    assert (await p1.get(f"/api/v1/units/{school['klass'].id}/group")).json()["id"] == g["id"]
+    s1 = await world.login(school["s1"])
+    assert (await s1.get(f"/api/v1/units/{school['klass'].id}/group")).status_code == 404
+    r = await p1.post(f"/api/v1/conversations/{g['id']}/leave")
+    assert r.status_code == 403 and r.json()["code"] == "unit_group_follows_roster"
+
+
+async def test_roster_changes_move_people_in_and_out(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    admin = await world.login(school["admin"])
+    t = await world.login(school["teacher"])
+    g = (await t.get(f"/api/v1/units/{school['klass'].id}/group")).json()
+    # Import a new student with a guardian: the guardian joins the group.
+    csv = "班级,学生姓名,学号,家长姓名,家长手机,关系\n1班,新同学,S9,新家长,10000000999,母亲\n"
+    async with connect(live, t) as sock:
+        r = await admin.post(
+            "/api/v1/imports",
+            data={"kind": "roster", "unit_id": str(school["school"].id), "dry_run": "false"},
+            files={"file": ("r.csv", csv.encode(), "text/csv")},
+        )
+        assert r.status_code == 200, r.text
+        change = await sock.next("members.changed")
+        assert change["conversation_id"] == g["id"] and len(change["added"]) == 1
+        assert change["member_count"] == 5
+    assert "新家长" in await names(t, g["id"])
+    # Move student 1 to another class: their guardian leaves this group.
+    other = (
+        await admin.post(
+            "/api/v1/units", json={"name": "2班", "kind": "class", "parent_id": school["school"].id}
+        )
+    ).json()
+    card = (await admin.get(f"/api/v1/people/{school['s1'].id}")).json()
+    old = next(m for m in card["memberships"] if m["role"] == "student")
+    await admin.post(
+        f"/api/v1/people/{school['s1'].id}/memberships",
+        json={"unit_id": other["id"], "role": "student"},
+    )
+    await admin.delete(f"/api/v1/memberships/{old['id']}")
+    assert "家长1" not in await names(t, g["id"])
+    p1 = await world.login(school["p1"])
+    assert (await p1.get(f"/api/v1/conversations/{g['id']}")).status_code == 404
+    g2 = (await p1.get(f"/api/v1/units/{other['id']}/group")).json()
+    assert await names(p1, g2["id"]) == {"家长1"}
+    # A deactivated teacher leaves the group.
+    await admin.post(f"/api/v1/people/{school['teacher'].id}/deactivate")
+    p2 = await world.login(school["p2"])
+    assert "王老师" not in await names(p2, g["id"])
+
+
+async def test_department_group(world: World) -> None:
+    company = await world.unit("云帆科技", "company")
+    dept = await world.unit("研发部", "department", company)
+    a = await world.person("李娜", (dept, "member"), username="lina")
+    await world.person("王强", (dept, "head"), username="wq")
+    c = await world.login(a)
+    g = (await c.get(f"/api/v1/units/{dept.id}/group")).json()
+    assert g["name"] == "研发部" and g["my_role"] == "member"
+    assert await names(c, g["id"]) == {"李娜", "王强"}
