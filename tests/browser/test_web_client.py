@@ -223,3 +223,19 @@ def test_every_page_fits_a_phone(new_page: NewPage, lang: str) -> None:
         shot(page, f"phone-{lang}-{path.strip('/')}")
     page.get_by_test_id("nav-toggle").click()
     expect(page.get_by_role("menuitem", name=re.compile(heading))).to_be_visible()
+
+
+def test_ended_session_sends_user_to_login(new_page: NewPage, server: Server) -> None:
+    page = new_page()
+    login(page, "engineer")
+    expect(page.get_by_test_id("person-row").first).to_be_visible()
+    # Logged out everywhere from another device: the next request answers 401.
+    server.api("/api/v1/auth/logout-all", login="engineer", method="POST")
+    search(page, "zhou")
+    page.wait_for_url(re.compile(r"/login\?next="))
+    expect(page.get_by_test_id("login-submit")).to_be_visible()
+    page.locator("#login").fill("engineer")
+    page.locator("#password").fill("bellwork-demo")
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(re.compile(r"/directory"))
+    expect(page.get_by_test_id("directory")).to_be_visible()
