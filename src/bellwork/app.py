@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         hub = Hub()
-        bus = make_bus(settings.redis_url)
+        bus = make_bus(settings.redis_url, settings.redis_channel)
         await bus.start(hub.handle)
         app.state.hub = hub
         app.state.bus = bus

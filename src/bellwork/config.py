@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, description="redis://host:port/0 to share events between app nodes."
     )
+    redis_channel: str = Field(
+        default="bellwork:events",
+        description="Redis pub/sub channel shared by the app nodes of one installation.",
+    )
     host: str = Field(default="127.0.0.1", description="Address `serve` listens on.")
     port: int = Field(default=8000, description="Port `serve` listens on.")
     cookie_secure: bool = Field(

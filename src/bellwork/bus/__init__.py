@@ -20,11 +20,11 @@ class Bus(Protocol):
     async def close(self) -> None: ...
 
 
-def make_bus(redis_url: str | None) -> Bus:
+def make_bus(redis_url: str | None, channel: str = "bellwork:events") -> Bus:
     if redis_url:
         from bellwork.bus.redis import RedisBus
 
-        return RedisBus(redis_url)
+        return RedisBus(redis_url, channel)
     from bellwork.bus.memory import MemoryBus
 
     return MemoryBus()

@@ -19,8 +19,9 @@ class RedisBus:
     by sequence number, so a lost payload delays an update but loses nothing.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, channel: str = CHANNEL) -> None:
         self._url = url
+        self._channel = channel
         self._redis = aioredis.from_url(url)
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
@@ -33,7 +34,7 @@ class RedisBus:
         while True:
             try:
                 pubsub = self._redis.pubsub()
-                await pubsub.subscribe(CHANNEL)
+                await pubsub.subscribe(self._channel)
                 self._ready.set()
                 async for msg in pubsub.listen():
                     if msg.get("type") != "message":
@@ -49,7 +50,7 @@ class RedisBus:
                 await asyncio.sleep(1)
 
     async def publish(self, payload: bytes) -> None:
-        await self._redis.publish(CHANNEL, payload)
+        await self._redis.publish(self._channel, payload)
 
     async def close(self) -> None:
         if self._task is not None:

@@ -1,0 +1,162 @@
+"""Two app processes on PostgreSQL and Redis: a message sent through node A reaches a client on
+node B; a node killed with SIGKILL loses nothing for clients that move to the other node.
+
+Runs in the PostgreSQL pass (`--db=postgres`), against this machine's Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+import websockets
+
+from tests.chat.conftest import cmid, free_port
+from tests.conftest import PASSWORD, World
+
+REDIS = os.environ.get("BELLWORK_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+class Node:
+    def __init__(self, database_url: str, channel: str, data_dir: str) -> None:
+        self.port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BELLWORK_")}
+        env.update(
+            BELLWORK_DATABASE_URL=database_url,
+            BELLWORK_REDIS_URL=REDIS,
+            BELLWORK_REDIS_CHANNEL=channel,
+            BELLWORK_DATA_DIR=data_dir,
+            BELLWORK_ARGON2_TIME_COST="1",
+            BELLWORK_ARGON2_MEMORY_KIB="1024",
+        )
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bellwork.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--ws",
+                "websockets-sansio",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("node did not start")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/api/v1/events"
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(10)
+
+
+@pytest.fixture
+def nodes(backend: str, migrated: str, tmp_path: Any) -> Iterator[tuple[Node, Node]]:
+    if backend != "postgres":
+        pytest.skip("several app nodes need PostgreSQL and Redis (run with --db=postgres)")
+    channel = f"bellwork:test:{uuid.uuid4().hex}"
+    a = Node(migrated, channel, str(tmp_path / "a"))
+    b = Node(migrated, channel, str(tmp_path / "b"))
+    yield a, b
+    for n in (a, b):
+        if n.proc.poll() is None:
+            n.proc.terminate()
+            n.proc.wait(10)
+
+
+async def login(base: str, username: str) -> httpx.AsyncClient:
+    c = httpx.AsyncClient(base_url=base)
+    r = await c.post("/api/v1/auth/login", json={"login": username, "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    c.headers["x-csrf-token"] = r.json()["csrf_token"]
+    return c
+
+
+async def socket(url: str, c: httpx.AsyncClient) -> Any:
+    cookie = "; ".join(f"{k}={v}" for k, v in c.cookies.items())
+    ws = await websockets.connect(url, additional_headers={"cookie": cookie})
+    assert orjson.loads(await ws.recv())["type"] == "hello"
+    return ws
+
+
+async def next_message(ws: Any) -> dict[str, Any]:
+    while True:
+        frame = orjson.loads(await asyncio.wait_for(ws.recv(), 10))
+        if frame["type"] == "message.new":
+            return frame["message"]  # type: ignore[no-any-return]
+
+
+async def test_message_crosses_nodes_and_survives_a_killed_node(
+    world: World, school: dict[str, Any], nodes: tuple[Node, Node]
+) -> None:
+    a, b = nodes
+    teacher_a = await login(a.url, "teacher")
+    guardian_a = await login(a.url, "p1")
+    guardian_b = await login(b.url, "p1")
+    conv = (
+        await teacher_a.post("/api/v1/conversations/direct", json={"person_id": school["p1"].id})
+    ).json()["id"]
+    on_b = await socket(b.ws, guardian_b)
+    on_a = await socket(a.ws, guardian_a)
+    r = await teacher_a.post(
+        f"/api/v1/conversations/{conv}/messages",
+        json={"client_msg_id": cmid(), "body": "from node A"},
+    )
+    assert r.status_code == 201
+    assert (await next_message(on_b))["body"] == "from node A"
+    assert (await next_message(on_a))["body"] == "from node A"
+    seen = [1]
+    # Node A dies while the guardian's phone is connected to it.
+    a.kill()
+    with pytest.raises(websockets.ConnectionClosed):
+        await asyncio.wait_for(on_a.recv(), 10)
+    teacher_b = await login(b.url, "teacher")
+    for i in range(3):  # sent while the phone is reconnecting
+        await teacher_b.post(
+            f"/api/v1/conversations/{conv}/messages",
+            json={"client_msg_id": cmid(), "body": f"during {i}"},
+        )
+    # The phone reconnects to node B and resyncs from its last seq.
+    phone = await login(b.url, "p1")
+    on_b2 = await socket(b.ws, phone)
+    page = (
+        await phone.get(f"/api/v1/conversations/{conv}/messages", params={"after_seq": seen[-1]})
+    ).json()
+    seen += [m["seq"] for m in page["items"]]
+    await teacher_b.post(
+        f"/api/v1/conversations/{conv}/messages", json={"client_msg_id": cmid(), "body": "after"}
+    )
+    seen.append((await next_message(on_b2))["seq"])
+    assert seen == [1, 2, 3, 4, 5]
+    for ws in (on_b, on_b2):
+        await ws.close()
+    for c in (teacher_a, guardian_a, guardian_b, teacher_b, phone):
+        await c.aclose()
