@@ -90,6 +90,11 @@ def serve(
 
     started = time.perf_counter()
     settings = _apply_overrides(data_dir, database_url)
+    if workers > 1 and not settings.redis_url:
+        raise click.UsageError(
+            "Several workers share real-time events through Redis: set BELLWORK_REDIS_URL "
+            "(and preferably BELLWORK_DATABASE_URL to PostgreSQL)."
+        )
     asyncio.run(_prepare(settings, demo))
     url = f"http://{host}:{port}"
     click.echo(f"Bellwork is starting at {url}  (database: {_describe(settings)})")
