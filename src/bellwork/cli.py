@@ -110,6 +110,8 @@ def serve(
         log_level="info",
         proxy_headers=True,
         ws="websockets-sansio",
+        ws_max_size=1 << 20,
+        ws_per_message_deflate=False,
     )
 
 
