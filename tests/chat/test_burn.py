@@ -79,6 +79,8 @@ async def test_private_message_lifecycle(
         ).json()
         live_frame = await p_ws.next("message.new")
         assert live_frame["message"]["body"] is None  # hidden until tapped
+        own = await t_ws.next("message.new")
+        assert own["message"]["body"] == SECRET  # the sender's devices see their own text
         # The recipient's history hides it too; the sender sees their own text.
         theirs = (await p1.get(f"/api/v1/conversations/{conv['id']}/messages")).json()["items"]
         assert [x["body"] for x in theirs] == [None, None]

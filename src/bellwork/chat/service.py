@@ -806,7 +806,16 @@ async def send_message(
     # Sending reads everything before it.
     if me.last_read_seq < seq:
         me.last_read_seq = seq
+    if conv.private:
+        # The recipient gets it hidden until opened; the sender's own devices get the text.
+        mine = (await messages_out(db, conv, actor.id, [msg], with_receipts=False))[0]
+        hidden = (await messages_out(db, conv, 0, [msg], with_receipts=False))[0]
+        others = [p for p in await _member_ids(db, conv.id) if p != actor.id]
+        emit(db, ev.MessageNew(conversation_id=conv.id, message=mine), people=[actor.id])
+        emit(db, ev.MessageNew(conversation_id=conv.id, message=hidden), people=others)
+        return msg, True
     out = (await messages_out(db, conv, 0, [msg], with_receipts=False))[0]
+    # Carried so the sender's devices can match it to their pending send.
     out.client_msg_id = data.client_msg_id
     emit(db, ev.MessageNew(conversation_id=conv.id, message=out), conversation_id=conv.id)
     return msg, True
