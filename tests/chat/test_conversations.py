@@ -108,3 +108,15 @@ async def test_group_rename_and_system_messages(world: World, school: dict[str, 
     msgs = (await t.get(f"/api/v1/conversations/{g['id']}/messages")).json()["items"]
     assert [m["kind"] for m in msgs] == ["system", "system"]
     assert '"group.renamed"' in msgs[1]["body"]
+
+
+async def test_unknown_people_are_a_404_even_for_admins(
+    world: World, school: dict[str, Any]
+) -> None:
+    """Found by schemathesis: an admin's group with a missing person id was a 500."""
+    a = await world.login(school["admin"])
+    r = await a.post("/api/v1/conversations/groups", json={"name": "x", "member_ids": [0]})
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    g = (await a.post("/api/v1/conversations/groups", json={"name": "y"})).json()
+    r = await a.post(f"/api/v1/conversations/{g['id']}/members", json={"person_ids": [999999]})
+    assert r.status_code == 404
