@@ -137,3 +137,54 @@ def test_audit_hidden_from_teacher(new_page: NewPage) -> None:
     expect(page.get_by_role("menuitem", name=re.compile("审计日志"))).to_have_count(0)
     page.goto("/audit")
     expect(page.get_by_text("你没有权限访问此页面")).to_be_visible()
+
+
+def test_membership_and_guardian_editing_on_the_card(new_page: NewPage, server: Server) -> None:
+    page = new_page()
+    login(page, "admin")
+    # A fresh student, so the demo's other tests are not disturbed.
+    klass = _unit_id(server, "滨江区教育局", "滨江第一中学", "初一", "2班")
+    student = server.api(
+        "/api/v1/people",
+        method="POST",
+        body={
+            "name": "上官学生",
+            "student_number": "202699777",
+            "memberships": [{"unit_id": klass, "role": "student"}],
+        },
+    )
+    page.goto(f"/directory?person={student['id']}")
+    card = page.get_by_test_id("person-card")
+    expect(card.get_by_test_id("person-memberships")).to_contain_text("滨江第一中学 / 初一 / 2班")
+
+    # Add a membership: choose the unit in the lazy tree select.
+    card.get_by_test_id("add-membership").click()
+    dialog = page.get_by_role("dialog", name="添加所属组织")
+    dialog.locator(".ant-select").first.click()
+    tree = page.locator(".ant-select-tree")
+    tree.locator(".ant-select-tree-treenode", has_text="滨江区教育局").locator(".ant-select-tree-switcher").click()
+    tree.locator(".ant-select-tree-treenode", has_text="基础教育科").locator(".ant-select-tree-title").click()
+    dialog.get_by_role("button", name=re.compile("保\\s*存")).click()
+    expect(dialog).to_have_count(0)
+    expect(card.get_by_test_id("person-memberships")).to_contain_text("滨江区教育局 / 基础教育科")
+
+    # Link a guardian found by pinyin initials (王建华 → wjh), then unlink.
+    card.get_by_test_id("link-guardian").click()
+    dialog = page.get_by_role("dialog", name="关联家长")
+    dialog.locator(".ant-select").first.click()
+    page.keyboard.type("wjh")
+    page.locator(".ant-select-item-option", has_text="王建华").click()
+    dialog.locator("#relation").fill("舅舅")
+    dialog.get_by_role("button", name=re.compile("保\\s*存")).click()
+    guardians = card.get_by_test_id("person-guardians")
+    expect(guardians).to_contain_text("王建华")
+    expect(guardians).to_contain_text("舅舅")
+    shot(page, "desktop-card-editing")
+    guardians.get_by_role("button", name="移除").click()
+    page.locator(".ant-popconfirm").get_by_role("button", name=re.compile("确\\s*认")).click()
+    expect(card).not_to_contain_text("王建华")
+
+    # Remove the added membership again.
+    card.get_by_test_id("person-memberships").get_by_role("button", name="移除").last.click()
+    page.locator(".ant-popconfirm").get_by_role("button", name=re.compile("确\\s*认")).click()
+    expect(card.get_by_test_id("person-memberships")).not_to_contain_text("基础教育科")

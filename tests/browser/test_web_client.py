@@ -74,6 +74,9 @@ def test_import_roster_dry_run_then_confirm(new_page: NewPage, server: Server, t
     login(page, "admin")
     page.goto(f"/import?unit={school}")
     expect(page.get_by_test_id("import-unit")).to_contain_text("滨江实验小学")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=re.compile("下载模板")).click()
+    assert download.value.suggested_filename.endswith(".xlsx")
     page.get_by_test_id("import-page").locator("input[type=file]").set_input_files(str(csv))
     page.get_by_test_id("import-dry-run").click()
     preview = page.get_by_test_id("import-preview")
