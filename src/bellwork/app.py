@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -38,6 +39,23 @@ from bellwork.realtime.hub import Hub
 
 log = logging.getLogger("bellwork")
 PROBLEM = "application/problem+json"
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "description": "RFC 9457 problem details; `code` is stable, `title` is translated.",
+    "type": "object",
+    "required": ["type", "title", "status", "code"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "code": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {"type": "object", "additionalProperties": True},
+            "description": "Per-field or per-row details: field, message, row, column, ...",
+        },
+    },
+}
 STATIC_DIR = Path(__file__).parent / "static"
 
 
@@ -152,6 +170,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         realtime_router,
     ):
         app.include_router(router)
+
+    def openapi() -> dict[str, Any]:
+        """The schema, with every error answer documented as problem+json."""
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Problem"] = PROBLEM_SCHEMA
+        for name in ("HTTPValidationError", "ValidationError"):
+            components.pop(name, None)
+        ref = {"schema": {"$ref": "#/components/schemas/Problem"}}
+        for item in schema.get("paths", {}).values():
+            for op in item.values():
+                responses = op.setdefault("responses", {})
+                if op.get("requestBody") or op.get("parameters"):
+                    responses.setdefault("422", {"description": "Invalid input"})
+                for status, resp in responses.items():
+                    if status[0] in "45":
+                        resp["content"] = {PROBLEM: ref}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> dict[str, str]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bellwork.audit import service
 from bellwork.core.deps import DB, CurrentScope
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
+from bellwork.core.types import QueryId
 from bellwork.org.access import require_admin
 from bellwork.org.models import Person
 
@@ -38,7 +39,7 @@ async def list_audit(
     db: DB,
     scope: CurrentScope,
     target_type: str | None = None,
-    target_id: int | None = None,
+    target_id: QueryId = None,
     cursor: str | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[AuditOut]:

@@ -19,6 +19,7 @@ from bellwork.config import get_settings
 from bellwork.core.context import current_address
 from bellwork.core.deps import DB, AnyActor, CurrentActor, client_address
 from bellwork.core.errors import Problem
+from bellwork.core.types import PathId
 from bellwork.db.session import unit_of_work
 from bellwork.org.access import load_scope
 from bellwork.org.models import Membership, Role, Unit
@@ -159,7 +160,7 @@ async def create_token(data: TokenCreate, db: DB, actor: CurrentActor) -> TokenC
 
 
 @tokens_router.delete("/{token_id}", status_code=204)
-async def revoke_token(token_id: int, db: DB, actor: CurrentActor) -> Response:
+async def revoke_token(token_id: PathId, db: DB, actor: CurrentActor) -> Response:
     """Revoke one of one's own tokens; it stops working at once."""
     await service.revoke_token(db, actor, token_id)
     return Response(status_code=204)

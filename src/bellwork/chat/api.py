@@ -28,6 +28,7 @@ from bellwork.chat.schemas import (
 )
 from bellwork.core.deps import DB, CurrentActor, CurrentScope
 from bellwork.core.errors import Invalid, NotFound
+from bellwork.core.types import MAX_ID, PathId, QueryId
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
@@ -78,21 +79,21 @@ async def create_group(
 
 
 @router.get("/units/{unit_id}/group", response_model=ConversationOut)
-async def unit_group(unit_id: int, db: DB, actor: CurrentActor) -> ConversationOut:
+async def unit_group(unit_id: PathId, db: DB, actor: CurrentActor) -> ConversationOut:
     """The unit's group (a class's home-school group), kept in step with the roster."""
     conv, me = await groups.open_unit_group(db, actor, unit_id)
     return await service.conversation_out(db, actor.id, conv, me)
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
-async def get_conversation(conversation_id: int, db: DB, actor: CurrentActor) -> ConversationOut:
+async def get_conversation(conversation_id: PathId, db: DB, actor: CurrentActor) -> ConversationOut:
     conv, me = await service.access_conversation(db, actor.id, conversation_id)
     return await service.conversation_out(db, actor.id, conv, me)
 
 
 @router.patch("/conversations/{conversation_id}", response_model=ConversationOut)
 async def update_conversation(
-    conversation_id: int, data: GroupUpdate, db: DB, actor: CurrentActor
+    conversation_id: PathId, data: GroupUpdate, db: DB, actor: CurrentActor
 ) -> ConversationOut:
     """Rename a group or set its avatar (owner/admins); set a private chat's burn time."""
     conv, me = await service.update_group(db, actor, conversation_id, data)
@@ -100,20 +101,22 @@ async def update_conversation(
 
 
 @router.put("/conversations/{conversation_id}/mute", response_model=ConversationOut)
-async def mute(conversation_id: int, data: Muted, db: DB, actor: CurrentActor) -> ConversationOut:
+async def mute(
+    conversation_id: PathId, data: Muted, db: DB, actor: CurrentActor
+) -> ConversationOut:
     conv, me = await service.access_conversation(db, actor.id, conversation_id)
     me.muted = data.muted
     return await service.conversation_out(db, actor.id, conv, me)
 
 
 @router.get("/conversations/{conversation_id}/members", response_model=list[MemberOut])
-async def members(conversation_id: int, db: DB, actor: CurrentActor) -> list[MemberOut]:
+async def members(conversation_id: PathId, db: DB, actor: CurrentActor) -> list[MemberOut]:
     return await service.list_members(db, actor, conversation_id)
 
 
 @router.post("/conversations/{conversation_id}/members", response_model=Added)
 async def add_members(
-    conversation_id: int, data: MembersAdd, db: DB, actor: CurrentActor, scope: CurrentScope
+    conversation_id: PathId, data: MembersAdd, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> Added:
     """Add people to a group (owner/admins)."""
     return Added(
@@ -123,7 +126,7 @@ async def add_members(
 
 @router.delete("/conversations/{conversation_id}/members/{person_id}", status_code=204)
 async def remove_member(
-    conversation_id: int, person_id: int, db: DB, actor: CurrentActor
+    conversation_id: PathId, person_id: PathId, db: DB, actor: CurrentActor
 ) -> Response:
     await service.remove_member(db, actor, conversation_id, person_id)
     return Response(status_code=204)
@@ -131,7 +134,7 @@ async def remove_member(
 
 @router.put("/conversations/{conversation_id}/members/{person_id}/role", status_code=204)
 async def set_role(
-    conversation_id: int, person_id: int, data: RoleChange, db: DB, actor: CurrentActor
+    conversation_id: PathId, person_id: PathId, data: RoleChange, db: DB, actor: CurrentActor
 ) -> Response:
     """The owner makes a member admin or member, or hands over ownership."""
     await service.set_role(db, actor, conversation_id, person_id, data.role)
@@ -139,24 +142,26 @@ async def set_role(
 
 
 @router.post("/conversations/{conversation_id}/leave", status_code=204)
-async def leave(conversation_id: int, db: DB, actor: CurrentActor) -> Response:
+async def leave(conversation_id: PathId, db: DB, actor: CurrentActor) -> Response:
     await service.leave(db, actor, conversation_id)
     return Response(status_code=204)
 
 
 @router.post("/conversations/{conversation_id}/dissolve", status_code=204)
-async def dissolve(conversation_id: int, db: DB, actor: CurrentActor) -> Response:
+async def dissolve(conversation_id: PathId, db: DB, actor: CurrentActor) -> Response:
     await service.dissolve(db, actor, conversation_id)
     return Response(status_code=204)
 
 
 @router.get("/conversations/{conversation_id}/messages", response_model=MessagePage)
 async def list_messages(
-    conversation_id: int,
+    conversation_id: PathId,
     db: DB,
     actor: CurrentActor,
-    before_seq: int | None = None,
-    after_seq: Annotated[int | None, Query(description="Catch up: messages after this seq")] = None,
+    before_seq: QueryId = None,
+    after_seq: Annotated[
+        int | None, Query(ge=0, le=MAX_ID, description="Catch up: messages after this seq")
+    ] = None,
     q: Annotated[str | None, Query(max_length=100, description="Search the history")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MessagePage:
@@ -170,7 +175,7 @@ async def list_messages(
     responses={200: {"description": "A retry: the earlier message"}},
 )
 async def send(
-    conversation_id: int, data: MessageCreate, db: DB, actor: CurrentActor, response: Response
+    conversation_id: PathId, data: MessageCreate, db: DB, actor: CurrentActor, response: Response
 ) -> MessageOut:
     """Send a message. Retrying with the same `client_msg_id` returns the first one (200)."""
     msg, new = await service.send_message(db, actor, conversation_id, data)
@@ -181,14 +186,14 @@ async def send(
 
 
 @router.post("/conversations/{conversation_id}/read", response_model=ReadOut)
-async def read(conversation_id: int, data: ReadIn, db: DB, actor: CurrentActor) -> ReadOut:
+async def read(conversation_id: PathId, data: ReadIn, db: DB, actor: CurrentActor) -> ReadOut:
     """Mark everything up to `seq` read."""
     return await service.mark_read(db, actor, conversation_id, data.seq)
 
 
 @router.post("/conversations/{conversation_id}/messages/{seq}/recall", status_code=204)
 async def recall(
-    conversation_id: int, seq: int, request: Request, db: DB, actor: CurrentActor
+    conversation_id: PathId, seq: PathId, request: Request, db: DB, actor: CurrentActor
 ) -> Response:
     """Recall: the sender within 2 minutes, group owner/admins any time."""
     await service.recall(db, actor, conversation_id, seq, _data_dir(request))
@@ -196,20 +201,22 @@ async def recall(
 
 
 @router.post("/conversations/{conversation_id}/messages/{seq}/open", response_model=MessageOut)
-async def open_private(conversation_id: int, seq: int, db: DB, actor: CurrentActor) -> MessageOut:
+async def open_private(
+    conversation_id: PathId, seq: PathId, db: DB, actor: CurrentActor
+) -> MessageOut:
     """Reveal a private message; it is deleted from the server `burn_seconds` later."""
     return await service.open_private(db, actor, conversation_id, seq)
 
 
 @router.get("/conversations/{conversation_id}/messages/{seq}/receipt", response_model=Receipt)
-async def receipt(conversation_id: int, seq: int, db: DB, actor: CurrentActor) -> Receipt:
+async def receipt(conversation_id: PathId, seq: PathId, db: DB, actor: CurrentActor) -> Receipt:
     """Who has read one's message and who has not, grouped by class or department."""
     return await service.receipt(db, actor, conversation_id, seq)
 
 
 @router.get("/conversations/{conversation_id}/receipts", response_model=list[ReceiptCount])
 async def receipts(
-    conversation_id: int,
+    conversation_id: PathId,
     db: DB,
     actor: CurrentActor,
     seqs: Annotated[str, Query(description="Comma-separated seqs of one's own messages")],
@@ -241,7 +248,7 @@ async def receipts(
 
 @router.post("/conversations/{conversation_id}/files", response_model=FileOut, status_code=201)
 async def upload(
-    conversation_id: int,
+    conversation_id: PathId,
     request: Request,
     db: DB,
     actor: CurrentActor,
@@ -263,7 +270,7 @@ async def upload(
     return service.file_out(f)
 
 
-async def _file(db: DB, actor_id: int, file_id: int) -> StoredFile:
+async def _file(db: DB, actor_id: PathId, file_id: PathId) -> StoredFile:
     f = await db.get(StoredFile, file_id)
     if f is None or f.conversation_id is None:
         raise NotFound("file")
@@ -275,7 +282,7 @@ async def _file(db: DB, actor_id: int, file_id: int) -> StoredFile:
 
 
 @router.get("/files/{file_id}")
-async def download(file_id: int, request: Request, db: DB, actor: CurrentActor) -> Response:
+async def download(file_id: PathId, request: Request, db: DB, actor: CurrentActor) -> Response:
     """Download a file: the same access as its conversation."""
     f = await _file(db, actor.id, file_id)
     path = filestore.path_of(_data_dir(request), f.storage_key)
@@ -290,7 +297,7 @@ async def download(file_id: int, request: Request, db: DB, actor: CurrentActor) 
 
 
 @router.get("/files/{file_id}/thumbnail")
-async def thumbnail(file_id: int, request: Request, db: DB, actor: CurrentActor) -> Response:
+async def thumbnail(file_id: PathId, request: Request, db: DB, actor: CurrentActor) -> Response:
     f = await _file(db, actor.id, file_id)
     if f.thumb_key is None:
         raise NotFound("file")

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, TypeAdapter
 
 from bellwork.chat.schemas import ConversationOut, MessageOut
+from bellwork.core.types import Id
 
 
 class MessageNew(BaseModel):
@@ -111,8 +112,8 @@ EventAdapter: TypeAdapter[Event] = TypeAdapter(Event)  # type: ignore[arg-type]
 
 class ClientRead(BaseModel):
     type: Literal["read"]
-    conversation_id: int
-    seq: int = Field(ge=0)
+    conversation_id: Id
+    seq: Id
 
 
 class ClientPing(BaseModel):

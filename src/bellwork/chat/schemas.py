@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from bellwork.chat.models import ConversationKind, MemberRole, MessageKind
+from bellwork.core.types import Id
 
 MAX_TEXT = 5000
 MAX_GROUP = 3000
@@ -72,24 +73,24 @@ class MemberOut(BaseModel):
 
 
 class DirectCreate(BaseModel):
-    person_id: int
+    person_id: Id
     private: bool = False
     burn_seconds: Annotated[int, Field(ge=10, le=300)] = 30
 
 
 class GroupCreate(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    member_ids: Annotated[list[int], Field(max_length=MAX_GROUP)] = []
+    member_ids: Annotated[list[Id], Field(max_length=MAX_GROUP)] = []
 
 
 class GroupUpdate(BaseModel):
     name: Annotated[str | None, Field(min_length=1, max_length=200)] = None
-    avatar_file_id: int | None = None
+    avatar_file_id: Id | None = None
     burn_seconds: Annotated[int | None, Field(ge=10, le=300)] = None
 
 
 class MembersAdd(BaseModel):
-    person_ids: Annotated[list[int], Field(min_length=1, max_length=MAX_GROUP)]
+    person_ids: Annotated[list[Id], Field(min_length=1, max_length=MAX_GROUP)]
 
 
 class RoleChange(BaseModel):
@@ -102,13 +103,13 @@ class MessageCreate(BaseModel):
     )
     kind: Literal["text", "image", "file"] = "text"
     body: Annotated[str | None, Field(max_length=MAX_TEXT)] = None
-    mentions: Annotated[list[int | Literal["all"]], Field(max_length=200)] = []
-    reply_to_seq: int | None = None
-    file_id: int | None = None
+    mentions: Annotated[list[Id | Literal["all"]], Field(max_length=200)] = []
+    reply_to_seq: Id | None = None
+    file_id: Id | None = None
 
 
 class ReadIn(BaseModel):
-    seq: Annotated[int, Field(ge=0)]
+    seq: Id
 
 
 class ReadOut(BaseModel):

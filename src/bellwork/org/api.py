@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from bellwork.core.deps import DB, CurrentActor, CurrentScope
 from bellwork.core.schemas import Page
+from bellwork.core.types import PathId, QueryId
 from bellwork.org import access, service
 from bellwork.org.schemas import (
     GuardianIn,
@@ -48,14 +49,14 @@ async def create_unit(
 
 
 @units.get("/{unit_id}", response_model=UnitOut)
-async def get_unit(unit_id: int, db: DB, scope: CurrentScope) -> UnitOut:
+async def get_unit(unit_id: PathId, db: DB, scope: CurrentScope) -> UnitOut:
     unit = await access.access_unit(db, unit_id)
     return (await service.units_out(db, scope, [unit]))[0]
 
 
 @units.patch("/{unit_id}", response_model=UnitOut)
 async def update_unit(
-    unit_id: int, data: UnitUpdate, db: DB, actor: CurrentActor, scope: CurrentScope
+    unit_id: PathId, data: UnitUpdate, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> UnitOut:
     """Rename a unit or change its kind."""
     unit = await access.access_unit(db, unit_id)
@@ -65,7 +66,7 @@ async def update_unit(
 
 @units.post("/{unit_id}/move", response_model=UnitOut)
 async def move_unit(
-    unit_id: int, data: UnitMove, db: DB, actor: CurrentActor, scope: CurrentScope
+    unit_id: PathId, data: UnitMove, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> UnitOut:
     """Move a unit and its whole subtree under another parent (null: make it a root)."""
     unit = await access.access_unit(db, unit_id)
@@ -74,7 +75,9 @@ async def move_unit(
 
 
 @units.post("/{unit_id}/archive", response_model=UnitOut)
-async def archive_unit(unit_id: int, db: DB, actor: CurrentActor, scope: CurrentScope) -> UnitOut:
+async def archive_unit(
+    unit_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> UnitOut:
     """Archive a unit and its subtree; memberships and history are kept."""
     unit = await access.access_unit(db, unit_id)
     await service.archive_unit(db, actor, scope, unit)
@@ -82,7 +85,9 @@ async def archive_unit(unit_id: int, db: DB, actor: CurrentActor, scope: Current
 
 
 @units.post("/{unit_id}/restore", response_model=UnitOut)
-async def restore_unit(unit_id: int, db: DB, actor: CurrentActor, scope: CurrentScope) -> UnitOut:
+async def restore_unit(
+    unit_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> UnitOut:
     unit = await access.access_unit(db, unit_id)
     await service.restore_unit(db, actor, scope, unit)
     return (await service.units_out(db, scope, [unit]))[0]
@@ -90,7 +95,7 @@ async def restore_unit(unit_id: int, db: DB, actor: CurrentActor, scope: Current
 
 @units.get("/{unit_id}/children", response_model=list[UnitOut])
 async def children(
-    unit_id: int, db: DB, scope: CurrentScope, include_archived: IncludeArchived = False
+    unit_id: PathId, db: DB, scope: CurrentScope, include_archived: IncludeArchived = False
 ) -> list[UnitOut]:
     unit = await access.access_unit(db, unit_id)
     return await service.units_out(
@@ -100,7 +105,7 @@ async def children(
 
 @units.get("/{unit_id}/subtree", response_model=list[UnitOut])
 async def subtree(
-    unit_id: int, db: DB, scope: CurrentScope, include_archived: IncludeArchived = False
+    unit_id: PathId, db: DB, scope: CurrentScope, include_archived: IncludeArchived = False
 ) -> list[UnitOut]:
     """The unit and every unit below it, shallowest first."""
     unit = await access.access_unit(db, unit_id)
@@ -110,7 +115,7 @@ async def subtree(
 
 
 @units.get("/{unit_id}/ancestors", response_model=list[UnitOut])
-async def ancestors(unit_id: int, db: DB, scope: CurrentScope) -> list[UnitOut]:
+async def ancestors(unit_id: PathId, db: DB, scope: CurrentScope) -> list[UnitOut]:
     """The path from the root down to this unit (inclusive)."""
     unit = await access.access_unit(db, unit_id)
     return await service.units_out(db, scope, await service.list_ancestors(db, unit))
@@ -130,7 +135,7 @@ async def directory(
             ),
         ),
     ] = None,
-    unit_id: int | None = None,
+    unit_id: QueryId = None,
     subtree: Annotated[bool, Query(description="With unit_id: the whole subtree.")] = False,
     include_inactive: bool = False,
     cursor: str | None = None,
@@ -151,7 +156,7 @@ async def create_person(
 
 
 @people.get("/{person_id}", response_model=PersonDetail)
-async def get_person(person_id: int, db: DB, scope: CurrentScope) -> PersonDetail:
+async def get_person(person_id: PathId, db: DB, scope: CurrentScope) -> PersonDetail:
     """A person's card (404 if the caller may not see them)."""
     person = await access.access_person(db, scope, person_id)
     return await service.person_detail(db, scope, person)
@@ -159,7 +164,7 @@ async def get_person(person_id: int, db: DB, scope: CurrentScope) -> PersonDetai
 
 @people.patch("/{person_id}", response_model=PersonDetail)
 async def update_person(
-    person_id: int, data: PersonUpdate, db: DB, actor: CurrentActor, scope: CurrentScope
+    person_id: PathId, data: PersonUpdate, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> PersonDetail:
     """Edit fields; a field sent as null is cleared, a field left out is unchanged."""
     person = await access.access_person(db, scope, person_id)
@@ -169,7 +174,7 @@ async def update_person(
 
 @people.post("/{person_id}/deactivate", response_model=PersonDetail)
 async def deactivate(
-    person_id: int, db: DB, actor: CurrentActor, scope: CurrentScope
+    person_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> PersonDetail:
     """Deactivate: the person can no longer log in and is logged out everywhere."""
     person = await access.access_person(db, scope, person_id)
@@ -179,7 +184,7 @@ async def deactivate(
 
 @people.post("/{person_id}/reactivate", response_model=PersonDetail)
 async def reactivate(
-    person_id: int, db: DB, actor: CurrentActor, scope: CurrentScope
+    person_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> PersonDetail:
     person = await access.access_person(db, scope, person_id)
     await service.set_active(db, actor, scope, person, True)
@@ -188,7 +193,7 @@ async def reactivate(
 
 @people.post("/{person_id}/reset-password", response_model=TemporaryPassword)
 async def reset_password(
-    person_id: int, db: DB, actor: CurrentActor, scope: CurrentScope
+    person_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> TemporaryPassword:
     """Issue a temporary password (shown once); the person must change it at next login."""
     person = await access.access_person(db, scope, person_id)
@@ -198,7 +203,7 @@ async def reset_password(
 
 @people.post("/{person_id}/memberships", response_model=MembershipOut, status_code=201)
 async def add_membership(
-    person_id: int, data: MembershipIn, db: DB, actor: CurrentActor, scope: CurrentScope
+    person_id: PathId, data: MembershipIn, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> MembershipOut:
     person = await access.access_person(db, scope, person_id)
     m = await service.add_membership(db, actor, scope, person, data)
@@ -208,7 +213,7 @@ async def add_membership(
 
 @memberships.delete("/{membership_id}", status_code=204)
 async def remove_membership(
-    membership_id: int, db: DB, actor: CurrentActor, scope: CurrentScope
+    membership_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> Response:
     await service.remove_membership(db, actor, scope, membership_id)
     return Response(status_code=204)
@@ -216,7 +221,7 @@ async def remove_membership(
 
 @people.post("/{person_id}/guardians", response_model=PersonDetail)
 async def link_guardian(
-    person_id: int, data: GuardianIn, db: DB, actor: CurrentActor, scope: CurrentScope
+    person_id: PathId, data: GuardianIn, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> PersonDetail:
     """Make `guardian_id` a guardian of this student."""
     student = await access.access_person(db, scope, person_id)
@@ -227,7 +232,7 @@ async def link_guardian(
 
 @people.delete("/{person_id}/guardians/{guardian_id}", status_code=204)
 async def unlink_guardian(
-    person_id: int, guardian_id: int, db: DB, actor: CurrentActor, scope: CurrentScope
+    person_id: PathId, guardian_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> Response:
     student = await access.access_person(db, scope, person_id)
     await service.unlink_guardian(db, actor, scope, student, guardian_id)

@@ -9,9 +9,11 @@ from bellwork.config import get_settings
 from bellwork.core.deps import DB, CurrentActor, CurrentScope
 from bellwork.core.errors import Invalid
 from bellwork.core.i18n import current_locale
+from bellwork.core.types import MAX_ID
 from bellwork.org.importer import ImportResult, run_import, template_workbook
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.post("", response_model=ImportResult)
@@ -21,7 +23,9 @@ async def import_file(
     scope: CurrentScope,
     file: Annotated[UploadFile, File(description="A .csv (UTF-8 or GB18030) or .xlsx file.")],
     kind: Annotated[Literal["roster", "staff"], Form()],
-    unit_id: Annotated[int, Form(description="The unit the file's paths are relative to.")],
+    unit_id: Annotated[
+        int, Form(ge=0, le=MAX_ID, description="The unit the file's paths are relative to.")
+    ],
     dry_run: Annotated[bool, Form()] = True,
 ) -> ImportResult:
     """Import a roster (students and guardians) or a staff list, all or nothing.
@@ -38,7 +42,11 @@ async def import_file(
     return await run_import(db, actor, scope, unit_id, kind, file.filename or "", content, dry_run)
 
 
-@router.get("/template")
+@router.get(
+    "/template",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "The template workbook"}},
+)
 async def template(
     kind: Annotated[Literal["roster", "staff"], Query()], actor: CurrentActor
 ) -> Response:
@@ -46,6 +54,6 @@ async def template(
     data = template_workbook(kind, current_locale.get())
     return Response(
         data,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="bellwork-{kind}-template.xlsx"'},
     )

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from bellwork.core.types import Id
 from bellwork.org.models import Role, UnitKind
 
 PHONE_RE = re.compile(r"^\+?[0-9]{6,15}$")
@@ -82,7 +83,7 @@ class UnitOut(BaseModel):
 
 
 class UnitCreate(BaseModel):
-    parent_id: int | None = None
+    parent_id: Id | None = None
     kind: UnitKind
     name: UnitName
 
@@ -93,7 +94,7 @@ class UnitUpdate(BaseModel):
 
 
 class UnitMove(BaseModel):
-    parent_id: int | None
+    parent_id: Id | None
 
 
 class UnitRef(BaseModel):
@@ -157,7 +158,7 @@ class PersonDetail(BaseModel):
 
 
 class MembershipIn(BaseModel):
-    unit_id: int
+    unit_id: Id
     role: Role
     title: OptText = Field(default=None, max_length=100)
 
@@ -185,7 +186,7 @@ class PersonUpdate(BaseModel):
 
 
 class GuardianIn(BaseModel):
-    guardian_id: int
+    guardian_id: Id
     relation: OptText = Field(default=None, max_length=32)
 
 
