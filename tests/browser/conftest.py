@@ -20,6 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
+
+# Generous waits: CI machines have 2 cores and may be busy with the PostgreSQL run next door.
+expect.set_options(timeout=15_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 STATIC_INDEX = ROOT / "src" / "bellwork" / "static" / "index.html"
@@ -85,7 +89,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = _free_port()
     out = data_dir / "server.log"
     bellwork = Path(sys.executable).parent / "bellwork"
-    cmd = [str(bellwork) if bellwork.exists() else "bellwork", "serve", "--demo", "--port", str(port)]
+    cmd = [
+        str(bellwork) if bellwork.exists() else "bellwork",
+        "serve",
+        "--demo",
+        "--port",
+        str(port),
+    ]
     with out.open("wb") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -143,7 +153,7 @@ def new_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
         )
         if lang:
             ctx.add_cookies([{"name": "bw_lang", "value": lang, "url": server.url}])
-        ctx.set_default_timeout(10_000)
+        ctx.set_default_timeout(20_000)
         contexts.append(ctx)
         page = ctx.new_page()
         page.errors = []  # uncaught exceptions in the page fail the test
@@ -164,6 +174,12 @@ def login(page: Any, who: str, password: str = PASSWORD) -> None:
     page.get_by_test_id("login-form").locator("#password").fill(password)
     page.get_by_test_id("login-submit").click()
     page.wait_for_url(re.compile(r"/directory"))
+
+
+def node(tree: Any, text: str, part: str) -> Any:
+    """Part ("switcher" or "title") of the node with `text` in an antd Tree or TreeSelect."""
+    row = tree.locator(".ant-tree-treenode, .ant-select-tree-treenode", has_text=text)
+    return row.locator(f".ant-tree-{part}, .ant-select-tree-{part}").first
 
 
 def shot(page: Any, name: str) -> Path:

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Server, login, shot
+from .conftest import Server, login, node, shot
 from .test_web_client import _unit_id
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Any]
 
 
-def test_unit_admin_create_rename_move_refused_archive_restore(new_page: NewPage, server: Server) -> None:
+def test_unit_admin_create_rename_move_refused_archive_restore(
+    new_page: NewPage, server: Server
+) -> None:
     school = _unit_id(server, "滨江区教育局", "滨江第一中学")
     page = new_page()
     login(page, "admin")
@@ -43,11 +46,13 @@ def test_unit_admin_create_rename_move_refused_archive_restore(new_page: NewPage
     dialog = page.get_by_role("dialog")
     dialog.get_by_test_id("unit-move-target").click()
     tree = page.locator(".ant-select-tree")
-    tree.locator(".ant-select-tree-treenode", has_text="滨江区教育局").locator(".ant-select-tree-switcher").click()
-    tree.locator(".ant-select-tree-treenode", has_text="滨江第一中学").locator(".ant-select-tree-switcher").click()
-    tree.locator(".ant-select-tree-treenode", has_text="初一").locator(".ant-select-tree-title").click()
+    node(tree, "滨江区教育局", "switcher").click()
+    node(tree, "滨江第一中学", "switcher").click()
+    node(tree, "初一", "title").click()
     dialog.get_by_role("button", name=re.compile("移\\s*动")).click()
-    expect(dialog.get_by_test_id("unit-move-error")).to_contain_text("不能把组织移动到它自己或它的下级组织中")
+    expect(dialog.get_by_test_id("unit-move-error")).to_contain_text(
+        "不能把组织移动到它自己或它的下级组织中"
+    )
     shot(page, "desktop-unit-move-refused")
     dialog.get_by_role("button", name=re.compile("取\\s*消")).click()
 
@@ -55,10 +60,14 @@ def test_unit_admin_create_rename_move_refused_archive_restore(new_page: NewPage
     page.locator("table").get_by_text("初二年级", exact=True).click()
     page.get_by_test_id("unit-archive").first.click()
     page.locator(".ant-popconfirm").get_by_role("button", name=re.compile("确\\s*认")).click()
-    expect(page.get_by_test_id("units-page").locator(".ant-card-head").first).to_contain_text("已归档")
+    expect(page.get_by_test_id("units-page").locator(".ant-card-head").first).to_contain_text(
+        "已归档"
+    )
     page.get_by_role("button", name=re.compile("恢\\s*复")).first.click()
     page.locator(".ant-popconfirm").get_by_role("button", name=re.compile("确\\s*认")).click()
-    expect(page.get_by_test_id("units-page").locator(".ant-card-head").first).not_to_contain_text("已归档")
+    expect(page.get_by_test_id("units-page").locator(".ant-card-head").first).not_to_contain_text(
+        "已归档"
+    )
 
 
 def test_create_person_reset_password_forced_change(new_page: NewPage, server: Server) -> None:
@@ -162,8 +171,8 @@ def test_membership_and_guardian_editing_on_the_card(new_page: NewPage, server: 
     dialog = page.get_by_role("dialog", name="添加所属组织")
     dialog.locator(".ant-select").first.click()
     tree = page.locator(".ant-select-tree")
-    tree.locator(".ant-select-tree-treenode", has_text="滨江区教育局").locator(".ant-select-tree-switcher").click()
-    tree.locator(".ant-select-tree-treenode", has_text="基础教育科").locator(".ant-select-tree-title").click()
+    node(tree, "滨江区教育局", "switcher").click()
+    node(tree, "基础教育科", "title").click()
     dialog.get_by_role("button", name=re.compile("保\\s*存")).click()
     expect(dialog).to_have_count(0)
     expect(card.get_by_test_id("person-memberships")).to_contain_text("滨江区教育局 / 基础教育科")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Server, login, shot
+from .conftest import Server, login, node, shot
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Any]
@@ -27,7 +28,7 @@ def test_admin_sees_tree_searches_by_initials_and_opens_a_card(new_page: NewPage
     expect(page.get_by_role("menuitem", name=re.compile("通讯录"))).to_be_visible()
 
     # Lazy children: expanding the bureau shows its schools.
-    tree.locator(".ant-tree-treenode", has_text="滨江区教育局").locator(".ant-tree-switcher").click()
+    node(tree, "滨江区教育局", "switcher").click()
     expect(tree).to_contain_text("滨江实验小学")
     tree.get_by_text("滨江实验小学").click()
     expect(page.get_by_test_id("unit-breadcrumb")).to_contain_text("滨江区教育局")
@@ -66,10 +67,14 @@ def _unit_id(server: Server, *path: str) -> int:
 ROSTER_HEADER = "班级,学生姓名,学号,家长姓名,家长手机,关系\n"
 
 
-def test_import_roster_dry_run_then_confirm(new_page: NewPage, server: Server, tmp_path: Any) -> None:
+def test_import_roster_dry_run_then_confirm(
+    new_page: NewPage, server: Server, tmp_path: Any
+) -> None:
     school = _unit_id(server, "滨江区教育局", "滨江实验小学")
     csv = tmp_path / "roster.csv"
-    csv.write_text(ROSTER_HEADER + "一年级/1班,欧阳新生,202699001,欧阳妈妈,10000099001,母亲\n", "utf-8")
+    csv.write_text(
+        ROSTER_HEADER + "一年级/1班,欧阳新生,202699001,欧阳妈妈,10000099001,母亲\n", "utf-8"
+    )
     page = new_page()
     login(page, "admin")
     page.goto(f"/import?unit={school}")
@@ -96,7 +101,9 @@ def test_import_roster_dry_run_then_confirm(new_page: NewPage, server: Server, t
     expect(page.get_by_test_id("person-row").filter(has_text="欧阳新生")).to_be_visible()
 
 
-def test_invalid_roster_shows_error_table_with_rows(new_page: NewPage, server: Server, tmp_path: Any) -> None:
+def test_invalid_roster_shows_error_table_with_rows(
+    new_page: NewPage, server: Server, tmp_path: Any
+) -> None:
     school = _unit_id(server, "滨江区教育局", "滨江实验小学")
     csv = tmp_path / "bad.csv"
     csv.write_text(
@@ -141,7 +148,9 @@ def test_language_switch_before_and_after_login(new_page: NewPage) -> None:
     login(page, "admin")
     expect(page.get_by_role("menuitem", name=re.compile("Directory"))).to_be_visible()
     expect(page.get_by_test_id("unit-tree")).to_contain_text("Organisation")
-    expect(page.get_by_test_id("directory-search")).to_have_attribute("placeholder", re.compile("Search"))
+    expect(page.get_by_test_id("directory-search")).to_have_attribute(
+        "placeholder", re.compile("Search")
+    )
     shot(page, "desktop-directory-en")
     page.get_by_test_id("lang-switch").click()
     page.get_by_role("menuitem", name="简体中文").click()
@@ -197,7 +206,7 @@ def test_phone_sized_directory(new_page: NewPage) -> None:
     expect(drawer_tree).to_be_visible()
     expect(drawer_tree).to_contain_text("滨江区教育局")
     shot(page, "phone-unit-picker")
-    drawer_tree.locator(".ant-tree-treenode", has_text="滨江区教育局").locator(".ant-tree-switcher").click()
+    node(drawer_tree, "滨江区教育局", "switcher").click()
     drawer_tree.get_by_text("滨江实验小学").click()
     expect(page.get_by_test_id("unit-breadcrumb")).to_contain_text("滨江实验小学")
     expect(page.get_by_test_id("person-row").first).to_be_visible()
