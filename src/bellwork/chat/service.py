@@ -239,22 +239,25 @@ async def conversation_out(
     return (await conversations_out(db, viewer_id, [(conv, member)]))[0]
 
 
+async def _active_members(
+    db: AsyncSession, conversation_id: int, ids: Sequence[int]
+) -> list[ConversationMember]:
+    """The current (not departed) memberships of these people in the conversation."""
+    if not ids:
+        return []
+    rows = await db.execute(
+        select(ConversationMember).where(
+            ConversationMember.conversation_id == conversation_id,
+            ConversationMember.person_id.in_(list(ids)),
+            ConversationMember.left_seq.is_(None),
+        )
+    )
+    return list(rows.scalars())
+
+
 async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> None:
     """Tell these members' devices about the conversation (new to them, or changed)."""
-    rows = (
-        (
-            await db.execute(
-                select(ConversationMember).where(
-                    ConversationMember.conversation_id == conv.id,
-                    ConversationMember.person_id.in_(people),
-                    ConversationMember.left_seq.is_(None),
-                )
-            )
-        )
-        .scalars()
-        .all()
-    )
-    for mem in rows:
+    for mem in await _active_members(db, conv.id, people):
         emit(
             db,
             ev.ConversationUpdated(
@@ -499,21 +502,7 @@ async def _add(db: AsyncSession, conv: Conversation, roles: dict[int, str]) -> l
 
 
 async def _remove(db: AsyncSession, conv: Conversation, ids: list[int]) -> list[int]:
-    if not ids:
-        return []
-    rows = (
-        (
-            await db.execute(
-                select(ConversationMember).where(
-                    ConversationMember.conversation_id == conv.id,
-                    ConversationMember.person_id.in_(ids),
-                    ConversationMember.left_seq.is_(None),
-                )
-            )
-        )
-        .scalars()
-        .all()
-    )
+    rows = await _active_members(db, conv.id, ids)
     for m in rows:
         m.left_seq = conv.last_seq
     conv.member_count -= len(rows)
@@ -568,15 +557,7 @@ async def remove_member(
     if person_id == actor.id:
         return await leave(db, actor, conversation_id)
     _require_admin(me)
-    target = (
-        await db.execute(
-            select(ConversationMember).where(
-                ConversationMember.conversation_id == conv.id,
-                ConversationMember.person_id == person_id,
-                ConversationMember.left_seq.is_(None),
-            )
-        )
-    ).scalar()
+    target = next(iter(await _active_members(db, conv.id, [person_id])), None)
     if target is None:
         raise NotFound("person")
     if target.role == MemberRole.owner.value or (
@@ -638,15 +619,7 @@ async def set_role(
     _require_group(conv)
     if me.role != MemberRole.owner.value:
         raise Forbidden("group_owner_only")
-    target = (
-        await db.execute(
-            select(ConversationMember).where(
-                ConversationMember.conversation_id == conv.id,
-                ConversationMember.person_id == person_id,
-                ConversationMember.left_seq.is_(None),
-            )
-        )
-    ).scalar()
+    target = next(iter(await _active_members(db, conv.id, [person_id])), None)
     if target is None or person_id == actor.id:
         raise NotFound("person")
     if role == MemberRole.owner.value:
