@@ -31,10 +31,10 @@ from bellwork.core.errors import Problem
 from bellwork.core.i18n import current_locale, pick_locale, t
 from bellwork.core.metrics import metrics_middleware, metrics_response
 from bellwork.db.engine import make_engine, make_sessionmaker
+from bellwork.jobs.sweeper import sweeper
 from bellwork.org.api import memberships, people, units
 from bellwork.org.importer_api import router as import_router
 from bellwork.realtime.api import router as realtime_router
-from bellwork.realtime.api import sweeper
 from bellwork.realtime.hub import Hub
 
 log = logging.getLogger("bellwork")

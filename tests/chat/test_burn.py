@@ -23,16 +23,14 @@ SECRET = "绝密-ZEBRA-8841-口令"
 
 async def burn_now(world: World, data_dir: Path) -> int:
     """Runs the sweeper's work once (the app also runs it every second)."""
-    from sqlalchemy import text
-
     from bellwork.db.session import unit_of_work
+    from bellwork.jobs.sweeper import scrub_sqlite
 
     async with unit_of_work(world.app.state.sessionmaker) as db:
         db.info["bus"] = world.app.state.bus
         n = await burn_expired(db, data_dir)
-    if world.app.state.settings.is_sqlite:
-        async with world.app.state.engine.connect() as conn:
-            await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    if n and world.app.state.settings.is_sqlite:
+        await scrub_sqlite(world.app.state.engine)
     return n
 
 

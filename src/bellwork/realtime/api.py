@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
 from urllib.parse import urlsplit
 
@@ -123,27 +122,3 @@ async def _read_loop(ws: WebSocket, conn: Connection, actor: Actor) -> None:
                 await chat.mark_read(db, actor, frame.conversation_id, frame.seq)
         except Problem as exc:
             conn.push(ev.ErrorFrame(code=exc.code, title=exc.to_dict()["title"]).model_dump_json())
-
-
-async def sweeper(app: object, interval: float = 1.0) -> None:
-    """Burns opened private messages whose time is up, every `interval` seconds."""
-    from bellwork.chat.service import burn_expired
-
-    state = app.state  # type: ignore[attr-defined]
-    while True:
-        await asyncio.sleep(interval)
-        with contextlib.suppress(Exception):
-            async with unit_of_work(state.sessionmaker) as db:
-                db.info["bus"] = state.bus
-                burned = await burn_expired(db, state.settings.data_dir)
-            if burned and state.settings.is_sqlite:
-                await _scrub_sqlite(state)
-
-
-async def _scrub_sqlite(state: object) -> None:
-    """After deleting burned messages on SQLite, fold the WAL into the database and truncate it,
-    so the deleted text (zeroed by secure_delete) survives in neither file."""
-    from sqlalchemy import text
-
-    async with state.engine.connect() as conn:  # type: ignore[attr-defined]
-        await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
