@@ -107,7 +107,7 @@ Event = Annotated[
     | ErrorFrame,
     Field(discriminator="type"),
 ]
-EventAdapter: TypeAdapter[Event] = TypeAdapter(Event)  # type: ignore[arg-type]
+EventAdapter: TypeAdapter[Event] = TypeAdapter(Event)
 
 
 class ClientRead(BaseModel):
@@ -121,4 +121,4 @@ class ClientPing(BaseModel):
 
 
 ClientFrame = Annotated[ClientRead | ClientPing, Field(discriminator="type")]
-ClientAdapter: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)  # type: ignore[arg-type]
+ClientAdapter: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
