@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from openpyxl import Workbook, load_workbook
 from pydantic import BaseModel
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.audit.service import record
@@ -513,6 +513,12 @@ class Importer:
         if not self.dry_run:
             await self._write_search_keys(self.rekey)
             await roster_changed(self.db, self.touched_units)
+            if self.db.get_bind().dialect.name == "postgresql":
+                # Fresh planner statistics: plans made for the tables as they were before a
+                # big import (often empty) make the next import and searches crawl.
+                await self.db.execute(
+                    text("ANALYZE person, membership, guardian_link, person_search_key, unit")
+                )
             if self.actor is not None:
                 await record(
                     self.db,
@@ -533,10 +539,19 @@ class Importer:
         )
 
     async def _flush_new(self, people: list[Person]) -> None:
-        if people and not self.dry_run:
-            self.db.add_all(people)
-            await self.db.flush()
-            self.rekey.extend(people)
+        """Inserts new people in multi-row batches (the ORM would send one INSERT per person on
+        SQLite) and gives each object its id."""
+        if not people or self.dry_run:
+            return
+        cols = ("name", "sort_key", "phone", "email", "student_number", "title")
+        stmt = insert(Person).returning(Person.id, sort_by_parameter_order=True)
+        for i in range(0, len(people), 1000):
+            batch = people[i : i + 1000]
+            rows = [{c: getattr(p, c) for c in cols} for p in batch]
+            ids = (await self.db.execute(stmt, rows)).scalars().all()
+            for p, pid in zip(batch, ids, strict=True):
+                p.id = pid
+        self.rekey.extend(people)
 
     async def _write_search_keys(self, people: list[Person]) -> None:
         ids = [p.id for p in people]

@@ -125,7 +125,7 @@ class PersonSearchKey(Base):
     __tablename__ = "person_search_key"
     __table_args__ = (
         Index("ix_person_search_key_key", "key", "person_id"),
-        Index("ix_person_search_key_person_id", "person_id"),
+        Index("ix_person_search_key_person_id_key", "person_id", "key"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
