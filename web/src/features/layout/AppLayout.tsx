@@ -8,6 +8,7 @@ import {
   LockOutlined,
   LogoutOutlined,
   MenuOutlined,
+  MessageOutlined,
   PoweroffOutlined,
   UploadOutlined,
 } from "@ant-design/icons";
@@ -18,6 +19,7 @@ import { useT } from "../../i18n";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { UnitTree } from "./UnitTree";
 import { useSelectedUnit } from "./selection";
+import { ChatNavLabel, ChatRealtime } from "../chat/ChatRealtime";
 
 export function useIsPhone(): boolean {
   const screens = Grid.useBreakpoint();
@@ -83,6 +85,7 @@ export function AppLayout() {
   const [menuOpen, setMenuOpen] = useState(false);
 
   const items = [
+    { key: "/chat", icon: <MessageOutlined />, label: <ChatNavLabel /> },
     { key: "/directory", icon: <ContactsOutlined />, label: t("nav.directory") },
     { key: "/units", icon: <ClusterOutlined />, label: t("nav.units") },
     ...(access.canManageSomething ? [{ key: "/import", icon: <UploadOutlined />, label: t("nav.import") }] : []),
@@ -121,6 +124,7 @@ export function AppLayout() {
           </Layout.Sider>
         )}
         <Layout.Content className="bw-content">
+          <ChatRealtime />
           <Outlet />
         </Layout.Content>
       </Layout>

@@ -1,0 +1,71 @@
+import { useEffect, useRef } from "react";
+import { Badge } from "antd";
+import { useNavigate } from "react-router-dom";
+import { useT } from "../../i18n";
+import { useChatSync } from "../../realtime";
+import { useConversations } from "./api";
+import { conversationTitle, previewText } from "./text";
+
+/** Total unread of the conversations that are not muted. */
+export function useUnreadTotal(): number {
+  const list = useConversations();
+  return (list.data ?? []).reduce((n, c) => n + (c.muted ? 0 : c.unread), 0);
+}
+
+/**
+ * Mounted once in the layout: keeps the tab's socket open, shows the unread total in the tab
+ * title, and raises a browser notification for new messages while the tab is hidden.
+ */
+export function ChatRealtime() {
+  const t = useT();
+  const sync = useChatSync();
+  const total = useUnreadTotal();
+  const navigate = useNavigate();
+  const base = useRef<string>(document.title.replace(/^\(\d+\+?\)\s*/, ""));
+
+  useEffect(() => {
+    document.title = total > 0 ? `(${total > 99 ? "99+" : total}) ${base.current}` : base.current;
+  }, [total]);
+  useEffect(() => () => void (document.title = base.current), []);
+
+  useEffect(() => {
+    if (!sync) return;
+    sync.notify = (conv, m) => {
+      if (document.visibilityState === "visible" || conv?.muted) return;
+      if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
+      const title = conv ? conversationTitle(conv, t) : t("chat.title");
+      const body = conv?.kind === "direct" ? previewText(m, t) : `${m.sender?.name ?? ""}: ${previewText(m, t)}`;
+      try {
+        const n = new Notification(title, { body, tag: `bw-chat-${m.conversation_id}` });
+        n.onclick = () => {
+          window.focus();
+          navigate(`/chat/${m.conversation_id}`);
+          n.close();
+        };
+      } catch {
+        /* some browsers allow notifications only from a service worker */
+      }
+    };
+    return () => {
+      sync.notify = null;
+    };
+  }, [sync, t, navigate]);
+  return null;
+}
+
+/** The menu entry's label: "消息" with the unread total. Asks for notification permission once. */
+export function ChatNavLabel() {
+  const t = useT();
+  const total = useUnreadTotal();
+  return (
+    <span
+      data-testid="nav-chat"
+      onClick={() => {
+        if (typeof Notification !== "undefined" && Notification.permission === "default") void Notification.requestPermission();
+      }}
+    >
+      {t("chat.nav")}
+      {total > 0 && <Badge count={total} size="small" overflowCount={99} style={{ marginLeft: 6 }} />}
+    </span>
+  );
+}

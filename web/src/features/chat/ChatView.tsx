@@ -1,0 +1,180 @@
+import { useCallback, useEffect, useState } from "react";
+import { App, Button, Result, Spin, Typography } from "antd";
+import { ArrowLeftOutlined, FireOutlined, SettingOutlined, SoundOutlined } from "@ant-design/icons";
+import { useT } from "../../i18n";
+import { useChatSync } from "../../realtime";
+import { lastSeq } from "../../realtime/history";
+import { useConversation, useHistory, useMembers, useMessageActions, type Message } from "./api";
+import { Composer, IMAGE_TYPES } from "./Composer";
+import { GroupSettings } from "./GroupSettings";
+import { MessageList } from "./MessageList";
+import { burnLabel } from "./NewChatModal";
+import { usePending } from "./pending";
+import { ReceiptPanel } from "./ReceiptPanel";
+import { ConversationAvatar } from "./ConversationList";
+import { conversationTitle, previewText } from "./text";
+
+function useDocumentVisible(): boolean {
+  const [v, set] = useState(() => document.visibilityState === "visible");
+  useEffect(() => {
+    const on = () => set(document.visibilityState === "visible");
+    document.addEventListener("visibilitychange", on);
+    return () => document.removeEventListener("visibilitychange", on);
+  }, []);
+  return v;
+}
+
+export function ChatView({ id, me, phone, onBack }: { id: number; me: number; phone: boolean; onBack: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const sync = useChatSync();
+  const conv = useConversation(id);
+  const history = useHistory(id);
+  const members = useMembers(conv.data && conv.data.kind !== "direct" && conv.data.kind !== "devices" ? id : null);
+  const pending = usePending(id);
+  const actions = useMessageActions(id);
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [receiptOf, setReceiptOf] = useState<Message | null>(null);
+  const [settings, setSettings] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const visible = useDocumentVisible();
+
+  useEffect(() => {
+    setReplyTo(null);
+    setReceiptOf(null);
+    setSettings(false);
+  }, [id]);
+
+  // Reading: the conversation is open and the tab visible: mark the newest message read.
+  const newest = lastSeq(history.data);
+  const readSeq = conv.data?.last_read_seq ?? 0;
+  useEffect(() => {
+    if (sync && visible && newest > readSeq) sync.markRead(id, newest);
+  }, [sync, visible, newest, readSeq, id]);
+
+  // Fresh counts under my messages when the conversation opens.
+  useEffect(() => {
+    if (sync && history.data) sync.scheduleReceipts(id, 0);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [sync, id, !!history.data]);
+
+  const showError = useCallback((title: string) => void message.error(title), [message]);
+  const loadOlder = useCallback(() => sync?.loadOlder(id) ?? Promise.resolve(), [sync, id]);
+
+  const sendFiles = (files: File[]) => {
+    for (const f of files) {
+      const image = IMAGE_TYPES.includes(f.type);
+      pending.send(
+        {
+          kind: image ? "image" : "file",
+          body: null,
+          mentions: [],
+          reply_to_seq: null,
+          reply_preview: null,
+          localFile: f,
+          previewUrl: image ? URL.createObjectURL(f) : undefined,
+        },
+        showError,
+      );
+    }
+  };
+
+  if (conv.isError) return <Result status="404" title={t("chat.notFound")} extra={<Button onClick={onBack}>{t("common.back")}</Button>} />;
+  if (conv.data === null) return <Result status="info" title={t("chat.gone")} extra={<Button onClick={onBack}>{t("common.back")}</Button>} />;
+  if (!conv.data || !history.data)
+    return (
+      <div className="bw-center" style={{ flex: 1 }}>
+        <Spin />
+      </div>
+    );
+  const c = conv.data;
+  const hasSettings = c.kind === "group" || c.kind === "unit" || c.kind === "direct";
+
+  return (
+    <div
+      className={`bw-chat-view${dragging ? " bw-chat-dragging" : ""}`}
+      data-testid="chat-view"
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes("Files")) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        const files = Array.from(e.dataTransfer.files);
+        if (files.length) sendFiles(files);
+      }}
+    >
+      <div className="bw-chat-header">
+        {phone && <Button type="text" icon={<ArrowLeftOutlined />} onClick={onBack} aria-label={t("common.back")} data-testid="chat-back" />}
+        <ConversationAvatar c={c} size={32} />
+        <div className="bw-chat-header-title">
+          <Typography.Text strong ellipsis data-testid="chat-title">
+            {conversationTitle(c, t)}
+          </Typography.Text>
+          <span className="bw-chat-header-sub">
+            {c.private ? (
+              <>
+                <FireOutlined /> {t("chat.privateSub", { time: burnLabel(c.burn_seconds ?? 30, t) })}
+              </>
+            ) : c.kind === "group" || c.kind === "unit" ? (
+              t("chat.membersCount", { n: c.member_count })
+            ) : null}
+            {c.muted && <SoundOutlined style={{ marginLeft: 6 }} />}
+          </span>
+        </div>
+        {hasSettings && (
+          <Button type="text" icon={<SettingOutlined />} onClick={() => setSettings(true)} aria-label={t("chat.settings")} data-testid="chat-settings-open" />
+        )}
+      </div>
+      <MessageList
+        conv={c}
+        me={me}
+        items={history.data.items}
+        pending={pending.items}
+        hasOlder={history.data.hasOlder}
+        loadOlder={loadOlder}
+        onRetry={(p) => void pending.retry(p, showError)}
+        onDiscard={(p) => pending.remove(p.client_msg_id)}
+        handlers={{
+          onReply: setReplyTo,
+          onRecall: (m) =>
+            actions.recall.mutate(m.seq, {
+              onError: (e) => showError(e.message),
+            }),
+          onOpenPrivate: (m) => actions.open.mutate(m.seq, { onError: (e) => showError(e.message) }),
+          onReceipt: setReceiptOf,
+        }}
+      />
+      <Composer
+        conv={c}
+        me={me}
+        members={members.data ?? []}
+        replyTo={replyTo}
+        onCancelReply={() => setReplyTo(null)}
+        onFiles={sendFiles}
+        onSend={(d) => {
+          pending.send(
+            {
+              kind: "text",
+              body: d.body,
+              mentions: d.mentions,
+              reply_to_seq: replyTo?.seq ?? null,
+              reply_preview: replyTo ? previewText(replyTo, t, me) : null,
+            },
+            showError,
+          );
+          setReplyTo(null);
+        }}
+      />
+      {dragging && <div className="bw-chat-dropzone">{t("chat.dropHere")}</div>}
+      {receiptOf && <ReceiptPanel conversationId={id} message={receiptOf} onClose={() => setReceiptOf(null)} phone={phone} />}
+      {settings && <GroupSettings conv={c} me={me} phone={phone} onClose={() => setSettings(false)} onGone={() => { setSettings(false); onBack(); }} />}
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+import { useRef, useState } from "react";
+import { Button, Mentions, Tooltip } from "antd";
+import { CloseOutlined, PaperClipOutlined, PictureOutlined, SendOutlined } from "@ant-design/icons";
+import { useT } from "../../i18n";
+import type { Conversation, Member, Message } from "./api";
+import { previewText } from "./text";
+
+export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+export interface Draft {
+  body: string;
+  mentions: (number | "all")[];
+}
+
+/** Text box with @-completion from the member list, reply quote, and attachment buttons. */
+export function Composer({
+  conv,
+  me,
+  members,
+  replyTo,
+  onCancelReply,
+  onSend,
+  onFiles,
+}: {
+  conv: Conversation;
+  me: number;
+  members: Member[];
+  replyTo: Message | null;
+  onCancelReply: () => void;
+  onSend: (d: Draft) => void;
+  onFiles: (files: File[]) => void;
+}) {
+  const t = useT();
+  const [text, setText] = useState("");
+  const picked = useRef(new Map<string, number | "all">());
+  const imageInput = useRef<HTMLInputElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const allLabel = t("chat.mentionAll");
+  const canAll = (conv.kind === "group" || conv.kind === "unit") && conv.my_role !== "member";
+  const mentionable = conv.kind === "group" || conv.kind === "unit";
+  const options = mentionable
+    ? [
+        ...(canAll ? [{ value: allLabel, label: `${allLabel} (${conv.member_count})`, key: "all" }] : []),
+        ...members
+          .filter((m) => m.person.id !== me)
+          .map((m) => ({ value: m.person.name, label: m.person.name, key: String(m.person.id) })),
+      ]
+    : [];
+
+  const submit = () => {
+    const body = text.trim();
+    if (!body) return;
+    const mentions: (number | "all")[] = [];
+    for (const [name, id] of picked.current) if (body.includes(`@${name}`) && !mentions.includes(id)) mentions.push(id);
+    onSend({ body, mentions });
+    setText("");
+    picked.current.clear();
+  };
+
+  const pick = (input: HTMLInputElement | null) => {
+    const files = input?.files ? Array.from(input.files) : [];
+    if (files.length) onFiles(files);
+    if (input) input.value = "";
+  };
+
+  return (
+    <div className="bw-chat-composer" data-testid="chat-composer">
+      {replyTo && (
+        <div className="bw-chat-replying" data-testid="chat-replying">
+          <span className="bw-chat-replying-text">
+            {t("chat.replyingTo", { name: replyTo.sender?.name ?? "" })}: {previewText(replyTo, t, me)}
+          </span>
+          <Button size="small" type="text" icon={<CloseOutlined />} onClick={onCancelReply} aria-label={t("common.cancel")} />
+        </div>
+      )}
+      <div className="bw-chat-tools">
+        <Tooltip title={t("chat.sendImage")}>
+          <Button type="text" icon={<PictureOutlined />} onClick={() => imageInput.current?.click()} aria-label={t("chat.sendImage")} data-testid="chat-send-image" />
+        </Tooltip>
+        <Tooltip title={t("chat.sendFile")}>
+          <Button type="text" icon={<PaperClipOutlined />} onClick={() => fileInput.current?.click()} aria-label={t("chat.sendFile")} data-testid="chat-send-file" />
+        </Tooltip>
+        <input ref={imageInput} type="file" accept={IMAGE_TYPES.join(",")} multiple hidden data-testid="chat-image-input" onChange={(e) => pick(e.currentTarget)} />
+        <input ref={fileInput} type="file" multiple hidden data-testid="chat-file-input" onChange={(e) => pick(e.currentTarget)} />
+        <span className="bw-chat-drop-hint">{t("chat.dropHint")}</span>
+      </div>
+      <div className="bw-chat-input-line">
+        <Mentions
+          data-testid="chat-input"
+          value={text}
+          onChange={setText}
+          autoSize={{ minRows: 1, maxRows: 5 }}
+          placeholder={mentionable ? t("chat.inputPlaceholderMention") : t("chat.inputPlaceholder")}
+          options={options}
+          maxLength={5000}
+          onSelect={(opt) => {
+            const key = (opt as { key?: string }).key;
+            if (key && opt.value) picked.current.set(String(opt.value), key === "all" ? "all" : Number(key));
+          }}
+          onPressEnter={(e) => {
+            if (e.shiftKey || e.nativeEvent.isComposing) return;
+            e.preventDefault();
+            submit();
+          }}
+          filterOption={(input, opt) => String(opt?.value ?? "").toLowerCase().includes(input.toLowerCase())}
+        />
+        <Button type="primary" icon={<SendOutlined />} onClick={submit} disabled={!text.trim()} data-testid="chat-send">
+          {t("chat.send")}
+        </Button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,158 @@
+import { useState } from "react";
+import { Alert, App, Avatar, Button, Drawer, Input, List, Popconfirm, Space, Switch, Tag, Typography } from "antd";
+import { ApiError } from "../../api/http";
+import { useT } from "../../i18n";
+import { PersonSelect } from "../people/PersonSelect";
+import { useGroupActions, useMembers, type Conversation } from "./api";
+import { conversationTitle } from "./text";
+
+/** Name, members and roles; add/remove, admins, hand over, leave, dissolve. */
+export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conversation; me: number; onClose: () => void; onGone: () => void; phone: boolean }) {
+  const t = useT();
+  const { message, modal } = App.useApp();
+  const members = useMembers(conv.id);
+  const a = useGroupActions(conv.id);
+  const [name, setName] = useState(conv.name);
+  const [error, setError] = useState<string | null>(null);
+  const isGroup = conv.kind === "group";
+  const isUnit = conv.kind === "unit";
+  const admin = conv.my_role === "owner" || conv.my_role === "admin";
+  const owner = conv.my_role === "owner";
+  const fail = (e: unknown) => setError(e instanceof ApiError ? e.problem.title : String(e));
+  const ok = { onError: fail, onSuccess: () => setError(null) };
+  const roleLabel = (r: string) => (r === "owner" ? t("chat.roleOwner") : r === "admin" ? t("chat.roleAdmin") : null);
+
+  return (
+    <Drawer open onClose={onClose} title={t("chat.settings")} size={phone ? "100%" : 400} data-testid="chat-settings">
+      <Space direction="vertical" style={{ width: "100%" }} size="middle">
+        {error && <Alert type="error" showIcon message={error} data-testid="chat-settings-error" closable onClose={() => setError(null)} />}
+        <div>
+          <Typography.Text type="secondary">{t("chat.groupName")}</Typography.Text>
+          {(isGroup || isUnit) && admin && isGroup ? (
+            <Space.Compact style={{ width: "100%" }}>
+              <Input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} data-testid="chat-rename-input" />
+              <Button
+                type="primary"
+                disabled={!name.trim() || name === conv.name}
+                loading={a.rename.isPending}
+                onClick={() => a.rename.mutate(name.trim(), { ...ok, onSuccess: () => void message.success(t("common.saved")) })}
+              >
+                {t("common.save")}
+              </Button>
+            </Space.Compact>
+          ) : (
+            <div style={{ fontWeight: 500 }}>{conversationTitle(conv, t)}</div>
+          )}
+        </div>
+        {isUnit && <Alert type="info" showIcon message={t("chat.unitFollowsRoster")} />}
+        <Space>
+          <Switch checked={conv.muted} loading={a.mute.isPending} onChange={(v) => a.mute.mutate(v, ok)} data-testid="chat-mute" />
+          {t("chat.mute")}
+        </Space>
+        {(isGroup || isUnit) && (
+          <div>
+            <Typography.Text type="secondary">
+              {t("chat.membersCount", { n: conv.member_count })}
+            </Typography.Text>
+            {isGroup && admin && (
+              <div style={{ margin: "8px 0" }} data-testid="chat-add-member">
+                <PersonSelect
+                  placeholder={t("chat.addPeople")}
+                  exclude={members.data?.map((m) => m.person.id)}
+                  onChange={(id) => a.add.mutate([id], ok)}
+                />
+              </div>
+            )}
+            <List
+              size="small"
+              loading={members.isPending}
+              dataSource={members.data ?? []}
+              renderItem={(m) => {
+                const self = m.person.id === me;
+                const acts = [];
+                if (isGroup && !self) {
+                  if (owner) {
+                    acts.push(
+                      <a key="role" onClick={() => a.role.mutate({ person_id: m.person.id, role: m.role === "admin" ? "member" : "admin" }, ok)}>
+                        {m.role === "admin" ? t("chat.unmakeAdmin") : t("chat.makeAdmin")}
+                      </a>,
+                      <Popconfirm
+                        key="owner"
+                        title={t("chat.transferConfirm", { name: m.person.name })}
+                        okText={t("common.confirm")}
+                        cancelText={t("common.cancel")}
+                        onConfirm={() => a.role.mutateAsync({ person_id: m.person.id, role: "owner" }).catch(fail)}
+                      >
+                        <a>{t("chat.transfer")}</a>
+                      </Popconfirm>,
+                    );
+                  }
+                  if ((owner && m.role !== "owner") || (admin && m.role === "member")) {
+                    acts.push(
+                      <Popconfirm
+                        key="remove"
+                        title={t("chat.removeConfirm", { name: m.person.name })}
+                        okText={t("common.confirm")}
+                        cancelText={t("common.cancel")}
+                        onConfirm={() => a.remove.mutateAsync(m.person.id).catch(fail)}
+                      >
+                        <a style={{ color: "#ff4d4f" }}>{t("common.remove")}</a>
+                      </Popconfirm>,
+                    );
+                  }
+                }
+                return (
+                  <List.Item actions={acts} style={{ paddingInline: 0 }} data-testid="chat-member">
+                    <Space>
+                      <Avatar size="small" style={{ background: "#87a8d0" }}>
+                        {m.person.name.slice(0, 1)}
+                      </Avatar>
+                      {m.person.name}
+                      {roleLabel(m.role) && <Tag color={m.role === "owner" ? "gold" : "blue"}>{roleLabel(m.role)}</Tag>}
+                    </Space>
+                  </List.Item>
+                );
+              }}
+            />
+          </div>
+        )}
+        {isGroup && (
+          <Space wrap>
+            <Button
+              danger
+              data-testid="chat-leave"
+              onClick={() =>
+                modal.confirm({
+                  title: t("chat.leaveConfirm"),
+                  okText: t("common.confirm"),
+                  cancelText: t("common.cancel"),
+                  onOk: () => a.leave.mutateAsync().then(onGone, fail),
+                })
+              }
+            >
+              {t("chat.leave")}
+            </Button>
+            {owner && (
+              <Button
+                danger
+                type="primary"
+                data-testid="chat-dissolve"
+                onClick={() =>
+                  modal.confirm({
+                    title: t("chat.dissolveConfirm"),
+                    okText: t("common.confirm"),
+                    okButtonProps: { danger: true },
+                    cancelText: t("common.cancel"),
+                    onOk: () => a.dissolve.mutateAsync().then(onGone, fail),
+                  })
+                }
+              >
+                {t("chat.dissolve")}
+              </Button>
+            )}
+          </Space>
+        )}
+      </Space>
+    </Drawer>
+  );
+}

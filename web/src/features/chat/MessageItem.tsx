@@ -1,0 +1,230 @@
+import { useEffect, useState } from "react";
+import { App, Avatar, Button, Dropdown, Image, Spin, Typography } from "antd";
+import {
+  DownloadOutlined,
+  EllipsisOutlined,
+  ExclamationCircleFilled,
+  EyeOutlined,
+  FileOutlined,
+  FireOutlined,
+} from "@ant-design/icons";
+import dayjs from "dayjs";
+import { useT } from "../../i18n";
+import type { Conversation, FileOut, Message } from "./api";
+import type { Pending } from "./pending";
+import { fileSize, previewText } from "./text";
+
+const RECALL_WINDOW_MS = 2 * 60_000;
+
+export function canRecall(m: Message, conv: Conversation, me: number, now = Date.now()): boolean {
+  if (m.recalled || m.kind === "system") return false;
+  if ((conv.kind === "group" || conv.kind === "unit") && conv.my_role !== "member") return true;
+  return m.sender?.id === me && now - dayjs(m.created_at).valueOf() < RECALL_WINDOW_MS;
+}
+
+function FileCard({ file }: { file: FileOut }) {
+  const t = useT();
+  return (
+    <a className="bw-chat-file" href={`/api/v1/files/${file.id}`} download={file.name} data-testid="chat-file" title={t("chat.download")}>
+      <FileOutlined style={{ fontSize: 28, color: "#1677ff" }} />
+      <span className="bw-chat-file-text">
+        <span className="bw-chat-file-name">{file.name}</span>
+        <span className="bw-chat-file-size">{fileSize(file.size)}</span>
+      </span>
+      <DownloadOutlined />
+    </a>
+  );
+}
+
+function ImageBox({ file, src }: { file?: FileOut; src?: string }) {
+  const w = file?.width ?? 160;
+  const h = file?.height ?? 120;
+  const scale = Math.min(1, 200 / w, 200 / h);
+  const thumb = src ?? (file ? `/api/v1/files/${file.id}/${file.has_thumbnail ? "thumbnail" : ""}`.replace(/\/$/, "") : undefined);
+  return (
+    <Image
+      data-testid="chat-image"
+      className="bw-chat-image"
+      width={Math.round(w * scale)}
+      height={Math.round(h * scale)}
+      src={thumb}
+      alt={file?.name}
+      preview={file ? { src: `/api/v1/files/${file.id}` } : false}
+      style={{ objectFit: "cover", borderRadius: 6 }}
+    />
+  );
+}
+
+function Countdown({ until }: { until: string }) {
+  const t = useT();
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const left = Math.max(0, Math.ceil((dayjs(until).valueOf() - now) / 1000));
+  return (
+    <span className="bw-chat-burn" data-testid="chat-countdown">
+      <FireOutlined /> {t("chat.burnIn", { n: left })}
+    </span>
+  );
+}
+
+export interface ItemProps {
+  m: Message;
+  conv: Conversation;
+  me: number;
+  showSender: boolean;
+  onReply: (m: Message) => void;
+  onRecall: (m: Message) => void;
+  onOpenPrivate: (m: Message) => void;
+  onReceipt: (m: Message) => void;
+  opening?: boolean;
+}
+
+export function MessageItem({ m, conv, me, showSender, onReply, onRecall, onOpenPrivate, onReceipt, opening }: ItemProps) {
+  const t = useT();
+  const { message } = App.useApp();
+  if (m.kind === "system") {
+    return <div className="bw-chat-system">{m.body}</div>;
+  }
+  const mine = m.sender?.id === me;
+  if (m.recalled) {
+    return (
+      <div className="bw-chat-system" data-testid="chat-recalled">
+        {previewText(m, t, me)}
+      </div>
+    );
+  }
+  const hiddenPrivate = conv.private && !mine && m.body == null && !m.file && !m.expires_at;
+  const actions = [
+    ...(!hiddenPrivate && !conv.private ? [{ key: "reply", label: t("chat.reply") }] : []),
+    ...(m.body && !conv.private ? [{ key: "copy", label: t("common.copy") }] : []),
+    ...(canRecall(m, conv, me) ? [{ key: "recall", label: t("chat.recall"), danger: true }] : []),
+  ];
+  const onAction = (key: string) => {
+    if (key === "reply") onReply(m);
+    if (key === "recall") onRecall(m);
+    if (key === "copy" && m.body) void navigator.clipboard?.writeText(m.body).then(() => message.success(t("common.copied")));
+  };
+
+  let content;
+  if (hiddenPrivate) {
+    content = (
+      <Button
+        icon={<EyeOutlined />}
+        loading={opening}
+        data-testid="chat-open-private"
+        onClick={() => onOpenPrivate(m)}
+        className="bw-chat-tap"
+      >
+        {t("chat.tapToView")}
+      </Button>
+    );
+  } else if (m.kind === "image") {
+    content = m.file ? <ImageBox file={m.file} /> : <span className="bw-chat-muted-text">{t("chat.imagePreview")}</span>;
+  } else if (m.kind === "file") {
+    content = m.file ? <FileCard file={m.file} /> : <span className="bw-chat-muted-text">{t("chat.filePreview", { name: "" })}</span>;
+  } else {
+    content = <span className="bw-chat-text">{renderMentions(m.body ?? "")}</span>;
+  }
+
+  const unread = m.unread_count;
+  const showReceipt = mine && conv.kind !== "devices";
+  return (
+    <div className={`bw-chat-row${mine ? " bw-chat-row-mine" : ""}`} data-testid="chat-message" data-seq={m.seq} data-mine={mine ? "1" : "0"}>
+      {!mine && (
+        <Avatar size={32} style={{ background: "#87a8d0", flex: "none" }}>
+          {m.sender?.name.slice(0, 1)}
+        </Avatar>
+      )}
+      <div className="bw-chat-col">
+        {showSender && !mine && <div className="bw-chat-sender">{m.sender?.name}</div>}
+        <div className="bw-chat-bubble-line">
+          <div className={`bw-chat-bubble${m.kind === "image" && !hiddenPrivate ? " bw-chat-bubble-media" : ""}`}>
+            {m.reply_preview && <div className="bw-chat-quote">{m.reply_preview}</div>}
+            {content}
+          </div>
+          {actions.length > 0 && (
+            <Dropdown trigger={["click"]} menu={{ items: actions, onClick: (e) => onAction(e.key) }}>
+              <Button size="small" type="text" className="bw-chat-more" icon={<EllipsisOutlined />} aria-label={t("chat.actions")} data-testid="chat-message-actions" />
+            </Dropdown>
+          )}
+        </div>
+        <div className="bw-chat-meta">
+          <span>{dayjs(m.created_at).format("HH:mm")}</span>
+          {m.expires_at && <Countdown until={m.expires_at} />}
+          {showReceipt && unread != null && (
+            <a
+              className={unread === 0 ? "bw-chat-read" : "bw-chat-unread"}
+              data-testid="chat-receipt"
+              onClick={() => conv.kind !== "direct" && onReceipt(m)}
+            >
+              {conv.kind === "direct"
+                ? unread === 0
+                  ? t("chat.read")
+                  : t("chat.unread")
+                : unread === 0
+                  ? t("chat.allRead")
+                  : t("chat.nUnread", { n: unread })}
+            </a>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function renderMentions(text: string) {
+  const parts = text.split(/(@\S+)/g);
+  return parts.map((p, i) =>
+    p.startsWith("@") ? (
+      <span key={i} className="bw-chat-mention">
+        {p}
+      </span>
+    ) : (
+      p
+    ),
+  );
+}
+
+export function PendingItem({ p, onRetry, onDiscard }: { p: Pending; onRetry: () => void; onDiscard: () => void }) {
+  const t = useT();
+  let content;
+  if (p.kind === "image") content = <ImageBox file={p.file} src={p.previewUrl} />;
+  else if (p.kind === "file") content = p.localFile ? <span className="bw-chat-text"><FileOutlined /> {p.localFile.name} · {fileSize(p.localFile.size)}</span> : null;
+  else content = <span className="bw-chat-text">{p.body}</span>;
+  return (
+    <div className="bw-chat-row bw-chat-row-mine" data-testid="chat-pending" data-status={p.status}>
+      <div className="bw-chat-col">
+        <div className="bw-chat-bubble-line">
+          <div className={`bw-chat-bubble${p.kind === "image" ? " bw-chat-bubble-media" : ""}`}>
+            {p.reply_preview && <div className="bw-chat-quote">{p.reply_preview}</div>}
+            {content}
+          </div>
+          {p.status === "sending" ? (
+            <Spin size="small" />
+          ) : (
+            <Dropdown
+              trigger={["click"]}
+              menu={{
+                items: [
+                  { key: "retry", label: t("chat.retry") },
+                  { key: "discard", label: t("chat.discard"), danger: true },
+                ],
+                onClick: (e) => (e.key === "retry" ? onRetry() : onDiscard()),
+              }}
+            >
+              <ExclamationCircleFilled style={{ color: "#ff4d4f", fontSize: 18, cursor: "pointer" }} data-testid="chat-retry" aria-label={t("chat.retry")} />
+            </Dropdown>
+          )}
+        </div>
+        {p.status === "failed" && (
+          <Typography.Text type="danger" className="bw-chat-meta" data-testid="chat-send-error">
+            {p.error ?? t("chat.sendFailed")}
+          </Typography.Text>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,187 @@
+/** React Query hooks of the chat screens. The realtime dispatcher writes into the same entries. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, call, postForm } from "../../api/http";
+import type { components } from "../../api/schema";
+import { chatKeys, useChatSync } from "../../realtime";
+import { fetchConversations } from "../../realtime/chatSync";
+import type { History } from "../../realtime/history";
+
+type S = components["schemas"];
+export type Conversation = S["ConversationOut"];
+export type Message = S["MessageOut"];
+export type Member = S["MemberOut"];
+export type FileOut = S["FileOut"];
+export type Receipt = S["Receipt"];
+
+const path = (id: number) => ({ params: { path: { conversation_id: id } } });
+
+export function useConversations(enabled = true) {
+  return useQuery({ queryKey: chatKeys.list, queryFn: fetchConversations, enabled, staleTime: Infinity });
+}
+
+export function useConversation(id: number | null) {
+  const qc = useQueryClient();
+  return useQuery({
+    queryKey: chatKeys.conversation(id ?? 0),
+    queryFn: () => call(api.GET("/api/v1/conversations/{conversation_id}", path(id!))),
+    enabled: id != null,
+    staleTime: Infinity,
+    initialData: () => qc.getQueryData<Conversation[]>(chatKeys.list)?.find((c) => c.id === id),
+  });
+}
+
+export function useHistory(id: number) {
+  const sync = useChatSync();
+  return useQuery<History>({
+    queryKey: chatKeys.history(id),
+    queryFn: () => sync!.loadHistory(id),
+    enabled: sync != null,
+    staleTime: Infinity,
+    gcTime: 10 * 60_000,
+  });
+}
+
+export function useMembers(id: number | null) {
+  return useQuery({
+    queryKey: chatKeys.members(id ?? 0),
+    queryFn: () => call(api.GET("/api/v1/conversations/{conversation_id}/members", path(id!))),
+    enabled: id != null,
+    staleTime: 60_000,
+  });
+}
+
+export function useReceipt(id: number, seq: number | null) {
+  return useQuery({
+    queryKey: chatKeys.receipt(id, seq ?? 0),
+    queryFn: () =>
+      call(
+        api.GET("/api/v1/conversations/{conversation_id}/messages/{seq}/receipt", {
+          params: { path: { conversation_id: id, seq: seq! } },
+        }),
+      ),
+    enabled: seq != null,
+  });
+}
+
+export function sendMessage(id: number, body: S["MessageCreate"]): Promise<Message> {
+  return call(api.POST("/api/v1/conversations/{conversation_id}/messages", { ...path(id), body }));
+}
+
+export function uploadFile(id: number, file: File): Promise<FileOut> {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  return postForm<FileOut>(`/api/v1/conversations/${id}/files`, form);
+}
+
+export function useMessageActions(id: number) {
+  const sync = useChatSync();
+  return {
+    recall: useMutation({
+      mutationFn: (seq: number) =>
+        call(
+          api.POST("/api/v1/conversations/{conversation_id}/messages/{seq}/recall", {
+            params: { path: { conversation_id: id, seq } },
+          }),
+        ),
+      meta: { silent: true },
+      onSuccess: (_r, seq) =>
+        sync?.handle({ type: "message.recalled", conversation_id: id, seq, recalled_by: sync.me }),
+    }),
+    open: useMutation({
+      mutationFn: (seq: number) =>
+        call(
+          api.POST("/api/v1/conversations/{conversation_id}/messages/{seq}/open", {
+            params: { path: { conversation_id: id, seq } },
+          }),
+        ),
+      meta: { silent: true },
+      onSuccess: (m) => sync?.putMessage(m),
+    }),
+  };
+}
+
+/** Opening conversations: direct (maybe private), my devices, a group, a unit's group. */
+export function useOpenConversation() {
+  const qc = useQueryClient();
+  const put = (c: Conversation) => {
+    qc.setQueryData(chatKeys.conversation(c.id), c);
+    qc.setQueryData<Conversation[]>(chatKeys.list, (l) => (l && !l.some((x) => x.id === c.id) ? [c, ...l] : l));
+    return c;
+  };
+  return {
+    direct: useMutation({
+      mutationFn: (b: { person_id: number; private?: boolean; burn_seconds?: number }) =>
+        call(api.POST("/api/v1/conversations/direct", { body: { private: false, burn_seconds: 30, ...b } })).then(put),
+      meta: { silent: true },
+    }),
+    devices: useMutation({
+      mutationFn: () => call(api.POST("/api/v1/conversations/devices")).then(put),
+    }),
+    group: useMutation({
+      mutationFn: (b: { name: string; member_ids: number[] }) =>
+        call(api.POST("/api/v1/conversations/groups", { body: b })).then(put),
+      meta: { silent: true },
+    }),
+    unit: useMutation({
+      mutationFn: (unitId: number) =>
+        call(api.GET("/api/v1/units/{unit_id}/group", { params: { path: { unit_id: unitId } } })).then(put),
+      meta: { silent: true },
+    }),
+  };
+}
+
+export function useGroupActions(id: number) {
+  const qc = useQueryClient();
+  const refresh = () => {
+    void qc.invalidateQueries({ queryKey: chatKeys.members(id) });
+    void qc.invalidateQueries({ queryKey: chatKeys.conversation(id) });
+    void qc.invalidateQueries({ queryKey: chatKeys.list });
+  };
+  const opts = { meta: { silent: true }, onSuccess: refresh };
+  return {
+    rename: useMutation({
+      mutationFn: (name: string) =>
+        call(api.PATCH("/api/v1/conversations/{conversation_id}", { ...path(id), body: { name } })),
+      ...opts,
+    }),
+    mute: useMutation({
+      mutationFn: (muted: boolean) =>
+        call(api.PUT("/api/v1/conversations/{conversation_id}/mute", { ...path(id), body: { muted } })),
+      ...opts,
+    }),
+    add: useMutation({
+      mutationFn: (person_ids: number[]) =>
+        call(api.POST("/api/v1/conversations/{conversation_id}/members", { ...path(id), body: { person_ids } })),
+      ...opts,
+    }),
+    remove: useMutation({
+      mutationFn: (person_id: number) =>
+        call(
+          api.DELETE("/api/v1/conversations/{conversation_id}/members/{person_id}", {
+            params: { path: { conversation_id: id, person_id } },
+          }),
+        ),
+      ...opts,
+    }),
+    role: useMutation({
+      mutationFn: (v: { person_id: number; role: "admin" | "member" | "owner" }) =>
+        call(
+          api.PUT("/api/v1/conversations/{conversation_id}/members/{person_id}/role", {
+            params: { path: { conversation_id: id, person_id: v.person_id } },
+            body: { role: v.role },
+          }),
+        ),
+      ...opts,
+    }),
+    leave: useMutation({
+      mutationFn: () => call(api.POST("/api/v1/conversations/{conversation_id}/leave", path(id))),
+      meta: { silent: true },
+      onSuccess: () => void qc.invalidateQueries({ queryKey: chatKeys.list }),
+    }),
+    dissolve: useMutation({
+      mutationFn: () => call(api.POST("/api/v1/conversations/{conversation_id}/dissolve", path(id))),
+      meta: { silent: true },
+      onSuccess: () => void qc.invalidateQueries({ queryKey: chatKeys.list }),
+    }),
+  };
+}

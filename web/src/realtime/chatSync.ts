@@ -1,0 +1,329 @@
+/**
+ * The dispatcher: writes socket events into the React Query cache (the same entries the REST
+ * answers fill), resyncs on `hello`, fills gaps, holds back events for a history that is still
+ * loading and applies them after it, and keeps "N unread" under one's own messages moving.
+ */
+import type { QueryClient } from "@tanstack/react-query";
+import { api, call } from "../api/http";
+import type { ConversationEvent, ConversationOut, MessageOut, ServerEvent } from "./events";
+import {
+  applyToHistory,
+  applyToList,
+  emptyHistory,
+  firstSeq,
+  lastSeq,
+  mergeMessages,
+  sortConversations,
+  type History,
+} from "./history";
+import { RealtimeSocket, type SocketStatus } from "./socket";
+
+export const chatKeys = {
+  list: ["chat", "list"] as const,
+  history: (id: number) => ["chat", "history", id] as const,
+  conversation: (id: number) => ["chat", "conversation", id] as const,
+  members: (id: number) => ["chat", "members", id] as const,
+  receipt: (id: number, seq: number) => ["chat", "receipt", id, seq] as const,
+};
+
+const PAGE = 50;
+
+export async function fetchConversations(): Promise<ConversationOut[]> {
+  return sortConversations(await call(api.GET("/api/v1/conversations")));
+}
+
+function fetchPage(id: number, query: { before_seq?: number; after_seq?: number; limit?: number }) {
+  return call(
+    api.GET("/api/v1/conversations/{conversation_id}/messages", {
+      params: { path: { conversation_id: id }, query: { limit: PAGE, ...query } },
+    }),
+  );
+}
+
+type Notify = (conv: ConversationOut | undefined, msg: MessageOut) => void;
+
+export class ChatSync {
+  readonly qc: QueryClient;
+  me: number;
+  /** Conversations whose first history load is under way: their events wait here. */
+  private held = new Map<number, ConversationEvent[]>();
+  private catching = new Map<number, Promise<void>>();
+  private receiptTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  private socket: RealtimeSocket;
+  notify: Notify | null = null;
+  status: SocketStatus = "closed";
+  private statusListeners = new Set<(s: SocketStatus) => void>();
+
+  constructor(qc: QueryClient, me: number) {
+    this.qc = qc;
+    this.me = me;
+    this.socket = new RealtimeSocket({
+      onEvent: (ev) => this.handle(ev),
+      onStatus: (s) => {
+        this.status = s;
+        this.statusListeners.forEach((fn) => fn(s));
+      },
+    });
+  }
+
+  start() {
+    this.socket.start();
+  }
+  stop() {
+    this.socket.stop();
+  }
+  onStatus(fn: (s: SocketStatus) => void): () => void {
+    this.statusListeners.add(fn);
+    return () => this.statusListeners.delete(fn);
+  }
+
+  history(id: number): History | undefined {
+    return this.qc.getQueryData<History>(chatKeys.history(id));
+  }
+  private setHistory(id: number, fn: (h: History) => History) {
+    this.qc.setQueryData<History>(chatKeys.history(id), (h) => (h ? fn(h) : h));
+  }
+  private setList(fn: (l: ConversationOut[]) => ConversationOut[]) {
+    this.qc.setQueryData<ConversationOut[]>(chatKeys.list, (l) => (l ? fn(l) : l));
+  }
+
+  // ------------------------------------------------------------------ loading
+
+  /** queryFn of a history: the newest page, then the events that arrived meanwhile. */
+  async loadHistory(id: number): Promise<History> {
+    const existing = this.history(id);
+    if (existing && existing.items.length) {
+      // A refetch of a loaded history: catch up instead of replacing what is loaded.
+      await this.catchUp(id);
+      return this.history(id) ?? existing;
+    }
+    this.held.set(id, []);
+    try {
+      const page = await fetchPage(id, {});
+      let h: History = mergeMessages({ ...emptyHistory, hasOlder: page.has_more }, page.items);
+      let gap: number | null = null;
+      for (const ev of this.held.get(id) ?? []) {
+        const r = applyToHistory(h, ev);
+        h = r.history;
+        if (r.gapAfter != null) gap = gap ?? r.gapAfter;
+      }
+      if (gap != null) {
+        let after = gap;
+        for (;;) {
+          const more = await fetchPage(id, { after_seq: after, limit: 200 });
+          h = mergeMessages(h, more.items);
+          if (!more.has_more || !more.items.length) break;
+          after = more.items[more.items.length - 1].seq;
+        }
+      }
+      return h;
+    } finally {
+      this.held.delete(id);
+    }
+  }
+
+  /** Fetches `after_seq=<last>` until `has_more` is false (one run at a time per conversation). */
+  catchUp(id: number): Promise<void> {
+    const running = this.catching.get(id);
+    if (running) return running.then(() => this.catchUp(id));
+    const run = (async () => {
+      try {
+        for (;;) {
+          const after = lastSeq(this.history(id));
+          const page = await fetchPage(id, { after_seq: after, limit: 200 });
+          if (page.items.length) this.setHistory(id, (h) => mergeMessages(h, page.items));
+          if (!page.has_more || !page.items.length) break;
+        }
+      } finally {
+        this.catching.delete(id);
+      }
+    })();
+    this.catching.set(id, run);
+    return run;
+  }
+
+  /** Loads the page before the oldest loaded message. */
+  async loadOlder(id: number): Promise<void> {
+    const h = this.history(id);
+    if (!h || !h.hasOlder) return;
+    const page = await fetchPage(id, { before_seq: firstSeq(h) });
+    this.setHistory(id, (cur) => ({ ...mergeMessages(cur, page.items), hasOlder: page.has_more }));
+  }
+
+  /** Puts a message the server answered with (send, open) into the cache. */
+  putMessage(m: MessageOut) {
+    const id = m.conversation_id;
+    const before = lastSeq(this.history(id));
+    this.setHistory(id, (h) => mergeMessages(h, [m]));
+    if (before > 0 && m.seq > before + 1) void this.catchUp(id);
+    const { list } = applyToList(this.qc.getQueryData<ConversationOut[]>(chatKeys.list) ?? [], { type: "message.new", conversation_id: id, message: m }, this.me);
+    if (this.qc.getQueryData(chatKeys.list)) this.qc.setQueryData(chatKeys.list, list);
+  }
+
+  // ------------------------------------------------------------------ events
+
+  handle(ev: ServerEvent) {
+    if (ev.type === "hello") {
+      this.me = ev.person_id;
+      void this.resync();
+      return;
+    }
+    if (ev.type === "pong" || ev.type === "error") return;
+
+    const list = this.qc.getQueryData<ConversationOut[]>(chatKeys.list);
+    if (list) {
+      const r = applyToList(list, ev, this.me);
+      if (r.list !== list) this.qc.setQueryData(chatKeys.list, r.list);
+      if (r.refetch) void this.qc.invalidateQueries({ queryKey: chatKeys.list });
+    }
+
+    if (ev.type === "conversation.updated") {
+      this.qc.setQueryData(chatKeys.conversation(ev.conversation.id), ev.conversation);
+      void this.qc.invalidateQueries({ queryKey: chatKeys.members(ev.conversation.id) });
+      return;
+    }
+    if (ev.type === "conversation.removed") {
+      this.qc.removeQueries({ queryKey: chatKeys.history(ev.conversation_id) });
+      this.qc.setQueryData(chatKeys.conversation(ev.conversation_id), null);
+      return;
+    }
+    this.handleConversation(ev);
+  }
+
+  private handleConversation(ev: ConversationEvent) {
+    const id = ev.conversation_id;
+    if (ev.type === "members.changed") {
+      void this.qc.invalidateQueries({ queryKey: chatKeys.members(id) });
+      this.qc.setQueryData<ConversationOut | null>(chatKeys.conversation(id), (c) => (c ? { ...c, member_count: ev.member_count } : c));
+      this.scheduleReceipts(id);
+      return;
+    }
+    if (ev.type === "read") {
+      if (ev.person_id === this.me) {
+        this.qc.setQueryData<ConversationOut | null>(chatKeys.conversation(id), (c) =>
+          c && ev.last_read_seq > c.last_read_seq ? { ...c, last_read_seq: ev.last_read_seq, unread: Math.max(0, c.last_seq - ev.last_read_seq) } : c,
+        );
+      } else this.scheduleReceipts(id);
+      return;
+    }
+    if (ev.type === "message.new") {
+      const conv = this.qc.getQueryData<ConversationOut[]>(chatKeys.list)?.find((c) => c.id === id);
+      if (ev.message.sender?.id !== this.me) this.notify?.(conv, ev.message);
+      else if (ev.message.unread_count == null) this.scheduleReceipts(id);
+    }
+    const held = this.held.get(id);
+    if (held) {
+      held.push(ev);
+      return;
+    }
+    const h = this.history(id);
+    if (!h) return; // not loaded: it will be fetched fresh when opened
+    const r = applyToHistory(h, ev);
+    if (r.history !== h) this.qc.setQueryData(chatKeys.history(id), r.history);
+    if (r.gapAfter != null) void this.catchUp(id);
+  }
+
+  /** On (re)connect: the list, then every loaded history from its last seq. */
+  async resync() {
+    await this.qc.invalidateQueries({ queryKey: chatKeys.list });
+    await this.qc.invalidateQueries({ queryKey: ["chat", "conversation"] });
+    const histories = this.qc.getQueriesData<History>({ queryKey: ["chat", "history"] });
+    await Promise.all(
+      histories.map(async ([key, h]) => {
+        const id = key[2] as number;
+        if (!h) return;
+        try {
+          await this.catchUp(id);
+          this.scheduleReceipts(id);
+        } catch {
+          /* the next hello or refetch tries again */
+        }
+      }),
+    );
+  }
+
+  // ------------------------------------------------------------------ reading and receipts
+
+  /** Marks everything up to `seq` read: a socket frame, or POST .../read when the socket is down. */
+  markRead(id: number, seq: number) {
+    const patchConv = (c: ConversationOut) =>
+      seq > c.last_read_seq ? { ...c, last_read_seq: seq, unread: Math.max(0, c.last_seq - seq) } : c;
+    this.setList((l) => l.map((c) => (c.id === id ? patchConv(c) : c)));
+    this.qc.setQueryData<ConversationOut | null>(chatKeys.conversation(id), (c) => (c ? patchConv(c) : c));
+    if (!this.socket.send({ type: "read", conversation_id: id, seq })) {
+      void call(
+        api.POST("/api/v1/conversations/{conversation_id}/read", {
+          params: { path: { conversation_id: id } },
+          body: { seq },
+        }),
+      ).catch(() => undefined);
+    }
+  }
+
+  /** Refreshes the unread counts of one's own recent messages (debounced). */
+  scheduleReceipts(id: number, delay = 300) {
+    if (this.receiptTimers.has(id)) return;
+    this.receiptTimers.set(
+      id,
+      setTimeout(() => {
+        this.receiptTimers.delete(id);
+        void this.refreshReceipts(id);
+      }, delay),
+    );
+  }
+
+  async refreshReceipts(id: number) {
+    const h = this.history(id);
+    if (!h) return;
+    const seqs = h.items
+      .filter((m) => m.sender?.id === this.me && !m.recalled && m.kind !== "system")
+      .slice(-200)
+      .map((m) => m.seq);
+    if (!seqs.length) return;
+    const counts = await call(
+      api.GET("/api/v1/conversations/{conversation_id}/receipts", {
+        params: { path: { conversation_id: id }, query: { seqs: seqs.join(",") } },
+      }),
+    ).catch(() => null);
+    if (!counts) return;
+    const by = new Map(counts.map((c) => [c.seq, c.unread_count]));
+    this.setHistory(id, (cur) => ({
+      ...cur,
+      items: cur.items.map((m) => (by.has(m.seq) && by.get(m.seq) !== m.unread_count ? { ...m, unread_count: by.get(m.seq)! } : m)),
+    }));
+    for (const seq of seqs) void this.qc.invalidateQueries({ queryKey: chatKeys.receipt(id, seq) });
+  }
+}
+
+let current: ChatSync | null = null;
+let users = 0;
+
+/** The tab's one dispatcher (and socket), started by the first user and stopped by the last. */
+export function acquireChatSync(qc: QueryClient, me: number): ChatSync {
+  if (!current || current.qc !== qc) {
+    current?.stop();
+    current = new ChatSync(qc, me);
+  }
+  current.me = me;
+  users++;
+  current.start();
+  return current;
+}
+
+export function releaseChatSync(sync: ChatSync) {
+  if (sync !== current) return;
+  users = Math.max(0, users - 1);
+  if (users === 0) {
+    // Let a quick remount (React strict mode, route change) keep the socket.
+    setTimeout(() => {
+      if (users === 0 && current === sync) {
+        sync.stop();
+        current = null;
+      }
+    }, 1000);
+  }
+}
+
+export function chatSync(): ChatSync | null {
+  return current;
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import type { ConversationOut, MessageOut } from "./events";
+import { applyToHistory, applyToList, backoff, emptyHistory, lastSeq, mergeMessages } from "./history";
+import { parseEvent } from "./events";
+
+const msg = (seq: number, over: Partial<MessageOut> = {}): MessageOut => ({
+  conversation_id: 1,
+  seq,
+  sender: { id: 2, name: "B" },
+  kind: "text",
+  body: `m${seq}`,
+  mentions: [],
+  created_at: new Date(Date.UTC(2026, 10, 24, 8, 0, seq)).toISOString(),
+  recalled: false,
+  ...over,
+});
+
+const conv = (id: number, over: Partial<ConversationOut> = {}): ConversationOut => ({
+  id,
+  kind: "group",
+  name: `g${id}`,
+  avatar_file_id: null,
+  unit_id: null,
+  private: false,
+  burn_seconds: null,
+  member_count: 3,
+  my_role: "member",
+  muted: false,
+  last_seq: 2,
+  last_read_seq: 2,
+  unread: 0,
+  last_message: null,
+  last_message_at: "2026-11-24T08:00:00Z",
+  ...over,
+});
+
+describe("history", () => {
+  it("merges idempotently, sorted by seq", () => {
+    let h = mergeMessages(emptyHistory, [msg(2), msg(1)]);
+    h = mergeMessages(h, [msg(2), msg(3)]);
+    expect(h.items.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(lastSeq(h)).toBe(3);
+  });
+
+  it("keeps one's unread count when an event carries none", () => {
+    const h = mergeMessages(emptyHistory, [msg(1, { unread_count: 4 })]);
+    const next = applyToHistory(h, { type: "message.new", conversation_id: 1, message: msg(1, { unread_count: null }) });
+    expect(next.history.items[0].unread_count).toBe(4);
+  });
+
+  it("reports a gap when a message skips seqs, none when it follows", () => {
+    const h = mergeMessages(emptyHistory, [msg(1), msg(2)]);
+    expect(applyToHistory(h, { type: "message.new", conversation_id: 1, message: msg(3) }).gapAfter).toBeNull();
+    expect(applyToHistory(h, { type: "message.new", conversation_id: 1, message: msg(5) }).gapAfter).toBe(2);
+  });
+
+  it("recalls, opens and deletes; a recall is never undone by an older copy", () => {
+    let h = mergeMessages(emptyHistory, [msg(1), msg(2)]);
+    h = applyToHistory(h, { type: "message.recalled", conversation_id: 1, seq: 1, recalled_by: 2 }).history;
+    expect(h.items[0]).toMatchObject({ recalled: true, body: null });
+    h = mergeMessages(h, [msg(1)]);
+    expect(h.items[0]).toMatchObject({ recalled: true, body: null });
+    h = applyToHistory(h, { type: "message.opened", conversation_id: 1, seq: 2, expires_at: "2026-11-24T09:00:00Z" }).history;
+    expect(h.items[1].expires_at).toBe("2026-11-24T09:00:00Z");
+    h = applyToHistory(h, { type: "message.deleted", conversation_id: 1, seq: 2 }).history;
+    expect(h.items.map((m) => m.seq)).toEqual([1]);
+  });
+});
+
+describe("conversation list", () => {
+  it("moves a conversation with a new message to the top and counts it unread", () => {
+    const list = [conv(1, { last_message_at: "2026-11-24T09:00:00Z" }), conv(2)];
+    const m = { ...msg(3), conversation_id: 2, created_at: "2026-11-24T10:00:00Z" };
+    const r = applyToList(list, { type: "message.new", conversation_id: 2, message: m }, 9);
+    expect(r.list.map((c) => c.id)).toEqual([2, 1]);
+    expect(r.list[0]).toMatchObject({ unread: 1, last_seq: 3 });
+    // The same event again changes nothing.
+    expect(applyToList(r.list, { type: "message.new", conversation_id: 2, message: m }, 9).list[0].unread).toBe(1);
+  });
+
+  it("one's own message leaves nothing unread; unknown conversations ask for a refetch", () => {
+    const list = [conv(1)];
+    const own = msg(3, { sender: { id: 9, name: "Me" } });
+    expect(applyToList(list, { type: "message.new", conversation_id: 1, message: own }, 9).list[0]).toMatchObject({ unread: 0, last_read_seq: 3 });
+    expect(applyToList(list, { type: "message.new", conversation_id: 7, message: msg(1) }, 9).refetch).toBe(true);
+  });
+
+  it("applies one's own read cursor, updates and removals", () => {
+    const list = [conv(1, { last_seq: 5, last_read_seq: 2, unread: 3 })];
+    const r = applyToList(list, { type: "read", conversation_id: 1, person_id: 9, last_read_seq: 5 }, 9);
+    expect(r.list[0]).toMatchObject({ unread: 0, last_read_seq: 5 });
+    expect(applyToList(list, { type: "read", conversation_id: 1, person_id: 4, last_read_seq: 5 }, 9).list).toBe(list);
+    expect(applyToList(list, { type: "conversation.removed", conversation_id: 1 }, 9).list).toEqual([]);
+    const renamed = applyToList(list, { type: "conversation.updated", conversation: conv(1, { name: "x" }) }, 9);
+    expect(renamed.list[0].name).toBe("x");
+  });
+});
+
+describe("socket helpers", () => {
+  it("backs off exponentially with jitter, capped", () => {
+    expect(backoff(0, () => 0)).toBe(250);
+    expect(backoff(0, () => 1)).toBe(500);
+    expect(backoff(3, () => 1)).toBe(4000);
+    expect(backoff(30, () => 1)).toBe(30000);
+  });
+
+  it("parses known events and ignores the rest", () => {
+    expect(parseEvent('{"type":"hello","person_id":1,"connection_id":"x"}')).toMatchObject({ type: "hello" });
+    expect(parseEvent('{"type":"nope"}')).toBeNull();
+    expect(parseEvent("not json")).toBeNull();
+    expect(parseEvent('{"type":"message.new","conversation_id":1}')).toBeNull();
+  });
+});

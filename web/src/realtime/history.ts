@@ -1,0 +1,166 @@
+/**
+ * Pure state changes of the chat caches: one conversation's loaded history and the conversation
+ * list. The socket dispatcher and the REST answers both go through these, so applying events to an
+ * earlier fetch gives what a fresh fetch returns (docs/realtime.md). Messages are keyed by seq.
+ */
+import type { ConversationEvent, ConversationOut, MessageOut, ServerEvent } from "./events";
+
+export interface History {
+  /** Loaded messages, ascending by seq, no duplicates. */
+  items: MessageOut[];
+  /** Older messages exist on the server (load with before_seq). */
+  hasOlder: boolean;
+}
+
+export const emptyHistory: History = { items: [], hasOlder: false };
+
+export function lastSeq(h: History | undefined): number {
+  return h && h.items.length ? h.items[h.items.length - 1].seq : 0;
+}
+
+export function firstSeq(h: History | undefined): number {
+  return h && h.items.length ? h.items[0].seq : 0;
+}
+
+function mergeOne(old: MessageOut, fresh: MessageOut): MessageOut {
+  // An event carries no per-viewer unread_count: keep the one we have.
+  const unread = fresh.unread_count ?? old.unread_count ?? null;
+  // A recall or burn is final: never resurrect the text from an older copy.
+  if (old.recalled && !fresh.recalled) return { ...old, unread_count: unread };
+  return { ...fresh, unread_count: unread, expires_at: fresh.expires_at ?? old.expires_at ?? null };
+}
+
+/** Adds or updates messages (idempotent: duplicates by seq are merged). */
+export function mergeMessages(h: History, msgs: MessageOut[]): History {
+  if (!msgs.length) return h;
+  const bySeq = new Map<number, MessageOut>();
+  for (const m of h.items) bySeq.set(m.seq, m);
+  let changed = false;
+  for (const m of msgs) {
+    const old = bySeq.get(m.seq);
+    bySeq.set(m.seq, old ? mergeOne(old, m) : m);
+    changed = true;
+  }
+  if (!changed) return h;
+  const items = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+  return { ...h, items };
+}
+
+function patch(h: History, seq: number, fn: (m: MessageOut) => MessageOut | null): History {
+  const i = h.items.findIndex((m) => m.seq === seq);
+  if (i < 0) return h;
+  const next = fn(h.items[i]);
+  const items = h.items.slice();
+  if (next) items[i] = next;
+  else items.splice(i, 1);
+  return { ...h, items };
+}
+
+export interface Applied {
+  history: History;
+  /** The event skipped seqs after the last loaded one: fetch `after_seq=gapAfter`. */
+  gapAfter: number | null;
+}
+
+/** Applies one conversation event to a loaded history. */
+export function applyToHistory(h: History, ev: ConversationEvent): Applied {
+  switch (ev.type) {
+    case "message.new": {
+      const last = lastSeq(h);
+      const gapAfter = last > 0 && ev.message.seq > last + 1 ? last : null;
+      return { history: mergeMessages(h, [ev.message]), gapAfter };
+    }
+    case "message.recalled":
+      return {
+        history: patch(h, ev.seq, (m) => ({ ...m, recalled: true, body: null, file: null, mentions: [] })),
+        gapAfter: null,
+      };
+    case "message.opened":
+      return {
+        history: patch(h, ev.seq, (m) => ({ ...m, expires_at: ev.expires_at, opened_at: m.opened_at ?? new Date().toISOString() })),
+        gapAfter: null,
+      };
+    case "message.deleted":
+      return { history: patch(h, ev.seq, () => null), gapAfter: null };
+    default:
+      return { history: h, gapAfter: null };
+  }
+}
+
+function byActivity(a: ConversationOut, b: ConversationOut): number {
+  return b.last_message_at.localeCompare(a.last_message_at) || b.id - a.id;
+}
+
+export function sortConversations(list: ConversationOut[]): ConversationOut[] {
+  return list.slice().sort(byActivity);
+}
+
+export interface ListApplied {
+  list: ConversationOut[];
+  /** The list cannot be brought up to date from the event alone: refetch it. */
+  refetch: boolean;
+}
+
+/** Applies an event to the conversation list of person `me`. */
+export function applyToList(list: ConversationOut[], ev: ServerEvent, me: number): ListApplied {
+  const idx = (id: number) => list.findIndex((c) => c.id === id);
+  const replace = (i: number, c: ConversationOut, resort = false): ListApplied => {
+    const next = list.slice();
+    next[i] = c;
+    return { list: resort ? sortConversations(next) : next, refetch: false };
+  };
+  switch (ev.type) {
+    case "message.new": {
+      const i = idx(ev.conversation_id);
+      if (i < 0) return { list, refetch: true };
+      const c = list[i];
+      const m = ev.message;
+      if (m.seq <= c.last_seq && c.last_message && c.last_message.seq >= m.seq) return { list, refetch: false };
+      const mine = m.sender?.id === me;
+      const last_seq = Math.max(c.last_seq, m.seq);
+      const last_read_seq = mine ? Math.max(c.last_read_seq, m.seq) : c.last_read_seq;
+      const unread = mine ? 0 : c.unread + Math.max(1, m.seq - c.last_seq);
+      return replace(i, { ...c, last_seq, last_read_seq, unread, last_message: m, last_message_at: m.created_at }, true);
+    }
+    case "message.recalled": {
+      const i = idx(ev.conversation_id);
+      const c = list[i];
+      if (!c || c.last_message?.seq !== ev.seq) return { list, refetch: false };
+      return replace(i, { ...c, last_message: { ...c.last_message, recalled: true, body: null, file: null } });
+    }
+    case "message.deleted": {
+      const i = idx(ev.conversation_id);
+      const c = list[i];
+      if (!c || c.last_message?.seq !== ev.seq) return { list, refetch: false };
+      return { list, refetch: true };
+    }
+    case "read": {
+      if (ev.person_id !== me) return { list, refetch: false };
+      const i = idx(ev.conversation_id);
+      const c = list[i];
+      if (!c || ev.last_read_seq <= c.last_read_seq) return { list, refetch: false };
+      const unread = Math.max(0, Math.min(c.unread, c.last_seq - ev.last_read_seq));
+      return replace(i, { ...c, last_read_seq: ev.last_read_seq, unread });
+    }
+    case "conversation.updated": {
+      const i = idx(ev.conversation.id);
+      if (i < 0) return { list: sortConversations([...list, ev.conversation]), refetch: false };
+      return replace(i, ev.conversation, true);
+    }
+    case "conversation.removed":
+      return { list: list.filter((c) => c.id !== ev.conversation_id), refetch: false };
+    case "members.changed": {
+      const i = idx(ev.conversation_id);
+      if (i < 0) return { list, refetch: false };
+      return replace(i, { ...list[i], member_count: ev.member_count });
+    }
+    default:
+      return { list, refetch: false };
+  }
+}
+
+/** Reconnect delay: exponential (0.5 s doubling, at most 30 s) with full jitter in [d/2, d]. */
+export function backoff(attempt: number, random: () => number = Math.random): number {
+  const d = Math.min(30_000, 500 * 2 ** Math.min(attempt, 10));
+  return Math.round(d / 2 + (random() * d) / 2);
+}
