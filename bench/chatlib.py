@@ -235,7 +235,13 @@ async def seed_group(
                 }
             )
         membership_rows.append(
-            {"id": len(members) + 1, "person_id": 1, "unit_id": 1, "role": "teacher"}
+            {
+                "id": len(members) + 1,
+                "person_id": 1,
+                "unit_id": 1,
+                "role": "teacher",
+                "created_at": now,
+            }
         )
         for r in unit_rows:
             r.setdefault("parent_id", None)
