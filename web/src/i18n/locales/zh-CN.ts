@@ -261,7 +261,7 @@ const zhCN = {
   "chat.privateTag": "阅后即焚",
   "chat.muted": "消息免打扰",
   "chat.you": "你",
-  "chat.recalledBy": "{name} 撤回了一条消息",
+  "chat.recalledBy": "{name}撤回了一条消息",
   "chat.privateHidden": "[阅后即焚消息]",
   "chat.imagePreview": "[图片]",
   "chat.filePreview": "[文件] {name}",

@@ -1,0 +1,221 @@
+"""Chat screens: two people in two browser contexts, live over the WebSocket."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import Server, login, shot
+
+pytestmark = pytest.mark.browser
+NewPage = Callable[..., Any]
+
+
+def _guardian(server: Server) -> str:
+    return server.guardian_phone or "10000000009"
+
+
+def _png(path: Path, width: int = 480, height: int = 320) -> Path:
+    """A real PNG (a colour gradient), big enough to get a thumbnail."""
+    rows = b"".join(
+        b"\x00"
+        + b"".join(bytes(((x * 255) // width, (y * 255) // height, 160)) for x in range(width))
+        for y in range(height)
+    )
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+    path.write_bytes(png)
+    return path
+
+
+def _open_chat(page: Any, who: str) -> None:
+    login(page, who)
+    page.goto("/chat")
+    expect(page.get_by_test_id("chat-list")).to_be_visible()
+
+
+def _send(page: Any, text: str) -> None:
+    box = page.get_by_test_id("chat-composer").locator("textarea")
+    box.fill(text)
+    page.get_by_test_id("chat-send").click()
+
+
+def _class_group(page: Any) -> None:
+    """Opens the teacher's class group (home–school group) from the "+" menu."""
+    page.get_by_test_id("chat-new").click()
+    page.get_by_role("menuitem", name=re.compile("班级")).click()
+    page.get_by_role("dialog").get_by_role("button", name=re.compile("1班")).click()
+    expect(page.get_by_test_id("chat-title")).to_contain_text("1班")
+
+
+def _direct_with(page: Any, name: str, private: bool = False) -> None:
+    page.get_by_test_id("chat-new").click()
+    label = "阅后即焚" if private else "发起单聊"
+    page.get_by_role("menuitem", name=label).click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_test_id("new-chat-person").locator("input").fill(name)
+    page.locator(".ant-select-item-option", has_text=name).first.click()
+    dialog.get_by_test_id("new-chat-ok").click()
+    expect(page.get_by_test_id("chat-title")).to_contain_text(name)
+
+
+def _mine(page: Any, text: str) -> Any:
+    return page.locator("[data-testid=chat-message][data-mine='1']", has_text=text)
+
+
+def test_class_group_live_message_read_receipt(new_page: NewPage, server: Server) -> None:
+    teacher = new_page()
+    _open_chat(teacher, "teacher")
+    guardian = new_page()
+    _open_chat(guardian, _guardian(server))
+
+    _class_group(teacher)
+    _send(teacher, "各位家长好，明天春游")
+    mine = _mine(teacher, "各位家长好，明天春游")
+    expect(mine).to_be_visible()
+    receipt = mine.get_by_test_id("chat-receipt")
+    expect(receipt).to_contain_text(re.compile(r"\d+人未读"))
+    before = int(re.search(r"(\d+)人未读", receipt.inner_text()).group(1))  # type: ignore[union-attr]
+
+    # The guardian's list shows the group and the message live, with an unread badge.
+    item = guardian.get_by_test_id("chat-list").locator("[data-kind=unit]")
+    expect(item).to_contain_text("各位家长好，明天春游")
+    expect(item.locator(".ant-badge-count")).to_have_text("1")
+    expect(guardian).to_have_title(re.compile(r"^\(1\) "))
+    item.click()
+    expect(guardian.get_by_test_id("chat-messages")).to_contain_text("各位家长好，明天春游")
+
+    # Opening the conversation reads it: the teacher's count drops live.
+    expect(receipt).to_have_text(f"{before - 1}人未读")
+    expect(item.locator(".ant-badge-count")).to_have_count(0)
+    shot(teacher, "desktop-chat-class-group")
+
+    # The receipt panel lists who has read it, grouped by class.
+    receipt.click()
+    panel = teacher.get_by_test_id("chat-receipt-panel")
+    expect(panel.get_by_role("tab", name=re.compile("已读 1"))).to_be_visible()
+    panel.get_by_role("tab", name=re.compile("已读 1")).click()
+    expect(panel).to_contain_text("李琪怡")
+    shot(teacher, "desktop-chat-receipt-panel")
+
+    # A guardian may not @all: the server says so, and the page shows its words.
+    _send(guardian, "大家好")
+    expect(guardian.get_by_test_id("chat-messages")).to_contain_text("大家好")
+    expect(teacher.get_by_test_id("chat-messages")).to_contain_text("大家好")
+
+
+def _guardian_id(server: Server) -> int:
+    return int(server.api("/api/v1/auth/me", login=_guardian(server))["id"])
+
+
+def _ensure_direct(server: Server) -> None:
+    # The server does not tell the other person's open socket about a new direct chat (it only
+    # subscribes connections at connect time): create it before the guardian's page connects.
+    server.api(
+        "/api/v1/conversations/direct",
+        login="teacher",
+        method="POST",
+        body={"person_id": _guardian_id(server)},
+    )
+
+
+def test_direct_chat_read_and_recall(new_page: NewPage, server: Server) -> None:
+    _ensure_direct(server)
+    teacher = new_page()
+    _open_chat(teacher, "teacher")
+    guardian = new_page(lang="en")
+    _open_chat(guardian, _guardian(server))
+
+    _direct_with(teacher, "李琪怡")
+    _send(teacher, "李女士您好")
+    mine = _mine(teacher, "李女士您好")
+    expect(mine.get_by_test_id("chat-receipt")).to_have_text("未读")
+
+    item = guardian.get_by_test_id("chat-list").locator("[data-kind=direct]", has_text="武佑强")
+    expect(item).to_contain_text("李女士您好")
+    item.click()
+    expect(guardian.get_by_test_id("chat-messages")).to_contain_text("李女士您好")
+    expect(mine.get_by_test_id("chat-receipt")).to_have_text("已读")
+
+    # Reply from the guardian (English UI), then the teacher recalls her message.
+    _send(guardian, "Thank you!")
+    expect(teacher.get_by_test_id("chat-messages")).to_contain_text("Thank you!")
+    mine.get_by_test_id("chat-message-actions").click()
+    teacher.get_by_role("menuitem", name="撤回").click()
+    expect(teacher.get_by_test_id("chat-recalled")).to_contain_text("你撤回了一条消息")
+    expect(guardian.get_by_test_id("chat-recalled")).to_contain_text("武佑强 recalled a message")
+    expect(guardian.get_by_test_id("chat-messages")).not_to_contain_text("李女士您好")
+    shot(guardian, "desktop-chat-direct-en")
+
+
+def test_image_upload_thumbnail_and_refused_file(
+    new_page: NewPage, server: Server, tmp_path: Path
+) -> None:
+    _ensure_direct(server)
+    teacher = new_page()
+    _open_chat(teacher, "teacher")
+    guardian = new_page()
+    _open_chat(guardian, _guardian(server))
+    _direct_with(teacher, "李琪怡")
+
+    teacher.get_by_test_id("chat-image-input").set_input_files(str(_png(tmp_path / "trip.png")))
+    img = _mine(teacher, "").get_by_test_id("chat-image").locator("img").last
+    expect(img).to_have_attribute("src", re.compile(r"/api/v1/files/\d+/thumbnail$"))
+    expect(img).to_have_js_property("complete", True)
+    assert img.evaluate("i => i.naturalWidth") > 0
+
+    item = guardian.get_by_test_id("chat-list").locator("[data-kind=direct]", has_text="武佑强")
+    expect(item).to_contain_text("[图片]")
+    item.click()
+    other = guardian.locator(
+        "[data-testid=chat-message][data-mine='0'] [data-testid=chat-image] img"
+    )
+    expect(other.last).to_have_attribute("src", re.compile(r"/thumbnail$"))
+
+    # A file whose bytes do not match its claimed type: the server's words are shown.
+    fake = tmp_path / "report.png"
+    fake.write_text("not an image at all")
+    teacher.get_by_test_id("chat-image-input").set_input_files(str(fake))
+    expect(teacher.get_by_test_id("chat-send-error")).to_be_visible()
+    expect(teacher.locator(".ant-message")).to_contain_text(
+        teacher.get_by_test_id("chat-send-error").inner_text()
+    )
+    shot(teacher, "desktop-chat-image")
+
+
+def test_phone_layout_list_then_chat_with_back(new_page: NewPage, server: Server) -> None:
+    server.api("/api/v1/units/5/group", login="teacher")
+    page = new_page(width=375, height=812)
+    _open_chat(page, "teacher")
+    item = page.get_by_test_id("chat-list").locator("[data-kind=unit]")
+    expect(item).to_be_visible()
+    shot(page, "phone-chat-list")
+    item.click()
+    expect(page.get_by_test_id("chat-view")).to_be_visible()
+    expect(page.get_by_test_id("chat-list")).to_have_count(0)
+    _send(page, "手机上发的消息")
+    expect(_mine(page, "手机上发的消息")).to_be_visible()
+    box = page.get_by_test_id("chat-composer").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 812 + 1
+    assert box["width"] <= 375
+    shot(page, "phone-chat-view")
+    page.get_by_test_id("chat-back").click()
+    expect(page.get_by_test_id("chat-list")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/chat$"))
