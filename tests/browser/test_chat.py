@@ -219,3 +219,38 @@ def test_phone_layout_list_then_chat_with_back(new_page: NewPage, server: Server
     page.get_by_test_id("chat-back").click()
     expect(page.get_by_test_id("chat-list")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/chat$"))
+
+
+def test_private_chat_tap_to_view_then_burns(new_page: NewPage, server: Server) -> None:
+    conv = server.api(
+        "/api/v1/conversations/direct",
+        login="teacher",
+        method="POST",
+        body={"person_id": _guardian_id(server), "private": True, "burn_seconds": 10},
+    )
+    teacher = new_page()
+    _open_chat(teacher, "teacher")
+    guardian = new_page()
+    _open_chat(guardian, _guardian(server))
+
+    teacher.get_by_test_id(f"chat-item-{conv['id']}").click()
+    expect(teacher.get_by_test_id("chat-title")).to_contain_text("李琪怡")
+    _send(teacher, "门禁密码 4821")
+    expect(_mine(teacher, "门禁密码 4821")).to_be_visible()
+
+    item = guardian.get_by_test_id(f"chat-item-{conv['id']}")
+    expect(item).to_contain_text("[阅后即焚消息]")
+    item.click()
+    messages = guardian.get_by_test_id("chat-messages")
+    expect(messages.get_by_test_id("chat-open-private")).to_have_text(re.compile("点击查看"))
+    expect(messages).not_to_contain_text("4821")
+    messages.get_by_test_id("chat-open-private").click()
+    expect(messages).to_contain_text("门禁密码 4821")
+    expect(messages.get_by_test_id("chat-countdown")).to_be_visible()
+    # The sender sees the countdown start too.
+    expect(teacher.get_by_test_id("chat-countdown")).to_be_visible()
+    shot(guardian, "desktop-chat-private-opened")
+
+    # It burns: gone from both pages without a reload.
+    expect(messages).not_to_contain_text("4821", timeout=25_000)
+    expect(teacher.get_by_test_id("chat-messages")).not_to_contain_text("4821", timeout=10_000)
