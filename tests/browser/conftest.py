@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -67,7 +68,15 @@ class Server:
             method=method,
             headers={"Content-Type": "application/json", "X-CSRF-Token": csrf},
         )
-        return json.loads(opener.open(req, timeout=10).read() or b"null")
+        try:
+            return json.loads(opener.open(req, timeout=10).read() or b"null")
+        except urllib.error.HTTPError as exc:
+            # The server commits after answering (reported as a backend bug), so a request sent
+            # right after logging in may not see the new session yet: try once more.
+            if exc.code != 401:
+                raise
+            time.sleep(0.5)
+            return json.loads(opener.open(req, timeout=10).read() or b"null")
 
 
 def _free_port() -> int:
@@ -139,8 +148,21 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when == "call":
+        item.stash[FAILED_KEY] = report.failed
+
+
+FAILED_KEY = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def new_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
+def new_page(
+    browser: Any, server: Server, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Any]]:
     """Makes a page in a fresh context (own cookies); desktop size unless told otherwise."""
     contexts: list[Any] = []
 
@@ -161,6 +183,17 @@ def new_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
         return page
 
     yield make
+    if request.node.stash.get(FAILED_KEY, False):
+        # What each page showed when the test failed, for whoever reads the CI log.
+        ARTIFACTS.mkdir(exist_ok=True)
+        for i, ctx in enumerate(contexts):
+            for j, p in enumerate(ctx.pages):
+                name = f"FAILED-{request.node.name}-{i}-{j}.png"
+                try:
+                    p.screenshot(path=str(ARTIFACTS / name))
+                    print(f"screenshot of the failed page: test-artifacts/{name} ({p.url})")
+                except Exception as exc:  # best effort
+                    print(f"no screenshot: {exc}")
     for ctx in contexts:
         pages = list(ctx.pages)
         ctx.close()

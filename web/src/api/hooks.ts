@@ -6,7 +6,7 @@ import {
   useQueryClient,
   type QueryClient,
 } from "@tanstack/react-query";
-import { ApiError, api, call, postForm } from "./http";
+import { ApiError, api, bumpAuthEpoch, call, postForm } from "./http";
 import type {
   ImportResult,
   Me,
@@ -14,6 +14,7 @@ import type {
   PersonDetail,
   PersonUpdate,
   Role,
+  TokenOut,
   UnitKind,
   UnitOut,
 } from "./types";
@@ -37,7 +38,9 @@ export function useLogin() {
     mutationFn: (body: { login: string; password: string }) =>
       call(api.POST("/api/v1/auth/login", { body })),
     meta: { silent: true },
-    onSuccess: (out) => {
+    onSuccess: async (out) => {
+      bumpAuthEpoch(true);
+      await qc.cancelQueries();
       qc.clear();
       qc.setQueryData(["me"], out.person);
     },
@@ -49,7 +52,9 @@ export function useLogout(everywhere: boolean) {
   return useMutation({
     mutationFn: () =>
       call(api.POST(everywhere ? "/api/v1/auth/logout-all" : "/api/v1/auth/logout")),
-    onSettled: () => {
+    onSettled: async () => {
+      bumpAuthEpoch();
+      await qc.cancelQueries();
       qc.clear();
       qc.setQueryData(["me"], null);
     },
@@ -120,14 +125,19 @@ export function useAncestors(id: number | null) {
   });
 }
 
-function invalidateUnits(qc: QueryClient) {
-  void qc.invalidateQueries({ queryKey: ["units"] });
+/** After a unit change: the answer is the new state of that unit; everything else is re-read. */
+function invalidateUnits(qc: QueryClient, unit?: UnitOut) {
+  if (unit) qc.setQueryData(unitKeys.one(unit.id), unit);
+  void qc.invalidateQueries({
+    queryKey: ["units"],
+    predicate: (q) => !(unit && q.queryKey[1] === "one" && q.queryKey[2] === unit.id),
+  });
   void qc.invalidateQueries({ queryKey: ["people"] });
 }
 
 export function useUnitMutations() {
   const qc = useQueryClient();
-  const done = { onSuccess: () => invalidateUnits(qc) };
+  const done = { onSuccess: (unit: UnitOut) => invalidateUnits(qc, unit) };
   return {
     create: useMutation({
       mutationFn: (body: { parent_id: number | null; kind: UnitKind; name: string }) =>
@@ -210,8 +220,10 @@ export function usePersonMutations(id: number) {
   const qc = useQueryClient();
   const path = { params: { path: { person_id: id } } };
   const refresh = (detail?: PersonDetail) => {
-    if (detail && typeof detail === "object" && "id" in detail) qc.setQueryData(["person", id], detail);
-    void qc.invalidateQueries({ queryKey: ["person"] });
+    const fresh = !!detail && typeof detail === "object" && "id" in detail;
+    if (fresh) qc.setQueryData(["person", id], detail);
+    // The answer is this person's new state: re-read the others (and this one only if no answer).
+    void qc.invalidateQueries({ queryKey: ["person"], predicate: (q) => !(fresh && q.queryKey[1] === id) });
     void qc.invalidateQueries({ queryKey: ["people"] });
     void qc.invalidateQueries({ queryKey: ["units"] });
   };
@@ -310,17 +322,23 @@ export function useTokens() {
 
 export function useTokenMutations() {
   const qc = useQueryClient();
-  const done = () => void qc.invalidateQueries({ queryKey: ["tokens"] });
+  // Only their owner changes tokens, so the answers are applied to the list without re-reading it.
+  const update = (fn: (list: TokenOut[]) => TokenOut[]) =>
+    qc.setQueryData<TokenOut[]>(["tokens"], (list) => fn(list ?? []));
   return {
     create: useMutation({
       mutationFn: (name: string) => call(api.POST("/api/v1/tokens", { body: { name } })),
       meta: { silent: true },
-      onSuccess: done,
+      onSuccess: (tok) => {
+        const { token: _secret, ...shown } = tok;
+        void _secret;
+        update((list) => [shown, ...list.filter((t) => t.id !== tok.id)]);
+      },
     }),
     revoke: useMutation({
       mutationFn: (id: number) =>
         call(api.DELETE("/api/v1/tokens/{token_id}", { params: { path: { token_id: id } } })),
-      onSuccess: done,
+      onSuccess: (_r, id) => update((list) => list.filter((t) => t.id !== id)),
     }),
   };
 }

@@ -33,8 +33,37 @@ const csrf: Middleware = {
   },
 };
 
+/**
+ * Workaround for a server race (reported to the backend): the server commits a request's
+ * transaction only after it has sent the answer, so a read sent right after logging in may not
+ * see the new session yet and get a 401. A GET answered 401 within a few seconds of a login is
+ * retried once, a moment later. Remove once the server commits before answering.
+ */
+let lastLoginAt = 0;
+const freshSessionRetry: Middleware = {
+  async onResponse({ request, response }) {
+    if (response.status !== 401 || request.method !== "GET" || Date.now() - lastLoginAt > 5000) return undefined;
+    await new Promise((r) => setTimeout(r, 300));
+    return fetch(new Request(request));
+  },
+};
+
 export const api = createClient<paths>({ baseUrl: "", credentials: "same-origin" });
 api.use(csrf);
+api.use(freshSessionRetry);
+
+/**
+ * Bumped at every login and logout. A 401 from a request sent before the latest login (a slow
+ * /me probe from the login page, say) must not log the fresh session out again.
+ */
+let authEpoch = 0;
+export function bumpAuthEpoch(loggedIn = false): void {
+  authEpoch += 1;
+  if (loggedIn) lastLoginAt = Date.now();
+}
+export function currentAuthEpoch(): number {
+  return authEpoch;
+}
 
 type Listener = (err: ApiError) => void;
 const authListeners = new Set<Listener>();
@@ -52,9 +81,10 @@ function toProblem(status: number, body: unknown, fallback: string): ProblemBody
   return { title: fallback, status, code: status === 0 ? "network_error" : "http_error" };
 }
 
-export function raise(status: number, body: unknown, fallback = `HTTP ${status}`): never {
+export function raise(status: number, body: unknown, fallback = `HTTP ${status}`, epoch?: number): never {
   const err = new ApiError(toProblem(status, body, fallback));
-  if (status === 401 || (status === 403 && err.code === "password_change_required")) {
+  const stale = epoch !== undefined && epoch !== authEpoch;
+  if (!stale && (status === 401 || (status === 403 && err.code === "password_change_required"))) {
     authListeners.forEach((fn) => fn(err));
   }
   throw err;
@@ -64,6 +94,7 @@ export function raise(status: number, body: unknown, fallback = `HTTP ${status}`
 export async function call<T>(
   p: Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<T> {
+  const epoch = authEpoch;
   let res;
   try {
     res = await p;
@@ -71,11 +102,12 @@ export async function call<T>(
     raise(0, null, "Network error");
   }
   if (res.response.ok) return res.data as T;
-  raise(res.response.status, res.error);
+  raise(res.response.status, res.error, undefined, epoch);
 }
 
 /** For multipart uploads (openapi-fetch types them as strings): plain fetch with the CSRF header. */
 export async function postForm<T>(url: string, form: FormData): Promise<T> {
+  const epoch = authEpoch;
   let res: Response;
   try {
     res = await fetch(url, {
@@ -88,6 +120,6 @@ export async function postForm<T>(url: string, form: FormData): Promise<T> {
     raise(0, null, "Network error");
   }
   const body = await res.json().catch(() => null);
-  if (!res.ok) raise(res.status, body);
+  if (!res.ok) raise(res.status, body, undefined, epoch);
   return body as T;
 }
