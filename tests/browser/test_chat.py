@@ -254,3 +254,66 @@ def test_private_chat_tap_to_view_then_burns(new_page: NewPage, server: Server) 
     # It burns: gone from both pages without a reload.
     expect(messages).not_to_contain_text("4821", timeout=25_000)
     expect(teacher.get_by_test_id("chat-messages")).not_to_contain_text("4821", timeout=10_000)
+
+
+def test_group_create_mention_history_paging_and_settings(
+    new_page: NewPage, server: Server
+) -> None:
+    page = new_page()
+    _open_chat(page, "teacher")
+    page.get_by_test_id("chat-new").click()
+    page.get_by_role("menuitem", name="创建群聊").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_test_id("new-group-name").fill("春游筹备组")
+    dialog.locator(".ant-select").first.locator("input").fill("李琪怡")
+    page.locator(".ant-select-item-option", has_text="李琪怡").first.click()
+    expect(dialog.locator(".ant-tag")).to_contain_text("李琪怡")
+    dialog.get_by_test_id("new-chat-ok").click()
+    expect(page.get_by_test_id("chat-title")).to_contain_text("春游筹备组")
+    conv_id = int(page.url.rsplit("/", 1)[1])
+
+    # @ opens the member picker; the owner is offered @所有人.
+    box = page.get_by_test_id("chat-composer").locator("textarea")
+    box.press_sequentially("请 @")
+    options = page.locator(".ant-mentions-dropdown-menu-item")
+    expect(options.first).to_contain_text("所有人")
+    options.filter(has_text="李琪怡").click()
+    box.press_sequentially("确认名单")
+    box.press("Enter")
+    sent = _mine(page, "确认名单")
+    expect(sent).to_contain_text("@李琪怡")
+    expect(sent.locator(".bw-chat-mention")).to_have_text("@李琪怡")
+
+    # 150 more messages: only a page is loaded and only what is in view is in the DOM;
+    # scrolling up loads older pages until the first one.
+    for i in range(150):
+        server.api(
+            f"/api/v1/conversations/{conv_id}/messages",
+            login="teacher",
+            method="POST",
+            body={"client_msg_id": f"bulk-{i}", "body": f"第{i}条"},
+        )
+    page.reload()
+    expect(page.get_by_test_id("chat-messages")).to_contain_text("第149条")
+    assert page.get_by_test_id("chat-message").count() < 60
+    scroller = page.get_by_test_id("chat-messages")
+    for _ in range(40):
+        if "第0条" in scroller.inner_text():
+            break
+        scroller.evaluate("el => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); }")
+        page.wait_for_timeout(250)
+    expect(scroller).to_contain_text("第0条")
+    expect(scroller).to_contain_text("没有更早的消息了")
+
+    # Settings: rename, then dissolve (with a confirmation).
+    page.get_by_test_id("chat-settings-open").click()
+    drawer = page.get_by_test_id("chat-settings")
+    expect(drawer.get_by_test_id("chat-member")).to_have_count(2)
+    drawer.get_by_test_id("chat-rename-input").fill("春游小组")
+    drawer.get_by_role("button", name=re.compile("保\\s*存")).click()
+    expect(page.get_by_test_id("chat-title")).to_contain_text("春游小组")
+    shot(page, "desktop-chat-group-settings")
+    drawer.get_by_test_id("chat-dissolve").click()
+    page.locator(".ant-modal-confirm").get_by_role("button", name=re.compile("确\\s*认")).click()
+    expect(page).to_have_url(re.compile(r"/chat$"))
+    expect(page.get_by_test_id(f"chat-item-{conv_id}")).to_have_count(0)

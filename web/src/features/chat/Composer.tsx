@@ -94,8 +94,12 @@ export function Composer({
           options={options}
           maxLength={5000}
           onSelect={(opt) => {
-            const key = (opt as { key?: string }).key;
-            if (key && opt.value) picked.current.set(String(opt.value), key === "all" ? "all" : Number(key));
+            const value = String(opt.value ?? "");
+            if (value === allLabel && canAll) picked.current.set(value, "all");
+            else {
+              const m = members.find((x) => x.person.name === value && x.person.id !== me);
+              if (m) picked.current.set(value, m.person.id);
+            }
           }}
           onPressEnter={(e) => {
             if (e.shiftKey || e.nativeEvent.isComposing) return;

@@ -86,7 +86,7 @@ export function MessageItem({ m, conv, me, showSender, onReply, onRecall, onOpen
   const t = useT();
   const { message } = App.useApp();
   if (m.kind === "system") {
-    return <div className="bw-chat-system">{m.body}</div>;
+    return <div className="bw-chat-system">{previewText(m, t, me)}</div>;
   }
   const mine = m.sender?.id === me;
   if (m.recalled) {

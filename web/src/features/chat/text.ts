@@ -9,7 +9,7 @@ export function previewText(m: Message | null | undefined, t: TFunction, me?: nu
     const who = m.sender?.id === me ? t("chat.you") : (m.sender?.name ?? "");
     return t("chat.recalledBy", { name: who });
   }
-  if (m.kind === "system") return m.body ?? "";
+  if (m.kind === "system") return systemText(m, t, me);
   if (m.body == null && m.kind === "text") return t("chat.privateHidden");
   if (m.kind === "image") return m.body ? m.body : t("chat.imagePreview");
   if (m.kind === "file") return t("chat.filePreview", { name: m.file?.name ?? "" });
@@ -42,4 +42,30 @@ export function fileSize(n: number): string {
 export function conversationTitle(c: Conversation, t: TFunction): string {
   if (c.kind === "devices") return t("chat.myDevices");
   return c.peer?.name ?? c.name;
+}
+
+/** System messages carry `{"event": ..., ...params}` as their body (chat/service.py). */
+export function systemText(m: Message, t: TFunction, me?: number): string {
+  let v: { event?: string; name?: string; person_ids?: number[] } = {};
+  try {
+    v = JSON.parse(m.body ?? "{}") as typeof v;
+  } catch {
+    return m.body ?? "";
+  }
+  const name = m.sender ? (m.sender.id === me ? t("chat.you") : m.sender.name) : "";
+  const n = v.person_ids?.length ?? 0;
+  switch (v.event) {
+    case "group.created":
+      return t("chat.sysCreated", { name, group: v.name ?? "" });
+    case "group.renamed":
+      return t("chat.sysRenamed", { name, group: v.name ?? "" });
+    case "members.added":
+      return t("chat.sysAdded", { name, n });
+    case "members.removed":
+      return t("chat.sysRemoved", { name, n });
+    case "members.left":
+      return t("chat.sysLeft", { n });
+    default:
+      return t("chat.sysOther");
+  }
 }

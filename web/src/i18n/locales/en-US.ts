@@ -312,6 +312,12 @@ const enUS: Messages = {
   "chat.leaveConfirm": "Leave this group?",
   "chat.dissolve": "Dissolve group",
   "chat.dissolveConfirm": "Dissolving removes everyone from the group and cannot be undone. Dissolve it?",
+  "chat.sysCreated": "{name} created the group “{group}”",
+  "chat.sysRenamed": "{name} renamed the group to “{group}”",
+  "chat.sysAdded": "{name} added {n} people",
+  "chat.sysRemoved": "{name} removed {n} people",
+  "chat.sysLeft": "{n} people left",
+  "chat.sysOther": "The group changed",
 };
 
 export default enUS;

@@ -311,6 +311,12 @@ const zhCN = {
   "chat.leaveConfirm": "确定退出这个群聊吗？",
   "chat.dissolve": "解散群聊",
   "chat.dissolveConfirm": "解散后所有成员都将离开此群，且不可恢复。确定解散吗？",
+  "chat.sysCreated": "{name}创建了群聊“{group}”",
+  "chat.sysRenamed": "{name}把群名改为“{group}”",
+  "chat.sysAdded": "{name}邀请了 {n} 人加入群聊",
+  "chat.sysRemoved": "{name}将 {n} 人移出了群聊",
+  "chat.sysLeft": "{n} 人退出了群聊",
+  "chat.sysOther": "群聊有更新",
 };
 
 export type MessageKey = keyof typeof zhCN;
