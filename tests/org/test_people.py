@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.conftest import World
 
@@ -209,3 +210,32 @@ async def test_audit_log_records_before_and_after(world: World) -> None:
     page = (await c.get("/api/v1/audit", params={"limit": 1})).json()
     nxt = (await c.get("/api/v1/audit", params={"limit": 1, "cursor": page["next_cursor"]})).json()
     assert nxt["items"][0]["id"] < page["items"][0]["id"]
+
+
+@pytest.mark.parametrize("common_prefix", [1, 10_000])
+async def test_search_plans_agree(world: World, monkeypatch: pytest.MonkeyPatch,
+                                  common_prefix: int) -> None:
+    """Every query shape (common prefix, rare prefix, small scope) gives the same answers."""
+    from bellwork.org import service
+
+    monkeypatch.setattr(service, "COMMON_PREFIX", common_prefix)
+    c, school, klass = await setup(world)
+    head = await world.person("校长", (school, "head"), username="head")
+    teacher = await world.person("老师", (klass, "teacher"), username="t")
+    for name in ("张伟", "张薇", "赵武", "周文", "李伟", "王芳"):
+        await world.person(name, (klass, "student"))
+    everyone = ["校长", "张伟", "张薇", "赵武", "周文"]  # 校长 is xiao-zhang: "zhang" starts with z
+    for client, expected in ((c, everyone), (await world.login(head), everyone),
+                             (await world.login(teacher), everyone[1:])):
+        got = []
+        cursor = None
+        while True:
+            params: dict[str, Any] = {"q": "z", "limit": 2}
+            if cursor:
+                params["cursor"] = cursor
+            page = (await client.get("/api/v1/people", params=params)).json()
+            got += [x["name"] for x in page["items"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert got == expected

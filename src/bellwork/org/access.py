@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, true
+from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, exists, or_, select, true, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.auth.service import Actor
@@ -111,6 +111,32 @@ def visible_people_clause(scope: Scope) -> ColumnElement[bool]:
     if needs_unit:
         sub = sub.join(Unit, Unit.id == Membership.unit_id)
     return or_(direct, exists(sub))
+
+
+def visible_ids(scope: Scope) -> Select[Any] | CompoundSelect[Any] | None:
+    """The ids `scope` may see, as a subquery (None: everyone). For scopes without a head or
+    admin role the set is small, so listing queries can start from it."""
+    if scope.admin:
+        return None
+    conds: list[ColumnElement[bool]] = []
+    if scope.teacher_units:
+        conds.append(Membership.unit_id.in_(scope.teacher_units))
+    if scope.member_units:
+        conds.append(
+            and_(Membership.unit_id.in_(scope.member_units), Membership.role != Role.guardian.value)
+        )
+    if scope.guardian_units:
+        conds.append(
+            and_(Membership.unit_id.in_(scope.guardian_units), Membership.role.in_(GUARDIAN_SEES))
+        )
+    via = select(Membership.person_id)
+    if scope.head_paths:
+        via = via.join(Unit, Unit.id == Membership.unit_id)
+        conds.extend(_under(Unit.path, scope.head_paths))
+    direct = select(Person.id).where(Person.id.in_({scope.person_id, *scope.linked}))
+    if not conds:
+        return direct
+    return union(direct, via.where(or_(*conds)))
 
 
 async def can_see_person(db: AsyncSession, scope: Scope, person_id: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, delete, func, literal, select, tuple_, update
+from sqlalchemy import and_, delete, exists, func, literal, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,6 +36,8 @@ from bellwork.org.schemas import (
 from bellwork.org.search import normalise_query, prefix_end, search_keys
 
 UNIQUE_FIELDS = ("username", "phone", "email", "student_number")
+# A prefix with at least this many search keys is "common": see search_people.
+COMMON_PREFIX = 20_000
 
 
 # ---------------------------------------------------------------- units
@@ -309,22 +311,45 @@ async def search_people(
     limit: int,
 ) -> Page[PersonBrief]:
     """The directory: people visible to `scope`, optionally matching q and within a unit."""
-    stmt = select(Person).where(access.visible_people_clause(scope))
+    small_scope = not scope.admin and not scope.head_paths
+    visible = access.visible_ids(scope) if small_scope else None
+    if visible is not None:
+        # Few people to see: start from them.
+        stmt = select(Person).where(Person.id.in_(visible))
+    else:
+        stmt = select(Person).where(access.visible_people_clause(scope))
     if not include_inactive:
         stmt = stmt.where(Person.deactivated_at.is_(None))
     query = normalise_query(q or "")
+    # Three shapes of query, so each stays an index walk over few rows (bench/search_100k.py):
+    # - a small scope (no admin, no head): sort the few visible people, probing each one's keys;
+    # - a big scope and a rarer prefix ("zhangwei", "张"): start from the matching people;
+    # - a big scope and a very common prefix (a single letter, which given names spread over
+    #   the whole directory): walk the directory in name order and probe each person's keys,
+    #   stopping at the page size.
+    sort_matches = small_scope
     if query:
-        # Start from the people whose keys match (one index range scan, materialised), then
-        # filter by visibility, sort and limit. Left to itself, PostgreSQL's planner sometimes
-        # walks every person in name order probing keys instead: seconds on 100,000 people.
-        matches = (
-            select(PersonSearchKey.person_id)
-            .where(PersonSearchKey.key >= query, PersonSearchKey.key < prefix_end(query))
-            .distinct()
-            .cte("matches")
-            .prefix_with("MATERIALIZED")
-        )
-        stmt = stmt.join(matches, matches.c.person_id == Person.id)
+        key_range = and_(PersonSearchKey.key >= query, PersonSearchKey.key < prefix_end(query))
+        common = False
+        if not small_scope:
+            sample = select(PersonSearchKey.id).where(key_range).limit(COMMON_PREFIX).subquery()
+            found = (await db.execute(select(func.count()).select_from(sample))).scalar_one()
+            common = found >= COMMON_PREFIX
+        if small_scope or common:
+            probe = select(PersonSearchKey.id).where(
+                PersonSearchKey.person_id == Person.id, key_range
+            )
+            stmt = stmt.where(exists(probe))
+        else:
+            matches = (
+                select(PersonSearchKey.person_id)
+                .where(key_range)
+                .distinct()
+                .cte("matches")
+                .prefix_with("MATERIALIZED")
+            )
+            stmt = stmt.join(matches, matches.c.person_id == Person.id)
+            sort_matches = True
     if unit_id is not None:
         unit = await access.access_unit(db, unit_id)
         in_unit = select(Membership.person_id)
@@ -341,8 +366,13 @@ async def search_people(
             tuple_(Person.sort_key, Person.id)
             > tuple_(literal(str(after[0])), literal(int(after[1])))
         )
-    stmt = stmt.order_by(Person.sort_key, Person.id).limit(limit + 1)
-    people = list((await db.execute(stmt)).scalars())
+    if sort_matches:
+        # Sort the few candidates; the expression keeps the planner from walking the whole
+        # directory through the sort_key index instead.
+        stmt = stmt.order_by(Person.sort_key.concat(""), Person.id)
+    else:
+        stmt = stmt.order_by(Person.sort_key, Person.id)
+    people = list((await db.execute(stmt.limit(limit + 1))).scalars())
     next_cursor = None
     if len(people) > limit:
         people = people[:limit]
