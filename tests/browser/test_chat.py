@@ -125,15 +125,16 @@ def _guardian_id(server: Server) -> int:
     return int(server.api("/api/v1/auth/me", login=_guardian(server))["id"])
 
 
-def _ensure_direct(server: Server) -> None:
+def _ensure_direct(server: Server) -> int:
     # The server does not tell the other person's open socket about a new direct chat (it only
     # subscribes connections at connect time): create it before the guardian's page connects.
-    server.api(
+    conv = server.api(
         "/api/v1/conversations/direct",
         login="teacher",
         method="POST",
         body={"person_id": _guardian_id(server)},
     )
+    return int(conv["id"])
 
 
 def test_direct_chat_read_and_recall(new_page: NewPage, server: Server) -> None:
@@ -317,3 +318,54 @@ def test_group_create_mention_history_paging_and_settings(
     page.locator(".ant-modal-confirm").get_by_role("button", name=re.compile("确\\s*认")).click()
     expect(page).to_have_url(re.compile(r"/chat$"))
     expect(page.get_by_test_id(f"chat-item-{conv_id}")).to_have_count(0)
+
+
+def test_lost_event_fills_the_gap_and_reconnect_resyncs(new_page: NewPage, server: Server) -> None:
+    conv_id = _ensure_direct(server)
+    state: dict[str, Any] = {"down": False, "drop": "途中丢失"}
+    routes: list[Any] = []
+
+    def route(ws: Any) -> None:
+        if state["down"]:
+            ws.close(code=1011, reason="server down")
+            return
+        upstream = ws.connect_to_server()
+
+        def from_server(frame: Any) -> None:
+            if isinstance(frame, str) and state["drop"] and state["drop"] in frame:
+                return  # this event is lost on the way
+            ws.send(frame)
+
+        upstream.on_message(from_server)
+        routes.append(ws)
+
+    page = new_page()
+    page.route_web_socket(re.compile(r"/api/v1/events$"), route)
+    _open_chat(page, "teacher")
+    page.get_by_test_id(f"chat-item-{conv_id}").click()
+    messages = page.get_by_test_id("chat-messages")
+
+    def guardian_says(text: str) -> None:
+        server.api(
+            f"/api/v1/conversations/{conv_id}/messages",
+            login=_guardian(server),
+            method="POST",
+            body={"client_msg_id": f"gap-{text}", "body": text},
+        )
+
+    # A message.new whose seq is not last + 1: the page fetches what it missed.
+    guardian_says("途中丢失的消息")
+    guardian_says("随后到达的消息")
+    expect(messages).to_contain_text("随后到达的消息")
+    expect(messages).to_contain_text("途中丢失的消息")
+
+    # The socket drops and the server is unreachable for a while; on reconnect (hello) the
+    # page resyncs and shows what was sent meanwhile, without a reload.
+    state["down"] = True
+    routes[-1].close(code=1012, reason="restart")
+    guardian_says("断线期间发送的消息")
+    page.wait_for_timeout(1500)
+    expect(messages).not_to_contain_text("断线期间发送的消息")
+    state["down"] = False
+    expect(messages).to_contain_text("断线期间发送的消息", timeout=30_000)
+    assert len(routes) >= 2
