@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.effective_database_url)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.write_gate = asyncio.Lock() if settings.is_sqlite else None
         hub = Hub()
         bus = make_bus(settings.redis_url, settings.redis_channel)
         await bus.start(hub.handle)

@@ -186,7 +186,11 @@ async def test_slow_client_is_dropped_not_waited_for(
     app_hub = world.app.state.hub
     async with connect(live, p1) as sock:
         conn = next(iter(app_hub.by_person[school["p1"].id]))
-        conn.writer.cancel()  # behave like a client whose socket never drains
+
+        async def stuck(_frame: str) -> None:  # a client whose socket never drains
+            await asyncio.Event().wait()
+
+        conn.ws.send_text = stuck  # type: ignore[method-assign]
         for i in range(8):
             await send(t, conv, f"m{i}")
         await asyncio.sleep(0.1)

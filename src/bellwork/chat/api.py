@@ -178,17 +178,16 @@ async def send(
     conversation_id: PathId, data: MessageCreate, db: DB, actor: CurrentActor, response: Response
 ) -> MessageOut:
     """Send a message. Retrying with the same `client_msg_id` returns the first one (200)."""
-    msg, new = await service.send_message(db, actor, conversation_id, data)
-    conv, _ = await service.access_conversation(db, actor.id, conversation_id)
+    out, new = await service.send_message(db, actor, conversation_id, data)
     if not new:
         response.status_code = 200
-    return (await service.messages_out(db, conv, actor.id, [msg]))[0]
+    return out
 
 
 @router.post("/conversations/{conversation_id}/read", response_model=ReadOut)
 async def read(conversation_id: PathId, data: ReadIn, db: DB, actor: CurrentActor) -> ReadOut:
     """Mark everything up to `seq` read."""
-    return await service.mark_read(db, actor, conversation_id, data.seq)
+    return await service.mark_read(db, actor.id, conversation_id, data.seq)
 
 
 @router.post("/conversations/{conversation_id}/messages/{seq}/recall", status_code=204)

@@ -695,7 +695,7 @@ async def can_mention_all(db: AsyncSession, conv: Conversation, me: Conversation
 
 async def send_message(
     db: AsyncSession, actor: Actor, conversation_id: int, data: MessageCreate
-) -> tuple[Message, bool]:
+) -> tuple[MessageOut, bool]:
     """Stores a message; returns it and whether it is new (False: a retry of an earlier send)."""
     earlier = (
         await db.execute(
@@ -707,8 +707,8 @@ async def send_message(
     if earlier is not None:
         if earlier.conversation_id != conversation_id:
             raise Conflict("client_msg_id_reused")
-        await access_conversation(db, actor.id, conversation_id)
-        return earlier, False
+        conv, _ = await access_conversation(db, actor.id, conversation_id)
+        return (await messages_out(db, conv, actor.id, [earlier]))[0], False
     conv, me = await access_conversation(db, actor.id, conversation_id)
     body = (data.body or "").strip() or None
     file: StoredFile | None = None
@@ -747,8 +747,13 @@ async def send_message(
             if ids - present:
                 raise Invalid("mention_not_member", errors=[{"field": "mentions"}])
             mentions.extend(sorted(ids))
-    if data.reply_to_seq is not None and not (0 < data.reply_to_seq <= conv.last_seq):
-        raise Invalid("reply_not_found", errors=[{"field": "reply_to_seq"}])
+    reply_preview = None
+    if data.reply_to_seq is not None:
+        if not (0 < data.reply_to_seq <= conv.last_seq):
+            raise Invalid("reply_not_found", errors=[{"field": "reply_to_seq"}])
+        reply_preview = _preview(await _message(db, conv, data.reply_to_seq))
+    # Everything above only read. The sequence number is taken last, so the conversation's row
+    # (PostgreSQL) or the database (SQLite) stays locked only for the statements up to commit.
     seq = await _next_seq(db, conv)
     msg = Message(
         conversation_id=conv.id,
@@ -760,39 +765,43 @@ async def send_message(
         reply_to_seq=data.reply_to_seq,
         file_id=file.id if file else None,
         client_msg_id=data.client_msg_id,
+        created_at=utcnow(),
     )
     db.add(msg)
     try:
-        async with db.begin_nested():
-            await db.flush()
-    except IntegrityError:
-        # The same client_msg_id raced in through another request: return that one.
-        earlier = (
-            await db.execute(
-                select(Message).where(
-                    Message.sender_id == actor.id, Message.client_msg_id == data.client_msg_id
-                )
-            )
-        ).scalar()
-        if earlier is None:
-            raise
-        return earlier, False
+        await db.flush()
+    except IntegrityError as exc:
+        # The same client_msg_id is being stored by a concurrent request; its retry will
+        # find it and get the original back.
+        raise Conflict("client_msg_id_in_flight") from exc
     # Sending reads everything before it.
     if me.last_read_seq < seq:
         me.last_read_seq = seq
+    out = MessageOut(
+        conversation_id=conv.id,
+        seq=seq,
+        sender=PersonRef(id=actor.id, name=actor.person.name),
+        kind=msg.kind,
+        body=body,
+        mentions=mentions,
+        reply_to_seq=data.reply_to_seq,
+        reply_preview=reply_preview,
+        file=file_out(file) if file else None,
+        client_msg_id=data.client_msg_id,
+        created_at=msg.created_at,
+        unread_count=max(0, conv.member_count - 1),  # nobody else has read it yet
+    )
+    event = out.model_copy(update={"unread_count": None})
     if conv.private:
         # The recipient gets it hidden until opened; the sender's own devices get the text.
-        mine = (await messages_out(db, conv, actor.id, [msg], with_receipts=False))[0]
-        hidden = (await messages_out(db, conv, 0, [msg], with_receipts=False))[0]
+        hidden = event.model_copy(update={"body": None, "file": None, "client_msg_id": None})
         others = [p for p in await _member_ids(db, conv.id) if p != actor.id]
-        emit(db, ev.MessageNew(conversation_id=conv.id, message=mine), people=[actor.id])
+        emit(db, ev.MessageNew(conversation_id=conv.id, message=event), people=[actor.id])
         emit(db, ev.MessageNew(conversation_id=conv.id, message=hidden), people=others)
-        return msg, True
-    out = (await messages_out(db, conv, 0, [msg], with_receipts=False))[0]
-    # Carried so the sender's devices can match it to their pending send.
-    out.client_msg_id = data.client_msg_id
-    emit(db, ev.MessageNew(conversation_id=conv.id, message=out), conversation_id=conv.id)
-    return msg, True
+    else:
+        # client_msg_id is carried so the sender's devices can match their pending send.
+        emit(db, ev.MessageNew(conversation_id=conv.id, message=event), conversation_id=conv.id)
+    return out, True
 
 
 async def list_messages(
@@ -830,9 +839,9 @@ async def list_messages(
     return MessagePage(items=await messages_out(db, conv, actor.id, rows), has_more=more)
 
 
-async def mark_read(db: AsyncSession, actor: Actor, conversation_id: int, seq: int) -> ReadOut:
+async def mark_read(db: AsyncSession, person_id: int, conversation_id: int, seq: int) -> ReadOut:
     """Moves one's read cursor forward to `seq` (reading one message reads all before it)."""
-    conv, me = await access_conversation(db, actor.id, conversation_id)
+    conv, me = await access_conversation(db, person_id, conversation_id)
     seq = min(seq, conv.last_seq)
     old = me.last_read_seq
     if seq > old:
@@ -859,10 +868,10 @@ async def mark_read(db: AsyncSession, actor: Actor, conversation_id: int, seq: i
                 )
             ).scalars()
         )
-        targets = sorted({actor.id, *(s for s in senders if s is not None)})
+        targets = sorted({person_id, *(s for s in senders if s is not None)})
         emit(
             db,
-            ev.ReadMoved(conversation_id=conv.id, person_id=actor.id, last_read_seq=seq),
+            ev.ReadMoved(conversation_id=conv.id, person_id=person_id, last_read_seq=seq),
             people=targets,
         )
     return ReadOut(
@@ -934,7 +943,7 @@ async def open_private(
             ev.MessageOpened(conversation_id=conv.id, seq=seq, expires_at=msg.expires_at),
             conversation_id=conv.id,
         )
-        await mark_read(db, actor, conversation_id, seq)
+        await mark_read(db, actor.id, conversation_id, seq)
     return (await messages_out(db, conv, actor.id, [msg]))[0]
 
 

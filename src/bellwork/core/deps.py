@@ -17,15 +17,23 @@ from bellwork.auth import service as auth
 from bellwork.auth.service import Actor
 from bellwork.core.context import current_address
 from bellwork.core.errors import Problem
-from bellwork.db.session import unit_of_work
+from bellwork.db.session import writing
 from bellwork.org.access import Scope, load_scope
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
+# Logging in hashes a password (tens of ms) before it writes; it does not queue for the gate.
+UNGATED = {"/api/v1/auth/login"}
+
+
 async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request, committed after the handler returns, rolled back on error."""
-    async with unit_of_work(request.app.state.sessionmaker) as session:
+    """One session per request, committed after the handler returns, rolled back on error.
+    Requests that change things queue for the SQLite write gate (None on PostgreSQL)."""
+    gate = request.app.state.write_gate
+    if request.method in SAFE_METHODS or request.url.path in UNGATED:
+        gate = None
+    async with writing(request.app.state.sessionmaker, gate) as session:
         # Events raised during the request are published through this bus after commit.
         session.info["bus"] = request.app.state.bus
         yield session

@@ -190,6 +190,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This client_msg_id was already used in another conversation.",
         "zh-CN": "该 client_msg_id 已在其他会话中使用。",
     },
+    "client_msg_id_in_flight": {
+        "en": "This message is being stored right now; retry to get it.",
+        "zh-CN": "这条消息正在保存，请重试以获取结果。",
+    },
     "empty_message": {"en": "The message is empty.", "zh-CN": "消息内容为空。"},
     "text_has_file": {
         "en": "A text message cannot carry a file.",

@@ -7,6 +7,7 @@ and drops them on rollback.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -32,3 +33,17 @@ async def unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterat
             raise
         for fn in session.info.pop(_KEY, []):
             await fn()
+
+
+@asynccontextmanager
+async def writing(
+    factory: async_sessionmaker[AsyncSession], gate: asyncio.Lock | None
+) -> AsyncIterator[AsyncSession]:
+    """A unit of work that will write. On SQLite (one writer at a time) writers queue on the
+    app's `gate` instead of spinning in SQLite's busy handler, whose sleeps grow to 100 ms."""
+    if gate is None:
+        async with unit_of_work(factory) as session:
+            yield session
+        return
+    async with gate, unit_of_work(factory) as session:
+        yield session

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import text
 
 from bellwork.chat.service import burn_expired
-from bellwork.db.session import unit_of_work
+from bellwork.db.session import writing
 
 log = logging.getLogger("bellwork.jobs")
 
@@ -21,7 +21,7 @@ async def sweeper(app: Any, interval: float = 1.0) -> None:
     while True:
         await asyncio.sleep(interval)
         try:
-            async with unit_of_work(state.sessionmaker) as db:
+            async with writing(state.sessionmaker, state.write_gate) as db:
                 db.info["bus"] = state.bus
                 burned = await burn_expired(db, state.settings.data_dir)
             if burned and state.settings.is_sqlite:

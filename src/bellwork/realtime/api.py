@@ -16,7 +16,7 @@ from bellwork.chat import events as ev
 from bellwork.chat import service as chat
 from bellwork.core.errors import Problem
 from bellwork.core.i18n import current_locale, pick_locale, t
-from bellwork.db.session import unit_of_work
+from bellwork.db.session import unit_of_work, writing
 from bellwork.realtime.hub import Connection, Hub
 
 router = APIRouter()
@@ -81,14 +81,16 @@ async def events(ws: WebSocket) -> None:
         conn.push(
             ev.Hello(person_id=actor.id, connection_id=secrets.token_hex(6)).model_dump_json()
         )
-        await _read_loop(ws, conn, actor)
+        person_id = actor.id
+        del actor  # keep only the id for the socket's lifetime
+        await _read_loop(ws, conn, person_id)
     except WebSocketDisconnect:
         pass
     finally:
         await hub.unregister(conn)
 
 
-async def _read_loop(ws: WebSocket, conn: Connection, actor: Actor) -> None:
+async def _read_loop(ws: WebSocket, conn: Connection, person_id: int) -> None:
     factory = ws.app.state.sessionmaker
     bus = ws.app.state.bus
     while True:
@@ -117,8 +119,8 @@ async def _read_loop(ws: WebSocket, conn: Connection, actor: Actor) -> None:
             conn.push(ev.Pong().model_dump_json())
             continue
         try:
-            async with unit_of_work(factory) as db:
+            async with writing(factory, ws.app.state.write_gate) as db:
                 db.info["bus"] = bus
-                await chat.mark_read(db, actor, frame.conversation_id, frame.seq)
+                await chat.mark_read(db, person_id, frame.conversation_id, frame.seq)
         except Problem as exc:
             conn.push(ev.ErrorFrame(code=exc.code, title=exc.to_dict()["title"]).model_dump_json())

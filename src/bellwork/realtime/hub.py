@@ -1,6 +1,6 @@
 """This node's WebSocket connections and the delivery of bus payloads to them.
 
-Each connection has a bounded outgoing queue drained by its own writer task, so a client that
+Each connection has a bounded outgoing queue drained by a task of its own, so a client that
 does not read its socket never slows the others: when its queue is full the server closes it
 (code 4008) and the client resyncs from its sequence numbers on reconnect.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from typing import Any
 
 import orjson
@@ -21,41 +22,45 @@ CLOSE_SLOW = 4008
 
 
 class Connection:
-    __slots__ = ("closed", "person_id", "queue", "writer", "ws")
+    """One socket. Frames wait in a bounded deque; a drain task exists only while there is
+    something to send, so an idle connection holds no task and no queue object."""
+
+    __slots__ = ("closed", "draining", "pending", "person_id", "ws")
 
     def __init__(self, ws: WebSocket, person_id: int) -> None:
         self.ws = ws
         self.person_id = person_id
-        self.queue: asyncio.Queue[str | None] = asyncio.Queue(QUEUE_LIMIT)
+        self.pending: deque[str] = deque()
         self.closed = False
-        self.writer: asyncio.Task[None] | None = None
+        self.draining: asyncio.Task[None] | None = None
 
     def push(self, frame: str) -> bool:
         if self.closed:
             return False
-        try:
-            self.queue.put_nowait(frame)
-            return True
-        except asyncio.QueueFull:
+        if len(self.pending) >= QUEUE_LIMIT:
             self.closed = True
+            self.pending.clear()
             asyncio.get_running_loop().create_task(self._close_slow())
             return False
+        self.pending.append(frame)
+        if self.draining is None:
+            self.draining = asyncio.get_running_loop().create_task(self._drain())
+        return True
 
     async def _close_slow(self) -> None:
         with contextlib.suppress(Exception):
             await self.ws.close(code=CLOSE_SLOW, reason="too slow; resync")
 
-    async def write_loop(self) -> None:
-        q = self.queue
+    async def _drain(self) -> None:
+        pending = self.pending
         send = self.ws.send_text
         try:
-            while True:
-                frame = await q.get()
-                if frame is None:
-                    return
-                await send(frame)
+            while pending:
+                await send(pending.popleft())
         except Exception:
             self.closed = True
+        finally:
+            self.draining = None
 
 
 class Hub:
@@ -72,7 +77,6 @@ class Hub:
     def register(self, conn: Connection) -> None:
         self.by_person.setdefault(conn.person_id, set()).add(conn)
         self.convs_of[conn] = set()
-        conn.writer = asyncio.get_running_loop().create_task(conn.write_loop())
 
     def subscribe(self, conn: Connection, conv_ids: set[int]) -> None:
         if conn not in self.convs_of:
@@ -94,10 +98,11 @@ class Hub:
             mine.discard(conn)
             if not mine:
                 del self.by_person[conn.person_id]
-        if conn.writer is not None:
-            conn.writer.cancel()
+        task = conn.draining
+        if task is not None:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await conn.writer
+                await task
 
     def _person_conns(self, ids: list[int]) -> list[Connection]:
         out: list[Connection] = []
