@@ -18,7 +18,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, CompoundSelect, Select, and_, exists, or_, select, true, union
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.auth.service import Actor
@@ -111,6 +122,20 @@ def visible_people_clause(scope: Scope) -> ColumnElement[bool]:
     if needs_unit:
         sub = sub.join(Unit, Unit.id == Membership.unit_id)
     return or_(direct, exists(sub))
+
+
+async def subtree_size(db: AsyncSession, scope: Scope, cap: int) -> int:
+    """How many memberships lie under the units `scope` heads, counted up to `cap`."""
+    if not scope.head_paths:
+        return 0
+    sample = (
+        select(Membership.id)
+        .join(Unit, Unit.id == Membership.unit_id)
+        .where(or_(*_under(Unit.path, scope.head_paths)))
+        .limit(cap)
+        .subquery()
+    )
+    return int((await db.execute(select(func.count()).select_from(sample))).scalar_one())
 
 
 def visible_ids(scope: Scope) -> Select[Any] | CompoundSelect[Any] | None:

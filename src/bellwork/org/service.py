@@ -311,7 +311,9 @@ async def search_people(
     limit: int,
 ) -> Page[PersonBrief]:
     """The directory: people visible to `scope`, optionally matching q and within a unit."""
-    small_scope = not scope.admin and not scope.head_paths
+    small_scope = not scope.admin and (
+        not scope.head_paths or await access.subtree_size(db, scope, COMMON_PREFIX) < COMMON_PREFIX
+    )
     visible = access.visible_ids(scope) if small_scope else None
     if visible is not None:
         # Few people to see: start from them.
@@ -322,7 +324,8 @@ async def search_people(
         stmt = stmt.where(Person.deactivated_at.is_(None))
     query = normalise_query(q or "")
     # Three shapes of query, so each stays an index walk over few rows (bench/search_100k.py):
-    # - a small scope (no admin, no head): sort the few visible people, probing each one's keys;
+    # - a small scope (no admin; heads only of units with fewer than COMMON_PREFIX memberships):
+    #   sort the visible people, probing each one's keys;
     # - a big scope and a rarer prefix ("zhangwei", "张"): start from the matching people;
     # - a big scope and a very common prefix (a single letter, which given names spread over
     #   the whole directory): walk the directory in name order and probe each person's keys,
