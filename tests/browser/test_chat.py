@@ -155,14 +155,21 @@ def test_direct_chat_read_and_recall(new_page: NewPage, server: Server) -> None:
     expect(guardian.get_by_test_id("chat-messages")).to_contain_text("李女士您好")
     expect(mine.get_by_test_id("chat-receipt")).to_have_text("已读")
 
-    # Reply from the guardian (English UI), then the teacher recalls her message.
+    # A reply with a quote from the guardian (English UI), then the teacher recalls her message.
+    theirs = guardian.locator("[data-testid=chat-message][data-mine='0']", has_text="李女士您好")
+    theirs.get_by_test_id("chat-message-actions").click()
+    guardian.get_by_role("menuitem", name="Reply").click()
+    expect(guardian.get_by_test_id("chat-replying")).to_contain_text("李女士您好")
     _send(guardian, "Thank you!")
-    expect(teacher.get_by_test_id("chat-messages")).to_contain_text("Thank you!")
+    answer = teacher.locator("[data-testid=chat-message]", has_text="Thank you!")
+    expect(answer.locator(".bw-chat-quote")).to_contain_text("李女士您好")
     mine.get_by_test_id("chat-message-actions").click()
     teacher.get_by_role("menuitem", name="撤回").click()
     expect(teacher.get_by_test_id("chat-recalled")).to_contain_text("你撤回了一条消息")
     expect(guardian.get_by_test_id("chat-recalled")).to_contain_text("武佑强 recalled a message")
+    # The quote in the guardian's reply no longer shows the recalled text either.
     expect(guardian.get_by_test_id("chat-messages")).not_to_contain_text("李女士您好")
+    expect(guardian.locator(".bw-chat-quote")).to_have_text("The quoted message was recalled")
     shot(guardian, "desktop-chat-direct-en")
 
 

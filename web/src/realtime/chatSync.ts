@@ -122,17 +122,21 @@ export class ChatSync {
     }
   }
 
-  /** Fetches `after_seq=<last>` until `has_more` is false (one run at a time per conversation). */
-  catchUp(id: number): Promise<void> {
+  /**
+   * Fetches `after_seq=N` until `has_more` is false (one run at a time per conversation). N is the
+   * last loaded seq, or `from` for a gap (the message after the gap is already loaded).
+   */
+  catchUp(id: number, from?: number): Promise<void> {
     const running = this.catching.get(id);
-    if (running) return running.then(() => this.catchUp(id));
+    if (running) return running.then(() => this.catchUp(id, from));
     const run = (async () => {
       try {
+        let after = from ?? lastSeq(this.history(id));
         for (;;) {
-          const after = lastSeq(this.history(id));
           const page = await fetchPage(id, { after_seq: after, limit: 200 });
           if (page.items.length) this.setHistory(id, (h) => mergeMessages(h, page.items));
           if (!page.has_more || !page.items.length) break;
+          after = page.items[page.items.length - 1].seq;
         }
       } finally {
         this.catching.delete(id);
@@ -155,7 +159,7 @@ export class ChatSync {
     const id = m.conversation_id;
     const before = lastSeq(this.history(id));
     this.setHistory(id, (h) => mergeMessages(h, [m]));
-    if (before > 0 && m.seq > before + 1) void this.catchUp(id);
+    if (before > 0 && m.seq > before + 1) void this.catchUp(id, before);
     const { list } = applyToList(this.qc.getQueryData<ConversationOut[]>(chatKeys.list) ?? [], { type: "message.new", conversation_id: id, message: m }, this.me);
     if (this.qc.getQueryData(chatKeys.list)) this.qc.setQueryData(chatKeys.list, list);
   }
@@ -220,7 +224,7 @@ export class ChatSync {
     if (!h) return; // not loaded: it will be fetched fresh when opened
     const r = applyToHistory(h, ev);
     if (r.history !== h) this.qc.setQueryData(chatKeys.history(id), r.history);
-    if (r.gapAfter != null) void this.catchUp(id);
+    if (r.gapAfter != null) void this.catchUp(id, r.gapAfter);
   }
 
   /** On (re)connect: the list, then every loaded history from its last seq. */
@@ -272,13 +276,17 @@ export class ChatSync {
     );
   }
 
+  /** The seqs in view per conversation (set by the chat view): receipts are fetched for those. */
+  readonly visible = new Map<number, [number, number]>();
+
   async refreshReceipts(id: number) {
     const h = this.history(id);
     if (!h) return;
-    const seqs = h.items
-      .filter((m) => m.sender?.id === this.me && !m.recalled && m.kind !== "system")
-      .slice(-200)
-      .map((m) => m.seq);
+    const range = this.visible.get(id);
+    const own = h.items.filter(
+      (m) => m.sender?.id === this.me && !m.recalled && m.kind !== "system" && (!range || (m.seq >= range[0] && m.seq <= range[1])),
+    );
+    const seqs = own.slice(-200).map((m) => m.seq);
     if (!seqs.length) return;
     const counts = await call(
       api.GET("/api/v1/conversations/{conversation_id}/receipts", {

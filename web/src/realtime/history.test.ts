@@ -42,6 +42,20 @@ describe("history", () => {
     expect(lastSeq(h)).toBe(3);
   });
 
+  it("stays fast with 10,000 loaded messages", () => {
+    let h = mergeMessages(emptyHistory, Array.from({ length: 50 }, (_, i) => msg(9951 + i)));
+    for (let before = 9951; before > 1; before -= 50) {
+      const from = Math.max(1, before - 50);
+      h = mergeMessages(h, Array.from({ length: before - from }, (_, i) => msg(from + i)));
+    }
+    expect(h.items.length).toBe(10000);
+    const t0 = performance.now();
+    for (let s = 10001; s <= 10200; s++) h = applyToHistory(h, { type: "message.new", conversation_id: 1, message: msg(s) }).history;
+    expect(h.items.map((m) => m.seq).slice(-2)).toEqual([10199, 10200]);
+    expect(h.items[0].seq).toBe(1);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
   it("keeps one's unread count when an event carries none", () => {
     const h = mergeMessages(emptyHistory, [msg(1, { unread_count: 4 })]);
     const next = applyToHistory(h, { type: "message.new", conversation_id: 1, message: msg(1, { unread_count: null }) });

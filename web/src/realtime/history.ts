@@ -22,6 +22,11 @@ export function firstSeq(h: History | undefined): number {
   return h && h.items.length ? h.items[0].seq : 0;
 }
 
+function isSorted(msgs: MessageOut[]): boolean {
+  for (let i = 1; i < msgs.length; i++) if (msgs[i].seq <= msgs[i - 1].seq) return false;
+  return true;
+}
+
 function mergeOne(old: MessageOut, fresh: MessageOut): MessageOut {
   // An event carries no per-viewer unread_count: keep the one we have.
   const unread = fresh.unread_count ?? old.unread_count ?? null;
@@ -33,6 +38,13 @@ function mergeOne(old: MessageOut, fresh: MessageOut): MessageOut {
 /** Adds or updates messages (idempotent: duplicates by seq are merged). */
 export function mergeMessages(h: History, msgs: MessageOut[]): History {
   if (!msgs.length) return h;
+  // Fast paths (10,000 loaded messages must stay cheap): a sorted run after the last one
+  // (live messages, catch-up pages) or before the first one (older pages).
+  if (isSorted(msgs)) {
+    const n = h.items.length;
+    if (!n || msgs[0].seq > h.items[n - 1].seq) return { ...h, items: h.items.concat(msgs) };
+    if (msgs[msgs.length - 1].seq < h.items[0].seq) return { ...h, items: msgs.concat(h.items) };
+  }
   const bySeq = new Map<number, MessageOut>();
   for (const m of h.items) bySeq.set(m.seq, m);
   let changed = false;

@@ -59,6 +59,17 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
   }, [sync, id, !!history.data]);
 
   const showError = useCallback((title: string) => void message.error(title), [message]);
+  const onVisible = useCallback(
+    (first: number, last: number) => {
+      if (!sync) return;
+      const prev = sync.visible.get(id);
+      sync.visible.set(id, [first, last]);
+      // Scrolling to other messages of mine: fetch their counts (debounced).
+      if (!prev || first < prev[0] || last > prev[1]) sync.scheduleReceipts(id, 400);
+    },
+    [sync, id],
+  );
+  useEffect(() => () => void sync?.visible.delete(id), [sync, id]);
   const loadOlder = useCallback(() => sync?.loadOlder(id) ?? Promise.resolve(), [sync, id]);
 
   const sendFiles = (files: File[]) => {
@@ -139,6 +150,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
         pending={pending.items}
         hasOlder={history.data.hasOlder}
         loadOlder={loadOlder}
+        onVisible={onVisible}
         onRetry={(p) => void pending.retry(p, showError)}
         onDiscard={(p) => pending.remove(p.client_msg_id)}
         handlers={{

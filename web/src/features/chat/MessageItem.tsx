@@ -75,6 +75,8 @@ export interface ItemProps {
   conv: Conversation;
   me: number;
   showSender: boolean;
+  /** The quoted text (reply_preview, or a note that the quoted message was recalled). */
+  quote?: string | null;
   onReply: (m: Message) => void;
   onRecall: (m: Message) => void;
   onOpenPrivate: (m: Message) => void;
@@ -82,7 +84,7 @@ export interface ItemProps {
   opening?: boolean;
 }
 
-export function MessageItem({ m, conv, me, showSender, onReply, onRecall, onOpenPrivate, onReceipt, opening }: ItemProps) {
+export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall, onOpenPrivate, onReceipt, opening }: ItemProps) {
   const t = useT();
   const { message } = App.useApp();
   if (m.kind === "system") {
@@ -142,7 +144,7 @@ export function MessageItem({ m, conv, me, showSender, onReply, onRecall, onOpen
         {showSender && !mine && <div className="bw-chat-sender">{m.sender?.name}</div>}
         <div className="bw-chat-bubble-line">
           <div className={`bw-chat-bubble${m.kind === "image" && !hiddenPrivate ? " bw-chat-bubble-media" : ""}`}>
-            {m.reply_preview && <div className="bw-chat-quote">{m.reply_preview}</div>}
+            {(quote ?? m.reply_preview) && <div className="bw-chat-quote">{quote ?? m.reply_preview}</div>}
             {content}
           </div>
           {actions.length > 0 && (

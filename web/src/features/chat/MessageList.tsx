@@ -8,7 +8,7 @@ import type { Conversation, Message } from "./api";
 import { MessageItem, PendingItem, type ItemProps } from "./MessageItem";
 import type { Pending } from "./pending";
 
-type Row = { kind: "msg"; m: Message; showSender: boolean; day?: string } | { kind: "pending"; p: Pending };
+type Row = { kind: "msg"; m: Message; showSender: boolean; day?: string; quote?: string | null } | { kind: "pending"; p: Pending };
 
 interface Props {
   conv: Conversation;
@@ -17,15 +17,16 @@ interface Props {
   pending: Pending[];
   hasOlder: boolean;
   loadOlder: () => Promise<void>;
-  handlers: Omit<ItemProps, "m" | "conv" | "me" | "showSender">;
+  handlers: Omit<ItemProps, "m" | "conv" | "me" | "showSender" | "quote">;
   onRetry: (p: Pending) => void;
   onDiscard: (p: Pending) => void;
-  /** Called with the messages in view (for read receipts of one's own messages). */
   onAtBottom?: (atBottom: boolean) => void;
+  /** Called with the first and last seq in view (receipts are refreshed for those). */
+  onVisible?: (first: number, last: number) => void;
 }
 
 /** The history, virtualised (only the rows in view are in the DOM), newest at the bottom. */
-export function MessageList({ conv, me, items, pending, hasOlder, loadOlder, handlers, onRetry, onDiscard, onAtBottom }: Props) {
+export function MessageList({ conv, me, items, pending, hasOlder, loadOlder, handlers, onRetry, onDiscard, onAtBottom, onVisible }: Props) {
   const t = useT();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
@@ -40,15 +41,20 @@ export function MessageList({ conv, me, items, pending, hasOlder, loadOlder, han
     }
     const out: Row[] = [];
     let prev: Message | undefined;
+    const bySeq = new Map<number, Message>();
+    for (const m of items) bySeq.set(m.seq, m);
+    const recalledQuote = t("chat.quoteRecalled");
     for (const m of items) {
       const day = !prev || !dayjs(prev.created_at).isSame(m.created_at, "day") ? dayjs(m.created_at).format("YYYY-MM-DD") : undefined;
       const showSender = conv.kind !== "direct" && conv.kind !== "devices" && (day != null || prev?.sender?.id !== m.sender?.id || prev?.kind === "system" || !!prev?.recalled);
-      out.push({ kind: "msg", m, showSender, day });
+      // A quote of a message recalled since: its text is gone, do not show the copy.
+      const quote = m.reply_to_seq != null && bySeq.get(m.reply_to_seq)?.recalled ? recalledQuote : m.reply_preview;
+      out.push({ kind: "msg", m, showSender, day, quote });
       prev = m;
     }
     for (const p of pending) if (!sent.has(p.client_msg_id)) out.push({ kind: "pending", p });
     return out;
-  }, [items, pending, conv.kind]);
+  }, [items, pending, conv.kind, t]);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -120,6 +126,17 @@ export function MessageList({ conv, me, items, pending, hasOlder, loadOlder, han
     }
   }, [hasOlder, loadingOlder, loadOlder, rows.length]);
 
+  const virtualItems = virtualizer.getVirtualItems();
+  const seqAt = (i: number | undefined) => {
+    const r = i == null ? undefined : rows[i];
+    return r && r.kind === "msg" ? r.m.seq : null;
+  };
+  const firstVisible = seqAt(virtualItems[0]?.index);
+  const lastVisible = seqAt([...virtualItems].reverse().find((v) => rows[v.index]?.kind === "msg")?.index);
+  useEffect(() => {
+    if (firstVisible != null && lastVisible != null) onVisible?.(firstVisible, lastVisible);
+  }, [firstVisible, lastVisible, onVisible]);
+
   return (
     <div className="bw-chat-scroll" ref={scrollRef} onScroll={onScroll} data-testid="chat-messages">
       {loadingOlder && (
@@ -129,7 +146,7 @@ export function MessageList({ conv, me, items, pending, hasOlder, loadOlder, han
       )}
       {!hasOlder && items.length > 0 && <div className="bw-chat-start">{t("chat.historyStart")}</div>}
       <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: "100%" }}>
-        {virtualizer.getVirtualItems().map((v) => {
+        {virtualItems.map((v) => {
           const r = rows[v.index];
           return (
             <div
@@ -141,7 +158,7 @@ export function MessageList({ conv, me, items, pending, hasOlder, loadOlder, han
               {r.kind === "msg" ? (
                 <>
                   {r.day && <div className="bw-chat-day">{r.day}</div>}
-                  <MessageItem m={r.m} conv={conv} me={me} showSender={r.showSender} {...handlers} />
+                  <MessageItem m={r.m} conv={conv} me={me} showSender={r.showSender} quote={r.quote} {...handlers} />
                 </>
               ) : (
                 <PendingItem p={r.p} onRetry={() => onRetry(r.p)} onDiscard={() => onDiscard(r.p)} />

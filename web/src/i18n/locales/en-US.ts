@@ -318,6 +318,7 @@ const enUS: Messages = {
   "chat.sysRemoved": "{name} removed {n} people",
   "chat.sysLeft": "{n} people left",
   "chat.sysOther": "The group changed",
+  "chat.quoteRecalled": "The quoted message was recalled",
 };
 
 export default enUS;

@@ -317,6 +317,7 @@ const zhCN = {
   "chat.sysRemoved": "{name}将 {n} 人移出了群聊",
   "chat.sysLeft": "{n} 人退出了群聊",
   "chat.sysOther": "群聊有更新",
+  "chat.quoteRecalled": "引用的消息已撤回",
 };
 
 export type MessageKey = keyof typeof zhCN;
