@@ -219,6 +219,11 @@ export function usePerson(id: number | null) {
 export function usePersonMutations(id: number) {
   const qc = useQueryClient();
   const path = { params: { path: { person_id: id } } };
+  // The server's answer (or, for removals, the known result) is this person's new state.
+  const patch = (fn: (d: PersonDetail) => PersonDetail): PersonDetail | undefined => {
+    const d = qc.getQueryData<PersonDetail>(["person", id]);
+    return d ? fn(d) : undefined;
+  };
   const refresh = (detail?: PersonDetail) => {
     const fresh = !!detail && typeof detail === "object" && "id" in detail;
     if (fresh) qc.setQueryData(["person", id], detail);
@@ -250,7 +255,7 @@ export function usePersonMutations(id: number) {
       mutationFn: (body: { unit_id: number; role: Role; title?: string | null }) =>
         call(api.POST("/api/v1/people/{person_id}/memberships", { ...path, body })),
       meta: { silent: true },
-      onSuccess: () => refresh(),
+      onSuccess: (m) => refresh(patch((d) => ({ ...d, memberships: [...d.memberships, m] }))),
     }),
     removeMembership: useMutation({
       mutationFn: (membershipId: number) =>
@@ -259,7 +264,7 @@ export function usePersonMutations(id: number) {
             params: { path: { membership_id: membershipId } },
           }),
         ),
-      onSuccess: () => refresh(),
+      onSuccess: (_r, mid) => refresh(patch((d) => ({ ...d, memberships: d.memberships.filter((m) => m.id !== mid) }))),
     }),
     linkGuardian: useMutation({
       mutationFn: (body: { guardian_id: number; relation?: string | null }) =>
@@ -274,7 +279,7 @@ export function usePersonMutations(id: number) {
             params: { path: { person_id: id, guardian_id: guardianId } },
           }),
         ),
-      onSuccess: () => refresh(),
+      onSuccess: (_r, gid) => refresh(patch((d) => ({ ...d, guardians: d.guardians.filter((g) => g.id !== gid) }))),
     }),
   };
 }

@@ -148,7 +148,7 @@ export function DirectoryPage() {
       <PersonDrawer personId={personId} onClose={() => setParam("person", null)} onOpenPerson={(id) => setParam("person", String(id))} />
       {creating && (
         <CreatePersonModal
-          defaultUnit={unit.data ?? null}
+          defaultUnitId={unitId != null && unit.data?.can_manage !== false ? unitId : null}
           onClose={(id) => {
             setCreating(false);
             if (id) setParam("person", String(id));

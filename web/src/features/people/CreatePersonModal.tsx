@@ -1,6 +1,6 @@
 import { Alert, App, Checkbox, Form, Input, Modal, Select } from "antd";
 import { useCreatePerson, useMe } from "../../api/hooks";
-import { ROLES, type Role, type UnitOut } from "../../api/types";
+import { ROLES, type Role } from "../../api/types";
 import { useT } from "../../i18n";
 import { errorText, fieldErrors } from "../../app/errors";
 import { UnitTreeSelect } from "../layout/UnitTreeSelect";
@@ -20,7 +20,8 @@ interface Values {
 
 const blank = (s?: string) => (s && s.trim() ? s.trim() : null);
 
-export function CreatePersonModal({ defaultUnit, onClose }: { defaultUnit: UnitOut | null; onClose: (createdId?: number) => void }) {
+/** `defaultUnitId`: the unit selected in the directory (its first membership, editable). */
+export function CreatePersonModal({ defaultUnitId, onClose }: { defaultUnitId: number | null; onClose: (createdId?: number) => void }) {
   const t = useT();
   const { message } = App.useApp();
   const me = useMe().data;
@@ -66,7 +67,7 @@ export function CreatePersonModal({ defaultUnit, onClose }: { defaultUnit: UnitO
         form={form}
         layout="vertical"
         onFinish={submit}
-        initialValues={{ unit_id: defaultUnit?.can_manage ? defaultUnit.id : undefined, role: "member" }}
+        initialValues={{ unit_id: defaultUnitId ?? undefined, role: "member" }}
       >
         <Form.Item name="name" label={t("person.name")} rules={[{ required: true, message: t("common.required") }]}>
           <Input autoFocus />
