@@ -251,3 +251,30 @@ def test_ended_session_sends_user_to_login(new_page: NewPage, server: Server) ->
     page.get_by_test_id("login-submit").click()
     page.wait_for_url(re.compile(r"/directory"))
     expect(page.get_by_test_id("directory")).to_be_visible()
+
+
+def test_classmate_sees_hidden_phone_and_wrong_password_message(
+    new_page: NewPage, server: Server
+) -> None:
+    page = new_page()
+    page.goto("/login")
+    page.locator("#login").fill("admin")
+    page.locator("#password").fill("not the password")
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("login-error")).to_contain_text("账号或密码错误")
+
+    klass = server.api("/api/v1/auth/me", login="teacher")["memberships"][0]["unit"]["id"]
+    people = server.api(f"/api/v1/people?unit_id={klass}&limit=200", login="teacher")["items"]
+    students = [p for p in people if any(m["role"] == "student" for m in p["memberships"])]
+    one, two = students[0], students[1]
+    server.api(f"/api/v1/people/{one['id']}", method="PATCH", body={"phone": "10000099333"})
+    server.api(f"/api/v1/people/{two['id']}", method="PATCH", body={"username": "classmate2"})
+
+    login(page, "classmate2")
+    search(page, one["student_number"])
+    row = page.get_by_test_id("person-row").filter(has_text=one["name"])
+    expect(row.get_by_test_id("phone-hidden")).to_have_text("已隐藏")
+    expect(row).not_to_contain_text("10000099333")
+    row.click()
+    expect(page.get_by_test_id("person-phone")).to_have_text("已隐藏")
+    shot(page, "desktop-hidden-phone")
