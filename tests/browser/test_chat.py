@@ -197,6 +197,21 @@ def test_image_upload_thumbnail_and_refused_file(
     )
     expect(other.last).to_have_attribute("src", re.compile(r"/thumbnail$"))
 
+    # A file dropped onto the chat is sent as a card with its name, size and a download link.
+    teacher.get_by_test_id("chat-view").evaluate(
+        """el => {
+            const dt = new DataTransfer();
+            const text = "春游注意事项：带水、带帽子。";
+            dt.items.add(new File([text], "春游须知.txt", {type: "text/plain"}));
+            el.dispatchEvent(new DragEvent("dragover", {dataTransfer: dt, bubbles: true}));
+            el.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true}));
+        }"""
+    )
+    card = _mine(teacher, "春游须知.txt").get_by_test_id("chat-file")
+    expect(card).to_contain_text(re.compile(r"\d+ B"))
+    expect(card).to_have_attribute("href", re.compile(r"^/api/v1/files/\d+$"))
+    expect(guardian.get_by_test_id("chat-file").last).to_contain_text("春游须知.txt")
+
     # A file whose bytes do not match its claimed type: the server's words are shown.
     fake = tmp_path / "report.png"
     fake.write_text("not an image at all")

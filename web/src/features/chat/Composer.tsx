@@ -38,11 +38,15 @@ export function Composer({
   const allLabel = t("chat.mentionAll");
   const canAll = (conv.kind === "group" || conv.kind === "unit") && conv.my_role !== "member";
   const mentionable = conv.kind === "group" || conv.kind === "unit";
+  const [search, setSearch] = useState("");
+  // A group may have 3,000 members: offer at most 50 matches at a time.
+  const q = search.toLowerCase();
   const options = mentionable
     ? [
-        ...(canAll ? [{ value: allLabel, label: `${allLabel} (${conv.member_count})`, key: "all" }] : []),
+        ...(canAll && allLabel.toLowerCase().includes(q) ? [{ value: allLabel, label: `${allLabel} (${conv.member_count})`, key: "all" }] : []),
         ...members
-          .filter((m) => m.person.id !== me)
+          .filter((m) => m.person.id !== me && m.person.name.toLowerCase().includes(q))
+          .slice(0, 50)
           .map((m) => ({ value: m.person.name, label: m.person.name, key: String(m.person.id) })),
       ]
     : [];
@@ -106,7 +110,8 @@ export function Composer({
             e.preventDefault();
             submit();
           }}
-          filterOption={(input, opt) => String(opt?.value ?? "").toLowerCase().includes(input.toLowerCase())}
+          onSearch={(text) => setSearch(text)}
+          filterOption={false}
         />
         <Button type="primary" icon={<SendOutlined />} onClick={submit} disabled={!text.trim()} data-testid="chat-send">
           {t("chat.send")}
