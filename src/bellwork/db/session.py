@@ -8,6 +8,7 @@ and drops them on rollback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
@@ -22,15 +23,20 @@ def on_commit(session: AsyncSession, fn: AfterCommit) -> None:
 
 
 @asynccontextmanager
-async def unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+async def unit_of_work(
+    factory: async_sessionmaker[AsyncSession], gate: asyncio.Lock | None = None
+) -> AsyncIterator[AsyncSession]:
+    """A session whose transaction commits when the block ends (rolls back on error); the
+    after-commit work runs once the transaction, and the `gate` if any, are released."""
     async with factory() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            session.info.pop(_KEY, None)
-            raise
+        async with gate if gate is not None else contextlib.nullcontext():
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                session.info.pop(_KEY, None)
+                raise
         for fn in session.info.pop(_KEY, []):
             await fn()
 
@@ -41,9 +47,5 @@ async def writing(
 ) -> AsyncIterator[AsyncSession]:
     """A unit of work that will write. On SQLite (one writer at a time) writers queue on the
     app's `gate` instead of spinning in SQLite's busy handler, whose sleeps grow to 100 ms."""
-    if gate is None:
-        async with unit_of_work(factory) as session:
-            yield session
-        return
-    async with gate, unit_of_work(factory) as session:
+    async with unit_of_work(factory, gate) as session:
         yield session

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Coroutine
 from typing import Any
 
 import orjson
@@ -22,8 +23,15 @@ CLOSE_SLOW = 4008
 
 
 class Connection:
-    """One socket. Frames wait in a bounded deque; a drain task exists only while there is
-    something to send, so an idle connection holds no task and no queue object."""
+    """One socket.
+
+    A frame for a socket that can take it is written at once, inside `push`: the send
+    coroutine is stepped by hand and, as a writable socket never makes it wait, it finishes
+    there. Only when the socket's buffer is full does the coroutine wait; a task then finishes
+    it and drains the frames queued behind it (bounded). So a fan-out to 1,000 sockets is one
+    pass, not 1,000 tasks interleaved with every other request on the event loop, and an idle
+    connection holds no task.
+    """
 
     __slots__ = ("closed", "draining", "pending", "person_id", "ws")
 
@@ -37,30 +45,62 @@ class Connection:
     def push(self, frame: str) -> bool:
         if self.closed:
             return False
-        if len(self.pending) >= QUEUE_LIMIT:
+        if self.draining is not None:
+            if len(self.pending) >= QUEUE_LIMIT:
+                self.closed = True
+                self.pending.clear()
+                asyncio.get_running_loop().create_task(self._close_slow())
+                return False
+            self.pending.append(frame)
+            return True
+        coro = self.ws.send_text(frame)
+        try:
+            waiting_on = coro.send(None)
+        except StopIteration:
+            return True
+        except Exception:
             self.closed = True
-            self.pending.clear()
-            asyncio.get_running_loop().create_task(self._close_slow())
             return False
-        self.pending.append(frame)
-        if self.draining is None:
-            self.draining = asyncio.get_running_loop().create_task(self._drain())
+        self.draining = asyncio.get_running_loop().create_task(self._finish(coro, waiting_on))
         return True
 
-    async def _close_slow(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.ws.close(code=CLOSE_SLOW, reason="too slow; resync")
+    async def _finish(self, coro: Coroutine[Any, Any, None], waiting_on: Any) -> None:
+        """Resumes a send that had to wait, then sends what queued up behind it.
 
-    async def _drain(self) -> None:
-        pending = self.pending
+        It drives the coroutine the way an asyncio Task would: wait for the future it yielded,
+        then step it again, until it returns."""
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                waiting_on._asyncio_future_blocking = False
+                wake: asyncio.Future[None] = loop.create_future()
+                waiting_on.add_done_callback(
+                    lambda _f, w=wake: None if w.done() else w.set_result(None)
+                )
+                try:
+                    await wake
+                except asyncio.CancelledError:
+                    coro.close()
+                    raise
+                waiting_on = coro.send(None)
+        except StopIteration:
+            pass
+        except Exception:
+            self.closed = True
+            self.draining = None
+            return
         send = self.ws.send_text
         try:
-            while pending:
-                await send(pending.popleft())
+            while self.pending:
+                await send(self.pending.popleft())
         except Exception:
             self.closed = True
         finally:
             self.draining = None
+
+    async def _close_slow(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.ws.close(code=CLOSE_SLOW, reason="too slow; resync")
 
 
 class Hub:
