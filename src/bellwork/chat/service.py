@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -1030,13 +1030,23 @@ async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int
     msg = await _message(db, conv, seq)
     if msg.sender_id != actor.id:
         raise Forbidden("receipt_sender_only")
+    # Each person's unit for grouping: the path of their first active membership (a guardian's
+    # is the child's class), fetched with the member list in one query.
+    first_unit = (
+        select(Unit.path)
+        .join(Membership, Membership.unit_id == Unit.id)
+        .where(Membership.person_id == ConversationMember.person_id, Unit.archived_at.is_(None))
+        .order_by(Membership.id)
+        .limit(1)
+        .scalar_subquery()
+    )
     rows = (
         await db.execute(
             select(
                 ConversationMember.person_id,
                 ConversationMember.last_read_seq,
                 Person.name,
-                Person.sort_key,
+                first_unit,
             )
             .join(Person, Person.id == ConversationMember.person_id)
             .where(
@@ -1048,15 +1058,20 @@ async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int
             .order_by(Person.sort_key)
         )
     ).all()
-    units = await _unit_labels(db, conv, [r[0] for r in rows])
+    members: list[tuple[int, int, str, str | None]] = [(a, b, c, d) for a, b, c, d in rows]  # type: ignore[misc]
+    names = await path_names(db, {path for *_, path in members if path})
+    labels = {
+        path: "/".join(parts[1:] if len(parts) > 2 else parts) for path, parts in names.items()
+    }
     read: dict[str | None, list[PersonRef]] = defaultdict(list)
     unread: dict[str | None, list[PersonRef]] = defaultdict(list)
-    for pid, last, name, _ in rows:
-        (read if last >= seq else unread)[units.get(pid)].append(PersonRef(id=pid, name=name))
+    for pid, last, name, path in members:
+        person = PersonRef.model_construct(id=pid, name=name)
+        (read if last >= seq else unread)[labels.get(path) if path else None].append(person)
 
     def groups(d: dict[str | None, list[PersonRef]]) -> list[ReceiptGroup]:
         return [
-            ReceiptGroup(unit=k, people=v)
+            ReceiptGroup.model_construct(unit=k, people=v)
             for k, v in sorted(d.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
         ]
 
@@ -1069,34 +1084,3 @@ async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int
         read=groups(read),
         unread=groups(unread),
     )
-
-
-async def _unit_labels(db: AsyncSession, conv: Conversation, ids: list[int]) -> dict[int, str]:
-    """Each person's unit for grouping: their first active membership (a guardian's is the
-    child's class), shown as the path below the installation's top unit."""
-    if not ids:
-        return {}
-    first = (
-        select(Membership.person_id, func.min(Membership.id).label("mid"))
-        .join(ConversationMember, ConversationMember.person_id == Membership.person_id)
-        .join(Unit, Unit.id == Membership.unit_id)
-        .where(ConversationMember.conversation_id == conv.id, Unit.archived_at.is_(None))
-        .group_by(Membership.person_id)
-        .subquery()
-    )
-    rows = (
-        await db.execute(
-            select(first.c.person_id, Unit.path)
-            .join(Membership, Membership.id == first.c.mid)
-            .join(Unit, Unit.id == Membership.unit_id)
-        )
-    ).all()
-    pairs: list[tuple[int, str]] = [(a, b) for a, b in rows]  # type: ignore[misc]
-    names = await path_names(db, {p for _, p in pairs})
-    wanted = set(ids)
-    out = {}
-    for pid, path in pairs:
-        if pid in wanted:
-            parts = names[path]
-            out[pid] = "/".join(parts[1:] if len(parts) > 2 else parts)
-    return out
