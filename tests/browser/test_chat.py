@@ -386,8 +386,9 @@ def test_lost_event_fills_the_gap_and_reconnect_resyncs(new_page: NewPage, serve
     state["down"] = True
     routes[-1].close(code=1012, reason="restart")
     guardian_says("断线期间发送的消息")
-    page.wait_for_timeout(1500)
+    expect(page.get_by_test_id("chat-offline")).to_be_visible()
     expect(messages).not_to_contain_text("断线期间发送的消息")
     state["down"] = False
     expect(messages).to_contain_text("断线期间发送的消息", timeout=30_000)
+    expect(page.get_by_test_id("chat-offline")).to_have_count(0)
     assert len(routes) >= 2

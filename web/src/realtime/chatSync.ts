@@ -51,6 +51,8 @@ export class ChatSync {
   private receiptTimers = new Map<number, ReturnType<typeof setTimeout>>();
   private socket: RealtimeSocket;
   notify: Notify | null = null;
+  /** The conversation open on screen (its new messages are read at once, no unread flash). */
+  active: number | null = null;
   status: SocketStatus = "closed";
   private statusListeners = new Set<(s: SocketStatus) => void>();
 
@@ -176,7 +178,10 @@ export class ChatSync {
 
     const list = this.qc.getQueryData<ConversationOut[]>(chatKeys.list);
     if (list) {
-      const r = applyToList(list, ev, this.me);
+      let r = applyToList(list, ev, this.me);
+      if (ev.type === "message.new" && ev.conversation_id === this.active && document.visibilityState === "visible") {
+        r = { ...r, list: r.list.map((c) => (c.id === this.active ? { ...c, unread: 0 } : c)) };
+      }
       if (r.list !== list) this.qc.setQueryData(chatKeys.list, r.list);
       if (r.refetch) void this.qc.invalidateQueries({ queryKey: chatKeys.list });
     }

@@ -70,6 +70,13 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
     [sync, id],
   );
   useEffect(() => () => void sync?.visible.delete(id), [sync, id]);
+  useEffect(() => {
+    if (!sync) return;
+    sync.active = id;
+    return () => {
+      if (sync.active === id) sync.active = null;
+    };
+  }, [sync, id]);
   const loadOlder = useCallback(() => sync?.loadOlder(id) ?? Promise.resolve(), [sync, id]);
 
   const sendFiles = (files: File[]) => {

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Avatar, Badge, Button, Dropdown, Empty, Spin, Typography } from "antd";
 import {
   DesktopOutlined,
@@ -14,6 +14,7 @@ import {
 } from "@ant-design/icons";
 import { useMe } from "../../api/hooks";
 import { useT } from "../../i18n";
+import { useChatSync, useSocketStatus } from "../../realtime";
 import { useConversations, useOpenConversation, type Conversation } from "./api";
 import { conversationTitle, listPreview, listTime } from "./text";
 import { NewChatModal, type NewChatMode } from "./NewChatModal";
@@ -44,6 +45,17 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
   const open = useOpenConversation();
   const [mode, setMode] = useState<NewChatMode | null>(null);
   const hasDevices = list.data?.some((c) => c.kind === "devices");
+  const status = useSocketStatus(useChatSync());
+  // Say so only when the socket stays down (not for the moment it takes to connect).
+  const [offline, setOffline] = useState(false);
+  useEffect(() => {
+    if (status === "open") {
+      setOffline(false);
+      return;
+    }
+    const timer = setTimeout(() => setOffline(true), 1500);
+    return () => clearTimeout(timer);
+  }, [status]);
 
   return (
     <div className="bw-chat-list" data-testid="chat-list">
@@ -66,6 +78,11 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
           <Button type="primary" shape="circle" icon={<PlusOutlined />} aria-label={t("chat.new")} data-testid="chat-new" />
         </Dropdown>
       </div>
+      {offline && (
+        <div className="bw-chat-offline" data-testid="chat-offline" role="status">
+          {t("chat.connecting")}
+        </div>
+      )}
       <div className="bw-chat-list-items" role="list">
         {!hasDevices && (
           <div

@@ -319,6 +319,7 @@ const enUS: Messages = {
   "chat.sysLeft": "{n} people left",
   "chat.sysOther": "The group changed",
   "chat.quoteRecalled": "The quoted message was recalled",
+  "chat.connecting": "Connecting… new messages will sync once connected",
 };
 
 export default enUS;

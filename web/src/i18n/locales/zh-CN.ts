@@ -318,6 +318,7 @@ const zhCN = {
   "chat.sysLeft": "{n} 人退出了群聊",
   "chat.sysOther": "群聊有更新",
   "chat.quoteRecalled": "引用的消息已撤回",
+  "chat.connecting": "正在连接…新消息将在连接后同步",
 };
 
 export type MessageKey = keyof typeof zhCN;
