@@ -50,3 +50,39 @@ async def test_malformed_json_body_is_a_422_not_a_crash(client: httpx.AsyncClien
     )
     assert r.status_code == 422
     assert r.json()["code"] == "validation_failed"
+
+
+async def test_changes_are_committed_before_the_answer_is_sent(world: World) -> None:
+    """The framework owns the transaction: commit first, then answer (never the reverse)."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    events: list[str] = []
+    original_commit = AsyncSession.commit
+
+    async def commit(self: AsyncSession) -> None:
+        await original_commit(self)
+        events.append("commit")
+
+    admin = await world.person("管理员", username="admin", is_admin=True)
+    c = await world.login(admin)
+    inner = world.app
+
+    async def recording_app(scope, receive, send):  # type: ignore[no-untyped-def]
+        async def recording_send(message):  # type: ignore[no-untyped-def]
+            if message["type"] == "http.response.start":
+                events.append("answer")
+            await send(message)
+
+        await inner(scope, receive, recording_send)
+
+    import pytest
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(AsyncSession, "commit", commit)
+    try:
+        c._transport = httpx.ASGITransport(app=recording_app)  # type: ignore[attr-defined]
+        r = await c.post("/api/v1/units", json={"name": "一中", "kind": "school"})
+    finally:
+        mp.undo()
+    assert r.status_code == 201
+    assert events[-2:] == ["commit", "answer"]

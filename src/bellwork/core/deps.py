@@ -39,7 +39,10 @@ async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-DB = Annotated[AsyncSession, Depends(get_db)]
+# scope="function": the transaction commits before the answer is sent (FastAPI otherwise
+# runs the code after `yield` once the response is out, so a client could see success before
+# the commit, or for a commit that then fails).
+DB = Annotated[AsyncSession, Depends(get_db, scope="function")]
 
 
 def client_address(request: Request) -> str:
