@@ -38,6 +38,7 @@ check() {
 step "System packages"
 pkgs=()
 [ -x /usr/bin/chromium ] || pkgs+=(chromium)
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || pkgs+=(fonts-wqy-microhei)  # Chinese text in screenshots
 fresh_pg=0
 if ! port_open 5432 && ! compgen -G '/etc/postgresql/*/main' >/dev/null; then
     pkgs+=(postgresql)

@@ -213,8 +213,9 @@ async def test_audit_log_records_before_and_after(world: World) -> None:
 
 
 @pytest.mark.parametrize("common_prefix", [1, 10_000])
-async def test_search_plans_agree(world: World, monkeypatch: pytest.MonkeyPatch,
-                                  common_prefix: int) -> None:
+async def test_search_plans_agree(
+    world: World, monkeypatch: pytest.MonkeyPatch, common_prefix: int
+) -> None:
     """Every query shape (common prefix, rare prefix, small scope) gives the same answers."""
     from bellwork.org import service
 
@@ -225,8 +226,11 @@ async def test_search_plans_agree(world: World, monkeypatch: pytest.MonkeyPatch,
     for name in ("张伟", "张薇", "赵武", "周文", "李伟", "王芳"):
         await world.person(name, (klass, "student"))
     everyone = ["校长", "张伟", "张薇", "赵武", "周文"]  # 校长 is xiao-zhang: "zhang" starts with z
-    for client, expected in ((c, everyone), (await world.login(head), everyone),
-                             (await world.login(teacher), everyone[1:])):
+    for client, expected in (
+        (c, everyone),
+        (await world.login(head), everyone),
+        (await world.login(teacher), everyone[1:]),
+    ):
         got = []
         cursor = None
         while True:

@@ -142,3 +142,18 @@ async def test_head_manages_only_their_subtree(world: World) -> None:
     assert r.status_code == 403
     units = (await c.get(f"/api/v1/units/{bureau.id}/children")).json()
     assert {u["name"]: u["can_manage"] for u in units} == {"A校": True, "B校": False}
+
+
+async def test_top_units_are_those_one_belongs_under(world: World) -> None:
+    school = await world.unit("实验小学", "school")
+    klass = await world.unit("1班", "class", school)
+    await world.unit("云帆科技", "company")
+    guardian = await world.person("家长", (klass, "guardian"), username="g")
+    admin = await world.person("管理员", username="admin", is_admin=True)
+    g = await world.login(guardian)
+    assert [u["name"] for u in (await g.get("/api/v1/units")).json()] == ["实验小学"]
+    a = await world.login(admin)
+    assert sorted(u["name"] for u in (await a.get("/api/v1/units")).json()) == [
+        "云帆科技",
+        "实验小学",
+    ]

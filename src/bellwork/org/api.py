@@ -36,7 +36,7 @@ async def list_roots(
     db: DB, scope: CurrentScope, include_archived: IncludeArchived = False
 ) -> list[UnitOut]:
     """The top-level units of the installation."""
-    return await service.units_out(db, scope, await service.list_roots(db, include_archived))
+    return await service.units_out(db, scope, await service.list_roots(db, scope, include_archived))
 
 
 @units.post("", response_model=UnitOut, status_code=201)

@@ -114,6 +114,9 @@ class MembershipOut(BaseModel):
 class MembershipBrief(BaseModel):
     unit_id: int
     unit_name: str
+    unit_path_names: list[str] = Field(
+        default_factory=list, description="Names from the top unit down to this one"
+    )
     role: Role
 
 

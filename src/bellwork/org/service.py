@@ -109,8 +109,18 @@ async def path_names(db: AsyncSession, paths: Iterable[str]) -> dict[str, list[s
     return {p: [names.get(int(x), "?") for x in p.strip("/").split("/") if x] for p in paths}
 
 
-async def list_roots(db: AsyncSession, include_archived: bool = False) -> list[Unit]:
+async def list_roots(db: AsyncSession, scope: Scope, include_archived: bool = False) -> list[Unit]:
+    """The top-level units: all of them for admins; for others, the tops of their own units
+    (a guardian at a school does not see the company that shares the installation)."""
     stmt = select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name, Unit.id)
+    if not scope.admin:
+        paths = await db.execute(
+            select(Unit.path)
+            .join(Membership, Membership.unit_id == Unit.id)
+            .where(Membership.person_id == scope.person_id)
+        )
+        tops = {int(p.strip("/").split("/")[0]) for p in paths.scalars()}
+        stmt = stmt.where(Unit.id.in_(tops))
     if not include_archived:
         stmt = stmt.where(Unit.archived_at.is_(None))
     return list((await db.execute(stmt)).scalars())
@@ -276,14 +286,19 @@ async def briefs(db: AsyncSession, scope: Scope, people: Sequence[Person]) -> li
     phones = await access.phone_visibility(db, scope, list(people))
     ids = [p.id for p in people]
     mems: dict[int, list[MembershipBrief]] = {i: [] for i in ids}
-    rows = await db.execute(
-        select(Membership.person_id, Membership.unit_id, Membership.role, Unit.name)
-        .join(Unit, Unit.id == Membership.unit_id)
-        .where(Membership.person_id.in_(ids), Unit.archived_at.is_(None))
-        .order_by(Membership.id)
-    )
-    for pid, uid, role, uname in rows:
-        mems[pid].append(MembershipBrief(unit_id=uid, unit_name=uname, role=role))
+    rows = (
+        await db.execute(
+            select(Membership.person_id, Membership.unit_id, Membership.role, Unit.name, Unit.path)
+            .join(Unit, Unit.id == Membership.unit_id)
+            .where(Membership.person_id.in_(ids), Unit.archived_at.is_(None))
+            .order_by(Membership.id)
+        )
+    ).all()
+    names = await path_names(db, {r[4] for r in rows})
+    for pid, uid, role, uname, path in rows:
+        mems[pid].append(
+            MembershipBrief(unit_id=uid, unit_name=uname, unit_path_names=names[path], role=role)
+        )
     return [
         PersonBrief(
             id=p.id,
