@@ -26,6 +26,7 @@ from bellwork.auth.api import tokens_router
 from bellwork.bus import make_bus
 from bellwork.chat import groups as _groups  # noqa: F401 - registers the roster listener
 from bellwork.chat.api import router as chat_router
+from bellwork.chat.events import EventAdapter
 from bellwork.config import Settings, get_settings
 from bellwork.core.errors import Problem
 from bellwork.core.i18n import current_locale, pick_locale, t
@@ -183,6 +184,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         components["Problem"] = PROBLEM_SCHEMA
         for name in ("HTTPValidationError", "ValidationError"):
             components.pop(name, None)
+        # The WebSocket's events (docs/realtime.md), so clients generate their types too.
+        events = EventAdapter.json_schema(
+            ref_template="#/components/schemas/{model}", mode="serialization"
+        )
+        for name, definition in events.pop("$defs", {}).items():
+            components.setdefault(name, definition)  # the API's own models stay as they are
+        components["Event"] = events
         ref = {"schema": {"$ref": "#/components/schemas/Problem"}}
         for item in schema.get("paths", {}).values():
             for op in item.values():

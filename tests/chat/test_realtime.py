@@ -202,3 +202,20 @@ async def test_slow_client_is_dropped_not_waited_for(
     # The sender was never slowed down: all 8 messages were stored.
     assert (await t.get(f"/api/v1/conversations/{conv}")).json()["last_seq"] == 8
     _ = cmid
+
+
+async def test_a_new_direct_chat_is_live_for_the_other_person(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    """Found by the web client: the other person's open page missed a chat created after it
+    connected."""
+    t = await world.login(school["teacher"])
+    p1 = await world.login(school["p1"])
+    async with connect(live, p1) as sock:
+        conv = (
+            await t.post("/api/v1/conversations/direct", json={"person_id": school["p1"].id})
+        ).json()["id"]
+        upd = await sock.next("conversation.updated")
+        assert upd["conversation"]["id"] == conv
+        await send(t, conv, "第一次联系")
+        assert (await sock.next("message.new"))["message"]["body"] == "第一次联系"

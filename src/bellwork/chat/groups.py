@@ -61,8 +61,6 @@ async def open_unit_group(
             Conversation(kind=ConversationKind.unit.value, name=group_name(unit), unit_id=unit.id),
             wanted,
         )
-        # Everyone in it learns about the new group at once.
-        await service._announce(db, conv, list(wanted))
     else:
         await sync_group(db, conv, unit)
     return await service.access_conversation(db, actor.id, conv.id)

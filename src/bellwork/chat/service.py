@@ -346,13 +346,16 @@ async def _get_or_create_keyed(
     make.key = key
     try:
         async with db.begin_nested():
-            return await _new_conversation(db, make, members)
+            conv = await _new_conversation(db, make, members)
     except IntegrityError:
         # Created at the same moment by another request: use that one.
         found = (await db.execute(select(Conversation).where(Conversation.key == key))).scalar()
         if found is None:
             raise
         return found
+    # New: every member's devices learn about it (and subscribe) at once.
+    await _announce(db, conv, list(members))
+    return conv
 
 
 async def open_direct(
@@ -654,6 +657,10 @@ async def _system_message(
 ) -> Message:
     import orjson
 
+    if params.get("person_ids"):
+        # Names as they were at the time, so clients can say who joined or left.
+        people = await _people(db, set(params["person_ids"]))
+        params = {**params, "names": [people[p].name for p in params["person_ids"] if p in people]}
     seq = await _next_seq(db, conv)
     msg = Message(
         conversation_id=conv.id,

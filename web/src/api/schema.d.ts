@@ -1298,6 +1298,11 @@ export interface components {
             unit_id: number;
             /** Unit Name */
             unit_name: string;
+            /**
+             * Unit Path Names
+             * @description Names from the top unit down to this one
+             */
+            unit_path_names?: string[];
             role: components["schemas"]["Role"];
         };
         /** MembershipIn */
@@ -1769,6 +1774,166 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /**
+         * ConversationRemoved
+         * @description One left, was removed, or the group was dissolved: drop it from the list.
+         */
+        ConversationRemoved: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "conversation.removed";
+            /** Conversation Id */
+            conversation_id: number;
+        };
+        /**
+         * ConversationUpdated
+         * @description The conversation changed (name, members, settings) or one was added to it.
+         */
+        ConversationUpdated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "conversation.updated";
+            conversation: components["schemas"]["ConversationOut"];
+        };
+        /** ErrorFrame */
+        ErrorFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "error";
+            /** Code */
+            code: string;
+            /** Title */
+            title: string;
+        };
+        /**
+         * Hello
+         * @description First frame on a new connection: resync now (fetch conversations, then missed messages).
+         */
+        Hello: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "hello";
+            /** Person Id */
+            person_id: number;
+            /** Connection Id */
+            connection_id: string;
+        };
+        /** MembersChanged */
+        MembersChanged: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "members.changed";
+            /** Conversation Id */
+            conversation_id: number;
+            /**
+             * Added
+             * @default []
+             */
+            added: number[];
+            /**
+             * Removed
+             * @default []
+             */
+            removed: number[];
+            /** Member Count */
+            member_count: number;
+        };
+        /**
+         * MessageDeleted
+         * @description A private message burned: it is gone from the server; clients drop it.
+         */
+        MessageDeleted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.deleted";
+            /** Conversation Id */
+            conversation_id: number;
+            /** Seq */
+            seq: number;
+        };
+        /** MessageNew */
+        MessageNew: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.new";
+            /** Conversation Id */
+            conversation_id: number;
+            message: components["schemas"]["MessageOut"];
+        };
+        /**
+         * MessageOpened
+         * @description A private (burn-after-reading) message was opened; it disappears at `expires_at`.
+         */
+        MessageOpened: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.opened";
+            /** Conversation Id */
+            conversation_id: number;
+            /** Seq */
+            seq: number;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /** MessageRecalled */
+        MessageRecalled: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message.recalled";
+            /** Conversation Id */
+            conversation_id: number;
+            /** Seq */
+            seq: number;
+            /** Recalled By */
+            recalled_by: number;
+        };
+        /** Pong */
+        Pong: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "pong";
+        };
+        /**
+         * ReadMoved
+         * @description `person_id` has read everything up to `last_read_seq` in the conversation.
+         */
+        ReadMoved: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "read";
+            /** Conversation Id */
+            conversation_id: number;
+            /** Person Id */
+            person_id: number;
+            /** Last Read Seq */
+            last_read_seq: number;
+        };
+        Event: components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["ErrorFrame"];
     };
     responses: never;
     parameters: never;
