@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bellwork.auth.service import Actor
 from bellwork.chat import events as ev
@@ -1038,24 +1039,31 @@ async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int
     if msg.sender_id != actor.id:
         raise Forbidden("receipt_sender_only")
     # Each person's unit for grouping: the path of their first active membership (a guardian's
-    # is the child's class), fetched with the member list in one query.
-    first_unit = (
-        select(Unit.path)
-        .join(Membership, Membership.unit_id == Unit.id)
-        .where(Membership.person_id == ConversationMember.person_id, Unit.archived_at.is_(None))
-        .order_by(Membership.id)
-        .limit(1)
-        .scalar_subquery()
+    # is the child's class), joined to the member list in the same query.
+    in_conv = select(ConversationMember.person_id).where(
+        ConversationMember.conversation_id == conv.id
     )
+    first = (
+        select(Membership.person_id, func.min(Membership.id).label("mid"))
+        .join(Unit, Unit.id == Membership.unit_id)
+        .where(Membership.person_id.in_(in_conv), Unit.archived_at.is_(None))
+        .group_by(Membership.person_id)
+        .subquery()
+    )
+    first_m = aliased(Membership)
+    first_u = aliased(Unit)
     rows = (
         await db.execute(
             select(
                 ConversationMember.person_id,
                 ConversationMember.last_read_seq,
                 Person.name,
-                first_unit,
+                first_u.path,
             )
             .join(Person, Person.id == ConversationMember.person_id)
+            .outerjoin(first, first.c.person_id == ConversationMember.person_id)
+            .outerjoin(first_m, first_m.id == first.c.mid)
+            .outerjoin(first_u, first_u.id == first_m.unit_id)
             .where(
                 ConversationMember.conversation_id == conv.id,
                 ConversationMember.person_id != actor.id,
@@ -1065,7 +1073,7 @@ async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int
             .order_by(Person.sort_key)
         )
     ).all()
-    members: list[tuple[int, int, str, str | None]] = [(a, b, c, d) for a, b, c, d in rows]  # type: ignore[misc]
+    members: list[tuple[int, int, str, str | None]] = [(a, b, c, d) for a, b, c, d in rows]
     names = await path_names(db, {path for *_, path in members if path})
     labels = {
         path: "/".join(parts[1:] if len(parts) > 2 else parts) for path, parts in names.items()
