@@ -392,3 +392,90 @@ def test_lost_event_fills_the_gap_and_reconnect_resyncs(new_page: NewPage, serve
     expect(messages).to_contain_text("断线期间发送的消息", timeout=30_000)
     expect(page.get_by_test_id("chat-offline")).to_have_count(0)
     assert len(routes) >= 2
+
+
+def test_search_history_jumps_to_message_and_group_avatar(
+    new_page: NewPage, server: Server, tmp_path: Path
+) -> None:
+    conv = server.api(
+        "/api/v1/conversations/groups",
+        login="teacher",
+        method="POST",
+        body={"name": "教研组", "member_ids": [_guardian_id(server)]},
+    )
+    conv_id = int(conv["id"])
+    # An old message (not in the first page loaded), then 120 newer ones.
+    for i, text in enumerate(["期中考试安排在五月", *[f"日常消息{i}" for i in range(120)]]):
+        server.api(
+            f"/api/v1/conversations/{conv_id}/messages",
+            login="teacher",
+            method="POST",
+            body={"client_msg_id": f"search-{i}", "body": text},
+        )
+    page = new_page()
+    _open_chat(page, "teacher")
+    page.get_by_test_id(f"chat-item-{conv_id}").click()
+    messages = page.get_by_test_id("chat-messages")
+    expect(messages).to_contain_text("日常消息119")
+    expect(messages).not_to_contain_text("期中考试")
+
+    # Search: sender, time and the text with the match highlighted.
+    page.get_by_test_id("chat-search-open").click()
+    drawer = page.get_by_test_id("chat-search")
+    drawer.get_by_test_id("chat-search-input").locator("input").fill("考试")
+    drawer.get_by_test_id("chat-search-input").locator("input").press("Enter")
+    result = drawer.get_by_test_id("chat-search-result")
+    expect(result).to_have_count(1)
+    expect(result).to_contain_text("期中考试安排在五月")
+    expect(result).to_contain_text("你")
+    expect(result).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"))
+    expect(result.locator("mark")).to_have_text("考试")
+    shot(page, "desktop-chat-search")
+
+    # Clicking it loads the older pages and scrolls the message into view, highlighted.
+    result.click()
+    expect(drawer).to_be_hidden()
+    target = page.locator("[data-focused='1']", has_text="期中考试安排在五月")
+    expect(target).to_be_in_viewport()
+    shot(page, "desktop-chat-search-jump")
+
+    # Nothing found.
+    page.get_by_test_id("chat-search-open").click()
+    drawer.get_by_test_id("chat-search-input").locator("input").fill("不存在的词")
+    drawer.get_by_test_id("chat-search-input").locator("input").press("Enter")
+    expect(drawer).to_contain_text("没有找到相关消息")
+    drawer.locator(".ant-drawer-close").click()
+
+    # Group avatar: the owner uploads an image; the header and the list show its thumbnail.
+    page.get_by_test_id("chat-settings-open").click()
+    settings = page.get_by_test_id("chat-settings")
+    settings.get_by_test_id("chat-avatar-input").set_input_files(str(_png(tmp_path / "g.png")))
+    thumb = re.compile(r"/api/v1/files/\d+/thumbnail$")
+    expect(settings.get_by_test_id("chat-avatar").locator("img")).to_have_attribute("src", thumb)
+    header_img = page.locator(".bw-chat-header img")
+    expect(header_img).to_have_attribute("src", thumb)
+    expect(header_img).to_have_js_property("complete", True)
+    assert header_img.evaluate("i => i.naturalWidth") > 0
+    item_img = page.get_by_test_id(f"chat-item-{conv_id}").locator("img")
+    expect(item_img).to_have_attribute("src", thumb)
+    shot(page, "desktop-chat-group-avatar")
+
+    # The other member sees it too, in English, and may not change it.
+    guardian = new_page(lang="en")
+    _open_chat(guardian, _guardian(server))
+    g_item = guardian.get_by_test_id(f"chat-item-{conv_id}")
+    expect(g_item.locator("img")).to_have_attribute("src", thumb)
+    g_item.click()
+    expect(guardian.locator(".bw-chat-header img")).to_have_attribute("src", thumb)
+    guardian.get_by_test_id("chat-search-open").click()
+    g_drawer = guardian.get_by_test_id("chat-search")
+    expect(g_drawer).to_contain_text("Search chat history")
+    g_drawer.get_by_test_id("chat-search-input").locator("input").fill("五月")
+    g_drawer.get_by_test_id("chat-search-input").locator("input").press("Enter")
+    expect(g_drawer.get_by_test_id("chat-search-result")).to_contain_text("武佑强")
+    expect(g_drawer.get_by_test_id("chat-search-count")).to_have_text("Matching messages: 1")
+    shot(guardian, "desktop-chat-search-en")
+    g_drawer.locator(".ant-drawer-close").click()
+    guardian.get_by_test_id("chat-settings-open").click()
+    expect(guardian.get_by_test_id("chat-settings")).to_be_visible()
+    expect(guardian.get_by_test_id("chat-avatar-change")).to_have_count(0)

@@ -156,6 +156,19 @@ export class ChatSync {
     this.setHistory(id, (cur) => ({ ...mergeMessages(cur, page.items), hasOlder: page.has_more }));
   }
 
+  /**
+   * Loads older pages until `seq` (and a few messages before it, for context) is loaded, so that
+   * a search result can be shown in place. The loaded history stays one unbroken run of seqs.
+   */
+  async loadThrough(id: number, seq: number): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      const h = this.history(id);
+      if (!h || !h.hasOlder || firstSeq(h) <= Math.max(1, seq - 5)) return;
+      const page = await fetchPage(id, { before_seq: firstSeq(h), limit: 200 });
+      this.setHistory(id, (cur) => ({ ...mergeMessages(cur, page.items), hasOlder: page.has_more }));
+    }
+  }
+
   /** Puts a message the server answered with (send, open) into the cache. */
   putMessage(m: MessageOut) {
     const id = m.conversation_id;

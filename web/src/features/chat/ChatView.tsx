@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { App, Button, Result, Spin, Typography } from "antd";
-import { ArrowLeftOutlined, FireOutlined, SettingOutlined, SoundOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, FireOutlined, SearchOutlined, SettingOutlined, SoundOutlined } from "@ant-design/icons";
 import { useT } from "../../i18n";
 import { useChatSync } from "../../realtime";
 import { lastSeq } from "../../realtime/history";
@@ -11,6 +11,7 @@ import { MessageList } from "./MessageList";
 import { burnLabel } from "./NewChatModal";
 import { usePending } from "./pending";
 import { ReceiptPanel } from "./ReceiptPanel";
+import { SearchDrawer } from "./SearchDrawer";
 import { ConversationAvatar } from "./ConversationList";
 import { conversationTitle, previewText } from "./text";
 
@@ -36,6 +37,9 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [receiptOf, setReceiptOf] = useState<Message | null>(null);
   const [settings, setSettings] = useState(false);
+  const [searching, setSearching] = useState(false);
+  /** A message to scroll to and highlight (a search result); `n` makes each pick a new one. */
+  const [focus, setFocus] = useState<{ seq: number; n: number } | null>(null);
   const [dragging, setDragging] = useState(false);
   const visible = useDocumentVisible();
 
@@ -43,6 +47,8 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
     setReplyTo(null);
     setReceiptOf(null);
     setSettings(false);
+    setSearching(false);
+    setFocus(null);
   }, [id]);
 
   // Reading: the conversation is open and the tab visible: mark the newest message read.
@@ -146,6 +152,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
             {c.muted && <SoundOutlined style={{ marginLeft: 6 }} />}
           </span>
         </div>
+        <Button type="text" icon={<SearchOutlined />} onClick={() => setSearching(true)} aria-label={t("chat.search")} title={t("chat.search")} data-testid="chat-search-open" />
         {hasSettings && (
           <Button type="text" icon={<SettingOutlined />} onClick={() => setSettings(true)} aria-label={t("chat.settings")} data-testid="chat-settings-open" />
         )}
@@ -156,6 +163,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
         items={history.data.items}
         pending={pending.items}
         hasOlder={history.data.hasOlder}
+        focus={focus}
         loadOlder={loadOlder}
         onVisible={onVisible}
         onRetry={(p) => void pending.retry(p, showError)}
@@ -193,6 +201,22 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
       />
       {dragging && <div className="bw-chat-dropzone">{t("chat.dropHere")}</div>}
       {receiptOf && <ReceiptPanel conversationId={id} message={receiptOf} onClose={() => setReceiptOf(null)} phone={phone} />}
+      {searching && (
+        <SearchDrawer
+          id={id}
+          me={me}
+          phone={phone}
+          onClose={() => setSearching(false)}
+          onPick={(m) => {
+            setSearching(false);
+            // Not loaded yet: load the older pages down to it, then scroll to it.
+            void (sync?.loadThrough(id, m.seq) ?? Promise.resolve()).then(
+              () => setFocus((f) => ({ seq: m.seq, n: (f?.n ?? 0) + 1 })),
+              (e: Error) => showError(e.message),
+            );
+          }}
+        />
+      )}
       {settings && <GroupSettings conv={c} me={me} phone={phone} onClose={() => setSettings(false)} onGone={() => { setSettings(false); onBack(); }} />}
     </div>
   );

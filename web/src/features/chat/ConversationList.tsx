@@ -30,7 +30,8 @@ export function ConversationAvatar({ c, size = 40 }: { c: Conversation; size?: n
   const icon =
     c.kind === "devices" ? <DesktopOutlined /> : c.kind === "unit" ? <ApartmentOutlined /> : c.kind === "group" ? <TeamOutlined /> : c.private ? <FireOutlined /> : undefined;
   const color = c.private ? "#f5222d" : COLORS[c.kind];
-  if (c.avatar_file_id) return <Avatar size={size} src={`/api/v1/files/${c.avatar_file_id}/thumbnail`} />;
+  if (c.avatar_file_id)
+    return <Avatar size={size} src={`/api/v1/files/${c.avatar_file_id}/thumbnail`} alt={c.name} style={{ flex: "none" }} data-testid="chat-avatar-img" />;
   return (
     <Avatar size={size} style={{ background: color, flex: "none" }} icon={icon}>
       {icon ? undefined : (c.peer?.name ?? c.name).slice(0, 1)}

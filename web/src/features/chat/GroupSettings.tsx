@@ -1,9 +1,11 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Alert, App, Avatar, Button, Drawer, Input, List, Popconfirm, Space, Switch, Tag, Typography } from "antd";
 import { ApiError } from "../../api/http";
 import { useT } from "../../i18n";
 import { PersonSelect } from "../people/PersonSelect";
 import { useGroupActions, useMembers, type Conversation } from "./api";
+import { IMAGE_TYPES } from "./Composer";
+import { ConversationAvatar } from "./ConversationList";
 import { conversationTitle } from "./text";
 
 /** Name, members and roles; add/remove, admins, hand over, leave, dissolve. */
@@ -14,6 +16,7 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
   const a = useGroupActions(conv.id);
   const [name, setName] = useState(conv.name);
   const [error, setError] = useState<string | null>(null);
+  const avatarInput = useRef<HTMLInputElement>(null);
   const isGroup = conv.kind === "group";
   const isUnit = conv.kind === "unit";
   const admin = conv.my_role === "owner" || conv.my_role === "admin";
@@ -44,6 +47,36 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
             <div style={{ fontWeight: 500 }}>{conversationTitle(conv, t)}</div>
           )}
         </div>
+        {isGroup && admin && (
+          <div data-testid="chat-avatar">
+            <Typography.Text type="secondary">{t("chat.groupAvatar")}</Typography.Text>
+            <div className="bw-chat-avatar-row">
+              <ConversationAvatar c={conv} size={48} />
+              <Button loading={a.avatar.isPending} onClick={() => avatarInput.current?.click()} data-testid="chat-avatar-change">
+                {t("chat.changeAvatar")}
+              </Button>
+              {conv.avatar_file_id != null && (
+                <a onClick={() => a.avatar.mutate(null, ok)} data-testid="chat-avatar-remove">
+                  {t("chat.removeAvatar")}
+                </a>
+              )}
+              <input
+                ref={avatarInput}
+                type="file"
+                accept={IMAGE_TYPES.join(",")}
+                hidden
+                data-testid="chat-avatar-input"
+                onChange={(e) => {
+                  const f = e.target.files?.[0];
+                  e.target.value = "";
+                  if (!f) return;
+                  if (!IMAGE_TYPES.includes(f.type)) return setError(t("chat.avatarOnlyImages"));
+                  a.avatar.mutate(f, { ...ok, onSuccess: () => (setError(null), void message.success(t("common.saved"))) });
+                }}
+              />
+            </div>
+          </div>
+        )}
         {isUnit && <Alert type="info" showIcon message={t("chat.unitFollowsRoster")} />}
         <Space>
           <Switch checked={conv.muted} loading={a.mute.isPending} onChange={(v) => a.mute.mutate(v, ok)} data-testid="chat-mute" />

@@ -16,6 +16,8 @@ interface Props {
   items: Message[];
   pending: Pending[];
   hasOlder: boolean;
+  /** Scroll to this message and highlight it (each new `n` once). */
+  focus?: { seq: number; n: number } | null;
   loadOlder: () => Promise<void>;
   handlers: Omit<ItemProps, "m" | "conv" | "me" | "showSender" | "quote">;
   onRetry: (p: Pending) => void;
@@ -26,7 +28,7 @@ interface Props {
 }
 
 /** The history, virtualised (only the rows in view are in the DOM), newest at the bottom. */
-export function MessageList({ conv, me, items, pending, hasOlder, loadOlder, handlers, onRetry, onDiscard, onAtBottom, onVisible }: Props) {
+export function MessageList({ conv, me, items, pending, hasOlder, focus, loadOlder, handlers, onRetry, onDiscard, onAtBottom, onVisible }: Props) {
   const t = useT();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
@@ -100,6 +102,27 @@ export function MessageList({ conv, me, items, pending, hasOlder, loadOlder, han
     firstSeqRef.current = firstSeq;
   }, [firstSeq, rows, virtualizer]);
 
+  // A search result picked: scroll it to the middle and highlight it for a moment.
+  const [focused, setFocused] = useState<number | null>(null);
+  const focusDone = useRef(0);
+  useEffect(() => {
+    if (!focus || focusDone.current === focus.n) return;
+    const idx = rows.findIndex((r) => r.kind === "msg" && r.m.seq === focus.seq);
+    if (idx < 0) return;
+    focusDone.current = focus.n;
+    atBottom.current = false;
+    onAtBottom?.(false);
+    virtualizer.scrollToIndex(idx, { align: "center" });
+    // Row heights are measured as they render: settle once more on the next frame.
+    requestAnimationFrame(() => virtualizer.scrollToIndex(idx, { align: "center" }));
+    setFocused(focus.seq);
+  }, [focus, rows, virtualizer, onAtBottom]);
+  useEffect(() => {
+    if (focused == null) return;
+    const timer = setTimeout(() => setFocused(null), 3000);
+    return () => clearTimeout(timer);
+  }, [focused]);
+
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
@@ -158,7 +181,9 @@ export function MessageList({ conv, me, items, pending, hasOlder, loadOlder, han
               {r.kind === "msg" ? (
                 <>
                   {r.day && <div className="bw-chat-day">{r.day}</div>}
-                  <MessageItem m={r.m} conv={conv} me={me} showSender={r.showSender} quote={r.quote} {...handlers} />
+                  <div className={focused === r.m.seq ? "bw-chat-focused" : undefined} data-focused={focused === r.m.seq ? "1" : undefined}>
+                    <MessageItem m={r.m} conv={conv} me={me} showSender={r.showSender} quote={r.quote} {...handlers} />
+                  </div>
                 </>
               ) : (
                 <PendingItem p={r.p} onRetry={() => onRetry(r.p)} onDiscard={() => onDiscard(r.p)} />

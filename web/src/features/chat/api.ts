@@ -63,6 +63,21 @@ export function useReceipt(id: number, seq: number | null) {
   });
 }
 
+/** Searches one conversation's history (the server matches the text; newest 50). */
+export function useSearchMessages(id: number, q: string) {
+  return useQuery({
+    queryKey: ["chat", "search", id, q] as const,
+    queryFn: () =>
+      call(
+        api.GET("/api/v1/conversations/{conversation_id}/messages", {
+          params: { path: { conversation_id: id }, query: { q, limit: 50 } },
+        }),
+      ),
+    enabled: q.trim().length > 0,
+    staleTime: 10_000,
+  });
+}
+
 export function sendMessage(id: number, body: S["MessageCreate"]): Promise<Message> {
   return call(api.POST("/api/v1/conversations/{conversation_id}/messages", { ...path(id), body }));
 }
@@ -143,6 +158,19 @@ export function useGroupActions(id: number) {
       mutationFn: (name: string) =>
         call(api.PATCH("/api/v1/conversations/{conversation_id}", { ...path(id), body: { name } })),
       ...opts,
+    }),
+    avatar: useMutation({
+      /** Uploads the image to the group, then makes it the avatar (null removes it). */
+      mutationFn: async (file: File | null) => {
+        const avatar_file_id = file ? (await uploadFile(id, file)).id : null;
+        return call(api.PATCH("/api/v1/conversations/{conversation_id}", { ...path(id), body: { avatar_file_id } }));
+      },
+      meta: { silent: true },
+      onSuccess: (c: Conversation) => {
+        qc.setQueryData(chatKeys.conversation(id), c);
+        qc.setQueryData<Conversation[]>(chatKeys.list, (l) => l?.map((x) => (x.id === id ? { ...x, avatar_file_id: c.avatar_file_id } : x)));
+        refresh();
+      },
     }),
     mute: useMutation({
       mutationFn: (muted: boolean) =>

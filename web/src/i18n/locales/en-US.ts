@@ -320,6 +320,16 @@ const enUS: Messages = {
   "chat.sysOther": "The group changed",
   "chat.quoteRecalled": "The quoted message was recalled",
   "chat.connecting": "Connecting… new messages will sync once connected",
+  "chat.search": "Search chat history",
+  "chat.searchPlaceholder": "Search messages",
+  "chat.searchEmpty": "No matching messages",
+  "chat.searchHint": "Type a word and press Enter",
+  "chat.searchCount": "Matching messages: {n}",
+  "chat.searchMore": "Showing the latest {n} only; try a more specific word",
+  "chat.groupAvatar": "Group avatar",
+  "chat.changeAvatar": "Change avatar",
+  "chat.removeAvatar": "Remove avatar",
+  "chat.avatarOnlyImages": "Choose an image (PNG, JPEG, GIF, WebP)",
 };
 
 export default enUS;

@@ -319,6 +319,16 @@ const zhCN = {
   "chat.sysOther": "群聊有更新",
   "chat.quoteRecalled": "引用的消息已撤回",
   "chat.connecting": "正在连接…新消息将在连接后同步",
+  "chat.search": "查找聊天记录",
+  "chat.searchPlaceholder": "搜索消息内容",
+  "chat.searchEmpty": "没有找到相关消息",
+  "chat.searchHint": "输入关键词后按 Enter 搜索",
+  "chat.searchCount": "找到 {n} 条相关消息",
+  "chat.searchMore": "仅显示最近 {n} 条，请缩小关键词范围",
+  "chat.groupAvatar": "群头像",
+  "chat.changeAvatar": "更换头像",
+  "chat.removeAvatar": "移除头像",
+  "chat.avatarOnlyImages": "请选择图片文件（PNG、JPEG、GIF、WebP）",
 };
 
 export type MessageKey = keyof typeof zhCN;
