@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,9 @@ from bellwork.chat.api import router as chat_router
 from bellwork.chat.events import EventAdapter
 from bellwork.config import Settings, get_settings
 from bellwork.core.errors import Problem
-from bellwork.core.i18n import current_locale, pick_locale, t
-from bellwork.core.metrics import metrics_middleware, metrics_response
+from bellwork.core.i18n import t
+from bellwork.core.metrics import metrics_response
+from bellwork.core.middleware import RequestContext
 from bellwork.db.engine import make_engine, make_sessionmaker
 from bellwork.jobs.sweeper import sweeper
 from bellwork.org.api import memberships, people, units
@@ -107,18 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
 
-    @app.middleware("http")
-    async def locale_middleware(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        lang = request.cookies.get("bw_lang") or request.headers.get("accept-language")
-        token = current_locale.set(pick_locale(lang))
-        try:
-            return await call_next(request)
-        finally:
-            current_locale.reset(token)
-
-    app.middleware("http")(metrics_middleware)
+    app.add_middleware(RequestContext)
 
     @app.exception_handler(Problem)
     async def on_problem(request: Request, exc: Problem) -> JSONResponse:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Awaitable, Callable
+from typing import Any
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -12,7 +11,6 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from starlette.requests import Request
 from starlette.responses import Response
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -30,17 +28,11 @@ LATENCY = Histogram(
 )
 
 
-async def metrics_middleware(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    start = time.perf_counter()
-    response = await call_next(request)
-    route = request.scope.get("route")
+def observe(method: str, route: Any, status: int, seconds: float) -> None:
     template = getattr(route, "path", None) or "unmatched"
     if template.startswith("/api/"):
-        REQUESTS.labels(request.method, template, str(response.status_code)).inc()
-        LATENCY.labels(request.method, template).observe(time.perf_counter() - start)
-    return response
+        REQUESTS.labels(method, template, str(status)).inc()
+        LATENCY.labels(method, template).observe(seconds)
 
 
 def metrics_response() -> Response:
