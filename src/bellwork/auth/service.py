@@ -6,9 +6,9 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.audit.service import record
@@ -45,14 +45,6 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.person.is_admin
-
-
-def normalise_login(login: str) -> str:
-    return (
-        login.strip().lower().replace(" ", "").replace("-", "")
-        if "@" not in login
-        else (login.strip().lower())
-    )
 
 
 async def find_by_login(db: AsyncSession, login: str) -> Person | None:
@@ -232,14 +224,6 @@ async def revoke_token(db: AsyncSession, actor: Actor, token_id: int) -> None:
         raise NotFound("token")
     token.revoked_at = utcnow()
     await record(db, actor.id, "token.revoke", "token", token.id, {"name": token.name}, None)
-
-
-async def revoke_all_tokens(db: AsyncSession, person_id: int, now: datetime) -> None:
-    await db.execute(
-        update(ApiToken)
-        .where(ApiToken.person_id == person_id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
 
 
 def require_password_changed(actor: Actor) -> None:

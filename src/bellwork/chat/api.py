@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from bellwork.chat import files as filestore
 from bellwork.chat import groups, service
-from bellwork.chat.models import StoredFile
+from bellwork.chat.models import Message, StoredFile
 from bellwork.chat.schemas import (
     ConversationOut,
     DirectCreate,
@@ -225,10 +226,6 @@ async def receipts(
     except ValueError as exc:
         raise Invalid("validation_failed", errors=[{"field": "seqs"}]) from exc
     conv, _ = await service.access_conversation(db, actor.id, conversation_id)
-    from sqlalchemy import select
-
-    from bellwork.chat.models import Message
-
     msgs = (
         (
             await db.execute(

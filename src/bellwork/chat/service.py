@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,7 @@ from bellwork.chat.models import (
     StoredFile,
 )
 from bellwork.chat.schemas import (
+    MAX_GROUP,
     ConversationOut,
     FileOut,
     GroupCreate,
@@ -542,8 +544,6 @@ async def add_members(
     _require_admin(me)
     wanted = set(ids) - {actor.id}
     await _check_visible(db, scope, wanted)
-    from bellwork.chat.schemas import MAX_GROUP
-
     if conv.member_count + len(wanted) > MAX_GROUP:
         raise Invalid("group_too_large", max=MAX_GROUP)
     added = await _add(db, conv, {pid: MemberRole.member.value for pid in wanted})
@@ -656,8 +656,6 @@ async def _next_seq(db: AsyncSession, conv: Conversation) -> int:
 async def _system_message(
     db: AsyncSession, conv: Conversation, actor_id: int | None, what: str, params: dict[str, Any]
 ) -> Message:
-    import orjson
-
     if params.get("person_ids"):
         # Names as they were at the time, so clients can say who joined or left.
         people = await _people(db, set(params["person_ids"]))

@@ -31,6 +31,7 @@ from bellwork.auth.service import Actor
 from bellwork.config import Settings
 from bellwork.core.errors import Invalid, Problem
 from bellwork.core.i18n import current_locale, t
+from bellwork.db.base import utcnow
 from bellwork.org import access
 from bellwork.org.access import Scope
 from bellwork.org.hooks import roster_changed
@@ -485,17 +486,17 @@ class Importer:
             for k, v in fields.items()
             if v not in (None, "") and getattr(existing, k) != v
         }
-        if existing.id in self.touched_people:
-            pass
-        elif diff:
-            self.summary.people_updated += 1
-            self.change(
-                Change(row=row, action="update", entity="person", name=existing.name, detail=diff)
-            )
-        else:
-            self.summary.people_unchanged += 1
-        if existing.id is not None:
+        if existing.id not in self.touched_people:  # count each person once per file
             self.touched_people.add(existing.id)
+            if diff:
+                self.summary.people_updated += 1
+                self.change(
+                    Change(
+                        row=row, action="update", entity="person", name=existing.name, detail=diff
+                    )
+                )
+            else:
+                self.summary.people_unchanged += 1
         if diff and not self.dry_run:
             for k, (_, new) in diff.items():
                 setattr(existing, k, new)
@@ -642,8 +643,6 @@ class Importer:
                         self.touched_units.add(unit_id)
                         await self.db.delete(m)
         if new_rows and not self.dry_run:
-            from bellwork.db.base import utcnow
-
             now = utcnow()
             for r in new_rows:
                 r["created_at"] = now
@@ -801,8 +800,6 @@ class Importer:
                 have[pid][uid] = mid
             add: list[dict[str, Any]] = []
             drop: list[int] = []
-            from bellwork.db.base import utcnow
-
             now = utcnow()
             for gid in chunk:
                 for uid in wanted[gid] - have[gid].keys():

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import and_, delete, exists, func, literal, select, tuple_, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.audit.service import record
@@ -807,8 +806,3 @@ async def unlink_guardian(
         {"guardian_id": guardian_id, "relation": link.relation},
         None,
     )
-
-
-def is_unique_violation(exc: IntegrityError) -> bool:
-    text = str(exc.orig).lower()
-    return "unique" in text or "duplicate" in text
