@@ -160,3 +160,83 @@ async def test_message_crosses_nodes_and_survives_a_killed_node(
         await ws.close()
     for c in (teacher_a, guardian_a, guardian_b, teacher_b, phone):
         await c.aclose()
+
+
+@pytest.fixture
+def shared_nodes(backend: str, migrated: str, tmp_path: Any) -> Iterator[tuple[Node, Node]]:
+    """Two nodes sharing one data folder (files and keys), as a real installation does."""
+    if backend != "postgres":
+        pytest.skip("several app nodes need PostgreSQL and Redis (run with --db=postgres)")
+    channel = f"bellwork:test:{uuid.uuid4().hex}"
+    a = Node(migrated, channel, str(tmp_path / "shared"))
+    b = Node(migrated, channel, str(tmp_path / "shared"))
+    yield a, b
+    for n in (a, b):
+        n.proc.terminate()
+        n.proc.wait(10)
+
+
+async def test_private_message_sealed_on_one_node_is_read_and_burned_on_another(
+    world: World, school: dict[str, Any], shared_nodes: tuple[Node, Node], tmp_path: Any
+) -> None:
+    import io
+    from pathlib import Path
+
+    from PIL import Image
+    from sqlalchemy import update
+
+    from bellwork.chat.models import Message
+    from bellwork.db.base import utcnow
+
+    a, b = shared_nodes
+    keys = Path(tmp_path / "shared" / "keys")
+    teacher_a = await login(a.url, "teacher")
+    guardian_b = await login(b.url, "p1")
+    conv = (
+        await teacher_a.post(
+            "/api/v1/conversations/direct",
+            json={"person_id": school["p1"].id, "private": True, "burn_seconds": 10},
+        )
+    ).json()["id"]
+    buf = io.BytesIO()
+    Image.new("RGB", (30, 30), (1, 2, 3)).save(buf, "PNG")
+    f = (
+        await teacher_a.post(
+            f"/api/v1/conversations/{conv}/files",
+            files={"file": ("照片.png", buf.getvalue(), "image/png")},
+        )
+    ).json()
+    text_ = f"sealed on A {uuid.uuid4().hex}"
+    sent = []
+    for body in ({"body": text_}, {"kind": "image", "file_id": f["id"]}):
+        r = await teacher_a.post(
+            f"/api/v1/conversations/{conv}/messages", json={"client_msg_id": cmid(), **body}
+        )
+        assert r.status_code == 201, r.text
+        sent.append(r.json()["seq"])
+    assert len([p for p in keys.rglob("*") if p.is_file()]) == 3  # two messages, one file
+    on_b = await socket(b.ws, guardian_b)
+    opened = [
+        (await guardian_b.post(f"/api/v1/conversations/{conv}/messages/{s}/open")).json()
+        for s in sent
+    ]
+    assert opened[0]["body"] == text_ and opened[1]["file"]["name"] == "照片.png"
+    got = await guardian_b.get(f"/api/v1/files/{f['id']}")
+    assert got.status_code == 200 and got.content == buf.getvalue()
+    # Time is up: whichever node's sweeper gets there first burns them, once.
+    await world.db.execute(
+        update(Message).where(Message.conversation_id == conv).values(expires_at=utcnow())
+    )
+    await world.db.commit()
+    deleted = set()
+    while len(deleted) < 2:
+        frame = orjson.loads(await asyncio.wait_for(on_b.recv(), 10))
+        if frame["type"] == "message.deleted":
+            deleted.add(frame["seq"])
+    assert deleted == set(sent)
+    assert [p for p in keys.rglob("*") if p.is_file()] == []
+    page = (await guardian_b.get(f"/api/v1/conversations/{conv}/messages")).json()
+    assert page["items"] == []
+    await on_b.close()
+    for c in (teacher_a, guardian_b):
+        await c.aclose()

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.chat import files as filestore
 from bellwork.chat import groups, service
@@ -27,7 +31,8 @@ from bellwork.chat.schemas import (
     ReceiptCount,
     RoleChange,
 )
-from bellwork.core.deps import DB, CurrentActor, CurrentScope
+from bellwork.core.deps import DB as RequestDB
+from bellwork.core.deps import CurrentActor, CurrentScope
 from bellwork.core.errors import Invalid, NotFound
 from bellwork.core.types import MAX_ID, PathId, QueryId
 
@@ -42,8 +47,18 @@ class Added(BaseModel):
     added: list[int]
 
 
-def _data_dir(request: Request):  # type: ignore[no-untyped-def]
-    return request.app.state.settings.data_dir
+def _data_dir(request: Request) -> Path:
+    return Path(request.app.state.settings.data_dir)
+
+
+async def chat_db(request: Request, db: RequestDB) -> AsyncSession:
+    """The request's session, told where the data folder is: private messages are sealed with
+    keys kept there (chat/sealing.py), and the service reads them to answer."""
+    db.info["data_dir"] = _data_dir(request)
+    return db
+
+
+DB = Annotated[AsyncSession, Depends(chat_db)]
 
 
 @router.get("/conversations", response_model=list[ConversationOut])
@@ -252,18 +267,10 @@ async def upload(
 ) -> FileOut:
     """Upload a file or image to send in this conversation (images up to 20 MB, files 50 MB).
     The type is taken from the bytes; a claimed type that does not match them is refused."""
-    await service.access_conversation(db, actor.id, conversation_id)
     data = await file.read(filestore.MAX_FILE + 1)
-    f = await filestore.store(
-        db,
-        _data_dir(request),
-        actor.id,
-        conversation_id,
-        file.filename or "file",
-        file.content_type,
-        data,
+    return await service.upload_file(
+        db, actor, conversation_id, file.filename or "file", file.content_type, data
     )
-    return service.file_out(f)
 
 
 async def _file(db: DB, actor_id: PathId, file_id: PathId) -> StoredFile:
@@ -274,13 +281,42 @@ async def _file(db: DB, actor_id: PathId, file_id: PathId) -> StoredFile:
         await service.access_conversation(db, actor_id, f.conversation_id)
     except NotFound:
         raise NotFound("file") from None
+    if f.key_id is not None and not await service.private_file_readable(db, actor_id, f):
+        raise NotFound("file")
     return f
+
+
+def _disposition(kind: str, name: str) -> str:
+    quoted = quote(name)
+    if quoted == name:
+        return f'{kind}; filename="{name}"'
+    return f"{kind}; filename*=utf-8''{quoted}"
+
+
+async def _private(request: Request, f: StoredFile, thumbnail: bool) -> Response:
+    """A private chat's file, decrypted for this answer and never cached by the browser."""
+    data_dir = _data_dir(request)
+
+    def read() -> tuple[bytes | None, str | None]:
+        return filestore.read_private(data_dir, f, thumbnail), filestore.read_name(data_dir, f)
+
+    data, name = await asyncio.to_thread(read)
+    if data is None or name is None:
+        raise NotFound("file")  # burned a moment ago (or its key is lost)
+    headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
+    if thumbnail:
+        return Response(data, media_type="image/jpeg", headers=headers)
+    inline = f.content_type.startswith("image/")
+    headers["Content-Disposition"] = _disposition("inline" if inline else "attachment", name)
+    return Response(data, media_type=f.content_type, headers=headers)
 
 
 @router.get("/files/{file_id}")
 async def download(file_id: PathId, request: Request, db: DB, actor: CurrentActor) -> Response:
     """Download a file: the same access as its conversation."""
     f = await _file(db, actor.id, file_id)
+    if f.key_id is not None:
+        return await _private(request, f, thumbnail=False)
     path = filestore.path_of(_data_dir(request), f.storage_key)
     inline = f.content_type.startswith("image/")
     return FileResponse(
@@ -297,6 +333,8 @@ async def thumbnail(file_id: PathId, request: Request, db: DB, actor: CurrentAct
     f = await _file(db, actor.id, file_id)
     if f.thumb_key is None:
         raise NotFound("file")
+    if f.key_id is not None:
+        return await _private(request, f, thumbnail=True)
     path = filestore.path_of(_data_dir(request), f.thumb_key)
     return FileResponse(
         path,

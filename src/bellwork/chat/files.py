@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bellwork.chat import sealing
 from bellwork.chat.models import StoredFile
 from bellwork.core.errors import Invalid
 
@@ -124,6 +125,10 @@ def claim_matches(claimed: str | None, actual: str) -> bool:
     return any(claimed == a or (a.endswith(".") and claimed.startswith(a)) for a in allowed)
 
 
+def clean_name(name: str) -> str:
+    return Path(name.replace("\\", "/")).name.strip()[:255] or "file"
+
+
 async def store(
     db: AsyncSession,
     data_dir: Path,
@@ -132,7 +137,10 @@ async def store(
     name: str,
     claimed_type: str | None,
     data: bytes,
+    private: bool = False,
 ) -> StoredFile:
+    """Checks and stores an upload. `private`: the bytes, thumbnail and name are encrypted with
+    a fresh key (chat/sealing.py), written once the row has its id."""
     if not data:
         raise Invalid("file_empty", errors=[{"field": "file"}])
     if len(data) > MAX_FILE:
@@ -147,32 +155,54 @@ async def store(
             claimed=claimed_type or "",
             actual=sniffed.content_type,
         )
-    key = secrets.token_hex(16)
-    folder = files_dir(data_dir) / key[:2]
-    thumb_key = f"{key}.thumb" if sniffed.thumbnail else None
+    size = len(data)
+    name = clean_name(name)
+    thumbnail = sniffed.thumbnail
+    key_id: str | None = None
+    key = b""
+    sealed_name: bytes | None = None
+    if private:
+        key_id, key = sealing.new_key()
+        kid = key_id
+
+        def encrypt() -> tuple[bytes, bytes | None, bytes]:
+            return (
+                sealing.seal(key, "file", kid, data),
+                sealing.seal(key, "thumb", kid, thumbnail) if thumbnail is not None else None,
+                sealing.seal(key, "name", kid, name.encode()),
+            )
+
+        data, thumbnail, sealed_name = await asyncio.to_thread(encrypt)
+    storage_key = secrets.token_hex(16)
+    folder = files_dir(data_dir) / storage_key[:2]
+    thumb_key = f"{storage_key}.thumb" if thumbnail is not None else None
 
     def write() -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / key).write_bytes(data)
-        if sniffed.thumbnail is not None:
-            (folder / f"{key}.thumb").write_bytes(sniffed.thumbnail)
+        (folder / storage_key).write_bytes(data)
+        if thumbnail is not None:
+            (folder / f"{storage_key}.thumb").write_bytes(thumbnail)
 
     await asyncio.to_thread(write)
-    clean_name = Path(name.replace("\\", "/")).name.strip()[:255] or "file"
     f = StoredFile(
         owner_id=owner_id,
         conversation_id=conversation_id,
-        name=clean_name,
+        name="" if private else name,
         content_type=sniffed.content_type,
-        size=len(data),
+        size=size,
+        # Of what is on disk: a hash of a private file's plaintext would outlive its burning.
         sha256=hashlib.sha256(data).hexdigest(),
-        storage_key=key,
+        storage_key=storage_key,
         thumb_key=thumb_key,
         width=sniffed.width,
         height=sniffed.height,
+        key_id=key_id,
+        sealed_name=sealed_name,
     )
     db.add(f)
     await db.flush()
+    if key_id is not None:
+        await asyncio.to_thread(sealing.write_key, data_dir, sealing.KeyRef.file(f.id, key_id), key)
     return f
 
 
@@ -180,13 +210,49 @@ def path_of(data_dir: Path, key: str) -> Path:
     return files_dir(data_dir) / key[:2] / key
 
 
+def key_ref(f: StoredFile) -> sealing.KeyRef | None:
+    return sealing.KeyRef.file(f.id, f.key_id) if f.key_id else None
+
+
+def read_name(data_dir: Path, f: StoredFile) -> str | None:
+    """The file's name; None for a private file whose key is gone (blocking)."""
+    ref = key_ref(f)
+    if ref is None:
+        return f.name
+    key = sealing.read_key(data_dir, ref)
+    if key is None or f.sealed_name is None:
+        return None
+    raw = sealing.unseal(key, "name", ref.key_id, f.sealed_name)
+    return raw.decode() if raw is not None else None
+
+
+def read_private(data_dir: Path, f: StoredFile, thumbnail: bool) -> bytes | None:
+    """A private file's bytes (or thumbnail), decrypted; None if its key or file is gone."""
+    ref = key_ref(f)
+    storage_key = f.thumb_key if thumbnail else f.storage_key
+    if ref is None or storage_key is None:
+        return None
+    key = sealing.read_key(data_dir, ref)
+    if key is None:
+        return None
+    try:
+        blob = path_of(data_dir, storage_key).read_bytes()
+    except FileNotFoundError:
+        return None
+    return sealing.unseal(key, "thumb" if thumbnail else "file", ref.key_id, blob)
+
+
 async def delete_file(db: AsyncSession, data_dir: Path, file_id: int) -> None:
+    """Deletes the file, its thumbnail, its key (if private) and its row."""
     f = await db.get(StoredFile, file_id)
     if f is None:
         return
     keys = [f.storage_key] + ([f.thumb_key] if f.thumb_key else [])
+    ref = key_ref(f)
 
     def unlink() -> None:
+        if ref is not None:
+            sealing.shred(data_dir, [ref])
         for k in keys:
             path_of(data_dir, k).unlink(missing_ok=True)
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bellwork.db.base import Base, BigId, utcnow
@@ -108,6 +108,10 @@ class Message(Base):
     recalled_by: Mapped[int | None] = mapped_column(BigId)
     opened_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
+    # Private conversations: body and mentions are NULL; `sealed` holds them encrypted with a
+    # key kept outside the database (chat/sealing.py), `key_id` names that key.
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class StoredFile(Base):
@@ -131,3 +135,7 @@ class StoredFile(Base):
     width: Mapped[int | None]
     height: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Files of private conversations: the bytes and thumbnail on disk are encrypted, `name` is
+    # empty and `sealed_name` holds it encrypted; `key_id` names the key (chat/sealing.py).
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    sealed_name: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import bisect
+import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import Select, and_, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -17,6 +20,7 @@ from sqlalchemy.orm import aliased
 from bellwork.auth.service import Actor
 from bellwork.chat import events as ev
 from bellwork.chat import files as filestore
+from bellwork.chat import sealing
 from bellwork.chat.models import (
     Conversation,
     ConversationKind,
@@ -44,6 +48,7 @@ from bellwork.chat.schemas import (
 )
 from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound
 from bellwork.db.base import utcnow
+from bellwork.db.session import on_commit
 from bellwork.org import access
 from bellwork.org.access import Scope
 from bellwork.org.models import Membership, Person, Role, Unit
@@ -103,18 +108,39 @@ async def _people(db: AsyncSession, ids: set[int]) -> dict[int, PersonRef]:
     return {pid: PersonRef(id=pid, name=name) for pid, name in rows}
 
 
+def data_dir_of(db: AsyncSession) -> Path:
+    """The data folder (keys and files), which the chat API puts in the session's info."""
+    found = db.info.get("data_dir")
+    if found is None:
+        raise RuntimeError("chat session without info['data_dir']")
+    return Path(found)
+
+
 async def _files(db: AsyncSession, ids: set[int]) -> dict[int, FileOut]:
+    """The files by id; a private file whose key is gone is left out (shown as no file)."""
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    rows = (await db.execute(select(StoredFile).where(StoredFile.id.in_(ids)))).scalars()
-    return {f.id: file_out(f) for f in rows}
+    rows = list((await db.execute(select(StoredFile).where(StoredFile.id.in_(ids)))).scalars())
+    sealed = [f for f in rows if f.key_id is not None]
+    names: dict[int, str | None] = {}
+    if sealed:
+        data_dir = data_dir_of(db)
+        names = await asyncio.to_thread(
+            lambda: {f.id: filestore.read_name(data_dir, f) for f in sealed}
+        )
+    out = {}
+    for f in rows:
+        name = names.get(f.id) if f.key_id is not None else f.name
+        if name is not None:
+            out[f.id] = file_out(f, name)
+    return out
 
 
-def file_out(f: StoredFile) -> FileOut:
+def file_out(f: StoredFile, name: str | None = None) -> FileOut:
     return FileOut(
         id=f.id,
-        name=f.name,
+        name=f.name if name is None else name,
         content_type=f.content_type,
         size=f.size,
         width=f.width,
@@ -123,10 +149,48 @@ def file_out(f: StoredFile) -> FileOut:
     )
 
 
-def _preview(m: Message | None) -> str | None:
-    if m is None or m.recalled_at is not None or m.body is None:
+async def _unseal(db: AsyncSession, messages: Iterable[Message]) -> dict[int, sealing.Content]:
+    """What the sealed ones among these messages say, by message id. A message whose key is
+    gone (burned a moment ago by another node, or lost) is missing from the answer."""
+    sealed = {m.id: m for m in messages if m.key_id is not None and m.sealed is not None}
+    if not sealed:
+        return {}
+    data_dir = data_dir_of(db)
+
+    def work() -> dict[int, sealing.Content]:
+        out = {}
+        for m in sealed.values():
+            assert m.key_id is not None and m.sealed is not None
+            key = sealing.read_key(data_dir, sealing.KeyRef.message(m.id, m.key_id))
+            content = sealing.unseal_message(key, m.key_id, m.sealed) if key else None
+            if content is not None:
+                out[m.id] = content
+        return out
+
+    return await asyncio.to_thread(work)
+
+
+def _content(m: Message, opened: dict[int, sealing.Content]) -> sealing.Content | None:
+    """A message's text and mentions; None when it is sealed and its key is gone."""
+    if m.key_id is None:
+        return sealing.Content(body=m.body, mentions=list(m.mentions or []))
+    return opened.get(m.id)
+
+
+def _visible(conv: Conversation, m: Message, viewer_id: int) -> bool:
+    """In a private chat, a message is hidden from the recipient until they open it."""
+    return not conv.private or m.sender_id == viewer_id or m.opened_at is not None
+
+
+def _preview(
+    conv: Conversation, viewer_id: int, m: Message | None, opened: dict[int, sealing.Content]
+) -> str | None:
+    if m is None or m.recalled_at is not None or not _visible(conv, m, viewer_id):
         return None
-    return m.body[:PREVIEW]
+    content = _content(m, opened)
+    if content is None or content.body is None:
+        return None
+    return content.body[:PREVIEW]
 
 
 async def messages_out(
@@ -151,27 +215,33 @@ async def messages_out(
     own = [m for m in messages if m.sender_id == viewer_id and m.kind != MessageKind.system]
     if with_receipts and own:
         counts = {c.seq: c.unread_count for c in await receipt_counts(db, conv, own)}
+    visible = [m for m in messages if m.recalled_at is None and _visible(conv, m, viewer_id)]
+    quoted = [replies[m.reply_to_seq] for m in visible if m.reply_to_seq in replies]
+    opened = await _unseal(db, [*visible, *quoted])
     out = []
     for m in messages:
-        hidden = conv.private and m.sender_id != viewer_id and m.opened_at is None
+        shown = m.recalled_at is None and _visible(conv, m, viewer_id)
+        content = _content(m, opened) if shown else None
+        # A sealed message whose key is gone reads as burned: nothing, and its time is up.
+        gone = shown and content is None
         out.append(
             MessageOut(
                 conversation_id=conv.id,
                 seq=m.seq,
                 sender=people.get(m.sender_id) if m.sender_id else None,
                 kind=m.kind,
-                body=None if (m.recalled_at is not None or hidden) else m.body,
-                mentions=m.mentions or [],
+                body=content.body if content else None,
+                mentions=content.mentions if content else [],
                 reply_to_seq=m.reply_to_seq,
-                reply_preview=_preview(replies.get(m.reply_to_seq)) if m.reply_to_seq else None,
-                file=files.get(m.file_id)
-                if (m.file_id and m.recalled_at is None and not hidden)
+                reply_preview=_preview(conv, viewer_id, replies.get(m.reply_to_seq), opened)
+                if m.reply_to_seq and content
                 else None,
+                file=files.get(m.file_id) if (m.file_id and content) else None,
                 client_msg_id=m.client_msg_id if m.sender_id == viewer_id else None,
                 created_at=m.created_at,
                 recalled=m.recalled_at is not None,
                 opened_at=m.opened_at,
-                expires_at=m.expires_at,
+                expires_at=(m.expires_at or m.created_at) if gone else m.expires_at,
                 unread_count=counts.get(m.seq) if m.sender_id == viewer_id else None,
             )
         )
@@ -436,7 +506,10 @@ async def update_group(
 ) -> tuple[Conversation, ConversationMember]:
     conv, me = await access_conversation(db, actor.id, conversation_id)
     fields = data.model_fields_set
-    if "burn_seconds" in fields and conv.private:
+    if conv.private:
+        # A private chat has only its burn time to set (no name, no avatar, no system messages).
+        if fields - {"burn_seconds"}:
+            raise Forbidden("not_a_group")
         if data.burn_seconds is not None:
             conv.burn_seconds = data.burn_seconds
     else:
@@ -757,7 +830,20 @@ async def send_message(
     if data.reply_to_seq is not None:
         if not (0 < data.reply_to_seq <= conv.last_seq):
             raise Invalid("reply_not_found", errors=[{"field": "reply_to_seq"}])
-        reply_preview = _preview(await _message(db, conv, data.reply_to_seq))
+        quoted = await _message(db, conv, data.reply_to_seq)
+        reply_preview = _preview(conv, actor.id, quoted, await _unseal(db, [quoted]))
+    file_shown = None
+    if file is not None:
+        file_shown = (await _files(db, {file.id})).get(file.id)
+        if file_shown is None:  # a private file whose key is gone
+            raise NotFound("file")
+    # A private chat's message is sealed with a key of its own, kept outside the database.
+    key_id: str | None = None
+    key = b""
+    sealed: bytes | None = None
+    if conv.private:
+        key_id, key = sealing.new_key()
+        sealed = await asyncio.to_thread(sealing.seal_message, key, key_id, body, mentions)
     # Everything above only read. The sequence number is taken last, so the conversation's row
     # (PostgreSQL) or the database (SQLite) stays locked only for the statements up to commit.
     seq = await _next_seq(db, conv)
@@ -766,12 +852,14 @@ async def send_message(
         seq=seq,
         sender_id=actor.id,
         kind=data.kind,
-        body=body,
-        mentions=mentions or None,
+        body=None if conv.private else body,
+        mentions=None if conv.private else (mentions or None),
         reply_to_seq=data.reply_to_seq,
         file_id=file.id if file else None,
         client_msg_id=data.client_msg_id,
         created_at=utcnow(),
+        key_id=key_id,
+        sealed=sealed,
     )
     db.add(msg)
     try:
@@ -780,6 +868,11 @@ async def send_message(
         # The same client_msg_id is being stored by a concurrent request; its retry will
         # find it and get the original back.
         raise Conflict("client_msg_id_in_flight") from exc
+    if key_id is not None:
+        # Before the commit, so a committed message always has its key; should the commit
+        # fail, the orphan sweep shreds the key.
+        ref = sealing.KeyRef.message(msg.id, key_id)
+        await asyncio.to_thread(sealing.write_key, data_dir_of(db), ref, key)
     # Sending reads everything before it.
     if me.last_read_seq < seq:
         me.last_read_seq = seq
@@ -792,7 +885,7 @@ async def send_message(
         mentions=mentions,
         reply_to_seq=data.reply_to_seq,
         reply_preview=reply_preview,
-        file=file_out(file) if file else None,
+        file=file_shown,
         client_msg_id=data.client_msg_id,
         created_at=msg.created_at,
         unread_count=max(0, conv.member_count - 1),  # nobody else has read it yet
@@ -800,7 +893,15 @@ async def send_message(
     event = out.model_copy(update={"unread_count": None})
     if conv.private:
         # The recipient gets it hidden until opened; the sender's own devices get the text.
-        hidden = event.model_copy(update={"body": None, "file": None, "client_msg_id": None})
+        hidden = event.model_copy(
+            update={
+                "body": None,
+                "mentions": [],
+                "reply_preview": None,
+                "file": None,
+                "client_msg_id": None,
+            }
+        )
         others = [p for p in await _member_ids(db, conv.id) if p != actor.id]
         emit(db, ev.MessageNew(conversation_id=conv.id, message=event), people=[actor.id])
         emit(db, ev.MessageNew(conversation_id=conv.id, message=hidden), people=others)
@@ -821,6 +922,8 @@ async def list_messages(
 ) -> MessagePage:
     conv, me = await access_conversation(db, actor.id, conversation_id)
     stmt = select(Message).where(Message.conversation_id == conv.id, Message.seq > me.joined_seq)
+    if q and conv.private:
+        return await _search_private(db, conv, actor.id, stmt, before_seq, after_seq, limit, q)
     if q:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(
@@ -843,6 +946,51 @@ async def list_messages(
         more = len(rows) > limit
         rows = list(reversed(rows[:limit]))
     return MessagePage(items=await messages_out(db, conv, actor.id, rows), has_more=more)
+
+
+async def _search_private(
+    db: AsyncSession,
+    conv: Conversation,
+    viewer_id: int,
+    stmt: Select[Message],
+    before_seq: int | None,
+    after_seq: int | None,
+    limit: int,
+    q: str,
+) -> MessagePage:
+    """Search in a private chat: its text is sealed, so the messages the viewer may read are
+    opened batch by batch and matched here (case-insensitively)."""
+    needle = q.casefold()
+    stmt = stmt.where(
+        Message.recalled_at.is_(None),
+        Message.kind != MessageKind.system.value,
+        or_(Message.sender_id == viewer_id, Message.opened_at.isnot(None)),
+    )
+    forward = after_seq is not None
+    found: list[Message] = []
+    batch = 200
+    edge = after_seq if forward else before_seq
+    while len(found) <= limit:
+        if forward:
+            page = stmt.where(Message.seq > edge).order_by(Message.seq)
+        else:
+            page = stmt.order_by(Message.seq.desc())
+            if edge is not None:
+                page = page.where(Message.seq < edge)
+        rows = list((await db.execute(page.limit(batch))).scalars())
+        opened = await _unseal(db, rows)
+        for m in rows:
+            content = _content(m, opened)
+            if content and content.body and needle in content.body.casefold():
+                found.append(m)
+        if len(rows) < batch:
+            break
+        edge = rows[-1].seq
+    more = len(found) > limit
+    found = found[:limit]
+    if not forward:
+        found.reverse()
+    return MessagePage(items=await messages_out(db, conv, viewer_id, found), has_more=more)
 
 
 async def mark_read(db: AsyncSession, person_id: int, conversation_id: int, seq: int) -> ReadOut:
@@ -922,6 +1070,18 @@ async def recall(
     msg.recalled_by = actor.id
     msg.body = None
     msg.mentions = None
+    if msg.key_id is not None:
+        # The key goes once the recall is committed (a recall that rolls back keeps the message
+        # readable); if this node dies in between, the orphan sweep shreds it.
+        ref = sealing.KeyRef.message(msg.id, msg.key_id)
+        msg.key_id = None
+        msg.sealed = None
+        keys_dir = Path(data_dir)
+
+        async def shred_key() -> None:
+            await asyncio.to_thread(sealing.shred, keys_dir, [ref])
+
+        on_commit(db, shred_key)
     if msg.file_id is not None:
         await filestore.delete_file(db, data_dir, msg.file_id)
         msg.file_id = None
@@ -954,18 +1114,26 @@ async def open_private(
 
 
 async def burn_expired(db: AsyncSession, data_dir: Any) -> int:
-    """Deletes every opened private message whose time is up, with its file. Returns how many."""
+    """Deletes every opened private message whose time is up: its key (which makes whatever
+    copies of its ciphertext the database still holds unreadable), its file, file key and
+    thumbnail, and its row. Returns how many."""
     rows = (
         (
             await db.execute(
                 select(Message)
                 .where(Message.expires_at.isnot(None), Message.expires_at <= utcnow())
+                .order_by(Message.expires_at)
                 .limit(500)
+                # Several nodes sweep at once on PostgreSQL: each takes rows the others do not.
+                .with_for_update(skip_locked=True)
             )
         )
         .scalars()
         .all()
     )
+    refs = [sealing.KeyRef.message(m.id, m.key_id) for m in rows if m.key_id is not None]
+    if refs:
+        await asyncio.to_thread(sealing.shred, Path(data_dir), refs)
     for msg in rows:
         if msg.file_id is not None:
             await filestore.delete_file(db, data_dir, msg.file_id)
@@ -977,6 +1145,77 @@ async def burn_expired(db: AsyncSession, data_dir: Any) -> int:
     if rows:
         await db.execute(delete(Message).where(Message.id.in_([m.id for m in rows])))
     return len(rows)
+
+
+async def upload_file(
+    db: AsyncSession,
+    actor: Actor,
+    conversation_id: int,
+    name: str,
+    claimed_type: str | None,
+    data: bytes,
+) -> FileOut:
+    """Stores a file to send in this conversation (encrypted in a private one)."""
+    conv, _ = await access_conversation(db, actor.id, conversation_id)
+    f = await filestore.store(
+        db,
+        data_dir_of(db),
+        actor.id,
+        conv.id,
+        name,
+        claimed_type,
+        data,
+        private=conv.private,
+    )
+    return file_out(f, filestore.clean_name(name))
+
+
+async def private_file_readable(db: AsyncSession, viewer_id: int, f: StoredFile) -> bool:
+    """A private chat's file is for its uploader, and for the recipient once they have opened
+    a message that carries it (its id is no secret: ids are sequential)."""
+    if f.owner_id == viewer_id:
+        return True
+    found = await db.execute(
+        select(Message.id).where(
+            Message.conversation_id == f.conversation_id,
+            Message.file_id == f.id,
+            Message.opened_at.isnot(None),
+            Message.recalled_at.is_(None),
+        )
+    )
+    return found.first() is not None
+
+
+ORPHAN_GRACE = timedelta(minutes=10)
+
+
+async def sweep_orphan_keys(
+    db: AsyncSession, data_dir: Path, grace: timedelta = ORPHAN_GRACE
+) -> int:
+    """Shreds key files that belong to no row: written for a message or file whose transaction
+    then failed, or left when a node died between a recall's commit and its shredding. Keys
+    younger than `grace` are left alone (their transaction may still be committing). Returns
+    how many were shredded."""
+    refs, stale = await asyncio.to_thread(
+        sealing.old_key_files, data_dir, time.time() - grace.total_seconds()
+    )
+    orphans: list[sealing.KeyRef] = []
+    for prefix, model in (("m", Message), ("f", StoredFile)):
+        mine = [r for r in refs if r.owner[0] == prefix]
+        for i in range(0, len(mine), 500):
+            chunk = mine[i : i + 500]
+            ids = {int(r.owner[1:]) for r in chunk}
+            rows = await db.execute(select(model.id, model.key_id).where(model.id.in_(ids)))
+            live = {(f"{prefix}{rid}", kid) for rid, kid in rows}
+            orphans.extend(r for r in chunk if (r.owner, r.key_id) not in live)
+    if orphans or stale:
+
+        def work() -> None:
+            sealing.shred(data_dir, orphans)
+            sealing.shred_paths(stale)
+
+        await asyncio.to_thread(work)
+    return len(orphans)
 
 
 # ---------------------------------------------------------------- read receipts

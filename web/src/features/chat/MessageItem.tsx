@@ -99,6 +99,8 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
     );
   }
   const hiddenPrivate = conv.private && !mine && m.body == null && !m.file && !m.expires_at;
+  // A private message with nothing to show whose time is up: burned (its key is gone).
+  const burned = conv.private && !hiddenPrivate && m.body == null && !m.file && m.expires_at != null && dayjs(m.expires_at).valueOf() <= Date.now();
   const actions = [
     ...(!hiddenPrivate && !conv.private ? [{ key: "reply", label: t("chat.reply") }] : []),
     ...(m.body && !conv.private ? [{ key: "copy", label: t("common.copy") }] : []),
@@ -111,7 +113,13 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
   };
 
   let content;
-  if (hiddenPrivate) {
+  if (burned) {
+    content = (
+      <span className="bw-chat-muted-text" data-testid="chat-burned">
+        <FireOutlined /> {t("chat.burned")}
+      </span>
+    );
+  } else if (hiddenPrivate) {
     content = (
       <Button
         icon={<EyeOutlined />}

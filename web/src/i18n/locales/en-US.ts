@@ -279,6 +279,7 @@ const enUS: Messages = {
   "chat.download": "Download",
   "chat.tapToView": "Tap to view",
   "chat.burnIn": "destroyed in {n} s",
+  "chat.burned": "Destroyed",
   "chat.read": "Read",
   "chat.unread": "Unread",
   "chat.allRead": "All read",

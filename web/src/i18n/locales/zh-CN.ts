@@ -278,6 +278,7 @@ const zhCN = {
   "chat.download": "下载",
   "chat.tapToView": "点击查看",
   "chat.burnIn": "{n} 秒后销毁",
+  "chat.burned": "已销毁",
   "chat.read": "已读",
   "chat.unread": "未读",
   "chat.allRead": "全部已读",
