@@ -64,52 +64,66 @@ async def run(args: argparse.Namespace) -> None:
         print(await machine_report([url]))
         tmp = tempfile.mkdtemp(prefix="bellwork-idle-")
         node = Node(url, data_dir(tmp, "node"))
-        warm = clients = None
+        warm = None
+        halves: list[Clients] = []
         try:
             base_rss = rss(node.ps)
             warm = Clients([(node.ws, m.secret) for m in seeded.members[:WARM]], 1)
             warm.wait_ready()
             before = await settled_rss(node)
             t = time.perf_counter()
-            clients = Clients(
-                [(node.ws, m.secret) for m in seeded.members[WARM:]], args.client_procs
-            )
-            clients.wait_ready()
+            rest = seeded.members[WARM:]
+            marks = [before]
+            for part in (rest[: len(rest) // 2], rest[len(rest) // 2 :]):
+                c = Clients([(node.ws, m.secret) for m in part], args.client_procs)
+                halves.append(c)
+                c.wait_ready()
+                await asyncio.sleep(2)
+                marks.append(await settled_rss(node, 10))
             took = time.perf_counter() - t
-            await asyncio.sleep(2)
-            after = await settled_rss(node, 10)
-            per_kib = (after - before) / max(1, clients.connected) / 1024
+            after = marks[-1]
+            connected = sum(c.connected for c in halves)
+            per_kib = (after - before) / max(1, connected) / 1024
+            first, second = (
+                (marks[i + 1] - marks[i]) / max(1, c.connected) / 1024 for i, c in enumerate(halves)
+            )
             print(
-                f"connected {clients.connected:,}/{n:,} ({clients.failed} failed, "
-                f"{clients.hellos:,} hello) in {took:.1f}s "
-                f"({clients.connected / took:,.0f} connections/s)"
+                f"connected {connected:,}/{n:,} ({sum(c.failed for c in halves)} failed, "
+                f"{sum(c.hellos for c in halves):,} hello) in {took:.1f}s "
+                f"({connected / took:,.0f} connections/s, while opening them)"
             )
             print(
                 f"server RSS: {base_rss / 2**20:.0f} MiB at start, {before / 2**20:.0f} MiB with "
-                f"{WARM} warm-up connections, {after / 2**20:.0f} MiB with {clients.connected:,} "
-                f"more -> {per_kib:.1f} KiB per connection "
-                f"(goal < {RSS_GOAL_KIB:.0f} KiB: {'met' if per_kib < RSS_GOAL_KIB else 'NOT met'})"
+                f"{WARM} warm-up connections, {marks[1] / 2**20:.0f} MiB after the first half, "
+                f"{after / 2**20:.0f} MiB with {connected:,} more -> {per_kib:.1f} KiB per "
+                f"connection (goal < {RSS_GOAL_KIB:.0f} KiB: "
+                f"{'met' if per_kib < RSS_GOAL_KIB else 'NOT met'}); first half {first:.1f} KiB, "
+                f"second half {second:.1f} KiB per connection"
             )
-            _, _, pings0, _ = clients.collect()
+            pings0 = sum(c.collect()[2] for c in halves)
             s0 = cpu_seconds([node.ps])
-            g0 = cpu_seconds(clients.ps)
+            g0 = cpu_seconds([p for c in halves for p in c.ps])
             w0 = time.monotonic()
             await asyncio.sleep(args.idle)
             wall = time.monotonic() - w0
             s1 = cpu_seconds([node.ps])
-            g1 = cpu_seconds(clients.ps)
-            _, _, pings1, dropped = clients.collect()
+            g1 = cpu_seconds([p for c in halves for p in c.ps])
+            pings1 = dropped = 0
+            for c in halves:
+                _, _, pings, drops = c.collect()
+                pings1 += pings
+                dropped += drops
             cpu = (s1 - s0) / wall * 100
             print(
                 f"idle {wall:.0f}s: server CPU {cpu:.2f} % of one core "
                 f"(goal < {CPU_GOAL:.0f} %: {'met' if cpu < CPU_GOAL else 'NOT met'}); "
                 f"{pings1 - pings0:,} pings answered by the clients "
-                f"({(pings1 - pings0) / max(1, clients.connected):.1f} per connection); "
+                f"({(pings1 - pings0) / max(1, connected):.1f} per connection); "
                 f"load generators {(g1 - g0) / wall * 100:.2f} %; sockets dropped {dropped}; "
                 f"server RSS now {rss(node.ps) / 2**20:.0f} MiB"
             )
         finally:
-            for c in (clients, warm):
+            for c in [*halves, warm]:
                 if c is not None:
                     c.close()
             node.stop()

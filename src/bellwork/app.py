@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from bellwork import __version__
 from bellwork.audit.api import router as audit_router
@@ -36,7 +37,7 @@ from bellwork.db.engine import make_engine, make_sessionmaker
 from bellwork.jobs.sweeper import sweeper
 from bellwork.org.api import memberships, people, units
 from bellwork.org.importer_api import router as import_router
-from bellwork.realtime.api import router as realtime_router
+from bellwork.realtime import api as realtime
 from bellwork.realtime.hub import Hub
 
 log = logging.getLogger("bellwork")
@@ -67,6 +68,17 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+class BellworkApp(FastAPI):
+    """The app. The events WebSocket is served before FastAPI's middleware and router: those
+    frames would otherwise stay alive for each of thousands of hours-long sockets."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == realtime.PATH:
+            await realtime.events_socket(self.state, scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -77,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.write_gate = asyncio.Lock() if settings.is_sqlite else None
+        app.state.handshakes = asyncio.Semaphore(realtime.HANDSHAKES)
         hub = Hub()
         bus = make_bus(settings.redis_url, settings.redis_channel)
         await bus.start(hub.handle)
@@ -97,7 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await bus.close()
             await engine.dispose()
 
-    app = FastAPI(
+    app = BellworkApp(
         title="Bellwork API",
         version=__version__,
         description="REST API of Bellwork. Errors are RFC 9457 problem details with a `code`.",
@@ -159,7 +172,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         import_router,
         chat_router,
-        realtime_router,
     ):
         app.include_router(router)
 

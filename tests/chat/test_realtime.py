@@ -187,10 +187,14 @@ async def test_slow_client_is_dropped_not_waited_for(
     async with connect(live, p1) as sock:
         conn = next(iter(app_hub.by_person[school["p1"].id]))
 
-        async def stuck(_frame: str) -> None:  # a client whose socket never drains
-            await asyncio.Event().wait()
+        real_send = conn.send
 
-        conn.ws.send_text = stuck  # type: ignore[method-assign]
+        async def stuck(message: dict[str, Any]) -> None:  # a client that never reads
+            if message["type"] == "websocket.send":
+                await asyncio.Event().wait()
+            await real_send(message)
+
+        conn.send = stuck
         for i in range(8):
             await send(t, conv, f"m{i}")
         await asyncio.sleep(0.1)

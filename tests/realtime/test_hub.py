@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,8 @@ from bellwork.realtime.hub import CLOSE_SLOW, Connection, Hub
 
 
 class FakeSocket:
-    """Like uvicorn's: send waits only while the transport is paused (writable cleared)."""
+    """Like uvicorn's ASGI `send`: it waits only while the transport is paused (writable
+    cleared)."""
 
     def __init__(self) -> None:
         self.writable = asyncio.Event()
@@ -19,17 +21,17 @@ class FakeSocket:
         self.sent: list[str] = []
         self.closed_with: int | None = None
 
-    async def send_text(self, frame: str) -> None:
+    async def send(self, message: dict[str, Any]) -> None:
+        if message["type"] == "websocket.close":
+            self.closed_with = message["code"]
+            return
         await self.writable.wait()
-        self.sent.append(frame)
-
-    async def close(self, code: int, reason: str) -> None:
-        self.closed_with = code
+        self.sent.append(message["text"])
 
 
 async def test_writable_socket_is_written_at_once_without_a_task() -> None:
     ws = FakeSocket()
-    c = Connection(ws, 1)  # type: ignore[arg-type]
+    c = Connection(ws.send, 1)
     for i in range(3):
         assert c.push(f"m{i}")
     assert ws.sent == ["m0", "m1", "m2"]  # synchronously, inside push
@@ -38,7 +40,7 @@ async def test_writable_socket_is_written_at_once_without_a_task() -> None:
 
 async def test_paused_socket_resumes_in_order() -> None:
     ws = FakeSocket()
-    c = Connection(ws, 1)  # type: ignore[arg-type]
+    c = Connection(ws.send, 1)
     c.push("a")
     ws.writable.clear()
     for f in ("b", "c", "d"):
@@ -58,7 +60,7 @@ async def test_overflow_closes_the_slow_client(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(hubmod, "QUEUE_LIMIT", 3)
     ws = FakeSocket()
     ws.writable.clear()
-    c = Connection(ws, 1)  # type: ignore[arg-type]
+    c = Connection(ws.send, 1)
     results = [c.push(f"m{i}") for i in range(6)]
     assert results == [True, True, True, True, False, False]
     await asyncio.sleep(0)
@@ -70,7 +72,7 @@ async def test_unregister_cancels_a_stuck_send() -> None:
     hub = Hub()
     ws = FakeSocket()
     ws.writable.clear()
-    c = Connection(ws, 7)  # type: ignore[arg-type]
+    c = Connection(ws.send, 7)
     hub.register(c)
     hub.subscribe(c, {1})
     c.push("x")

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.audit.service import record
@@ -23,6 +23,8 @@ SESSION_COOKIE = "bw_session"
 CSRF_COOKIE = "bw_csrf"
 TOKEN_PREFIX = "bw_"
 MIN_PASSWORD = 8
+SESSION_RENEW_EVERY = timedelta(minutes=5)  # sliding expiry, written at most this often
+TOKEN_NOTE_EVERY = timedelta(minutes=1)  # a token's last use, written at most this often
 
 
 def sha256(value: str) -> str:
@@ -141,7 +143,7 @@ async def resolve_session(db: AsyncSession, secret: str) -> tuple[WebSession, Pe
     now = utcnow()
     if ws.expires_at <= now or not person.active:
         return None
-    if now - ws.last_seen_at > timedelta(minutes=5):
+    if now - ws.last_seen_at > SESSION_RENEW_EVERY:
         # Sliding expiry, written at most every five minutes per session.
         ws.last_seen_at = now
         ws.expires_at = now + timedelta(days=get_settings().session_days)
@@ -163,9 +165,69 @@ async def resolve_token(db: AsyncSession, raw: str) -> tuple[ApiToken, Person] |
     if not person.active:
         return None
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_NOTE_EVERY:
         token.last_used_at = now
     return token, person
+
+
+async def identify_socket(
+    db: AsyncSession, *, session_secret: str | None = None, token: str | None = None
+) -> tuple[int, bool] | None:
+    """Who opens a WebSocket: (person id, must change password), or None.
+
+    The rules of `resolve_session` / `resolve_token` (expiry, deactivation, revocation, sliding
+    renewal), read as plain columns: it runs for every socket of a reconnect storm, and the
+    ORM objects it would build and drop fragment the heap that long-lived sockets live in."""
+    now = utcnow()
+    if token is not None:
+        if not token.startswith(TOKEN_PREFIX):
+            return None
+        t_row = (
+            await db.execute(
+                select(ApiToken.id, ApiToken.last_used_at, Person.id, Person.must_change_password)
+                .join(Person, Person.id == ApiToken.person_id)
+                .where(
+                    ApiToken.token_hash == sha256(token),
+                    ApiToken.revoked_at.is_(None),
+                    Person.deactivated_at.is_(None),
+                )
+            )
+        ).first()
+        if t_row is None:
+            return None
+        token_id, last_used, person_id, must_change = t_row
+        if last_used is None or now - last_used > TOKEN_NOTE_EVERY:
+            await db.execute(
+                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
+            )
+        return person_id, must_change
+    if not session_secret:
+        return None
+    s_row = (
+        await db.execute(
+            select(
+                WebSession.id,
+                WebSession.last_seen_at,
+                WebSession.expires_at,
+                Person.id,
+                Person.must_change_password,
+            )
+            .join(Person, Person.id == WebSession.person_id)
+            .where(WebSession.token_hash == sha256(session_secret), Person.deactivated_at.is_(None))
+        )
+    ).first()
+    if s_row is None:
+        return None
+    session_id, last_seen, expires, person_id, must_change = s_row
+    if expires <= now:
+        return None
+    if now - last_seen > SESSION_RENEW_EVERY:
+        await db.execute(
+            update(WebSession)
+            .where(WebSession.id == session_id)
+            .values(last_seen_at=now, expires_at=now + timedelta(days=get_settings().session_days))
+        )
+    return person_id, must_change
 
 
 async def end_session(db: AsyncSession, session: WebSession) -> None:

@@ -1,17 +1,25 @@
-"""The one WebSocket per client session: /api/v1/events. Protocol in docs/realtime.md."""
+"""The one WebSocket per client session: /api/v1/events. Protocol in docs/realtime.md.
+
+It is plain ASGI, called by the app before FastAPI's stack (see `bellwork.app.BellworkApp`):
+a socket lives for hours, and every wrapper whose frame stays suspended for that long (error
+middleware, router, endpoint, Starlette's WebSocket object) costs memory on each of tens of
+thousands of idle connections. What stays alive per socket is this handler's frame, its
+`Connection` and the hub's index entries.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import secrets
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import orjson
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import ValidationError
+from starlette.requests import cookie_parser
+from starlette.types import Receive, Scope, Send
 
 from bellwork.auth import service as auth
-from bellwork.auth.service import Actor
 from bellwork.chat import events as ev
 from bellwork.chat import service as chat
 from bellwork.core.errors import Problem
@@ -19,86 +27,107 @@ from bellwork.core.i18n import current_locale, pick_locale, t
 from bellwork.db.session import unit_of_work, writing
 from bellwork.realtime.hub import Connection, Hub
 
-router = APIRouter()
+PATH = "/api/v1/events"
 MAX_FRAME = 64 * 1024
+# Handshakes identified at once (the rest wait, their sockets already accepted). A reconnect
+# storm of 10,000 clients after a restart then neither exhausts the database pool (waiters
+# time out after 30 s) nor interleaves thousands of queries' garbage with the sockets'
+# long-lived objects: admitting 4 at a time cut idle memory on SQLite from 29 to 23 KiB per
+# socket at the same connection rate (docs/benchmarks-chat.md).
+HANDSHAKES = 4
 CLOSE_UNAUTHORISED = 4401
 CLOSE_FORBIDDEN = 4403
 
 
-def _origin_ok(ws: WebSocket) -> bool:
-    """Cookie-authenticated sockets must come from our own pages (no cross-site hijacking)."""
-    origin = ws.headers.get("origin")
-    if origin is None:
-        return True  # not a browser
-    host = ws.headers.get("host", "")
-    return urlsplit(origin).netloc == host
+class Handshake:
+    """What the upgrade request says about who is connecting."""
+
+    def __init__(self, scope: Scope) -> None:
+        headers: dict[str, str] = {}
+        for name, value in scope["headers"]:
+            headers[name.decode("latin-1")] = value.decode("latin-1")
+        self.cookies = cookie_parser(headers.get("cookie", ""))
+        self.origin = headers.get("origin")
+        self.host = headers.get("host", "")
+        self.language = self.cookies.get("bw_lang") or headers.get("accept-language")
+        bearer = headers.get("authorization", "")
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+        self.token = (
+            bearer[7:].strip() if bearer.lower().startswith("bearer ") else query.get("token")
+        )
+
+    def origin_ok(self) -> bool:
+        """Cookie-authenticated sockets must come from our own pages (no cross-site hijacking)."""
+        if self.origin is None:
+            return True  # not a browser
+        return urlsplit(self.origin).netloc == self.host
 
 
-async def _authenticate(ws: WebSocket) -> Actor | None:
-    factory = ws.app.state.sessionmaker
-    header = ws.headers.get("authorization", "")
-    token = (
-        header[7:].strip() if header.lower().startswith("bearer ") else ws.query_params.get("token")
-    )
-    async with unit_of_work(factory) as db:
-        if token:
-            found = await auth.resolve_token(db, token)
-            if found is not None:
-                return Actor(person=found[1], token=found[0])
-            return None
-        cookie = ws.cookies.get(auth.SESSION_COOKIE)
-        if not cookie or not _origin_ok(ws):
-            return None
-        found_s = await auth.resolve_session(db, cookie)
-        if found_s is None:
-            return None
-        return Actor(person=found_s[1], session=found_s[0])
+async def _identify(state: Any, hs: Handshake) -> tuple[int, set[int]] | int:
+    """The person behind the socket and their conversations, or the close code to refuse with.
+
+    One short read transaction (a sliding session renewal, at most every five minutes, is its
+    only write)."""
+    async with state.handshakes, unit_of_work(state.sessionmaker) as db:
+        cookie = hs.cookies.get(auth.SESSION_COOKIE) if hs.origin_ok() else None
+        found = await auth.identify_socket(db, session_secret=cookie, token=hs.token)
+        if found is None:
+            return CLOSE_UNAUTHORISED
+        person_id, must_change_password = found
+        if must_change_password:
+            return CLOSE_FORBIDDEN
+        return person_id, await chat.member_conversation_ids(db, person_id)
 
 
 def _error(code: str, **params: int | str) -> str:
     return ev.ErrorFrame(code=code, title=t(code, None, **params)).model_dump_json()
 
 
-@router.websocket("/api/v1/events")
-async def events(ws: WebSocket) -> None:
-    lang = ws.cookies.get("bw_lang") or ws.headers.get("accept-language")
-    current_locale.set(pick_locale(lang))
-    await ws.accept()
-    actor = await _authenticate(ws)
-    if actor is None:
-        await ws.close(code=CLOSE_UNAUTHORISED, reason="not authenticated")
+async def events_socket(state: Any, scope: Scope, receive: Receive, send: Send) -> None:
+    """Serves one socket from the upgrade to its end. `state` is the app's state."""
+    if (await receive())["type"] != "websocket.connect":
         return
-    if actor.person.must_change_password:
-        await ws.close(code=CLOSE_FORBIDDEN, reason="password change required")
+    hs = Handshake(scope)
+    current_locale.set(pick_locale(hs.language))
+    await send({"type": "websocket.accept"})
+    found = await _identify(state, hs)
+    del hs
+    if isinstance(found, int):
+        reason = "not authenticated" if found == CLOSE_UNAUTHORISED else "password change required"
+        await send({"type": "websocket.close", "code": found, "reason": reason})
         return
-    hub: Hub = ws.app.state.hub
-    conn = Connection(ws, actor.id)
+    person_id, conv_ids = found
+    hub: Hub = state.hub
+    conn = Connection(send, person_id)
     hub.register(conn)
     try:
-        async with unit_of_work(ws.app.state.sessionmaker) as db:
-            conv_ids = await chat.member_conversation_ids(db, actor.id)
         hub.subscribe(conn, conv_ids)
+        del conv_ids
         conn.push(
-            ev.Hello(person_id=actor.id, connection_id=secrets.token_hex(6)).model_dump_json()
+            ev.Hello(person_id=person_id, connection_id=secrets.token_hex(6)).model_dump_json()
         )
-        person_id = actor.id
-        del actor  # keep only the id for the socket's lifetime
-        await _read_loop(ws, conn, person_id)
-    except WebSocketDisconnect:
-        pass
+        await _read_loop(state, receive, conn)
     finally:
         await hub.unregister(conn)
 
 
-async def _read_loop(ws: WebSocket, conn: Connection, person_id: int) -> None:
-    factory = ws.app.state.sessionmaker
-    bus = ws.app.state.bus
+async def _read_loop(state: Any, receive: Receive, conn: Connection) -> None:
     while True:
-        text = await ws.receive_text()
+        message = await receive()
+        if message["type"] != "websocket.receive":
+            return  # websocket.disconnect
+        text = message.get("text")
+        if text is None:
+            data = message.get("bytes") or b""
+            try:
+                text = data.decode()
+            except UnicodeDecodeError:
+                conn.push(_error("bad_frame"))
+                continue
         if len(text) > MAX_FRAME:
             conn.push(_error("frame_too_large", limit=MAX_FRAME))
             await asyncio.sleep(0)
-            await ws.close(code=1009, reason="frame too large")
+            await conn.close(1009, "frame too large")
             return
         try:
             frame = ev.ClientAdapter.validate_python(orjson.loads(text))
@@ -119,8 +148,8 @@ async def _read_loop(ws: WebSocket, conn: Connection, person_id: int) -> None:
             conn.push(ev.Pong().model_dump_json())
             continue
         try:
-            async with writing(factory, ws.app.state.write_gate) as db:
-                db.info["bus"] = bus
-                await chat.mark_read(db, person_id, frame.conversation_id, frame.seq)
+            async with writing(state.sessionmaker, state.write_gate) as db:
+                db.info["bus"] = state.bus
+                await chat.mark_read(db, conn.person_id, frame.conversation_id, frame.seq)
         except Problem as exc:
             conn.push(ev.ErrorFrame(code=exc.code, title=exc.to_dict()["title"]).model_dump_json())

@@ -11,13 +11,14 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, cast
 
 import orjson
-from starlette.websockets import WebSocket
 
 log = logging.getLogger("bellwork.realtime")
+# An ASGI server's `send` (a coroutine function in uvicorn, as in every ASGI server we know).
+Send = Callable[[dict[str, Any]], Awaitable[None]]
 QUEUE_LIMIT = 2000
 CLOSE_SLOW = 4008
 
@@ -33,12 +34,12 @@ class Connection:
     connection holds no task.
     """
 
-    __slots__ = ("closed", "draining", "pending", "person_id", "ws")
+    __slots__ = ("closed", "draining", "pending", "person_id", "send")
 
-    def __init__(self, ws: WebSocket, person_id: int) -> None:
-        self.ws = ws
+    def __init__(self, send: Send, person_id: int) -> None:
+        self.send = send  # the socket's ASGI `send`
         self.person_id = person_id
-        self.pending: deque[str] = deque()
+        self.pending: deque[str] | None = None  # only while a send waits (a deque is ~600 B)
         self.closed = False
         self.draining: asyncio.Task[None] | None = None
 
@@ -46,14 +47,17 @@ class Connection:
         if self.closed:
             return False
         if self.draining is not None:
-            if len(self.pending) >= QUEUE_LIMIT:
+            pending = self.pending
+            if pending is None:
+                pending = self.pending = deque()
+            if len(pending) >= QUEUE_LIMIT:
                 self.closed = True
-                self.pending.clear()
+                self.pending = None
                 asyncio.get_running_loop().create_task(self._close_slow())
                 return False
-            self.pending.append(frame)
+            pending.append(frame)
             return True
-        coro = self.ws.send_text(frame)
+        coro = cast(Coroutine[Any, Any, None], self.send({"type": "websocket.send", "text": frame}))
         try:
             waiting_on = coro.send(None)
         except StopIteration:
@@ -89,18 +93,21 @@ class Connection:
             self.closed = True
             self.draining = None
             return
-        send = self.ws.send_text
         try:
             while self.pending:
-                await send(self.pending.popleft())
+                await self.send({"type": "websocket.send", "text": self.pending.popleft()})
         except Exception:
             self.closed = True
         finally:
+            self.pending = None
             self.draining = None
 
-    async def _close_slow(self) -> None:
+    async def close(self, code: int, reason: str) -> None:
         with contextlib.suppress(Exception):
-            await self.ws.close(code=CLOSE_SLOW, reason="too slow; resync")
+            await self.send({"type": "websocket.close", "code": code, "reason": reason})
+
+    async def _close_slow(self) -> None:
+        await self.close(CLOSE_SLOW, "too slow; resync")
 
 
 class Hub:

@@ -1,0 +1,152 @@
+"""Who may open the events socket, and what the handshake writes: the same rules as the HTTP
+API (expiry, deactivation, revocation, forced password change, sliding renewal)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import websockets
+from sqlalchemy import select, update
+
+from bellwork.auth.models import ApiToken, WebSession
+from bellwork.db.base import utcnow
+from bellwork.org.models import Person
+from tests.chat.conftest import connect, send
+from tests.conftest import World
+
+URL = "ws://{}/api/v1/events"
+
+
+async def refused_with(live: str, headers: dict[str, str], query: str = "") -> int:
+    async with websockets.connect(URL.format(live) + query, additional_headers=headers) as ws:
+        with pytest.raises(websockets.ConnectionClosed) as info:
+            await ws.recv()
+    assert info.value.rcvd is not None
+    return info.value.rcvd.code
+
+
+def cookie_of(client: Any) -> dict[str, str]:
+    return {"cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())}
+
+
+async def test_expired_session_is_refused(world: World, school: dict[str, Any], live: str) -> None:
+    p1 = await world.login(school["p1"])
+    async with world.app.state.sessionmaker() as db:
+        await db.execute(
+            update(WebSession)
+            .where(WebSession.person_id == school["p1"].id)
+            .values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+        await db.commit()
+    assert await refused_with(live, cookie_of(p1)) == 4401
+
+
+async def test_deactivated_person_is_refused_by_cookie_and_by_token(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    t = await world.login(school["teacher"])
+    raw = (await t.post("/api/v1/tokens", json={"name": "bot"})).json()["token"]
+    async with world.app.state.sessionmaker() as db:
+        await db.execute(
+            update(Person).where(Person.id == school["teacher"].id).values(deactivated_at=utcnow())
+        )
+        await db.commit()
+    assert await refused_with(live, cookie_of(t)) == 4401
+    assert await refused_with(live, {"authorization": f"Bearer {raw}"}) == 4401
+
+
+async def test_revoked_or_unknown_token_is_refused_and_query_token_works(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    t = await world.login(school["teacher"])
+    made = (await t.post("/api/v1/tokens", json={"name": "bot"})).json()
+    raw = made["token"]
+    async with websockets.connect(URL.format(live) + f"?token={raw}") as ws:
+        assert '"hello"' in await ws.recv()
+    async with world.app.state.sessionmaker() as db:
+        noted = (
+            await db.execute(select(ApiToken.last_used_at).where(ApiToken.id == made["id"]))
+        ).scalar_one()
+    assert noted is not None  # the handshake notes the token's use, like a request does
+    assert await refused_with(live, {"authorization": "Bearer bw_nothing_here"}) == 4401
+    assert await refused_with(live, {"authorization": "Bearer not-a-token"}) == 4401
+    assert (await t.delete(f"/api/v1/tokens/{made['id']}")).status_code == 204
+    assert await refused_with(live, {}, f"?token={raw}") == 4401
+
+
+async def test_forced_password_change_closes_with_4403(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    p1 = await world.login(school["p1"])
+    async with world.app.state.sessionmaker() as db:
+        await db.execute(
+            update(Person).where(Person.id == school["p1"].id).values(must_change_password=True)
+        )
+        await db.commit()
+    assert await refused_with(live, cookie_of(p1) | {"origin": f"http://{live}"}) == 4403
+
+
+async def test_handshake_renews_an_idle_session(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    p1 = await world.login(school["p1"])
+    old = utcnow() - timedelta(hours=2)
+    async with world.app.state.sessionmaker() as db:
+        await db.execute(
+            update(WebSession)
+            .where(WebSession.person_id == school["p1"].id)
+            .values(last_seen_at=old, expires_at=utcnow() + timedelta(minutes=30))
+        )
+        await db.commit()
+    async with connect(live, p1):
+        pass
+    async with world.app.state.sessionmaker() as db:
+        seen, expires = (
+            await db.execute(
+                select(WebSession.last_seen_at, WebSession.expires_at).where(
+                    WebSession.person_id == school["p1"].id
+                )
+            )
+        ).one()
+    assert seen > old + timedelta(hours=1)
+    assert expires > utcnow() + timedelta(days=1)  # slid forward by the session length
+
+
+async def test_binary_frames_are_read_like_text(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    p1 = await world.login(school["p1"])
+    async with connect(live, p1) as sock:
+        await sock.ws.send(b'{"type": "ping"}')
+        assert (await sock.next())["type"] == "pong"
+        await sock.ws.send(b"\xff\xfe not utf-8")
+        assert (await sock.next())["code"] == "bad_frame"
+        await sock.ws.send(b'{"type": "ping"}')
+        assert (await sock.next())["type"] == "pong"  # the socket stays open
+
+
+async def test_a_burst_of_handshakes_all_get_through(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    """More sockets at once than handshakes admitted together: each waits its turn, none is
+    refused, and every one receives what is sent afterwards."""
+    t = await world.login(school["teacher"])
+    p1 = await world.login(school["p1"])
+    conv = (
+        await t.post("/api/v1/conversations/direct", json={"person_id": school["p1"].id})
+    ).json()["id"]
+    headers = cookie_of(p1) | {"origin": f"http://{live}"}
+    sockets = await asyncio.gather(
+        *(websockets.connect(URL.format(live), additional_headers=headers) for _ in range(40))
+    )
+    try:
+        hellos = await asyncio.gather(*(asyncio.wait_for(ws.recv(), 10) for ws in sockets))
+        assert all('"hello"' in h for h in hellos)
+        await send(t, conv, "to every device")
+        got = await asyncio.gather(*(asyncio.wait_for(ws.recv(), 10) for ws in sockets))
+        assert all('"to every device"' in g for g in got)
+    finally:
+        await asyncio.gather(*(ws.close() for ws in sockets))
