@@ -73,9 +73,14 @@ class BellworkApp(FastAPI):
     frames would otherwise stay alive for each of thousands of hours-long sockets."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket" and scope["path"] == realtime.PATH:
-            await realtime.events_socket(self.state, scope, receive, send)
-            return
+        if scope["type"] == "websocket":
+            path: str = scope["path"]
+            root: str = scope.get("root_path", "")
+            if root and path.startswith(root):
+                path = path[len(root) :]  # behind a proxy that mounts the app under a prefix
+            if path == realtime.PATH:
+                await realtime.events_socket(self.state, scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
 
 
