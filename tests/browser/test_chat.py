@@ -479,3 +479,47 @@ def test_search_history_jumps_to_message_and_group_avatar(
     guardian.get_by_test_id("chat-settings-open").click()
     expect(guardian.get_by_test_id("chat-settings")).to_be_visible()
     expect(guardian.get_by_test_id("chat-avatar-change")).to_have_count(0)
+
+
+def test_conversation_list_loads_more_as_it_scrolls(new_page: NewPage, server: Server) -> None:
+    """More conversations than one page (50): the list shows the most recent first and loads
+    the older ones as it is scrolled, each once."""
+    ids = [
+        int(
+            server.api(
+                "/api/v1/conversations/groups",
+                login="ceo",
+                method="POST",
+                body={"name": f"分页群{i:02d}"},
+            )["id"]
+        )
+        for i in range(65)
+    ]
+    page = new_page()
+    _open_chat(page, "ceo")
+    items = page.get_by_test_id("chat-list").locator("[data-testid^=chat-item-]")
+    expect(page.get_by_test_id(f"chat-item-{ids[-1]}")).to_be_visible()
+    expect(page.get_by_test_id(f"chat-item-{ids[0]}")).to_have_count(0)
+    first = items.count()
+    assert 50 <= first < 65
+    box = page.locator(".bw-chat-list-items")
+    for _ in range(20):
+        if page.get_by_test_id(f"chat-item-{ids[0]}").count():
+            break
+        box.evaluate(
+            "el => { el.scrollTop = el.scrollHeight; el.dispatchEvent(new Event('scroll')); }"
+        )
+        page.wait_for_timeout(250)
+    expect(page.get_by_test_id(f"chat-item-{ids[0]}")).to_be_visible()
+    shown = [items.nth(i).get_attribute("data-testid") for i in range(items.count())]
+    assert len(shown) == len(set(shown)) and len(shown) > first
+    assert {f"chat-item-{i}" for i in ids} <= set(shown)
+    # A message in the oldest group brings it to the top, live, without a second copy.
+    server.api(
+        f"/api/v1/conversations/{ids[0]}/messages",
+        login="ceo",
+        method="POST",
+        body={"client_msg_id": "page-top", "body": "回到顶部"},
+    )
+    expect(items.first).to_have_attribute("data-testid", f"chat-item-{ids[0]}")
+    expect(page.get_by_test_id(f"chat-item-{ids[0]}")).to_have_count(1)

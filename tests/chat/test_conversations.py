@@ -37,7 +37,7 @@ async def test_devices_conversation(world: World, school: dict[str, Any]) -> Non
     assert r.json()["kind"] == "devices" and r.json()["member_count"] == 1
     assert (await t.post("/api/v1/conversations/devices")).json()["id"] == r.json()["id"]
     await send(t, r.json()["id"], "note to self")
-    listed = (await t.get("/api/v1/conversations")).json()
+    listed = (await t.get("/api/v1/conversations")).json()["items"]
     assert listed[0]["id"] == r.json()["id"]
     assert listed[0]["last_message"]["body"] == "note to self"
 
@@ -93,7 +93,7 @@ async def test_group_lifecycle(world: World, school: dict[str, Any]) -> None:
     r = await p1.post(f"/api/v1/conversations/{g['id']}/dissolve")
     assert r.status_code == 204
     assert (await p1.get(f"/api/v1/conversations/{g['id']}")).status_code == 404
-    assert g["id"] not in [c["id"] for c in (await p1.get("/api/v1/conversations")).json()]
+    assert g["id"] not in [c["id"] for c in (await p1.get("/api/v1/conversations")).json()["items"]]
 
 
 async def test_group_rename_and_system_messages(world: World, school: dict[str, Any]) -> None:
@@ -120,3 +120,96 @@ async def test_unknown_people_are_a_404_even_for_admins(
     g = (await a.post("/api/v1/conversations/groups", json={"name": "y"})).json()
     r = await a.post(f"/api/v1/conversations/{g['id']}/members", json={"person_ids": [999999]})
     assert r.status_code == 404
+
+
+async def page_through(c: Any, limit: int, between: Any = None) -> list[list[int]]:
+    """Every page of one's conversation list, as lists of ids; `between(n)` runs after page n."""
+    pages: list[list[int]] = []
+    cursor = None
+    while True:
+        params: dict[str, Any] = {"limit": limit}
+        if cursor:
+            params["cursor"] = cursor
+        r = await c.get("/api/v1/conversations", params=params)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert len(body["items"]) <= limit
+        pages.append([x["id"] for x in body["items"]])
+        cursor = body["next_cursor"]
+        if cursor is None:
+            return pages
+        if between is not None:
+            await between(len(pages))
+
+
+async def test_conversation_list_pages(world: World, school: dict[str, Any]) -> None:
+    """More conversations than one page: paging gives each once, most recent activity first;
+    ties on the activity time are broken by id across page boundaries; new messages while
+    paging move a conversation to the top without it appearing twice."""
+    from sqlalchemy import update
+
+    from bellwork.chat.models import Conversation
+
+    t = await world.login(school["teacher"])
+    ids = []
+    for i in range(9):
+        g = await t.post("/api/v1/conversations/groups", json={"name": f"组{i}"})
+        ids.append(g.json()["id"])
+    for who in ("p1", "p2", "s1"):
+        d = await t.post("/api/v1/conversations/direct", json={"person_id": school[who].id})
+        ids.append(d.json()["id"])
+    # Five conversations share one activity time, so a tie straddles pages of two.
+    same = await world.db.get(Conversation, ids[0])
+    assert same is not None
+    await world.db.execute(
+        update(Conversation)
+        .where(Conversation.id.in_(ids[2:7]))
+        .values(last_message_at=same.last_message_at)
+    )
+    await world.db.commit()
+    everything = (await t.get("/api/v1/conversations", params={"limit": 200})).json()
+    assert everything["next_cursor"] is None
+    order = [x["id"] for x in everything["items"]]
+    assert sorted(order) == sorted(ids)
+    keys = [(x["last_message_at"], x["id"]) for x in everything["items"]]
+    assert keys == sorted(keys, reverse=True)
+    for limit in (1, 2, 5, 12):
+        pages = await page_through(t, limit)
+        flat = [i for p in pages for i in p]
+        assert flat == order, limit
+        assert all(len(p) == limit for p in pages[:-1])
+
+    # While paging, new messages arrive: in a conversation already listed (it moves to the
+    # top, and must not come again) and in one not reached yet (it moves above the cursor:
+    # the client gets it from the message.new event, not from a later page).
+    moved: list[int] = []
+
+    async def activity(n: int) -> None:
+        if n == 1:
+            seen, unseen = order[0], order[-1]
+            for cid in (seen, unseen):
+                await send(t, cid, f"新消息{cid}")
+                moved.append(cid)
+
+    pages = await page_through(t, 4, activity)
+    flat = [i for p in pages for i in p]
+    assert len(flat) == len(set(flat))  # nothing twice
+    assert set(flat) | set(moved) == set(ids)  # nothing missing that did not move
+    assert set(order) - set(moved) <= set(flat)
+    # A fresh first page has the moved ones on top.
+    top = (await t.get("/api/v1/conversations", params={"limit": 2})).json()["items"]
+    assert {x["id"] for x in top} == set(moved)
+
+
+async def test_conversation_list_bad_cursor(world: World, school: dict[str, Any]) -> None:
+    from bellwork.core.schemas import encode_cursor
+
+    t = await world.login(school["teacher"])
+    for bad in ("not-a-cursor!", encode_cursor(["yesterday", 1]), encode_cursor([1])):
+        r = await t.get("/api/v1/conversations", params={"cursor": bad})
+        assert r.status_code == 422 and r.json()["code"] == "bad_cursor", bad
+    naive = encode_cursor(["2026-01-01T00:00:00", 1])
+    r = await t.get("/api/v1/conversations", params={"cursor": naive})
+    assert r.status_code == 422 and r.json()["title"] == "The page cursor is invalid."
+    r = await t.get("/api/v1/conversations", params={"limit": 201})
+    assert r.status_code == 422

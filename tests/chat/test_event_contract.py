@@ -23,7 +23,7 @@ class ClientState:
         self.msgs: dict[int, dict[int, dict[str, Any]]] = {}
 
     async def load(self, c: httpx.AsyncClient) -> None:
-        self.convs = {x["id"]: x for x in (await c.get("/api/v1/conversations")).json()}
+        self.convs = {x["id"]: x for x in (await c.get("/api/v1/conversations")).json()["items"]}
         self.msgs = {}
         for cid in self.convs:
             page = (

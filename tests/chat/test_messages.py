@@ -31,7 +31,7 @@ async def test_send_and_retry_is_stored_once(world: World, school: dict[str, Any
     page = (await p.get(f"/api/v1/conversations/{conv}/messages")).json()
     assert [m["body"] for m in page["items"]] == ["明天春游"]
     assert page["items"][0]["client_msg_id"] is None  # not shown to others
-    listed = (await p.get("/api/v1/conversations")).json()
+    listed = (await p.get("/api/v1/conversations")).json()["items"]
     assert listed[0]["unread"] == 1
 
 

@@ -34,6 +34,7 @@ from bellwork.chat.schemas import (
 from bellwork.core.deps import DB as RequestDB
 from bellwork.core.deps import CurrentActor, CurrentScope
 from bellwork.core.errors import Invalid, NotFound
+from bellwork.core.schemas import Page
 from bellwork.core.types import MAX_ID, PathId, QueryId
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
@@ -61,10 +62,17 @@ async def chat_db(request: Request, db: RequestDB) -> AsyncSession:
 DB = Annotated[AsyncSession, Depends(chat_db)]
 
 
-@router.get("/conversations", response_model=list[ConversationOut])
-async def list_conversations(db: DB, actor: CurrentActor) -> list[ConversationOut]:
-    """One's conversations, most recently active first, with unread counts."""
-    return await service.list_conversations(db, actor)
+@router.get("/conversations", response_model=Page[ConversationOut])
+async def list_conversations(
+    db: DB,
+    actor: CurrentActor,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[ConversationOut]:
+    """One's conversations, most recently active first, with unread counts; a page at a time
+    (`next_cursor` of the previous page as `cursor`). Conversations that become active while
+    one pages come by the live events (message.new, conversation.updated), not in later pages."""
+    return await service.list_conversations(db, actor, limit, cursor)
 
 
 @router.post("/conversations/direct", response_model=ConversationOut)

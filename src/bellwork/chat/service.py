@@ -7,7 +7,7 @@ import bisect
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ from bellwork.chat.schemas import (
     ReceiptGroup,
 )
 from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound
+from bellwork.core.schemas import Page, decode_cursor, encode_cursor
 from bellwork.db.base import utcnow
 from bellwork.db.session import on_commit
 from bellwork.org import access
@@ -345,22 +346,47 @@ async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> 
 
 
 async def list_conversations(
-    db: AsyncSession, actor: Actor, limit: int = 200
-) -> list[ConversationOut]:
-    rows = (
-        await db.execute(
-            select(Conversation, ConversationMember)
-            .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
-            .where(
-                ConversationMember.person_id == actor.id,
-                ConversationMember.left_seq.is_(None),
-                Conversation.dissolved_at.is_(None),
-            )
-            .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
-            .limit(limit)
+    db: AsyncSession, actor: Actor, limit: int = 50, cursor: str | None = None
+) -> Page[ConversationOut]:
+    """One's conversations, most recent activity first (then by id), a page at a time.
+
+    The cursor is the (last activity, id) of the page's last conversation, so paging never
+    repeats one. A conversation whose activity moves it above the cursor while one pages (a new
+    message) is not in a later page: the client learns of it from the live events (docs/api.md).
+    """
+    stmt = (
+        select(Conversation, ConversationMember)
+        .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
+        .where(
+            ConversationMember.person_id == actor.id,
+            ConversationMember.left_seq.is_(None),
+            Conversation.dissolved_at.is_(None),
         )
-    ).all()
-    return await conversations_out(db, actor.id, [(c, m) for c, m in rows])
+    )
+    after = decode_cursor(cursor, 2)
+    if after is not None:
+        try:
+            at = datetime.fromisoformat(str(after[0]))
+            before_id = int(after[1])
+        except (TypeError, ValueError) as exc:
+            raise Invalid("bad_cursor", errors=[{"field": "cursor"}]) from exc
+        if at.tzinfo is None:
+            raise Invalid("bad_cursor", errors=[{"field": "cursor"}])
+        stmt = stmt.where(
+            or_(
+                Conversation.last_message_at < at,
+                and_(Conversation.last_message_at == at, Conversation.id < before_id),
+            )
+        )
+    stmt = stmt.order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+    rows = (await db.execute(stmt.limit(limit + 1))).all()
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1][0]
+        next_cursor = encode_cursor([last.last_message_at.isoformat(), last.id])
+    items = await conversations_out(db, actor.id, [(c, m) for c, m in rows])
+    return Page[ConversationOut](items=items, next_cursor=next_cursor)
 
 
 async def member_conversation_ids(db: AsyncSession, person_id: int) -> set[int]:

@@ -572,7 +572,9 @@ export interface paths {
         };
         /**
          * List Conversations
-         * @description One's conversations, most recently active first, with unread counts.
+         * @description One's conversations, most recently active first, with unread counts; a page at a time
+         *     (`next_cursor` of the previous page as `cursor`). Conversations that become active while
+         *     one pages come by the live events (message.new, conversation.updated), not in later pages.
          */
         get: operations["list_conversations_api_v1_conversations_get"];
         put?: never;
@@ -1413,6 +1415,13 @@ export interface components {
         Page_AuditOut_: {
             /** Items */
             items: components["schemas"]["AuditOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ConversationOut] */
+        Page_ConversationOut_: {
+            /** Items */
+            items: components["schemas"]["ConversationOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2977,7 +2986,10 @@ export interface operations {
     };
     list_conversations_api_v1_conversations_get: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2990,7 +3002,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConversationOut"][];
+                    "application/json": components["schemas"]["Page_ConversationOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -12,8 +12,8 @@ import {
   emptyHistory,
   firstSeq,
   lastSeq,
+  mergeConversations,
   mergeMessages,
-  sortConversations,
   type History,
 } from "./history";
 import { RealtimeSocket, type SocketStatus } from "./socket";
@@ -24,12 +24,67 @@ export const chatKeys = {
   conversation: (id: number) => ["chat", "conversation", id] as const,
   members: (id: number) => ["chat", "members", id] as const,
   receipt: (id: number, seq: number) => ["chat", "receipt", id, seq] as const,
+  /** Where the loaded part of the list ends: the cursor of the next page (null: all loaded). */
+  listCursor: ["chat", "list-cursor"] as const,
 };
 
 const PAGE = 50;
+/** Conversations per page of the list. */
+export const LIST_PAGE = 50;
 
-export async function fetchConversations(): Promise<ConversationOut[]> {
-  return sortConversations(await call(api.GET("/api/v1/conversations")));
+export interface ListCursor {
+  cursor: string | null;
+  /** Which fetch of the list the cursor continues (a refetch starts a new one). */
+  generation: number;
+}
+
+let listGeneration = 0;
+
+function fetchConversationPage(cursor: string | null, limit: number) {
+  return call(api.GET("/api/v1/conversations", { params: { query: cursor ? { limit, cursor } : { limit } } }));
+}
+
+/**
+ * queryFn of the list: its first page or, when refetched (reconnect, an event the list cannot
+ * apply), as many conversations as were loaded, so the list does not shrink under the reader.
+ */
+export async function fetchConversations(qc: QueryClient): Promise<ConversationOut[]> {
+  const generation = ++listGeneration;
+  const want = Math.max(LIST_PAGE, qc.getQueryData<ConversationOut[]>(chatKeys.list)?.length ?? 0);
+  let items: ConversationOut[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await fetchConversationPage(cursor, Math.min(200, want - items.length));
+    items = mergeConversations(items, page.items);
+    cursor = page.next_cursor ?? null;
+  } while (cursor && items.length < want);
+  qc.setQueryData<ListCursor>(chatKeys.listCursor, { cursor, generation });
+  return items;
+}
+
+let loadingMore: Promise<void> | null = null;
+
+/**
+ * Loads the next page of the list (as the reader scrolls down). Conversations that became active
+ * meanwhile are already on top (from their events); the page adds the older ones. A page whose
+ * fetch of the list was replaced meanwhile by a refetch is dropped: scrolling asks again.
+ */
+export function loadMoreConversations(qc: QueryClient): Promise<void> {
+  if (loadingMore) return loadingMore;
+  const at = qc.getQueryData<ListCursor>(chatKeys.listCursor);
+  if (!at?.cursor || qc.isFetching({ queryKey: chatKeys.list })) return Promise.resolve();
+  const run = (async () => {
+    try {
+      const page = await fetchConversationPage(at.cursor, LIST_PAGE);
+      if (at.generation !== listGeneration || qc.isFetching({ queryKey: chatKeys.list })) return;
+      qc.setQueryData<ConversationOut[]>(chatKeys.list, (l) => mergeConversations(l ?? [], page.items));
+      qc.setQueryData<ListCursor>(chatKeys.listCursor, { cursor: page.next_cursor ?? null, generation: at.generation });
+    } finally {
+      loadingMore = null;
+    }
+  })();
+  loadingMore = run;
+  return run;
 }
 
 function fetchPage(id: number, query: { before_seq?: number; after_seq?: number; limit?: number }) {
@@ -196,7 +251,8 @@ export class ChatSync {
         r = { ...r, list: r.list.map((c) => (c.id === this.active ? { ...c, unread: 0 } : c)) };
       }
       if (r.list !== list) this.qc.setQueryData(chatKeys.list, r.list);
-      if (r.refetch) void this.qc.invalidateQueries({ queryKey: chatKeys.list });
+      if (r.refetch && ev.type === "message.new") void this.refreshConversation(ev.conversation_id);
+      else if (r.refetch) void this.qc.invalidateQueries({ queryKey: chatKeys.list });
     }
 
     if (ev.type === "conversation.updated") {
@@ -243,6 +299,19 @@ export class ChatSync {
     const r = applyToHistory(h, ev);
     if (r.history !== h) this.qc.setQueryData(chatKeys.history(id), r.history);
     if (r.gapAfter != null) void this.catchUp(id, r.gapAfter);
+  }
+
+  /**
+   * A message in a conversation the loaded list does not have (further down than loaded, or new
+   * to us): fetch that conversation and put it on top, rather than the whole list again.
+   */
+  private async refreshConversation(id: number) {
+    try {
+      const c = await call(api.GET("/api/v1/conversations/{conversation_id}", { params: { path: { conversation_id: id } } }));
+      this.setList((l) => mergeConversations(l, [c]));
+    } catch {
+      void this.qc.invalidateQueries({ queryKey: chatKeys.list });
+    }
   }
 
   /** On (re)connect: the list, then every loaded history from its last seq. */

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { ConversationOut, MessageOut } from "./events";
-import { applyToHistory, applyToList, backoff, emptyHistory, lastSeq, mergeMessages } from "./history";
+import {
+  applyToHistory,
+  applyToList,
+  backoff,
+  emptyHistory,
+  lastSeq,
+  mergeConversations,
+  mergeMessages,
+} from "./history";
 import { parseEvent } from "./events";
 
 const msg = (seq: number, over: Partial<MessageOut> = {}): MessageOut => ({
@@ -107,6 +115,17 @@ describe("conversation list", () => {
     expect(applyToList(list, { type: "conversation.removed", conversation_id: 1 }, 9).list).toEqual([]);
     const renamed = applyToList(list, { type: "conversation.updated", conversation: conv(1, { name: "x" }) }, 9);
     expect(renamed.list[0].name).toBe("x");
+  });
+});
+
+describe("conversation list pages", () => {
+  it("adds a page once per conversation, keeps the fresher copy, sorted by activity then id", () => {
+    const list = [conv(5, { last_message_at: "2026-11-24T10:00:00Z", last_seq: 9 }), conv(4, { last_message_at: "2026-11-24T09:00:00Z" })];
+    const page = [conv(5, { last_message_at: "2026-11-24T08:30:00Z", last_seq: 7 }), conv(3), conv(2), conv(1, { last_message_at: "2026-11-24T09:00:00Z" })];
+    const merged = mergeConversations(list, page);
+    expect(merged.map((c) => c.id)).toEqual([5, 4, 1, 3, 2]);
+    expect(merged[0].last_seq).toBe(9); // a live event's copy is newer than the page's
+    expect(mergeConversations(merged, page)).toEqual(merged);
   });
 });
 

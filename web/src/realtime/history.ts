@@ -107,6 +107,19 @@ export function sortConversations(list: ConversationOut[]): ConversationOut[] {
   return list.slice().sort(byActivity);
 }
 
+/**
+ * Adds a page of conversations (or one fetched alone) to the loaded list: one entry per id, the
+ * copy that has seen more messages winning (a live event may be newer than a page), sorted.
+ */
+export function mergeConversations(list: ConversationOut[], page: ConversationOut[]): ConversationOut[] {
+  const byId = new Map(list.map((c) => [c.id, c]));
+  for (const c of page) {
+    const old = byId.get(c.id);
+    byId.set(c.id, old && old.last_seq > c.last_seq ? old : c);
+  }
+  return sortConversations([...byId.values()]);
+}
+
 export interface ListApplied {
   list: ConversationOut[];
   /** The list cannot be brought up to date from the event alone: refetch it. */

@@ -1,4 +1,5 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { Avatar, Badge, Button, Dropdown, Empty, Spin, Typography } from "antd";
 import {
   DesktopOutlined,
@@ -15,7 +16,8 @@ import {
 import { useMe } from "../../api/hooks";
 import { useT } from "../../i18n";
 import { useChatSync, useSocketStatus } from "../../realtime";
-import { useConversations, useOpenConversation, type Conversation } from "./api";
+import { loadMoreConversations } from "../../realtime/chatSync";
+import { useConversations, useListCursor, useOpenConversation, type Conversation } from "./api";
 import { conversationTitle, listPreview, listTime } from "./text";
 import { NewChatModal, type NewChatMode } from "./NewChatModal";
 
@@ -46,6 +48,7 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
   const open = useOpenConversation();
   const [mode, setMode] = useState<NewChatMode | null>(null);
   const hasDevices = list.data?.some((c) => c.kind === "devices");
+  const more = useLoadMore(list.data?.length ?? 0, list.isFetching);
   const status = useSocketStatus(useChatSync());
   // Say so only when the socket stays down (not for the moment it takes to connect).
   const [offline, setOffline] = useState(false);
@@ -84,7 +87,7 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
           {t("chat.connecting")}
         </div>
       )}
-      <div className="bw-chat-list-items" role="list">
+      <div className="bw-chat-list-items" role="list" ref={more.box} onScroll={more.onScroll}>
         {!hasDevices && (
           <div
             role="listitem"
@@ -134,6 +137,18 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
             </div>
           </div>
         ))}
+        {more.loading && (
+          <div className="bw-center" style={{ padding: 12 }} data-testid="chat-list-more">
+            <Spin size="small" />
+          </div>
+        )}
+        {more.failed && (
+          <div className="bw-center" style={{ padding: 12 }}>
+            <Button type="link" onClick={more.retry} data-testid="chat-list-retry">
+              {t("chat.listLoadFailed")}
+            </Button>
+          </div>
+        )}
         {list.data && list.data.length === 0 && (
           <Empty image={<MessageOutlined style={{ fontSize: 40, color: "#bbb" }} />} description={t("chat.emptyList")} />
         )}
@@ -141,4 +156,32 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
       {mode && <NewChatModal mode={mode} onClose={() => setMode(null)} onOpened={(id) => { setMode(null); onOpen(id); }} />}
     </div>
   );
+}
+
+/**
+ * Loads the next page of conversations when the list is scrolled near its end (or does not fill
+ * its box). After a failure it waits for the reader to scroll or tap retry.
+ */
+function useLoadMore(loaded: number, listFetching: boolean) {
+  const qc = useQueryClient();
+  const box = useRef<HTMLDivElement>(null);
+  const hasMore = !!useListCursor().data?.cursor;
+  const [loading, setLoading] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const load = useCallback(
+    (force: boolean) => {
+      const el = box.current;
+      // While the list itself is (re)fetched, wait: it sets where the next page starts.
+      if (!el || !hasMore || loading || listFetching || (failed && !force)) return;
+      if (el.scrollTop + el.clientHeight < el.scrollHeight - 160) return;
+      setLoading(true);
+      setFailed(false);
+      loadMoreConversations(qc)
+        .catch(() => setFailed(true))
+        .finally(() => setLoading(false));
+    },
+    [qc, hasMore, loading, failed, listFetching],
+  );
+  useEffect(() => load(false), [load, loaded]);
+  return { box, loading, failed: failed && hasMore, onScroll: () => load(true), retry: () => load(true) };
 }

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, call, postForm } from "../../api/http";
 import type { components } from "../../api/schema";
 import { chatKeys, useChatSync } from "../../realtime";
-import { fetchConversations } from "../../realtime/chatSync";
+import { fetchConversations, type ListCursor } from "../../realtime/chatSync";
 import type { History } from "../../realtime/history";
 
 type S = components["schemas"];
@@ -16,7 +16,13 @@ export type Receipt = S["Receipt"];
 const path = (id: number) => ({ params: { path: { conversation_id: id } } });
 
 export function useConversations(enabled = true) {
-  return useQuery({ queryKey: chatKeys.list, queryFn: fetchConversations, enabled, staleTime: Infinity });
+  const qc = useQueryClient();
+  return useQuery({ queryKey: chatKeys.list, queryFn: () => fetchConversations(qc), enabled, staleTime: Infinity });
+}
+
+/** Where the loaded list ends (set by the list's fetches; null cursor: everything is loaded). */
+export function useListCursor() {
+  return useQuery<ListCursor | null>({ queryKey: chatKeys.listCursor, queryFn: () => null, enabled: false, staleTime: Infinity });
 }
 
 export function useConversation(id: number | null) {

@@ -257,6 +257,7 @@ const enUS: Messages = {
   "chat.myDevices": "My devices",
   "chat.myDevicesHint": "Move files between your phone and computer",
   "chat.emptyList": "No chats yet: start one with +",
+  "chat.listLoadFailed": "Could not load more chats — tap to retry",
   "chat.pickOne": "Pick a chat",
   "chat.unitTag": "Class",
   "chat.privateTag": "Private",

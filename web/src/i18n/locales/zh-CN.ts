@@ -256,6 +256,7 @@ const zhCN = {
   "chat.myDevices": "我的设备",
   "chat.myDevicesHint": "在手机和电脑之间传文件",
   "chat.emptyList": "还没有聊天，点右上角 + 发起",
+  "chat.listLoadFailed": "加载更多聊天失败，点击重试",
   "chat.pickOne": "选择一个聊天",
   "chat.unitTag": "家校群",
   "chat.privateTag": "阅后即焚",
