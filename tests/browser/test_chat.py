@@ -523,3 +523,52 @@ def test_conversation_list_loads_more_as_it_scrolls(new_page: NewPage, server: S
     )
     expect(items.first).to_have_attribute("data-testid", f"chat-item-{ids[0]}")
     expect(page.get_by_test_id(f"chat-item-{ids[0]}")).to_have_count(1)
+
+
+def test_search_results_follow_live_messages(new_page: NewPage, server: Server) -> None:
+    """An open search updates itself: a new matching message appears, a recalled one goes,
+    without searching again."""
+    conv_id = _ensure_direct(server)
+    page = new_page()
+    _open_chat(page, "teacher")
+    page.get_by_test_id(f"chat-item-{conv_id}").click()
+    page.get_by_test_id("chat-search-open").click()
+    drawer = page.get_by_test_id("chat-search")
+    box = drawer.get_by_test_id("chat-search-input").locator("input")
+    box.fill("家长会")
+    box.press("Enter")
+    expect(drawer).to_contain_text("没有找到相关消息")
+
+    def guardian_says(text: str, key: str) -> int:
+        m = server.api(
+            f"/api/v1/conversations/{conv_id}/messages",
+            login=_guardian(server),
+            method="POST",
+            body={"client_msg_id": key, "body": text},
+        )
+        return int(m["seq"])
+
+    guardian_says("今天天气不错", "live-search-0")
+    seq = guardian_says("周五下午开家长会吗？", "live-search-1")
+    result = drawer.get_by_test_id("chat-search-result")
+    expect(result).to_have_count(1)
+    expect(result).to_contain_text("周五下午开家长会吗？")
+    expect(result.locator("mark")).to_have_text("家长会")
+    expect(drawer.get_by_test_id("chat-search-count")).to_contain_text("1")
+    # The teacher's own matching message, sent from their other device, appears too.
+    server.api(
+        f"/api/v1/conversations/{conv_id}/messages",
+        login="teacher",
+        method="POST",
+        body={"client_msg_id": "live-search-2", "body": "家长会改到周六"},
+    )
+    expect(result).to_have_count(2)
+    expect(result.first).to_contain_text("家长会改到周六")  # newest first
+    # The guardian recalls theirs: it leaves the results.
+    server.api(
+        f"/api/v1/conversations/{conv_id}/messages/{seq}/recall",
+        login=_guardian(server),
+        method="POST",
+    )
+    expect(result).to_have_count(1)
+    expect(drawer).not_to_contain_text("周五下午开家长会吗？")

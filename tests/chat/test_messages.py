@@ -73,6 +73,11 @@ async def test_history_paging_catch_up_and_search(world: World, school: dict[str
     assert [m["seq"] for m in found["items"]] == [1, 3, 5, 7]
     pct = (await p.get(f"/api/v1/conversations/{conv}/messages", params={"q": "%"})).json()
     assert pct["items"] == []
+    # Case does not matter, on either database (the web client matches live messages alike).
+    await send(t, conv, "Parents' Meeting on Friday")
+    for q in ("meeting", "MEETING", "Meeting"):
+        hit = (await p.get(f"/api/v1/conversations/{conv}/messages", params={"q": q})).json()
+        assert [m["seq"] for m in hit["items"]] == [8], q
 
 
 async def test_mentions_and_replies(world: World, school: dict[str, Any]) -> None:

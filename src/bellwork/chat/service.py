@@ -953,7 +953,7 @@ async def list_messages(
     if q:
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         stmt = stmt.where(
-            Message.body.like(like, escape="\\"),
+            Message.body.ilike(like, escape="\\"),
             Message.recalled_at.is_(None),
             Message.kind != MessageKind.system.value,
         )

@@ -9,12 +9,14 @@ import type { ConversationEvent, ConversationOut, MessageOut, ServerEvent } from
 import {
   applyToHistory,
   applyToList,
+  applyToSearch,
   emptyHistory,
   firstSeq,
   lastSeq,
   mergeConversations,
   mergeMessages,
   type History,
+  type SearchPage,
 } from "./history";
 import { RealtimeSocket, type SocketStatus } from "./socket";
 
@@ -26,11 +28,15 @@ export const chatKeys = {
   receipt: (id: number, seq: number) => ["chat", "receipt", id, seq] as const,
   /** Where the loaded part of the list ends: the cursor of the next page (null: all loaded). */
   listCursor: ["chat", "list-cursor"] as const,
+  search: (id: number, q: string) => ["chat", "search", id, q] as const,
+  searches: (id: number) => ["chat", "search", id] as const,
 };
 
 const PAGE = 50;
 /** Conversations per page of the list. */
 export const LIST_PAGE = 50;
+/** Search results asked for (the newest matches). */
+export const SEARCH_LIMIT = 50;
 
 export interface ListCursor {
   cursor: string | null;
@@ -227,6 +233,7 @@ export class ChatSync {
   /** Puts a message the server answered with (send, open) into the cache. */
   putMessage(m: MessageOut) {
     const id = m.conversation_id;
+    this.applySearch({ type: "message.new", conversation_id: id, message: m });
     const before = lastSeq(this.history(id));
     this.setHistory(id, (h) => mergeMessages(h, [m]));
     if (before > 0 && m.seq > before + 1) void this.catchUp(id, before);
@@ -284,6 +291,7 @@ export class ChatSync {
       } else this.scheduleReceipts(id);
       return;
     }
+    this.applySearch(ev);
     if (ev.type === "message.new") {
       const conv = this.qc.getQueryData<ConversationOut[]>(chatKeys.list)?.find((c) => c.id === id);
       if (ev.message.sender?.id !== this.me) this.notify?.(conv, ev.message);
@@ -311,6 +319,17 @@ export class ChatSync {
       this.setList((l) => mergeConversations(l, [c]));
     } catch {
       void this.qc.invalidateQueries({ queryKey: chatKeys.list });
+    }
+  }
+
+  /** Keeps open searches of this conversation up to date with its events. */
+  private applySearch(ev: ConversationEvent) {
+    const entries = this.qc.getQueriesData<SearchPage>({ queryKey: chatKeys.searches(ev.conversation_id) });
+    for (const [key, page] of entries) {
+      if (!page) continue;
+      const r = applyToSearch(page, String(key[3]), ev, SEARCH_LIMIT);
+      if (r.page !== page) this.qc.setQueryData(key, r.page);
+      if (r.refetch) void this.qc.invalidateQueries({ queryKey: key, exact: true });
     }
   }
 

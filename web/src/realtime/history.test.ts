@@ -3,9 +3,11 @@ import type { ConversationOut, MessageOut } from "./events";
 import {
   applyToHistory,
   applyToList,
+  applyToSearch,
   backoff,
   emptyHistory,
   lastSeq,
+  matchesSearch,
   mergeConversations,
   mergeMessages,
 } from "./history";
@@ -126,6 +128,45 @@ describe("conversation list pages", () => {
     expect(merged.map((c) => c.id)).toEqual([5, 4, 1, 3, 2]);
     expect(merged[0].last_seq).toBe(9); // a live event's copy is newer than the page's
     expect(mergeConversations(merged, page)).toEqual(merged);
+  });
+});
+
+describe("search results", () => {
+  const page = (...seqs: number[]) => ({ items: seqs.map((s) => msg(s, { body: `期中考试 ${s}` })), has_more: false });
+
+  it("matches the shown text in any case, never system, recalled or hidden messages", () => {
+    expect(matchesSearch(msg(1, { body: "Exam on MONDAY" }), "monday")).toBe(true);
+    expect(matchesSearch(msg(1, { body: "x", kind: "system" }), "x")).toBe(false);
+    expect(matchesSearch(msg(1, { body: null }), "m")).toBe(false);
+    expect(matchesSearch(msg(1, { body: "x", recalled: true }), "x")).toBe(false);
+  });
+
+  it("a new matching message appears, in seq order; others change nothing", () => {
+    const p = page(2, 5);
+    const hit = applyToSearch(p, "考试", { type: "message.new", conversation_id: 1, message: msg(7, { body: "补考试卷" }) }, 50);
+    expect(hit.page.items.map((m) => m.seq)).toEqual([2, 5, 7]);
+    expect(hit.refetch).toBe(false);
+    const miss = applyToSearch(p, "考试", { type: "message.new", conversation_id: 1, message: msg(8, { body: "hello" }) }, 50);
+    expect(miss.page).toBe(p);
+    // Again: no duplicate.
+    expect(applyToSearch(hit.page, "考试", { type: "message.new", conversation_id: 1, message: msg(7, { body: "补考试卷" }) }, 50).page.items).toHaveLength(3);
+  });
+
+  it("keeps the newest `limit` matches and then says there are more", () => {
+    const r = applyToSearch(page(1, 2), "考试", { type: "message.new", conversation_id: 1, message: msg(3, { body: "考试" }) }, 2);
+    expect(r.page.items.map((m) => m.seq)).toEqual([2, 3]);
+    expect(r.page.has_more).toBe(true);
+  });
+
+  it("a recalled or burned match goes; a page with more asks to be filled up", () => {
+    const p = page(2, 5);
+    const recalled = applyToSearch(p, "考试", { type: "message.recalled", conversation_id: 1, seq: 5, recalled_by: 2 }, 50);
+    expect(recalled.page.items.map((m) => m.seq)).toEqual([2]);
+    expect(recalled.refetch).toBe(false);
+    const burned = applyToSearch({ ...p, has_more: true }, "考试", { type: "message.deleted", conversation_id: 1, seq: 2 }, 50);
+    expect(burned.page.items.map((m) => m.seq)).toEqual([5]);
+    expect(burned.refetch).toBe(true);
+    expect(applyToSearch(p, "考试", { type: "message.deleted", conversation_id: 1, seq: 9 }, 50).page).toBe(p);
   });
 });
 

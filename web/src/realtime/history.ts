@@ -184,6 +184,65 @@ export function applyToList(list: ConversationOut[], ev: ServerEvent, me: number
   }
 }
 
+/** A conversation's search results: the newest matches, ascending by seq (as the server sends). */
+export interface SearchPage {
+  items: MessageOut[];
+  has_more: boolean;
+}
+
+/** Whether a message is a hit for `q`, as the server matches: its shown text contains `q`, any case. */
+export function matchesSearch(m: MessageOut, q: string): boolean {
+  const needle = q.toLowerCase();
+  return needle.length > 0 && m.kind !== "system" && !m.recalled && m.body != null && m.body.toLowerCase().includes(needle);
+}
+
+export interface SearchApplied {
+  page: SearchPage;
+  /** Something left a page that had more results: fetch it again to fill it up. */
+  refetch: boolean;
+}
+
+/**
+ * Applies a live event (or a message the server answered with, as a message.new) to the results
+ * of searching `q`: a new or newly readable match appears, a recalled or burned one goes.
+ * `limit` is the page size asked for (the server's newest `limit` matches).
+ */
+export function applyToSearch(page: SearchPage, q: string, ev: ConversationEvent, limit: number): SearchApplied {
+  const at = (seq: number) => page.items.findIndex((m) => m.seq === seq);
+  const without = (i: number): SearchApplied => ({
+    page: { ...page, items: page.items.filter((_, j) => j !== i) },
+    refetch: page.has_more,
+  });
+  switch (ev.type) {
+    case "message.new": {
+      const m = ev.message;
+      const i = at(m.seq);
+      const hit = matchesSearch(m, q);
+      if (i >= 0) {
+        if (!hit) return without(i);
+        const items = page.items.slice();
+        items[i] = { ...m, unread_count: m.unread_count ?? items[i].unread_count ?? null };
+        return { page: { ...page, items }, refetch: false };
+      }
+      if (!hit) return { page, refetch: false };
+      let items = [...page.items, m].sort((a, b) => a.seq - b.seq);
+      let more = page.has_more;
+      if (items.length > limit) {
+        items = items.slice(items.length - limit);
+        more = true;
+      }
+      return { page: { items, has_more: more }, refetch: false };
+    }
+    case "message.recalled":
+    case "message.deleted": {
+      const i = at(ev.seq);
+      return i < 0 ? { page, refetch: false } : without(i);
+    }
+    default:
+      return { page, refetch: false };
+  }
+}
+
 /** Reconnect delay: exponential (0.5 s doubling, at most 30 s) with full jitter in [d/2, d]. */
 export function backoff(attempt: number, random: () => number = Math.random): number {
   const d = Math.min(30_000, 500 * 2 ** Math.min(attempt, 10));

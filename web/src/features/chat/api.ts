@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, call, postForm } from "../../api/http";
 import type { components } from "../../api/schema";
 import { chatKeys, useChatSync } from "../../realtime";
-import { fetchConversations, type ListCursor } from "../../realtime/chatSync";
+import { fetchConversations, SEARCH_LIMIT, type ListCursor } from "../../realtime/chatSync";
 import type { History } from "../../realtime/history";
 
 type S = components["schemas"];
@@ -69,14 +69,17 @@ export function useReceipt(id: number, seq: number | null) {
   });
 }
 
-/** Searches one conversation's history (the server matches the text; newest 50). */
+/**
+ * Searches one conversation's history (the server matches the text; the newest 50). The realtime
+ * dispatcher keeps the results up to date: new matches appear, recalled and burned ones go.
+ */
 export function useSearchMessages(id: number, q: string) {
   return useQuery({
-    queryKey: ["chat", "search", id, q] as const,
+    queryKey: chatKeys.search(id, q),
     queryFn: () =>
       call(
         api.GET("/api/v1/conversations/{conversation_id}/messages", {
-          params: { path: { conversation_id: id }, query: { q, limit: 50 } },
+          params: { path: { conversation_id: id }, query: { q, limit: SEARCH_LIMIT } },
         }),
       ),
     enabled: q.trim().length > 0,
