@@ -1,16 +1,18 @@
 """Idle WebSocket connections on one app process: memory per connection and idle CPU.
 
     .venv/bin/python bench/chat_idle.py [--connections 10000] [--idle 60] [--client-procs 4]
-        [--backend sqlite|postgres] [--quick]
+        [--backend sqlite|postgres] [--quick] [--bare]
 
 Seeds `--connections` people with web sessions, in groups of 1,000 (so each connection is
 subscribed to one conversation, as a member of a home-school group would be), starts one app
 node as `bellwork serve` runs it, opens 50 warm-up connections (so code paths and caches touched
-by the first connections are not counted), reads the server's RSS, opens the N connections
-(`bw_session` cookie, each waits for `hello`) from `--client-procs` load-generator processes
-(picows; they answer the server's 20 s WebSocket pings themselves), waits for RSS to settle and
-reports (RSS after − before) / N. Then measures the server's CPU over `--idle` seconds with
-nothing happening but the heartbeat pings, and counts the pings the clients answered.
+by the first connections are not counted), reads the server's RSS, opens the N connections in
+two halves (`bw_session` cookie, each waits for `hello`) from `--client-procs` load-generator
+processes (picows; they answer the server's 20 s WebSocket pings themselves), waits for RSS to
+settle after each half and reports (RSS after - before) / N, and each half's share (the second
+half shows the marginal cost once one-off growth such as database page caches is paid). Then
+measures the server's CPU over `--idle` seconds with nothing happening but the heartbeat pings,
+and counts the pings the clients answered.
 Goals: < 25 KiB per connection, < 3 % of one core while idle.
 """
 
@@ -63,7 +65,11 @@ async def run(args: argparse.Namespace) -> None:
         )
         print(await machine_report([url]))
         tmp = tempfile.mkdtemp(prefix="bellwork-idle-")
-        node = Node(url, data_dir(tmp, "node"))
+        node = (
+            Node(url, data_dir(tmp, "node"), app="bare_socket:app")
+            if args.bare
+            else Node(url, data_dir(tmp, "node"))
+        )
         warm = None
         halves: list[Clients] = []
         try:
@@ -136,6 +142,12 @@ def main() -> None:
     ap.add_argument("--client-procs", type=int, default=4)
     ap.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     ap.add_argument("--quick", action="store_true", help="smoke run: 1,000 connections, 25 s")
+    ap.add_argument(
+        "--bare",
+        action="store_true",
+        help="the floor: a bare ASGI socket app (bench/bare_socket.py) on the same uvicorn "
+        "settings instead of Bellwork",
+    )
     args = ap.parse_args()
     if args.quick:
         args.connections, args.idle = 1000, 25.0

@@ -275,6 +275,9 @@ async def seed_group(
 # ---------------------------------------------------------------- app nodes
 
 
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -285,7 +288,12 @@ class Node:
     """One app process, as `bellwork serve` runs it (uvicorn, websockets-sansio, no deflate)."""
 
     def __init__(
-        self, database_url: str, data_dir: str, redis_url: str | None = None, channel: str = ""
+        self,
+        database_url: str,
+        data_dir: str,
+        redis_url: str | None = None,
+        channel: str = "",
+        app: str = "bellwork.app:create_app",
     ) -> None:
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("BELLWORK_")}
@@ -297,8 +305,8 @@ class Node:
                 sys.executable,
                 "-m",
                 "uvicorn",
-                "bellwork.app:create_app",
-                "--factory",
+                app,
+                *(["--factory"] if app.endswith("create_app") else ["--app-dir", BENCH_DIR]),
                 "--host",
                 "127.0.0.1",
                 "--port",
