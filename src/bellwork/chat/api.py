@@ -30,6 +30,7 @@ from bellwork.chat.schemas import (
     Receipt,
     ReceiptCount,
     RoleChange,
+    UnreadTotal,
 )
 from bellwork.core.deps import DB as RequestDB
 from bellwork.core.deps import CurrentActor, CurrentScope
@@ -73,6 +74,22 @@ async def list_conversations(
     (`next_cursor` of the previous page as `cursor`). Conversations that become active while
     one pages come by the live events (message.new, conversation.updated), not in later pages."""
     return await service.list_conversations(db, actor, limit, cursor)
+
+
+@router.get("/conversations/unread", response_model=UnreadTotal)
+async def unread_total(
+    db: DB,
+    actor: CurrentActor,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=200, description="Only the conversations after this list cursor"),
+    ] = None,
+) -> UnreadTotal:
+    """One's unread messages over all one's conversations, however many pages the list has:
+    the sum of their `unread` counts, muted conversations apart. With `cursor` (a `next_cursor`
+    of `GET /conversations`): only the conversations after it, the ones a client has not loaded;
+    it adds the `unread` of those it has, which the live events keep up to date."""
+    return await service.unread_total(db, actor.id, cursor)
 
 
 @router.post("/conversations/direct", response_model=ConversationOut)

@@ -11,7 +11,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    SQLColumnExpression,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bellwork.db.base import Base, BigId, utcnow
@@ -79,6 +90,20 @@ class ConversationMember(Base):
     last_read_seq: Mapped[int] = mapped_column(default=0)
     muted: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def unread(self, last_seq: int) -> int:
+        """One's unread messages in a conversation whose newest seq is `last_seq`: those after
+        one's read cursor, not counting what was sent before one joined. One's own messages are
+        never among them (sending moves one's cursor). This is the one definition of "unread":
+        `unread_sql` below is the same in SQL, for totals over many conversations in one query
+        (tests/chat/test_unread.py checks that the two agree)."""
+        return max(0, last_seq - max(self.last_read_seq, self.joined_seq))
+
+    @classmethod
+    def unread_sql(cls, last_seq: SQLColumnExpression[int]) -> ColumnElement[int]:
+        """`unread` as a SQL expression over the member's row and the conversation's last seq."""
+        seen = case((cls.last_read_seq > cls.joined_seq, cls.last_read_seq), else_=cls.joined_seq)
+        return case((last_seq > seen, last_seq - seen), else_=0)
 
 
 class Message(Base):

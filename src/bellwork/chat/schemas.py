@@ -118,6 +118,14 @@ class ReadOut(BaseModel):
     unread: int
 
 
+class UnreadTotal(BaseModel):
+    unread: int = Field(
+        description="The sum of `unread` of one's conversations that are not muted "
+        "(what the tab title and the chat entry's badge show)."
+    )
+    muted_unread: int = Field(description="The same over one's muted conversations.")
+
+
 class ReceiptGroup(BaseModel):
     unit: str | None = Field(description="Which class or department, as a path of names")
     people: list[PersonRef]

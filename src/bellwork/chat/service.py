@@ -12,7 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from sqlalchemy import Select, and_, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -45,6 +57,7 @@ from bellwork.chat.schemas import (
     Receipt,
     ReceiptCount,
     ReceiptGroup,
+    UnreadTotal,
 )
 from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
@@ -298,7 +311,7 @@ async def conversations_out(
                 muted=mem.muted,
                 last_seq=conv.last_seq,
                 last_read_seq=mem.last_read_seq,
-                unread=max(0, conv.last_seq - max(mem.last_read_seq, mem.joined_seq)),
+                unread=mem.unread(conv.last_seq),
                 last_message=msg_out,
                 last_message_at=conv.last_message_at,
                 peer=peer,
@@ -345,6 +358,35 @@ async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> 
 # ---------------------------------------------------------------- listing
 
 
+def _mine(person_id: int) -> tuple[ColumnElement[bool], ...]:
+    """One's conversations (Conversation joined with one's ConversationMember): a member who has
+    not left, of a conversation not dissolved."""
+    return (
+        ConversationMember.person_id == person_id,
+        ConversationMember.left_seq.is_(None),
+        Conversation.dissolved_at.is_(None),
+    )
+
+
+def _after(cursor: str | None) -> ColumnElement[bool] | None:
+    """The conversations after `cursor` (a page's `next_cursor`, the (last activity, id) of its
+    last conversation) in the list's order: most recent activity first, then by id."""
+    after = decode_cursor(cursor, 2)
+    if after is None:
+        return None
+    try:
+        at = datetime.fromisoformat(str(after[0]))
+        before_id = int(after[1])
+    except (TypeError, ValueError) as exc:
+        raise Invalid("bad_cursor", errors=[{"field": "cursor"}]) from exc
+    if at.tzinfo is None:
+        raise Invalid("bad_cursor", errors=[{"field": "cursor"}])
+    return or_(
+        Conversation.last_message_at < at,
+        and_(Conversation.last_message_at == at, Conversation.id < before_id),
+    )
+
+
 async def list_conversations(
     db: AsyncSession, actor: Actor, limit: int = 50, cursor: str | None = None
 ) -> Page[ConversationOut]:
@@ -357,27 +399,11 @@ async def list_conversations(
     stmt = (
         select(Conversation, ConversationMember)
         .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
-        .where(
-            ConversationMember.person_id == actor.id,
-            ConversationMember.left_seq.is_(None),
-            Conversation.dissolved_at.is_(None),
-        )
+        .where(*_mine(actor.id))
     )
-    after = decode_cursor(cursor, 2)
+    after = _after(cursor)
     if after is not None:
-        try:
-            at = datetime.fromisoformat(str(after[0]))
-            before_id = int(after[1])
-        except (TypeError, ValueError) as exc:
-            raise Invalid("bad_cursor", errors=[{"field": "cursor"}]) from exc
-        if at.tzinfo is None:
-            raise Invalid("bad_cursor", errors=[{"field": "cursor"}])
-        stmt = stmt.where(
-            or_(
-                Conversation.last_message_at < at,
-                and_(Conversation.last_message_at == at, Conversation.id < before_id),
-            )
-        )
+        stmt = stmt.where(after)
     stmt = stmt.order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
     rows = (await db.execute(stmt.limit(limit + 1))).all()
     next_cursor = None
@@ -387,6 +413,31 @@ async def list_conversations(
         next_cursor = encode_cursor([last.last_message_at.isoformat(), last.id])
     items = await conversations_out(db, actor.id, [(c, m) for c, m in rows])
     return Page[ConversationOut](items=items, next_cursor=next_cursor)
+
+
+async def unread_total(db: AsyncSession, person_id: int, cursor: str | None = None) -> UnreadTotal:
+    """The sum of one's conversations' `unread` counts, muted ones apart: over all of them, or
+    over those after `cursor` (the part of the list a client has not loaded). One aggregate
+    query over one's memberships, however many conversations one is in."""
+    unread = ConversationMember.unread_sql(Conversation.last_seq)
+
+    def total(of: ColumnElement[int]) -> ColumnElement[int]:
+        return type_coerce(func.coalesce(func.sum(of), 0), Integer)
+
+    stmt = (
+        select(
+            total(case((ConversationMember.muted, 0), else_=unread)),
+            total(case((ConversationMember.muted, unread), else_=0)),
+        )
+        .select_from(ConversationMember)
+        .join(Conversation, Conversation.id == ConversationMember.conversation_id)
+        .where(*_mine(person_id))
+    )
+    after = _after(cursor)
+    if after is not None:
+        stmt = stmt.where(after)
+    loud, muted = (await db.execute(stmt)).one()
+    return UnreadTotal(unread=loud, muted_unread=muted)
 
 
 async def member_conversation_ids(db: AsyncSession, person_id: int) -> set[int]:
@@ -1057,7 +1108,7 @@ async def mark_read(db: AsyncSession, person_id: int, conversation_id: int, seq:
     return ReadOut(
         conversation_id=conv.id,
         last_read_seq=me.last_read_seq,
-        unread=max(0, conv.last_seq - max(me.last_read_seq, me.joined_seq)),
+        unread=me.unread(conv.last_seq),
     )
 
 

@@ -585,6 +585,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unread Total
+         * @description One's unread messages over all one's conversations, however many pages the list has:
+         *     the sum of their `unread` counts, muted conversations apart. With `cursor` (a `next_cursor`
+         *     of `GET /conversations`): only the conversations after it, the ones a client has not loaded;
+         *     it adds the `unread` of those it has, which the live events keep up to date.
+         */
+        get: operations["unread_total_api_v1_conversations_unread_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/direct": {
         parameters: {
             query?: never;
@@ -1768,6 +1791,19 @@ export interface components {
             /** Name */
             name?: string | null;
             kind?: components["schemas"]["UnitKind"] | null;
+        };
+        /** UnreadTotal */
+        UnreadTotal: {
+            /**
+             * Unread
+             * @description The sum of `unread` of one's conversations that are not muted (what the tab title and the chat entry's badge show).
+             */
+            unread: number;
+            /**
+             * Muted Unread
+             * @description The same over one's muted conversations.
+             */
+            muted_unread: number;
         };
         /**
          * Problem
@@ -3003,6 +3039,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_ConversationOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unread_total_api_v1_conversations_unread_get: {
+        parameters: {
+            query?: {
+                /** @description Only the conversations after this list cursor */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadTotal"];
                 };
             };
             /** @description Validation Error */
