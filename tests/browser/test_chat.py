@@ -572,3 +572,61 @@ def test_search_results_follow_live_messages(new_page: NewPage, server: Server) 
     )
     expect(result).to_have_count(1)
     expect(drawer).not_to_contain_text("周五下午开家长会吗？")
+
+
+def test_unread_total_counts_conversations_not_loaded(new_page: NewPage, server: Server) -> None:
+    """The tab title and the chat entry's badge count unread messages in every conversation,
+    also those further down than the list has loaded (it holds 50), and follow them live."""
+    me = int(server.api("/api/v1/auth/me", login="wangjianhua")["id"])
+
+    def group(name: str) -> int:
+        body = {"name": name, "member_ids": [me]}
+        return int(server.api("/api/v1/conversations/groups", method="POST", body=body)["id"])
+
+    def admin_says(conv: int, text: str) -> None:
+        body = {"client_msg_id": f"unread-{conv}-{text}", "body": text}
+        server.api(f"/api/v1/conversations/{conv}/messages", method="POST", body=body)
+
+    # Three old groups with unread messages (each: the creation notice and a message); one muted.
+    a, b, muted = group("旧群甲"), group("旧群乙"), group("免打扰旧群")
+    for conv in (a, b, muted):
+        admin_says(conv, "请查收")
+    server.api(
+        f"/api/v1/conversations/{muted}/mute",
+        login="wangjianhua",
+        method="PUT",
+        body={"muted": True},
+    )
+    # Then 55 newer conversations of his own, nothing unread in them: the old ones are not on
+    # the first page of the list.
+    for i in range(55):
+        server.api(
+            "/api/v1/conversations/groups",
+            login="wangjianhua",
+            method="POST",
+            body={"name": f"新群{i:02d}"},
+        )
+    page = new_page()
+    login(page, "wangjianhua")
+    badge = page.get_by_test_id("nav-chat").locator(".ant-badge-count")
+    expect(page).to_have_title(re.compile(r"^\(4\) "))
+    expect(badge).to_have_text("4")
+
+    # Read on another device, further down than loaded: the count drops live.
+    server.api(
+        f"/api/v1/conversations/{b}/read", login="wangjianhua", method="POST", body={"seq": 99}
+    )
+    expect(page).to_have_title(re.compile(r"^\(2\) "))
+    expect(badge).to_have_text("2")
+    # A new message there: one more, and the group comes to the top of the list.
+    admin_says(a, "还有一件事")
+    expect(page).to_have_title(re.compile(r"^\(3\) "))
+    page.get_by_test_id("nav-chat").click()
+    expect(
+        page.get_by_test_id("chat-list").locator("[data-testid^=chat-item-]").first
+    ).to_have_attribute("data-testid", f"chat-item-{a}")
+    # Reading it leaves nothing: the muted group's messages never counted.
+    page.get_by_test_id(f"chat-item-{a}").click()
+    expect(page.get_by_test_id("chat-messages")).to_contain_text("还有一件事")
+    expect(page).to_have_title("Bellwork")
+    expect(badge).to_have_count(0)

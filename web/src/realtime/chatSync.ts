@@ -19,6 +19,7 @@ import {
   type SearchPage,
 } from "./history";
 import { RealtimeSocket, type SocketStatus } from "./socket";
+import { placeOf, restChangedBy, type ListPlace } from "./unread";
 
 export const chatKeys = {
   list: ["chat", "list"] as const,
@@ -30,6 +31,9 @@ export const chatKeys = {
   listCursor: ["chat", "list-cursor"] as const,
   search: (id: number, q: string) => ["chat", "search", id, q] as const,
   searches: (id: number) => ["chat", "search", id] as const,
+  /** The server's unread total of the conversations after the list's cursor (see unread.ts). */
+  unread: ["chat", "unread"] as const,
+  unreadAfter: (generation: number, cursor: string | null) => ["chat", "unread", generation, cursor] as const,
 };
 
 const PAGE = 50;
@@ -42,12 +46,24 @@ export interface ListCursor {
   cursor: string | null;
   /** Which fetch of the list the cursor continues (a refetch starts a new one). */
   generation: number;
+  /** The place the cursor marks: the last conversation of the last loaded page. */
+  edge: ListPlace | null;
+}
+
+/** Where the loaded list stops counting (see unread.ts): null when it is loaded to its end. */
+export function listEdge(at: ListCursor | null | undefined): ListPlace | null {
+  return at?.cursor ? at.edge : null;
 }
 
 let listGeneration = 0;
 
 function fetchConversationPage(cursor: string | null, limit: number) {
   return call(api.GET("/api/v1/conversations", { params: { query: cursor ? { limit, cursor } : { limit } } }));
+}
+
+/** The server's unread total over the conversations after `cursor` (those not loaded). */
+export function fetchUnreadAfter(cursor: string) {
+  return call(api.GET("/api/v1/conversations/unread", { params: { query: { cursor } } }));
 }
 
 /**
@@ -59,12 +75,14 @@ export async function fetchConversations(qc: QueryClient): Promise<ConversationO
   const want = Math.max(LIST_PAGE, qc.getQueryData<ConversationOut[]>(chatKeys.list)?.length ?? 0);
   let items: ConversationOut[] = [];
   let cursor: string | null = null;
+  let edge: ListPlace | null = null;
   do {
     const page = await fetchConversationPage(cursor, Math.min(200, want - items.length));
     items = mergeConversations(items, page.items);
     cursor = page.next_cursor ?? null;
+    edge = placeOf(page.items[page.items.length - 1]) ?? edge;
   } while (cursor && items.length < want);
-  qc.setQueryData<ListCursor>(chatKeys.listCursor, { cursor, generation });
+  qc.setQueryData<ListCursor>(chatKeys.listCursor, { cursor, generation, edge });
   return items;
 }
 
@@ -84,7 +102,11 @@ export function loadMoreConversations(qc: QueryClient): Promise<void> {
       const page = await fetchConversationPage(at.cursor, LIST_PAGE);
       if (at.generation !== listGeneration || qc.isFetching({ queryKey: chatKeys.list })) return;
       qc.setQueryData<ConversationOut[]>(chatKeys.list, (l) => mergeConversations(l ?? [], page.items));
-      qc.setQueryData<ListCursor>(chatKeys.listCursor, { cursor: page.next_cursor ?? null, generation: at.generation });
+      qc.setQueryData<ListCursor>(chatKeys.listCursor, {
+        cursor: page.next_cursor ?? null,
+        generation: at.generation,
+        edge: placeOf(page.items[page.items.length - 1]) ?? at.edge,
+      });
     } finally {
       loadingMore = null;
     }
@@ -252,6 +274,11 @@ export class ChatSync {
     if (ev.type === "pong" || ev.type === "error") return;
 
     const list = this.qc.getQueryData<ConversationOut[]>(chatKeys.list);
+    // The unread total adds the loaded conversations' counts, which this event keeps exact, to
+    // the server's total of the rest; an event that changes the rest asks for it again.
+    if (restChangedBy(ev, this.me, list, listEdge(this.qc.getQueryData<ListCursor>(chatKeys.listCursor)))) {
+      void this.qc.invalidateQueries({ queryKey: chatKeys.unread });
+    }
     if (list) {
       let r = applyToList(list, ev, this.me);
       if (ev.type === "message.new" && ev.conversation_id === this.active && document.visibilityState === "visible") {

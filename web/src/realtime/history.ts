@@ -99,7 +99,8 @@ export function applyToHistory(h: History, ev: ConversationEvent): Applied {
   }
 }
 
-function byActivity(a: ConversationOut, b: ConversationOut): number {
+/** The list's order: most recent activity first, then by id (as the server pages it). */
+export function byActivity(a: Pick<ConversationOut, "id" | "last_message_at">, b: Pick<ConversationOut, "id" | "last_message_at">): number {
   return b.last_message_at.localeCompare(a.last_message_at) || b.id - a.id;
 }
 

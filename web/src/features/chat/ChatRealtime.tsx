@@ -1,15 +1,34 @@
 import { useEffect, useRef } from "react";
 import { Badge } from "antd";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useNavigate } from "react-router-dom";
 import { useT } from "../../i18n";
-import { useChatSync } from "../../realtime";
-import { useConversations } from "./api";
+import { chatKeys, useChatSync } from "../../realtime";
+import { fetchUnreadAfter, listEdge } from "../../realtime/chatSync";
+import { unreadShown } from "../../realtime/unread";
+import { useConversations, useListCursor } from "./api";
 import { conversationTitle, previewText } from "./text";
 
-/** Total unread of the conversations that are not muted. */
+/**
+ * Total unread of the conversations that are not muted, all of them however much of the list is
+ * loaded: the loaded ones' counts (live) plus the server's total of the rest (realtime/unread.ts).
+ */
 export function useUnreadTotal(): number {
-  const list = useConversations();
-  return (list.data ?? []).reduce((n, c) => n + (c.muted ? 0 : c.unread), 0);
+  const list = useConversations().data ?? [];
+  const at = useListCursor().data;
+  const edge = listEdge(at);
+  const cursor = edge ? (at?.cursor ?? null) : null;
+  const rest = useQuery({
+    queryKey: chatKeys.unreadAfter(at?.generation ?? 0, cursor),
+    // The rest comes with the place it starts after: until the rest after a new cursor is in
+    // (more of the list loaded), the list is counted down to the old place, never twice.
+    queryFn: async () => ({ ...(await fetchUnreadAfter(cursor!)), edge }),
+    enabled: cursor != null,
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+  });
+  if (edge == null) return unreadShown(list, null, 0); // the whole list is loaded
+  return rest.data ? unreadShown(list, rest.data.edge, rest.data.unread) : unreadShown(list, edge, 0);
 }
 
 /**
