@@ -1185,9 +1185,15 @@ async def open_private(
             db,
             ev.MessageOpened(conversation_id=conv.id, seq=seq, expires_at=msg.expires_at),
             conversation_id=conv.id,
+            due=msg.expires_at,  # wakes every node's sweeper then
         )
         await mark_read(db, actor.id, conversation_id, seq)
     return (await messages_out(db, conv, actor.id, [msg]))[0]
+
+
+async def next_burn_at(db: AsyncSession) -> datetime | None:
+    """When the next opened private message is due to burn, if any is."""
+    return (await db.execute(select(func.min(Message.expires_at)))).scalar_one_or_none()
 
 
 async def burn_expired(db: AsyncSession, data_dir: Any) -> int:

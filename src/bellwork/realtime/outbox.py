@@ -7,6 +7,7 @@ dependency that opened it; a session without one (the CLI) publishes nothing.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -25,8 +26,11 @@ def envelope(
     add: list[int] | None = None,
     remove: list[int] | None = None,
     subscribe: int | None = None,
+    due: datetime | None = None,
 ) -> bytes:
     body: dict[str, Any] = {"e": event.model_dump_json()}
+    if due is not None:
+        body["w"] = due.timestamp()
     if subscribe is not None:
         body["s"] = subscribe
     if conversation_id is not None:
@@ -49,11 +53,13 @@ def emit(
     add: list[int] | None = None,
     remove: list[int] | None = None,
     subscribe: int | None = None,
+    due: datetime | None = None,
 ) -> None:
     """Queue an event for after commit. It goes to every current subscriber of
     `conversation_id` and to every connection of `people`; `add` people are subscribed to the
     conversation before delivery, `remove` people unsubscribed after it; `subscribe` subscribes
-    the `people` to that conversation without sending to its other members."""
+    the `people` to that conversation without sending to its other members. `due` tells every
+    node's jobs that work falls due at that time (a burn deadline), so they need not poll."""
     bus = session.info.get("bus")
     if bus is None:
         return
@@ -68,4 +74,4 @@ def emit(
                 await bus.publish(payload)
 
         on_commit(session, flush)
-    pending.append(envelope(event, conversation_id, people, add, remove, subscribe))
+    pending.append(envelope(event, conversation_id, people, add, remove, subscribe, due))
