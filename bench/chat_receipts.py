@@ -196,9 +196,9 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[tuple[str,
 
             r = await receipt(latest)
             print(
-                f"message {latest}: {r.read_count} read, {r.unread_count} unread, "
-                f"{len(r.read) + len(r.unread)} class groups; message {older}: "
-                + "{0.read_count} read, {0.unread_count} unread".format(await receipt(older))
+                f"message {latest}: {r['read_count']} read, {r['unread_count']} unread, "
+                f"{len(r['read']) + len(r['unread'])} class groups; message {older}: "
+                + "{0[read_count]} read, {0[unread_count]} unread".format(await receipt(older))
             )
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(

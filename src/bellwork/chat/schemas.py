@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypedDict
 
 from pydantic import BaseModel, Field
 
@@ -138,6 +138,28 @@ class Receipt(BaseModel):
     unread_count: int
     read: list[ReceiptGroup]
     unread: list[ReceiptGroup]
+
+
+class PersonRefData(TypedDict):
+    id: int
+    name: str
+
+
+class ReceiptGroupData(TypedDict):
+    unit: str | None
+    people: list[PersonRefData]
+
+
+class ReceiptData(TypedDict):
+    """A `Receipt` as plain data: built for thousands of members and sent as JSON without a
+    pydantic pass (tests/fuzz checks the answers against the `Receipt` schema)."""
+
+    conversation_id: int
+    seq: int
+    read_count: int
+    unread_count: int
+    read: list[ReceiptGroupData]
+    unread: list[ReceiptGroupData]
 
 
 class ReceiptCount(BaseModel):

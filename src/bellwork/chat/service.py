@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import functools
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -13,10 +14,12 @@ from typing import Any
 
 import orjson
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Integer,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -53,10 +56,11 @@ from bellwork.chat.schemas import (
     MessageOut,
     MessagePage,
     PersonRef,
+    PersonRefData,
     ReadOut,
-    Receipt,
     ReceiptCount,
-    ReceiptGroup,
+    ReceiptData,
+    ReceiptGroupData,
     UnreadTotal,
 )
 from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -1352,16 +1356,15 @@ async def receipt_counts(
     return out
 
 
-async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int) -> Receipt:
-    """Who has read message `seq` and who has not, grouped by unit. Only its sender may ask."""
-    conv, _me = await access_conversation(db, actor.id, conversation_id)
-    msg = await _message(db, conv, seq)
-    if msg.sender_id != actor.id:
-        raise Forbidden("receipt_sender_only")
-    # Each person's unit for grouping: the path of their first active membership (a guardian's
-    # is the child's class), joined to the member list in the same query.
+@functools.cache
+def _receipt_members() -> Select[int, int, str, str]:
+    """Members who could have read message :seq of :conv (not its :sender), with their read
+    cursor, name and unit path for grouping: the path of their first active membership (a
+    guardian's is the child's class), joined in the same query. Built once; bound per call."""
+    conv_id = bindparam("conv", type_=BigInteger)
+    seq = bindparam("seq", type_=Integer)
     in_conv = select(ConversationMember.person_id).where(
-        ConversationMember.conversation_id == conv.id
+        ConversationMember.conversation_id == conv_id
     )
     first = (
         select(Membership.person_id, func.min(Membership.id).label("mid"))
@@ -1372,50 +1375,61 @@ async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int
     )
     first_m = aliased(Membership)
     first_u = aliased(Unit)
-    rows = (
-        await db.execute(
-            select(
-                ConversationMember.person_id,
-                ConversationMember.last_read_seq,
-                Person.name,
-                first_u.path,
-            )
-            .join(Person, Person.id == ConversationMember.person_id)
-            .outerjoin(first, first.c.person_id == ConversationMember.person_id)
-            .outerjoin(first_m, first_m.id == first.c.mid)
-            .outerjoin(first_u, first_u.id == first_m.unit_id)
-            .where(
-                ConversationMember.conversation_id == conv.id,
-                ConversationMember.person_id != actor.id,
-                ConversationMember.joined_seq < seq,
-                or_(ConversationMember.left_seq.is_(None), ConversationMember.left_seq >= seq),
-            )
-            .order_by(Person.sort_key)
+    return (
+        select(
+            ConversationMember.person_id,
+            ConversationMember.last_read_seq,
+            Person.name,
+            first_u.path,
         )
+        .join(Person, Person.id == ConversationMember.person_id)
+        .outerjoin(first, first.c.person_id == ConversationMember.person_id)
+        .outerjoin(first_m, first_m.id == first.c.mid)
+        .outerjoin(first_u, first_u.id == first_m.unit_id)
+        .where(
+            ConversationMember.conversation_id == conv_id,
+            ConversationMember.person_id != bindparam("sender", type_=BigInteger),
+            ConversationMember.joined_seq < seq,
+            or_(ConversationMember.left_seq.is_(None), ConversationMember.left_seq >= seq),
+        )
+        .order_by(Person.sort_key)
+    )
+
+
+async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int) -> ReceiptData:
+    """Who has read message `seq` and who has not, grouped by unit. Only its sender may ask."""
+    conv, _me = await access_conversation(db, actor.id, conversation_id)
+    msg = await _message(db, conv, seq)
+    if msg.sender_id != actor.id:
+        raise Forbidden("receipt_sender_only")
+    conn = await db.connection()  # plain rows: no ORM loading for thousands of them
+    rows = (
+        await conn.execute(_receipt_members(), {"conv": conv.id, "sender": actor.id, "seq": seq})
     ).all()
     members: list[tuple[int, int, str, str | None]] = [(a, b, c, d) for a, b, c, d in rows]
     names = await path_names(db, {path for *_, path in members if path})
     labels = {
         path: "/".join(parts[1:] if len(parts) > 2 else parts) for path, parts in names.items()
     }
-    read: dict[str | None, list[PersonRef]] = defaultdict(list)
-    unread: dict[str | None, list[PersonRef]] = defaultdict(list)
+    # Plain data: 3,000 pydantic objects would cost more than the query.
+    read: dict[str | None, list[PersonRefData]] = defaultdict(list)
+    unread: dict[str | None, list[PersonRefData]] = defaultdict(list)
     for pid, last, name, path in members:
-        person = PersonRef.model_construct(id=pid, name=name)
+        person: PersonRefData = {"id": pid, "name": name}
         (read if last >= seq else unread)[labels.get(path) if path else None].append(person)
 
-    def groups(d: dict[str | None, list[PersonRef]]) -> list[ReceiptGroup]:
+    def groups(d: dict[str | None, list[PersonRefData]]) -> list[ReceiptGroupData]:
         return [
-            ReceiptGroup.model_construct(unit=k, people=v)
+            {"unit": k, "people": v}
             for k, v in sorted(d.items(), key=lambda kv: (kv[0] is None, kv[0] or ""))
         ]
 
     n_read = sum(len(v) for v in read.values())
-    return Receipt(
-        conversation_id=conv.id,
-        seq=seq,
-        read_count=n_read,
-        unread_count=len(rows) - n_read,
-        read=groups(read),
-        unread=groups(unread),
-    )
+    return {
+        "conversation_id": conv.id,
+        "seq": seq,
+        "read_count": n_read,
+        "unread_count": len(rows) - n_read,
+        "read": groups(read),
+        "unread": groups(unread),
+    }
