@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bellwork.chat.models import ConversationMember
+from bellwork.chat.schemas import Receipt
 from tests.chat.conftest import send
 from tests.conftest import World
 
@@ -25,6 +26,8 @@ async def test_counts_and_lists_move_as_people_read(world: World, school: dict[s
     assert [m["unread_count"] for m in page if m["kind"] == "text"] == [3, 3]
     r = await t.get(f"/api/v1/conversations/{g['id']}/messages/{m2['seq']}/receipt")
     body = r.json()
+    assert r.headers["content-type"] == "application/json"
+    assert Receipt.model_validate(body).model_dump() == body  # exactly the documented shape
     assert body["read_count"] == 0 and body["unread_count"] == 3
     assert [(grp["unit"], [p["name"] for p in grp["people"]]) for grp in body["unread"]] == [
         ("实验小学/1班", ["家长1", "家长2", "家长3"])
