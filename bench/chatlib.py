@@ -35,6 +35,8 @@ import httpx
 import psutil
 from benchlib import PG_ADMIN_DSN, db_version, machine
 
+from bellwork.config import Settings
+
 REDIS_URL = os.environ.get("BELLWORK_TEST_REDIS", "redis://127.0.0.1:6379/0")
 BODY_TAG = "bench"
 
@@ -276,6 +278,10 @@ async def seed_group(
 
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+# What `bellwork serve` pings at (BELLWORK_WS_PING_SECONDS), unless the bench environment says.
+PING_SECONDS = float(
+    os.environ.get("BELLWORK_WS_PING_SECONDS") or Settings.model_fields["ws_ping_seconds"].default
+)
 
 
 def free_port() -> int:
@@ -317,6 +323,8 @@ class Node:
                 str(1 << 20),
                 "--ws-per-message-deflate",
                 "false",
+                "--ws-ping-interval",
+                str(PING_SECONDS),
                 "--backlog",
                 "4096",
                 "--no-access-log",

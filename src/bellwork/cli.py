@@ -112,6 +112,8 @@ def serve(
         ws="websockets-sansio",
         ws_max_size=1 << 20,
         ws_per_message_deflate=False,
+        ws_ping_interval=settings.ws_ping_seconds,
+        ws_ping_timeout=20.0,
     )
 
 

@@ -36,6 +36,14 @@ class Settings(BaseSettings):
         default=False, description="Mark session cookies Secure (set it when served over HTTPS)."
     )
     session_days: int = Field(default=30, description="Days a web session lasts without use.")
+    ws_ping_seconds: float = Field(
+        default=30.0,
+        ge=5,
+        le=300,
+        description="Seconds between the server's WebSocket pings. They keep proxies and NATs "
+        "from closing idle sockets (30 s is under the 60 s idle timeout of common proxies) and "
+        "find dead clients, dropped 20 s after a ping goes unanswered.",
+    )
     login_max_failures_account: int = Field(
         default=5, description="Failed logins for one account within the window before refusing."
     )
