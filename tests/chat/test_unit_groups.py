@@ -82,3 +82,59 @@ async def test_department_group(world: World) -> None:
     g = (await c.get(f"/api/v1/units/{dept.id}/group")).json()
     assert g["name"] == "研发部" and g["my_role"] == "member"
     assert await names(c, g["id"]) == {"李娜", "王强"}
+
+
+async def test_class_group_appears_by_itself_when_the_roster_fills_the_class(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    """Nobody opens it: once a class has a teacher and a guardian, both find the home-school
+    group in their list (live for one online), with the unread badge of what was posted."""
+    admin = await world.login(school["admin"])
+    klass = (
+        await admin.post(
+            "/api/v1/units", json={"name": "3班", "kind": "class", "parent_id": school["school"].id}
+        )
+    ).json()
+    t = await world.login(school["teacher"])
+    r = await admin.post(
+        f"/api/v1/people/{school['teacher'].id}/memberships",
+        json={"unit_id": klass["id"], "role": "teacher"},
+    )
+    assert r.status_code in (200, 201), r.text
+    listed = (await t.get("/api/v1/conversations")).json()["items"]
+    assert "3班 家校群" not in [c["name"] for c in listed]  # one person is not a group yet
+    csv = "班级,学生姓名,学号,家长姓名,家长手机,关系\n3班,小明,S31,小明妈妈,10000000931,母亲\n"
+    async with connect(live, t) as sock:
+        r = await admin.post(
+            "/api/v1/imports",
+            data={"kind": "roster", "unit_id": str(school["school"].id), "dry_run": "false"},
+            files={"file": ("r.csv", csv.encode(), "text/csv")},
+        )
+        assert r.status_code == 200, r.text
+        frame = await sock.next("conversation.updated")
+        assert frame["conversation"]["name"] == "3班 家校群"
+    group = next(
+        c
+        for c in (await t.get("/api/v1/conversations")).json()["items"]
+        if c["name"] == "3班 家校群"
+    )
+    assert group["kind"] == "unit" and group["my_role"] == "admin"
+    assert await names(t, group["id"]) == {"王老师", "小明妈妈"}
+    sent = await t.post(
+        f"/api/v1/conversations/{group['id']}/messages",
+        json={"client_msg_id": "first-notice-3", "body": "欢迎加入3班家校群"},
+    )
+    assert sent.status_code == 201, sent.text
+    # The guardian logs in for the first time and sees it, unread.
+    async with world.app.state.sessionmaker() as db:
+        from sqlalchemy import select
+
+        from bellwork.auth.passwords import hash_password
+        from bellwork.org.models import Person
+
+        mum = (await db.execute(select(Person).where(Person.phone == "10000000931"))).scalar_one()
+        mum.password_hash = await hash_password("guardian-pass-1")
+        await db.commit()
+    g = await world.login(mum, "guardian-pass-1")
+    mine = (await g.get("/api/v1/conversations")).json()["items"]
+    assert [(c["name"], c["unread"]) for c in mine if c["kind"] == "unit"] == [("3班 家校群", 1)]

@@ -88,19 +88,44 @@ async def sync_group(db: AsyncSession, conv: Conversation, unit: Unit) -> None:
 
 @on_roster_change
 async def roster_changed(db: AsyncSession, unit_ids: set[int]) -> None:
-    keys = [f"u:{u}" for u in unit_ids]
+    """Keeps each changed unit's group in step, and creates the group of a unit that has come
+    to have two or more people who belong in it: a class's teachers and guardians find their
+    home-school group in their list without anyone opening it first. A dissolved group stays
+    dissolved."""
+    keys = {f"u:{u}": u for u in unit_ids}
     convs = (
+        (await db.execute(select(Conversation).where(Conversation.key.in_(list(keys)))))
+        .scalars()
+        .all()
+    )
+    for conv in convs:
+        if conv.dissolved_at is not None:
+            continue
+        unit = await db.get(Unit, conv.unit_id) if conv.unit_id else None
+        if unit is not None:
+            await sync_group(db, conv, unit)
+    missing = set(unit_ids) - {keys[c.key] for c in convs if c.key in keys}
+    if not missing:
+        return
+    units = (
         (
             await db.execute(
-                select(Conversation).where(
-                    Conversation.key.in_(keys), Conversation.dissolved_at.is_(None)
-                )
+                select(Unit)
+                .where(Unit.id.in_(missing), Unit.archived_at.is_(None))
+                .order_by(Unit.id)
             )
         )
         .scalars()
         .all()
     )
-    for conv in convs:
-        unit = await db.get(Unit, conv.unit_id) if conv.unit_id else None
-        if unit is not None:
-            await sync_group(db, conv, unit)
+    for unit in units:
+        wanted = await wanted_members(db, unit)
+        if len(wanted) >= 2:
+            await service._get_or_create_keyed(
+                db,
+                f"u:{unit.id}",
+                Conversation(
+                    kind=ConversationKind.unit.value, name=group_name(unit), unit_id=unit.id
+                ),
+                wanted,
+            )
