@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import os
 import socket
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -78,6 +79,15 @@ def test_demo_prints_logins_and_is_idempotent(tmp_path: Path) -> None:
     assert "admin" in r.stdout and "bellwork-demo" in r.stdout and "teacher" in r.stdout
     r2 = run(["demo"], tmp_path)
     assert r2.returncode == 0 and r2.stdout == r.stdout
+    # The demo's class teacher finds the class's home-school group waiting in their list.
+    with sqlite3.connect(tmp_path / "bellwork.sqlite3") as db:
+        groups = db.execute(
+            "SELECT c.name, c.member_count FROM conversation c"
+            " JOIN conversation_member m ON m.conversation_id = c.id"
+            " JOIN person p ON p.id = m.person_id"
+            " WHERE p.username = 'teacher' AND c.kind = 'unit'"
+        ).fetchall()
+    assert len(groups) == 1 and groups[0][0].endswith("家校群") and groups[0][1] > 10, groups
     roster = tmp_path / "more.csv"
     roster.write_text("班级,学生姓名,学号\n一年级/1班,韩梅梅,2026200\n", encoding="utf-8")
     r = run(["import", str(roster), "--kind", "roster", "--unit", "3"], tmp_path)

@@ -5,12 +5,16 @@ Chat registers one to keep unit groups (a class's home-school group) in step wit
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable, Iterable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 RosterListener = Callable[[AsyncSession, set[int]], Awaitable[None]]
 _listeners: list[RosterListener] = []
+# Modules that register listeners, imported before the first notice so that every entry point
+# (the app, `bellwork import`, the demo loader) has them: org does not import chat.
+LISTENER_MODULES = ("bellwork.chat.groups",)
 
 
 def on_roster_change(fn: RosterListener) -> RosterListener:
@@ -23,6 +27,8 @@ async def roster_changed(db: AsyncSession, unit_ids: Iterable[int]) -> None:
     ids = {u for u in unit_ids if u and u > 0}
     if not ids:
         return
+    for module in LISTENER_MODULES:
+        importlib.import_module(module)  # registers its listeners (once: modules are cached)
     await db.flush()
     for fn in _listeners:
         await fn(db, ids)
