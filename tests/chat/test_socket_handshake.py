@@ -4,6 +4,7 @@ API (expiry, deactivation, revocation, forced password change, sliding renewal).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 from typing import Any
 
@@ -66,6 +67,8 @@ async def test_revoked_or_unknown_token_is_refused_and_query_token_works(
     raw = made["token"]
     async with websockets.connect(URL.format(live) + f"?token={raw}") as ws:
         assert '"hello"' in await ws.recv()
+        await ws.send('{"type": "ping"}')  # answered once the handshake's work is done
+        assert '"pong"' in await ws.recv()
     async with world.app.state.sessionmaker() as db:
         noted = (
             await db.execute(select(ApiToken.last_used_at).where(ApiToken.id == made["id"]))
@@ -101,8 +104,9 @@ async def test_handshake_renews_an_idle_session(
             .values(last_seen_at=old, expires_at=utcnow() + timedelta(minutes=30))
         )
         await db.commit()
-    async with connect(live, p1):
-        pass
+    async with connect(live, p1) as sock:
+        await sock.send({"type": "ping"})  # answered once the handshake's work is done
+        assert (await sock.next())["type"] == "pong"
     async with world.app.state.sessionmaker() as db:
         seen, expires = (
             await db.execute(
@@ -150,3 +154,64 @@ async def test_a_burst_of_handshakes_all_get_through(
         assert all('"to every device"' in g for g in got)
     finally:
         await asyncio.gather(*(ws.close() for ws in sockets))
+
+
+async def test_a_handshake_that_cannot_get_a_turn_is_told_to_retry(
+    world: World, school: dict[str, Any], live: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bellwork.realtime import api as socket_api
+
+    monkeypatch.setattr(socket_api, "HANDSHAKE_SECONDS", 0.5)
+    p1 = await world.login(school["p1"])
+    turns = world.app.state.handshakes
+    for _ in range(socket_api.HANDSHAKES):  # every turn taken, e.g. by stuck handshakes
+        await turns.acquire()
+    try:
+        assert await refused_with(live, cookie_of(p1)) == 1013
+    finally:
+        for _ in range(socket_api.HANDSHAKES):
+            turns.release()
+    async with connect(live, p1) as sock:  # turns free again: in it goes
+        await sock.send({"type": "ping"})
+        assert (await sock.next())["type"] == "pong"
+
+
+async def test_a_busy_database_does_not_keep_a_socket_out_for_its_renewal(
+    world: World, school: dict[str, Any], live: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The renewal is a write; while writers are stuck (SQLite's gate held, or the session row
+    locked on PostgreSQL) the socket opens anyway and the renewal waits for a later handshake."""
+    from sqlalchemy import text
+
+    from bellwork.realtime import api as socket_api
+
+    monkeypatch.setattr(socket_api, "NOTE_SECONDS", 0.3)
+    p1 = await world.login(school["p1"])
+    old = utcnow() - timedelta(hours=2)
+    async with world.app.state.sessionmaker() as db:
+        await db.execute(
+            update(WebSession)
+            .where(WebSession.person_id == school["p1"].id)
+            .values(last_seen_at=old)
+        )
+        await db.commit()
+    gate = world.app.state.write_gate
+    async with contextlib.AsyncExitStack() as stack:
+        if gate is not None:
+            await stack.enter_async_context(gate)
+        else:
+            conn = await stack.enter_async_context(world.app.state.engine.connect())
+            await conn.execute(
+                text("SELECT id FROM web_session WHERE person_id = :p FOR UPDATE"),
+                {"p": school["p1"].id},
+            )
+        async with connect(live, p1) as sock:
+            await sock.send({"type": "ping"})
+            assert (await sock.next())["type"] == "pong"
+    async with world.app.state.sessionmaker() as db:
+        seen = (
+            await db.execute(
+                select(WebSession.last_seen_at).where(WebSession.person_id == school["p1"].id)
+            )
+        ).scalar_one()
+    assert seen == old  # not renewed this time; the session is still valid

@@ -170,14 +170,24 @@ async def resolve_token(db: AsyncSession, raw: str) -> tuple[ApiToken, Person] |
     return token, person
 
 
+@dataclass(frozen=True, slots=True)
+class SocketIdentity:
+    person_id: int
+    must_change_password: bool
+    # The session (or token) whose last use is old enough to be noted: `note_socket_use`.
+    stale_session_id: int | None = None
+    stale_token_id: int | None = None
+
+
 async def identify_socket(
     db: AsyncSession, *, session_secret: str | None = None, token: str | None = None
-) -> tuple[int, bool] | None:
-    """Who opens a WebSocket: (person id, must change password), or None.
+) -> SocketIdentity | None:
+    """Who opens a WebSocket, or None. Only reads.
 
-    The rules of `resolve_session` / `resolve_token` (expiry, deactivation, revocation, sliding
-    renewal), read as plain columns: it runs for every socket of a reconnect storm, and the
-    ORM objects it would build and drop fragment the heap that long-lived sockets live in."""
+    The rules of `resolve_session` / `resolve_token` (expiry, deactivation, revocation), read as
+    plain columns: it runs for every socket of a reconnect storm, and the ORM objects it would
+    build and drop fragment the heap that long-lived sockets live in. The sliding renewal is
+    left to `note_socket_use`, a separate write the caller may make best-effort."""
     now = utcnow()
     if token is not None:
         if not token.startswith(TOKEN_PREFIX):
@@ -196,11 +206,8 @@ async def identify_socket(
         if t_row is None:
             return None
         token_id, last_used, person_id, must_change = t_row
-        if last_used is None or now - last_used > TOKEN_NOTE_EVERY:
-            await db.execute(
-                update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
-            )
-        return person_id, must_change
+        stale = last_used is None or now - last_used > TOKEN_NOTE_EVERY
+        return SocketIdentity(person_id, must_change, stale_token_id=token_id if stale else None)
     if not session_secret:
         return None
     s_row = (
@@ -221,13 +228,23 @@ async def identify_socket(
     session_id, last_seen, expires, person_id, must_change = s_row
     if expires <= now:
         return None
-    if now - last_seen > SESSION_RENEW_EVERY:
+    stale = now - last_seen > SESSION_RENEW_EVERY
+    return SocketIdentity(person_id, must_change, stale_session_id=session_id if stale else None)
+
+
+async def note_socket_use(db: AsyncSession, who: SocketIdentity) -> None:
+    """The sliding renewal of the socket's session, or the token's last use."""
+    now = utcnow()
+    if who.stale_session_id is not None:
         await db.execute(
             update(WebSession)
-            .where(WebSession.id == session_id)
+            .where(WebSession.id == who.stale_session_id)
             .values(last_seen_at=now, expires_at=now + timedelta(days=get_settings().session_days))
         )
-    return person_id, must_change
+    if who.stale_token_id is not None:
+        await db.execute(
+            update(ApiToken).where(ApiToken.id == who.stale_token_id).values(last_used_at=now)
+        )
 
 
 async def end_session(db: AsyncSession, session: WebSession) -> None:

@@ -10,6 +10,7 @@ thousands of idle connections. What stays alive per socket is this handler's fra
 from __future__ import annotations
 
 import asyncio
+import logging
 import secrets
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -27,14 +28,18 @@ from bellwork.core.i18n import current_locale, pick_locale, t
 from bellwork.db.session import unit_of_work, writing
 from bellwork.realtime.hub import Connection, Hub
 
+log = logging.getLogger("bellwork.realtime")
 PATH = "/api/v1/events"
 MAX_FRAME = 64 * 1024
 # Handshakes identified at once (the rest wait, their sockets already accepted). A reconnect
-# storm of 10,000 clients after a restart then neither exhausts the database pool (waiters
-# time out after 30 s) nor interleaves thousands of queries' garbage with the sockets'
+# storm of 10,000 clients after a restart then neither exhausts the database pool (its waiters
+# give up after 30 s) nor interleaves thousands of queries' garbage with the sockets'
 # long-lived objects: admitting 4 at a time cut idle memory on SQLite from 29 to 23 KiB per
 # socket at the same connection rate (docs/benchmarks-chat.md).
 HANDSHAKES = 4
+HANDSHAKE_SECONDS = 15.0  # waiting for a turn and identifying; past it: 1013, retry later
+NOTE_SECONDS = 5.0  # the best-effort session renewal after the hello
+CLOSE_BUSY = 1013  # "try again later" (RFC 6455)
 CLOSE_UNAUTHORISED = 4401
 CLOSE_FORBIDDEN = 4403
 
@@ -63,20 +68,27 @@ class Handshake:
         return urlsplit(self.origin).netloc == self.host
 
 
-async def _identify(state: Any, hs: Handshake) -> tuple[int, set[int]] | int:
-    """The person behind the socket and their conversations, or the close code to refuse with.
-
-    One short read transaction (a sliding session renewal, at most every five minutes, is its
-    only write)."""
-    async with state.handshakes, unit_of_work(state.sessionmaker) as db:
+async def _identify(state: Any, hs: Handshake) -> auth.SocketIdentity | int:
+    """The person behind the socket, or the close code to refuse with. Only reads."""
+    async with unit_of_work(state.sessionmaker) as db:
         cookie = hs.cookies.get(auth.SESSION_COOKIE) if hs.origin_ok() else None
-        found = await auth.identify_socket(db, session_secret=cookie, token=hs.token)
-        if found is None:
-            return CLOSE_UNAUTHORISED
-        person_id, must_change_password = found
-        if must_change_password:
-            return CLOSE_FORBIDDEN
-        return person_id, await chat.member_conversation_ids(db, person_id)
+        who = await auth.identify_socket(db, session_secret=cookie, token=hs.token)
+    if who is None:
+        return CLOSE_UNAUTHORISED
+    if who.must_change_password:
+        return CLOSE_FORBIDDEN
+    return who
+
+
+async def _note_use(state: Any, who: auth.SocketIdentity) -> None:
+    """Renews the session (at most every five minutes) like a request would; best effort: a
+    busy database must not keep a socket from opening, and the next handshake tries again."""
+    try:
+        async with asyncio.timeout(NOTE_SECONDS):
+            async with writing(state.sessionmaker, state.write_gate) as db:
+                await auth.note_socket_use(db, who)
+    except Exception as exc:
+        log.warning("could not renew the session of a socket: %r", exc)
 
 
 def _error(code: str, **params: int | str) -> str:
@@ -90,25 +102,42 @@ async def events_socket(state: Any, scope: Scope, receive: Receive, send: Send) 
     hs = Handshake(scope)
     current_locale.set(pick_locale(hs.language))
     await send({"type": "websocket.accept"})
-    found = await _identify(state, hs)
-    del hs
-    if isinstance(found, int):
-        reason = "not authenticated" if found == CLOSE_UNAUTHORISED else "password change required"
-        await send({"type": "websocket.close", "code": found, "reason": reason})
-        return
-    person_id, conv_ids = found
     hub: Hub = state.hub
-    conn = Connection(send, person_id)
-    hub.register(conn)
+    conn: Connection | None = None
     try:
-        hub.subscribe(conn, conv_ids)
-        del conv_ids
+        try:
+            async with asyncio.timeout(HANDSHAKE_SECONDS), state.handshakes:
+                who = await _identify(state, hs)
+                if isinstance(who, int):
+                    reason = (
+                        "not authenticated"
+                        if who == CLOSE_UNAUTHORISED
+                        else "password change required"
+                    )
+                    await send({"type": "websocket.close", "code": who, "reason": reason})
+                    return
+                # Registered before its conversations are read: what is published meanwhile
+                # (a new group, an added member) reaches it by person; then it subscribes.
+                conn = Connection(send, who.person_id)
+                hub.register(conn)
+                async with unit_of_work(state.sessionmaker) as db:
+                    conv_ids = await chat.member_conversation_ids(db, who.person_id)
+                hub.subscribe(conn, conv_ids)
+                del conv_ids
+        except TimeoutError:
+            await send({"type": "websocket.close", "code": CLOSE_BUSY, "reason": "busy; retry"})
+            return
+        del hs
         conn.push(
-            ev.Hello(person_id=person_id, connection_id=secrets.token_hex(6)).model_dump_json()
+            ev.Hello(person_id=conn.person_id, connection_id=secrets.token_hex(6)).model_dump_json()
         )
+        if who.stale_session_id is not None or who.stale_token_id is not None:
+            await _note_use(state, who)
+        del who
         await _read_loop(state, receive, conn)
     finally:
-        await hub.unregister(conn)
+        if conn is not None:
+            await hub.unregister(conn)
 
 
 async def _read_loop(state: Any, receive: Receive, conn: Connection) -> None:
