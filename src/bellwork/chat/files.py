@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bellwork.chat import sealing
 from bellwork.chat.models import StoredFile
 from bellwork.core.errors import Invalid
+from bellwork.db.session import on_commit
 
 MAX_FILE = 50 * 1024 * 1024
 MAX_IMAGE = 20 * 1024 * 1024
@@ -256,5 +257,9 @@ async def delete_file(db: AsyncSession, data_dir: Path, file_id: int) -> None:
         for k in keys:
             path_of(data_dir, k).unlink(missing_ok=True)
 
-    await asyncio.to_thread(unlink)
+    async def after_commit() -> None:
+        await asyncio.to_thread(unlink)
+
+    # After commit: a recall or burn that rolls back must not leave a message whose file is gone.
+    on_commit(db, after_commit)
     await db.delete(f)

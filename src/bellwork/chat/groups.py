@@ -121,11 +121,9 @@ async def roster_changed(db: AsyncSession, unit_ids: set[int]) -> None:
     for unit in units:
         wanted = await wanted_members(db, unit)
         if len(wanted) >= 2:
-            await service._get_or_create_keyed(
-                db,
-                f"u:{unit.id}",
-                Conversation(
-                    kind=ConversationKind.unit.value, name=group_name(unit), unit_id=unit.id
-                ),
-                wanted,
+            made = Conversation(
+                kind=ConversationKind.unit.value, name=group_name(unit), unit_id=unit.id
             )
+            conv = await service._get_or_create_keyed(db, f"u:{unit.id}", made, wanted)
+            if conv is not made:  # another transaction created it first: bring it in step
+                await sync_group(db, conv, unit)

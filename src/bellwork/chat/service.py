@@ -348,6 +348,8 @@ async def _active_members(
 
 async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> None:
     """Tell these members' devices about the conversation (new to them, or changed)."""
+    if db.info.get("bus") is None:
+        return  # nobody to tell (the CLI, the demo loader): skip building the answers
     for mem in await _active_members(db, conv.id, people):
         emit(
             db,
