@@ -32,6 +32,7 @@ from bellwork.config import Settings, get_settings
 from bellwork.core.errors import Problem
 from bellwork.core.i18n import t
 from bellwork.core.metrics import metrics_response
+from bellwork.core import redact
 from bellwork.core.middleware import RequestContext
 from bellwork.db.engine import make_engine, make_sessionmaker
 from bellwork.jobs.sweeper import sweeper
@@ -86,6 +87,7 @@ class BellworkApp(FastAPI):
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    redact.install()  # no ?token= secrets in uvicorn's logs
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

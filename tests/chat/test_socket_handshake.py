@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -215,3 +216,37 @@ async def test_a_busy_database_does_not_keep_a_socket_out_for_its_renewal(
             )
         ).scalar_one()
     assert seen == old  # not renewed this time; the session is still valid
+
+
+def test_redact_masks_tokens_in_query_strings() -> None:
+    from bellwork.core.redact import redact
+
+    assert redact("/api/v1/events?token=bw_abc_123") == "/api/v1/events?token=[redacted]"
+    assert redact("/x?a=1&TOKEN=s3cr3t&b=2") == "/x?a=1&TOKEN=[redacted]&b=2"
+    assert redact("/api/v1/events?mytoken=keep") == "/api/v1/events?mytoken=keep"
+
+
+async def test_socket_tokens_never_reach_the_logs(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    t = await world.login(school["teacher"])
+    raw = (await t.post("/api/v1/tokens", json={"name": "bot"})).json()["token"]
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    uv = logging.getLogger("uvicorn.error")
+    keep, level = Keep(), uv.level
+    uv.addHandler(keep)
+    uv.setLevel(logging.INFO)  # what `serve` logs
+    try:
+        async with websockets.connect(URL.format(live) + f"?token={raw}") as ws:
+            assert '"hello"' in await ws.recv()
+    finally:
+        uv.removeHandler(keep)
+        uv.setLevel(level)
+    accepted = [m for m in seen if "WebSocket" in m]
+    assert accepted and "token=[redacted]" in accepted[0]
+    assert not any(raw in m or raw.split("_")[-1] in m for m in seen)

@@ -68,18 +68,6 @@ class Handshake:
         return urlsplit(self.origin).netloc == self.host
 
 
-async def _identify(state: Any, hs: Handshake) -> auth.SocketIdentity | int:
-    """The person behind the socket, or the close code to refuse with. Only reads."""
-    async with unit_of_work(state.sessionmaker) as db:
-        cookie = hs.cookies.get(auth.SESSION_COOKIE) if hs.origin_ok() else None
-        who = await auth.identify_socket(db, session_secret=cookie, token=hs.token)
-    if who is None:
-        return CLOSE_UNAUTHORISED
-    if who.must_change_password:
-        return CLOSE_FORBIDDEN
-    return who
-
-
 async def _note_use(state: Any, who: auth.SocketIdentity) -> None:
     """Renews the session (at most every five minutes) like a request would; best effort: a
     busy database must not keep a socket from opening, and the next handshake tries again."""
@@ -102,32 +90,14 @@ async def events_socket(state: Any, scope: Scope, receive: Receive, send: Send) 
     hs = Handshake(scope)
     current_locale.set(pick_locale(hs.language))
     await send({"type": "websocket.accept"})
+    admitted = await _admit(state, hs, send)
+    del hs
+    if admitted is None:
+        return
+    conn, who = admitted
+    del admitted
     hub: Hub = state.hub
-    conn: Connection | None = None
     try:
-        try:
-            async with asyncio.timeout(HANDSHAKE_SECONDS), state.handshakes:
-                who = await _identify(state, hs)
-                if isinstance(who, int):
-                    reason = (
-                        "not authenticated"
-                        if who == CLOSE_UNAUTHORISED
-                        else "password change required"
-                    )
-                    await send({"type": "websocket.close", "code": who, "reason": reason})
-                    return
-                # Registered before its conversations are read: what is published meanwhile
-                # (a new group, an added member) reaches it by person; then it subscribes.
-                conn = Connection(send, who.person_id)
-                hub.register(conn)
-                async with unit_of_work(state.sessionmaker) as db:
-                    conv_ids = await chat.member_conversation_ids(db, who.person_id)
-                hub.subscribe(conn, conv_ids)
-                del conv_ids
-        except TimeoutError:
-            await send({"type": "websocket.close", "code": CLOSE_BUSY, "reason": "busy; retry"})
-            return
-        del hs
         conn.push(
             ev.Hello(person_id=conn.person_id, connection_id=secrets.token_hex(6)).model_dump_json()
         )
@@ -136,8 +106,48 @@ async def events_socket(state: Any, scope: Scope, receive: Receive, send: Send) 
         del who
         await _read_loop(state, receive, conn)
     finally:
+        await hub.unregister(conn)
+
+
+async def _admit(
+    state: Any, hs: Handshake, send: Send
+) -> tuple[Connection, auth.SocketIdentity] | None:
+    """Identifies the person and registers the socket with the hub, or closes it (refused:
+    4401/4403; no turn within HANDSHAKE_SECONDS: 1013) and returns None. A function of its own
+    so that nothing it touched (the session, the handshake) stays alive with the socket."""
+    hub: Hub = state.hub
+    conn: Connection | None = None
+    try:
+        async with (
+            asyncio.timeout(HANDSHAKE_SECONDS),
+            state.handshakes,
+            unit_of_work(state.sessionmaker) as db,
+        ):
+            cookie = hs.cookies.get(auth.SESSION_COOKIE) if hs.origin_ok() else None
+            who = await auth.identify_socket(db, session_secret=cookie, token=hs.token)
+            if who is None or who.must_change_password:
+                forbidden = who is not None
+                await send(
+                    {
+                        "type": "websocket.close",
+                        "code": CLOSE_FORBIDDEN if forbidden else CLOSE_UNAUTHORISED,
+                        "reason": "password change required" if forbidden else "not authenticated",
+                    }
+                )
+                return None
+            # Registered before its conversations are read (in the same short transaction):
+            # what is published meanwhile (a new group, an added member) reaches it by person.
+            conn = Connection(send, who.person_id)
+            hub.register(conn)
+            hub.subscribe(conn, await chat.member_conversation_ids(db, who.person_id))
+    except BaseException as exc:
         if conn is not None:
             await hub.unregister(conn)
+        if isinstance(exc, TimeoutError):
+            await send({"type": "websocket.close", "code": CLOSE_BUSY, "reason": "busy; retry"})
+            return None
+        raise
+    return conn, who
 
 
 async def _read_loop(state: Any, receive: Receive, conn: Connection) -> None:
