@@ -29,10 +29,10 @@ from bellwork.chat import groups as _groups  # noqa: F401 - registers the roster
 from bellwork.chat.api import router as chat_router
 from bellwork.chat.events import EventAdapter
 from bellwork.config import Settings, get_settings
+from bellwork.core import redact
 from bellwork.core.errors import Problem
 from bellwork.core.i18n import t
 from bellwork.core.metrics import metrics_response
-from bellwork.core import redact
 from bellwork.core.middleware import RequestContext
 from bellwork.db.engine import make_engine, make_sessionmaker
 from bellwork.jobs.sweeper import sweeper
