@@ -167,11 +167,9 @@ def new_page(
     contexts: list[Any] = []
 
     def make(width: int = 1280, height: int = 800, lang: str | None = None, **kw: Any) -> Any:
+        kw.setdefault("locale", "zh-CN")  # the browser's language
         ctx = browser.new_context(
-            viewport={"width": width, "height": height},
-            base_url=server.url,
-            locale="zh-CN",
-            **kw,
+            viewport={"width": width, "height": height}, base_url=server.url, **kw
         )
         if lang:
             ctx.add_cookies([{"name": "bw_lang", "value": lang, "url": server.url}])

@@ -157,6 +157,16 @@ def test_language_switch_before_and_after_login(new_page: NewPage) -> None:
     expect(page.get_by_role("menuitem", name=re.compile("通讯录"))).to_be_visible()
 
 
+def test_english_browser_starts_in_english_until_switched(new_page: NewPage) -> None:
+    page = new_page(locale="en-GB")
+    page.goto("/login")
+    expect(page.get_by_test_id("login-submit")).to_contain_text("Log in")
+    page.get_by_test_id("lang-switch").click()
+    page.get_by_role("menuitem", name="简体中文").click()
+    page.reload()  # the choice is kept over the browser's language
+    expect(page.get_by_test_id("login-submit")).to_contain_text(re.compile("登\\s*录"))
+
+
 def test_teacher_sees_guardian_phone_and_guardian_sees_only_own_link(
     new_page: NewPage, server: Server
 ) -> None:

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import zhCN from "./locales/zh-CN";
 import enUS from "./locales/en-US";
 import { format } from "./format";
+import { browserLocale } from "./index";
 
 describe("i18n", () => {
   it("has the same keys in every locale", () => {
@@ -26,5 +27,13 @@ describe("i18n", () => {
     expect(format("Remove {name} from {unit}?", { name: "张伟", unit: "1班" })).toBe("Remove 张伟 from 1班?");
     expect(format("{n} shown", { n: 3 })).toBe("3 shown");
     expect(format("keep {missing}", {})).toBe("keep {missing}");
+  });
+
+  it("follows the browser's first language it knows when nothing was chosen", () => {
+    expect(browserLocale(["en-US", "zh-CN"])).toBe("en");
+    expect(browserLocale(["zh-TW", "en"])).toBe("zh-CN");
+    expect(browserLocale(["fr-FR", "en-GB"])).toBe("en");
+    expect(browserLocale(["fr-FR"])).toBe("zh-CN");
+    expect(browserLocale([])).toBe("zh-CN");
   });
 });

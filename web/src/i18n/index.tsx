@@ -20,10 +20,22 @@ const MESSAGES: Record<Locale, Messages> = { "zh-CN": zhCN, en: enUS };
 export type TFunction = (key: MessageKey, params?: Record<string, string | number>) => string;
 
 
+/** The language of the browser's first preference we have: English for `en*`, else Chinese. */
+export function browserLocale(languages: readonly string[]): Locale {
+  for (const tag of languages) {
+    const lower = tag.toLowerCase();
+    if (lower.startsWith("zh")) return "zh-CN";
+    if (lower.startsWith("en")) return "en";
+  }
+  return "zh-CN";
+}
+
+/** A choice made with the language switch (cookie) wins; otherwise the browser's language. */
 export function initialLocale(): Locale {
   const c = readCookie("bw_lang");
   if (c === "en" || c === "zh-CN") return c;
-  return "zh-CN";
+  const langs = typeof navigator === "undefined" ? [] : navigator.languages?.length ? navigator.languages : [navigator.language];
+  return browserLocale(langs.filter(Boolean));
 }
 
 function writeCookie(locale: Locale) {
