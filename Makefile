@@ -1,5 +1,5 @@
 # Entry points; each target is a script you can also run directly.
-.PHONY: demo test bench bench-import bench-search bench-cold-start lint format
+.PHONY: demo test bench bench-import bench-search bench-cold-start bench-chat lint format
 
 VENV ?= .venv
 BENCH_DB ?= both
@@ -23,6 +23,17 @@ bench-search:
 
 bench-cold-start:
 	$(VENV)/bin/python bench/cold_start.py
+
+# Chat: fan-out, idle sockets, read receipts on both backends (about 20 minutes). See
+# docs/benchmarks-chat.md.
+bench-chat:
+	$(VENV)/bin/pip install -q -e '.[bench]'
+	$(VENV)/bin/python bench/chat_fanout.py --backend sqlite --rates 20,40
+	$(VENV)/bin/python bench/chat_fanout.py --backend postgres --rates 20,40,60
+	$(VENV)/bin/python bench/chat_idle.py
+	$(VENV)/bin/python bench/chat_idle.py --backend postgres
+	$(VENV)/bin/python bench/chat_receipts.py
+	$(VENV)/bin/python bench/chat_groups.py
 
 lint:
 	$(VENV)/bin/ruff check

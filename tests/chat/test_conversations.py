@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from tests.chat.conftest import send
 from tests.conftest import World
 
@@ -108,6 +110,34 @@ async def test_group_rename_and_system_messages(world: World, school: dict[str, 
     msgs = (await t.get(f"/api/v1/conversations/{g['id']}/messages")).json()["items"]
     assert [m["kind"] for m in msgs] == ["system", "system"]
     assert '"group.renamed"' in msgs[1]["body"]
+
+
+async def test_system_message_names_the_first_ten_and_counts_all(
+    world: World, school: dict[str, Any]
+) -> None:
+    """Adding a crowd writes one small system message (it goes to every member's list and
+    devices): the first ten people with their names, and how many in all."""
+    crowd = [
+        await world.person(f"家长{i:02d}", (school["klass"], "guardian"), username=f"g{i}")
+        for i in range(12)
+    ]
+    await world.commit()
+    t = await world.login(school["teacher"])
+    g = (await t.post("/api/v1/conversations/groups", json={"name": "A", "member_ids": []})).json()[
+        "id"
+    ]
+    r = await t.post(
+        f"/api/v1/conversations/{g}/members", json={"person_ids": [p.id for p in crowd]}
+    )
+    assert r.status_code == 200, r.text
+    added = r.json()["added"]
+    last = (await t.get(f"/api/v1/conversations/{g}")).json()["last_message"]
+    body = orjson.loads(last["body"])
+    assert body["event"] == "members.added"
+    assert body["count"] == 12
+    assert body["person_ids"] == added[:10]
+    names = {p.id: p.name for p in crowd}
+    assert body["names"] == [names[i] for i in added[:10]]
 
 
 async def test_unknown_people_are_a_404_even_for_admins(

@@ -133,3 +133,56 @@ async def test_events_turn_old_state_into_new_state(
     await fresh.load(p1)
     assert state.summary() == fresh.summary()
     assert unit in state.convs  # the unit group was announced when it was first opened
+
+
+async def test_group_change_tells_each_member_their_own_view(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    """A group's conversation.updated is built once for all members (a rename of a large group
+    must not build thousands of views): each member still gets exactly what a fresh fetch of
+    the conversation returns for them: their role, their unread count and, for the sender of
+    the last message, its client_msg_id."""
+    t = await world.login(school["teacher"])
+    p1 = await world.login(school["p1"])
+    p2 = await world.login(school["p2"])
+    people = [school[k].id for k in ("p1", "p2", "p3")]
+    g = (
+        await t.post("/api/v1/conversations/groups", json={"name": "家委会", "member_ids": people})
+    ).json()["id"]
+    r = await t.put(
+        f"/api/v1/conversations/{g}/members/{school['p1'].id}/role", json={"role": "admin"}
+    )
+    assert r.status_code == 204, r.text
+    clients = {"teacher": t, "p1": p1, "p2": p2}
+
+    async def views_after(change: dict[str, Any]) -> dict[str, Any]:
+        async with connect(live, t) as st, connect(live, p1) as s1, connect(live, p2) as s2:
+            r = await t.patch(f"/api/v1/conversations/{g}", json=change)
+            assert r.status_code == 200, r.text
+            views = {}
+            for who, sock in (("teacher", st), ("p1", s1), ("p2", s2)):
+                got = (await sock.next("conversation.updated"))["conversation"]
+                assert got == (await clients[who].get(f"/api/v1/conversations/{g}")).json(), who
+                views[who] = got
+            return views
+
+    # A rename: the last message is the teacher's system message.
+    await send(t, g, "请大家确认")
+    views = await views_after({"name": "家委会（新）"})
+    assert {w: v["name"] for w, v in views.items()} == dict.fromkeys(clients, "家委会（新）")
+    assert {w: v["my_role"] for w, v in views.items()} == {
+        "teacher": "owner",
+        "p1": "admin",
+        "p2": "member",
+    }
+    assert {w: v["unread"] for w, v in views.items()} == {"teacher": 0, "p1": 3, "p2": 3}
+
+    # The avatar removed: no system message, so the last message is p2's own.
+    mine = await send(p2, g, "收到")
+    await p1.post(f"/api/v1/conversations/{g}/read", json={"seq": mine["seq"]})
+    views = await views_after({"avatar_file_id": None})
+    assert {w: v["unread"] for w, v in views.items()} == {"teacher": 1, "p1": 0, "p2": 0}
+    own = views["p2"]["last_message"]
+    assert own["body"] == "收到"
+    assert own["client_msg_id"] == mine["client_msg_id"]  # only its sender sees it
+    assert views["teacher"]["last_message"]["client_msg_id"] is None

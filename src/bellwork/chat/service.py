@@ -75,6 +75,7 @@ from bellwork.realtime.outbox import emit
 
 RECALL_WINDOW = timedelta(minutes=2)
 PREVIEW = 80
+SYSTEM_NAMES = 10  # people named in a system message; `count` says how many in all
 
 
 # ---------------------------------------------------------------- access
@@ -350,12 +351,29 @@ async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> 
     """Tell these members' devices about the conversation (new to them, or changed)."""
     if db.info.get("bus") is None:
         return  # nobody to tell (the CLI, the demo loader): skip building the answers
-    for mem in await _active_members(db, conv.id, people):
+    members = await _active_members(db, conv.id, people)
+    shared: ConversationOut | None = None
+    if len(members) > 1 and conv.kind != ConversationKind.direct.value and not conv.private:
+        # A group reads the same to every member but for their own membership and the last
+        # message's sender: build it once (renaming a 3,000-member group is one query, not
+        # thousands), seen by nobody in particular.
+        shared = (await conversations_out(db, 0, [(conv, members[0])]))[0]
+    for mem in members:
+        last = shared.last_message if shared else None
+        if shared is None or (last is not None and last.sender and last.sender.id == mem.person_id):
+            view = await conversation_out(db, mem.person_id, conv, mem)
+        else:
+            view = shared.model_copy(
+                update={
+                    "my_role": MemberRole(mem.role),
+                    "muted": mem.muted,
+                    "last_read_seq": mem.last_read_seq,
+                    "unread": mem.unread(conv.last_seq),
+                }
+            )
         emit(
             db,
-            ev.ConversationUpdated(
-                conversation=await conversation_out(db, mem.person_id, conv, mem)
-            ),
+            ev.ConversationUpdated(conversation=view),
             people=[mem.person_id],
             subscribe=conv.id,
         )
@@ -813,9 +831,16 @@ async def _system_message(
     db: AsyncSession, conv: Conversation, actor_id: int | None, what: str, params: dict[str, Any]
 ) -> Message:
     if params.get("person_ids"):
-        # Names as they were at the time, so clients can say who joined or left.
-        people = await _people(db, set(params["person_ids"]))
-        params = {**params, "names": [people[p].name for p in params["person_ids"] if p in people]}
+        # Names as they were at the time, so clients can say who joined or left; of a crowd,
+        # the first few and the count (the message goes to every member's list and devices).
+        ids = list(params["person_ids"])[:SYSTEM_NAMES]
+        people = await _people(db, set(ids))
+        params = {
+            **params,
+            "count": len(params["person_ids"]),
+            "person_ids": ids,
+            "names": [people[p].name for p in ids if p in people],
+        }
     seq = await _next_seq(db, conv)
     msg = Message(
         conversation_id=conv.id,

@@ -46,26 +46,50 @@ export function conversationTitle(c: Conversation, t: TFunction): string {
 
 /** System messages carry `{"event": ..., ...params}` as their body (chat/service.py). */
 export function systemText(m: Message, t: TFunction, me?: number): string {
-  let v: { event?: string; name?: string; person_ids?: number[] } = {};
+  let v: SystemBody = {};
   try {
-    v = JSON.parse(m.body ?? "{}") as typeof v;
+    v = JSON.parse(m.body ?? "{}") as SystemBody;
   } catch {
     return m.body ?? "";
   }
   const name = m.sender ? (m.sender.id === me ? t("chat.you") : m.sender.name) : "";
-  const n = v.person_ids?.length ?? 0;
   switch (v.event) {
     case "group.created":
       return t("chat.sysCreated", { name, group: v.name ?? "" });
     case "group.renamed":
       return t("chat.sysRenamed", { name, group: v.name ?? "" });
     case "members.added":
-      return t("chat.sysAdded", { name, n });
+      return t("chat.sysAdded", { name, who: whoText(v, t, me) });
     case "members.removed":
-      return t("chat.sysRemoved", { name, n });
+      return t("chat.sysRemoved", { name, who: whoText(v, t, me) });
     case "members.left":
-      return t("chat.sysLeft", { n });
+      return t("chat.sysLeft", { who: whoText(v, t, me) });
     default:
       return t("chat.sysOther");
   }
+}
+
+interface SystemBody {
+  event?: string;
+  name?: string;
+  /** The first few people (at most 10), their names then, and how many in all. */
+  person_ids?: number[];
+  names?: string[];
+  count?: number;
+}
+
+/** The people a system message is about: "张三、李四" / "Zhang and Li", or of a crowd the first
+ * two and the count: "张三、李四等 12 人" / "12 people, including Zhang and Li". */
+export function whoText(v: SystemBody, t: TFunction, me?: number): string {
+  const ids = v.person_ids ?? [];
+  const names = v.names ?? [];
+  const count = v.count ?? Math.max(ids.length, names.length);
+  // Names line up with ids unless someone has since been deleted.
+  const shown = names.map((n, i) => (names.length === ids.length && ids[i] === me ? t("chat.youObject") : n));
+  if (shown.length === 0) return t("chat.whoCount", { n: count });
+  if (count === 1) return shown[0];
+  if (count === 2 && shown.length === 2) return t("chat.who2", { a: shown[0], b: shown[1] });
+  if (count === 3 && shown.length === 3) return t("chat.who3", { a: shown[0], b: shown[1], c: shown[2] });
+  const first = shown.length === 1 ? shown[0] : t("chat.who2", { a: shown[0], b: shown[1] });
+  return t("chat.whoMany", { first, n: count });
 }
