@@ -86,3 +86,49 @@ async def test_changes_are_committed_before_the_answer_is_sent(world: World) -> 
         mp.undo()
     assert r.status_code == 201
     assert events[-2:] == ["commit", "answer"]
+
+
+async def test_nul_characters_are_refused_before_anything_runs(world: World) -> None:
+    """PostgreSQL cannot store U+0000; SQLite could. Both answer 422 and change nothing."""
+    s = await world.unit("实验小学", "school")
+    admin = await world.person("管理员", username="admin", is_admin=True)
+    c = await world.login(admin)
+    for r in (
+        await c.patch(f"/api/v1/units/{s.id}", json={"name": "实验\u0000小学"}),
+        await c.get("/api/v1/people", params={"q": "a\u0000"}),
+        await c.post("/api/v1/conversations/groups", json={"name": "x\u0000", "member_ids": []}),
+    ):
+        assert r.status_code == 422, r.text
+        problem = r.json()
+        assert problem["code"] == "validation_failed"
+        assert problem["errors"][0]["type"] == "nul_character"
+        assert "U+0000" in problem["errors"][0]["message"]
+    assert (await c.get(f"/api/v1/units/{s.id}")).json()["name"] == "实验小学"
+    # A backslash followed by "u0000" is ordinary text.
+    r = await c.patch(f"/api/v1/units/{s.id}", json={"name": "实验小学 \\u0000"})
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == "实验小学 \\u0000"
+
+
+async def test_field_errors_name_the_field_in_the_users_language(world: World) -> None:
+    admin = await world.person("管理员", username="admin", is_admin=True)
+    c = await world.login(admin)
+    g = (await c.post("/api/v1/conversations/groups", json={"name": "A"})).json()["id"]
+    r = await c.post(
+        f"/api/v1/conversations/{g}/messages",
+        json={"client_msg_id": "x", "body": "长" * 5001},
+        headers={"accept-language": "zh-CN"},
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"] == [
+        {"field": "body", "message": "最多 5000 个字符。", "type": "string_too_long"}
+    ]
+    r = await c.post(
+        "/api/v1/conversations/groups",
+        json={"name": "  ", "member_ids": []},
+        headers={"accept-language": "en"},
+    )
+    assert r.status_code == 422
+    assert r.json()["errors"] == [
+        {"field": "name", "message": "Must not be empty.", "type": "value_error"}
+    ]

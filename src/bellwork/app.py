@@ -30,8 +30,8 @@ from bellwork.chat.api import router as chat_router
 from bellwork.chat.events import EventAdapter
 from bellwork.config import Settings, get_settings
 from bellwork.core import redact
-from bellwork.core.errors import Problem
-from bellwork.core.i18n import t
+from bellwork.core.errors import PROBLEM, Problem
+from bellwork.core.i18n import t, validation_message
 from bellwork.core.metrics import metrics_response
 from bellwork.core.middleware import RequestContext
 from bellwork.db.engine import make_engine, make_sessionmaker
@@ -42,7 +42,6 @@ from bellwork.realtime import api as realtime
 from bellwork.realtime.hub import Hub
 
 log = logging.getLogger("bellwork")
-PROBLEM = "application/problem+json"
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
     "description": "RFC 9457 problem details; `code` is stable, `title` is translated.",
@@ -138,12 +137,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = []
         for err in exc.errors():
-            loc = [str(x) for x in err.get("loc", ()) if x not in ("body", "query", "path")]
+            loc = [str(x) for x in err.get("loc", ())]
+            if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+                loc = loc[1:]  # where it was, not what: `body.body` is the field `body`
+            kind = str(err.get("type", ""))
             errors.append(
                 {
                     "field": ".".join(loc) or None,
-                    "message": err.get("msg", ""),
-                    "type": err.get("type"),
+                    "message": validation_message(kind, err.get("ctx"), err.get("msg", "")),
+                    "type": kind,
                 }
             )
         body = Problem("validation_failed", 422, errors=errors).to_dict()

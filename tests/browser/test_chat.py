@@ -630,3 +630,78 @@ def test_unread_total_counts_conversations_not_loaded(new_page: NewPage, server:
     expect(page.get_by_test_id("chat-messages")).to_contain_text("还有一件事")
     expect(page).to_have_title("Bellwork")
     expect(badge).to_have_count(0)
+
+
+def test_group_settings_as_a_new_user_would_use_them(new_page: NewPage, server: Server) -> None:
+    """What a first-time user runs into: a blank group name is explained, people are named in
+    the group's notices, the add-member picker empties after each pick, leaving shows no error,
+    a class group is tagged 家校, an overlong message is refused before sending, and a private
+    chat's burn time can be changed in its settings."""
+    klass = server.api("/api/v1/auth/me", login="teacher")["memberships"][0]["unit"]["id"]
+    people = server.api(f"/api/v1/people?unit_id={klass}&limit=200", login="teacher")["items"]
+    guardians = [p for p in people if any(m["role"] == "guardian" for m in p["memberships"])]
+    other = next(p for p in guardians if p["id"] != _guardian_id(server))
+    guardian = new_page()
+    _open_chat(guardian, _guardian(server))
+    teacher = new_page()
+    _open_chat(teacher, "teacher")
+    expect(
+        teacher.get_by_test_id("chat-list").locator("[data-kind=unit]").first.get_by_test_id(
+            "chat-unit-tag"
+        )
+    ).to_have_text("家校")
+
+    teacher.get_by_test_id("chat-new").click()
+    teacher.get_by_role("menuitem", name="创建群聊").click()
+    dialog = teacher.get_by_role("dialog")
+    dialog.get_by_test_id("new-group-name").fill("   ")
+    dialog.get_by_test_id("new-chat-ok").click()
+    expect(dialog.get_by_test_id("new-chat-error")).to_have_text("请填写群名称")
+    dialog.get_by_test_id("new-group-name").fill("家委会")
+    dialog.locator(".ant-select").first.locator("input").fill("李琪怡")
+    teacher.locator(".ant-select-item-option", has_text="李琪怡").first.click()
+    dialog.get_by_test_id("new-chat-ok").click()
+    expect(teacher.get_by_test_id("chat-title")).to_contain_text("家委会")
+    conv_id = int(teacher.url.rsplit("/", 1)[1])
+
+    # Add one more person: the notice names them, and the picker is empty again.
+    teacher.get_by_test_id("chat-settings-open").click()
+    drawer = teacher.get_by_test_id("chat-settings")
+    picker = drawer.get_by_test_id("chat-add-member")
+    picker.locator("input").fill(other["name"])
+    teacher.locator(".ant-select-item-option", has_text=other["name"]).first.click()
+    expect(drawer.get_by_test_id("chat-member")).to_have_count(3)
+    expect(picker.locator(".ant-select-selection-item")).to_have_count(0)
+    shot(teacher, "desktop-chat-group-members")
+    drawer.get_by_role("button", name="Close").or_(drawer.locator(".ant-drawer-close")).click()
+    expect(teacher.get_by_test_id("chat-messages")).to_contain_text(
+        f"你邀请了{other['name']}加入群聊"
+    )
+
+    # Too long to send: said before sending, nothing cut off.
+    box = teacher.get_by_test_id("chat-composer").locator("textarea")
+    box.fill("长" * 5001)
+    expect(teacher.get_by_test_id("chat-count")).to_contain_text("消息过长：5001 / 5000")
+    expect(teacher.get_by_test_id("chat-send")).to_be_disabled()
+    box.fill("")
+
+    # The guardian leaves: back to the list, no error anywhere.
+    guardian.get_by_test_id(f"chat-item-{conv_id}").click()
+    expect(guardian.get_by_test_id("chat-title")).to_contain_text("家委会")
+    guardian.get_by_test_id("chat-settings-open").click()
+    guardian.get_by_test_id("chat-leave").click()
+    guardian.locator(".ant-modal-confirm").get_by_role("button", name=re.compile("确\\s*认")).click()
+    expect(guardian).to_have_url(re.compile(r"/chat$"))
+    expect(guardian.get_by_test_id(f"chat-item-{conv_id}")).to_have_count(0)
+    guardian.wait_for_timeout(1000)  # any late 404 would show its toast by now
+    expect(guardian.locator(".ant-message-error")).to_have_count(0)
+    expect(teacher.get_by_test_id("chat-messages")).to_contain_text("李琪怡退出了群聊")
+
+    # A private chat's burn time, changed in its settings.
+    _direct_with(teacher, "李琪怡", private=True)
+    teacher.get_by_test_id("chat-settings-open").click()
+    drawer = teacher.get_by_test_id("chat-settings")
+    expect(drawer).to_contain_text("聊天对象")
+    drawer.get_by_test_id("chat-burn-select").click()
+    teacher.locator(".ant-select-item-option", has_text="5 分钟").click()
+    expect(teacher.locator(".bw-chat-header-sub")).to_contain_text("5 分钟")

@@ -311,6 +311,33 @@ async def test_burn_time_is_bounded(world: World, school: dict[str, Any]) -> Non
         assert r.status_code == 422
 
 
+async def test_burn_time_chosen_again_is_the_new_setting(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    """Opening the private chat again with another time changes it for both (and both lists
+    hear of it); opening it without a time, or changing it in its settings, works as well."""
+    t = await world.login(school["teacher"])
+    p1 = await world.login(school["p1"])
+
+    async def open_private(**extra: Any) -> dict[str, Any]:
+        body = {"person_id": school["p1"].id, "private": True, **extra}
+        r = await t.post("/api/v1/conversations/direct", json=body)
+        assert r.status_code == 200, r.text
+        return r.json()  # type: ignore[no-any-return]
+
+    first = await open_private()
+    assert first["burn_seconds"] == 30  # the default for a new private chat
+    async with connect(live, p1) as sock:
+        again = await open_private(burn_seconds=300)
+        assert (again["id"], again["burn_seconds"]) == (first["id"], 300)
+        seen = (await sock.next("conversation.updated"))["conversation"]
+        assert (seen["id"], seen["burn_seconds"]) == (first["id"], 300)
+    assert (await open_private())["burn_seconds"] == 300  # no time given: kept
+    assert (await p1.get(f"/api/v1/conversations/{first['id']}")).json()["burn_seconds"] == 300
+    r = await p1.patch(f"/api/v1/conversations/{first['id']}", json={"burn_seconds": 60})
+    assert r.status_code == 200 and r.json()["burn_seconds"] == 60
+
+
 async def private_chat(world: World, school: dict[str, Any]) -> tuple[Any, Any, int]:
     t = await world.login(school["teacher"])
     p1 = await world.login(school["p1"])

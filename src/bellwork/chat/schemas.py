@@ -3,13 +3,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal, TypedDict
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from bellwork.chat.models import ConversationKind, MemberRole, MessageKind
 from bellwork.core.types import Id
+from bellwork.org.models import UnitKind
+from bellwork.org.schemas import required_name
 
 MAX_TEXT = 5000
 MAX_GROUP = 3000
+
+# A group's name: white space folded; blank is refused.
+GroupName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(required_name)]
 
 
 class PersonRef(BaseModel):
@@ -53,6 +58,9 @@ class ConversationOut(BaseModel):
     name: str
     avatar_file_id: int | None
     unit_id: int | None
+    unit_kind: UnitKind | None = Field(
+        default=None, description="A unit group's kind of unit (a class's is its home-school group)"
+    )
     private: bool
     burn_seconds: int | None
     member_count: int
@@ -75,16 +83,20 @@ class MemberOut(BaseModel):
 class DirectCreate(BaseModel):
     person_id: Id
     private: bool = False
-    burn_seconds: Annotated[int, Field(ge=10, le=300)] = 30
+    burn_seconds: Annotated[int | None, Field(ge=10, le=300)] = Field(
+        default=None,
+        description="Private only: seconds from opening to deletion. A new private chat "
+        "defaults to 30; given for an existing one, it changes its setting.",
+    )
 
 
 class GroupCreate(BaseModel):
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: GroupName
     member_ids: Annotated[list[Id], Field(max_length=MAX_GROUP)] = []
 
 
 class GroupUpdate(BaseModel):
-    name: Annotated[str | None, Field(min_length=1, max_length=200)] = None
+    name: GroupName | None = None
     avatar_file_id: Id | None = None
     burn_seconds: Annotated[int | None, Field(ge=10, le=300)] = None
 

@@ -69,12 +69,13 @@ from bellwork.db.base import utcnow
 from bellwork.db.session import on_commit
 from bellwork.org import access
 from bellwork.org.access import Scope
-from bellwork.org.models import Membership, Person, Role, Unit
+from bellwork.org.models import Membership, Person, Role, Unit, UnitKind
 from bellwork.org.service import path_names
 from bellwork.realtime.outbox import emit
 
 RECALL_WINDOW = timedelta(minutes=2)
 PREVIEW = 80
+DEFAULT_BURN_SECONDS = 30
 SYSTEM_NAMES = 10  # people named in a system message; `count` says how many in all
 
 
@@ -292,6 +293,11 @@ async def conversations_out(
             )
         )
         peers = {cid: PersonRef(id=pid, name=name) for cid, pid, name in rows2}
+    unit_ids = {c.unit_id for c in convs if c.unit_id is not None}
+    unit_kinds: dict[int, str] = {}
+    if unit_ids:
+        rows3 = await db.execute(select(Unit.id, Unit.kind).where(Unit.id.in_(unit_ids)))
+        unit_kinds = {uid: kind for uid, kind in rows3.tuples()}
     out = []
     for conv, mem in pairs:
         msg = last.get(conv.id)
@@ -309,6 +315,9 @@ async def conversations_out(
                 name=name,
                 avatar_file_id=conv.avatar_file_id,
                 unit_id=conv.unit_id,
+                unit_kind=UnitKind(unit_kinds[conv.unit_id])
+                if conv.unit_id in unit_kinds
+                else None,
                 private=conv.private,
                 burn_seconds=conv.burn_seconds,
                 member_count=conv.member_count,
@@ -533,7 +542,12 @@ async def _get_or_create_keyed(
 
 
 async def open_direct(
-    db: AsyncSession, actor: Actor, scope: Scope, person_id: int, private: bool, burn_seconds: int
+    db: AsyncSession,
+    actor: Actor,
+    scope: Scope,
+    person_id: int,
+    private: bool,
+    burn_seconds: int | None,
 ) -> tuple[Conversation, ConversationMember]:
     if person_id == actor.id:
         raise Invalid("direct_with_self", errors=[{"field": "person_id"}])
@@ -548,10 +562,14 @@ async def open_direct(
         Conversation(
             kind=ConversationKind.direct.value,
             private=private,
-            burn_seconds=burn_seconds if private else None,
+            burn_seconds=(burn_seconds or DEFAULT_BURN_SECONDS) if private else None,
         ),
         {actor.id: MemberRole.member.value, person_id: MemberRole.member.value},
     )
+    if private and burn_seconds is not None and conv.burn_seconds != burn_seconds:
+        # Opened again with another time chosen: that is the new setting, for both of them.
+        conv.burn_seconds = burn_seconds
+        await _announce(db, conv, [actor.id, person_id])
     return await access_conversation(db, actor.id, conv.id)
 
 
@@ -1211,7 +1229,7 @@ async def open_private(
     if msg.sender_id != actor.id and msg.opened_at is None:
         now = utcnow()
         msg.opened_at = now
-        msg.expires_at = now + timedelta(seconds=conv.burn_seconds or 30)
+        msg.expires_at = now + timedelta(seconds=conv.burn_seconds or DEFAULT_BURN_SECONDS)
         emit(
             db,
             ev.MessageOpened(conversation_id=conv.id, seq=seq, expires_at=msg.expires_at),

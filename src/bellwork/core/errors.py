@@ -10,6 +10,8 @@ from typing import Any
 
 from bellwork.core.i18n import t
 
+PROBLEM = "application/problem+json"
+
 
 class Problem(Exception):
     status: int = 400

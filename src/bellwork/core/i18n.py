@@ -97,6 +97,35 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "不能成为自己的家长。",
     },
     "validation_failed": {"en": "Some fields are invalid.", "zh-CN": "部分字段无效。"},
+    # One field's problem, by pydantic's error type (`v.<type>`); others keep pydantic's words.
+    "v.missing": {"en": "This field is required.", "zh-CN": "此项必填。"},
+    "v.string_too_short": {
+        "en": "Must have at least {min_length} characters.",
+        "zh-CN": "至少需要 {min_length} 个字符。",
+    },
+    "v.string_too_long": {
+        "en": "Must have at most {max_length} characters.",
+        "zh-CN": "最多 {max_length} 个字符。",
+    },
+    "v.too_short": {
+        "en": "Must have at least {min_length} items.",
+        "zh-CN": "至少需要 {min_length} 项。",
+    },
+    "v.too_long": {"en": "Must have at most {max_length} items.", "zh-CN": "最多 {max_length} 项。"},
+    "v.greater_than_equal": {"en": "Must be at least {ge}.", "zh-CN": "不能小于 {ge}。"},
+    "v.less_than_equal": {"en": "Must be at most {le}.", "zh-CN": "不能大于 {le}。"},
+    "v.int_parsing": {"en": "Must be a whole number.", "zh-CN": "必须是整数。"},
+    "v.int_type": {"en": "Must be a whole number.", "zh-CN": "必须是整数。"},
+    "v.string_type": {"en": "Must be text.", "zh-CN": "必须是文本。"},
+    "v.bool_parsing": {"en": "Must be true or false.", "zh-CN": "必须是 true 或 false。"},
+    "v.literal_error": {"en": "Must be one of {expected}.", "zh-CN": "只能是 {expected} 之一。"},
+    "v.enum": {"en": "Must be one of {expected}.", "zh-CN": "只能是 {expected} 之一。"},
+    "v.json_invalid": {"en": "The request is not valid JSON.", "zh-CN": "请求不是有效的 JSON。"},
+    "v.must not be empty": {"en": "Must not be empty.", "zh-CN": "不能为空。"},
+    "v.nul_character": {
+        "en": "Text must not contain NUL characters (U+0000).",
+        "zh-CN": "文本中不能包含空字符（U+0000）。",
+    },
     "bad_cursor": {"en": "The page cursor is invalid.", "zh-CN": "分页游标无效。"},
     "internal_error": {
         "en": "Something went wrong on the server.",
@@ -295,6 +324,25 @@ def t(key: str, locale: str | None = None, **params: Any) -> str:
     template = entry.get(loc) or entry["en"]
     translated = {name: _translate_param(name, value, loc) for name, value in params.items()}
     return template.format(**translated)
+
+
+def validation_message(kind: str, ctx: dict[str, Any] | None, fallback: str) -> str:
+    """A field error in the request's language: pydantic's error `kind` with its context, or
+    the message of one of our own validators (`ValueError("must not be empty")`)."""
+    ctx = ctx or {}
+    if kind == "value_error":
+        own = str(ctx.get("error", ""))
+        return t(f"v.{own}") if f"v.{own}" in MESSAGES else fallback
+    key = f"v.{kind}"
+    if key not in MESSAGES:
+        return fallback
+    params: dict[str, Any] = {
+        k: v for k, v in ctx.items() if k != "locale" and isinstance(v, str | int | float)
+    }
+    try:
+        return t(key, **params)
+    except (KeyError, IndexError):
+        return fallback
 
 
 def _translate_param(name: str, value: Any, loc: str) -> Any:

@@ -1,20 +1,66 @@
-"""One pure ASGI middleware for what every HTTP request needs: its language and its metrics.
+"""One pure ASGI middleware for what every HTTP request needs: its language, its metrics, and
+a guard against NUL characters.
 
 WebSockets pass straight through (their sockets live for hours; every wrapper frame kept alive
 per socket costs memory), and plain ASGI avoids BaseHTTPMiddleware's extra task per request.
+
+No text Bellwork stores may contain a NUL character (U+0000): PostgreSQL refuses it (a driver
+error, i.e. a 500, halfway through a request) while SQLite would keep it. So a request with one
+in its path, its query or its JSON body is answered 422 before anything runs, on both backends.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.requests import cookie_parser
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bellwork.core.i18n import current_locale, pick_locale
+from bellwork.core.errors import PROBLEM, Problem
+from bellwork.core.i18n import current_locale, pick_locale, t
 from bellwork.core.metrics import observe
+
+# A JSON-escaped NUL: `\u0000` not itself escaped (an even run of backslashes before it).
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+_QUERY_NUL = re.compile(rb"%00")
+
+
+def _nul_problem() -> JSONResponse:
+    body = Problem(
+        "validation_failed",
+        422,
+        errors=[{"field": None, "message": t("v.nul_character"), "type": "nul_character"}],
+    ).to_dict()
+    return JSONResponse(body, status_code=422, media_type=PROBLEM)
+
+
+async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
+    messages: list[Message] = []
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks), messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def again() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return again
 
 
 class RequestContext:
@@ -39,6 +85,15 @@ class RequestContext:
             await send(message)
 
         try:
+            if "\x00" in scope["path"] or _QUERY_NUL.search(scope.get("query_string", b"")):
+                await _nul_problem()(scope, receive, send_and_note)
+                return
+            if "json" in headers.get("content-type", ""):
+                body, messages = await _read_body(receive)
+                if _JSON_NUL.search(body):
+                    await _nul_problem()(scope, receive, send_and_note)
+                    return
+                receive = _replay(messages, receive)
             await self.app(scope, receive, send_and_note)
         finally:
             current_locale.reset(token)

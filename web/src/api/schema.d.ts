@@ -1143,6 +1143,8 @@ export interface components {
             avatar_file_id: number | null;
             /** Unit Id */
             unit_id: number | null;
+            /** @description A unit group's kind of unit (a class's is its home-school group) */
+            unit_kind?: components["schemas"]["UnitKind"] | null;
             /** Private */
             private: boolean;
             /** Burn Seconds */
@@ -1178,9 +1180,9 @@ export interface components {
             private: boolean;
             /**
              * Burn Seconds
-             * @default 30
+             * @description Private only: seconds from opening to deletion. A new private chat defaults to 30; given for an existing one, it changes its setting.
              */
-            burn_seconds: number;
+            burn_seconds?: number | null;
         };
         /** FileOut */
         FileOut: {

@@ -11,7 +11,13 @@ import { AppRoutes } from "./routes";
 import { ApiError } from "../api/http";
 
 const queryClient = new QueryClient({
-  queryCache: new QueryCache({ onError: (err) => reportError(err) }),
+  queryCache: new QueryCache({
+    onError: (err, query) => {
+      // A conversation one has just left (or was removed from) answers 404: its screen says so.
+      if (query.meta?.quiet404 && err instanceof ApiError && err.status === 404) return;
+      reportError(err);
+    },
+  }),
   mutationCache: new MutationCache({
     onError: (err, _v, _c, mutation) => {
       if (!mutation.meta?.silent) reportError(err);
@@ -28,6 +34,7 @@ const queryClient = new QueryClient({
 declare module "@tanstack/react-query" {
   interface Register {
     mutationMeta: { silent?: boolean };
+    queryMeta: { quiet404?: boolean };
   }
 }
 

@@ -6,6 +6,8 @@ import type { Conversation, Member, Message } from "./api";
 import { previewText } from "./text";
 
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+/** The server's limit on a message's text (chat/schemas.py MAX_TEXT). */
+export const MAX_TEXT = 5000;
 
 export interface Draft {
   body: string;
@@ -51,9 +53,10 @@ export function Composer({
       ]
     : [];
 
+  const tooLong = text.trim().length > MAX_TEXT;
   const submit = () => {
     const body = text.trim();
-    if (!body) return;
+    if (!body || body.length > MAX_TEXT) return;
     const mentions: (number | "all")[] = [];
     for (const [name, id] of picked.current) if (body.includes(`@${name}`) && !mentions.includes(id)) mentions.push(id);
     onSend({ body, mentions });
@@ -96,7 +99,7 @@ export function Composer({
           autoSize={{ minRows: 1, maxRows: 5 }}
           placeholder={mentionable ? t("chat.inputPlaceholderMention") : t("chat.inputPlaceholder")}
           options={options}
-          maxLength={5000}
+          status={tooLong ? "error" : undefined}
           onSelect={(opt) => {
             const value = String(opt.value ?? "");
             if (value === allLabel && canAll) picked.current.set(value, "all");
@@ -113,10 +116,15 @@ export function Composer({
           onSearch={(text) => setSearch(text)}
           filterOption={false}
         />
-        <Button type="primary" icon={<SendOutlined />} onClick={submit} disabled={!text.trim()} data-testid="chat-send">
+        <Button type="primary" icon={<SendOutlined />} onClick={submit} disabled={!text.trim() || tooLong} data-testid="chat-send">
           {t("chat.send")}
         </Button>
       </div>
+      {text.length > MAX_TEXT - 500 && (
+        <div className={`bw-chat-count${tooLong ? " bw-chat-count-over" : ""}`} data-testid="chat-count" role={tooLong ? "alert" : undefined}>
+          {tooLong ? t("chat.tooLong", { n: text.trim().length, max: MAX_TEXT }) : `${text.trim().length} / ${MAX_TEXT}`}
+        </div>
+      )}
     </div>
   );
 }

@@ -125,7 +125,11 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
               <div className="bw-chat-item-top">
                 <span className="bw-chat-item-name">
                   {conversationTitle(c, t)}
-                  {c.kind === "unit" && <span className="bw-chat-tag">{t("chat.unitTag")}</span>}
+                  {c.kind === "unit" && (
+                    <span className="bw-chat-tag" data-testid="chat-unit-tag">
+                      {c.unit_kind === "class" ? t("chat.unitTag") : t("chat.unitTagInternal")}
+                    </span>
+                  )}
                   {c.private && <span className="bw-chat-tag bw-chat-tag-red">{t("chat.privateTag")}</span>}
                 </span>
                 <span className="bw-chat-item-time">{c.last_message ? listTime(c.last_message_at) : ""}</span>

@@ -1,11 +1,12 @@
 import { useRef, useState } from "react";
-import { Alert, App, Avatar, Button, Drawer, Input, List, Popconfirm, Space, Switch, Tag, Typography } from "antd";
+import { Alert, App, Avatar, Button, Drawer, Input, List, Popconfirm, Select, Space, Switch, Tag, Typography } from "antd";
 import { ApiError } from "../../api/http";
 import { useT } from "../../i18n";
 import { PersonSelect } from "../people/PersonSelect";
 import { useGroupActions, useMembers, type Conversation } from "./api";
 import { IMAGE_TYPES } from "./Composer";
 import { ConversationAvatar } from "./ConversationList";
+import { BURN_CHOICES, burnLabel } from "./NewChatModal";
 import { conversationTitle } from "./text";
 
 /** Name, members and roles; add/remove, admins, hand over, leave, dissolve. */
@@ -30,7 +31,7 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
       <Space direction="vertical" style={{ width: "100%" }} size="middle">
         {error && <Alert type="error" showIcon message={error} data-testid="chat-settings-error" closable onClose={() => setError(null)} />}
         <div>
-          <Typography.Text type="secondary">{t("chat.groupName")}</Typography.Text>
+          <Typography.Text type="secondary">{isGroup || isUnit ? t("chat.groupName") : t("chat.chatWith")}</Typography.Text>
           {(isGroup || isUnit) && admin && isGroup ? (
             <Space.Compact style={{ width: "100%" }}>
               <Input value={name} maxLength={100} onChange={(e) => setName(e.target.value)} data-testid="chat-rename-input" />
@@ -77,6 +78,19 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
             </div>
           </div>
         )}
+        {conv.private && (
+          <div>
+            <Typography.Text type="secondary">{t("chat.burnAfter")}</Typography.Text>
+            <Select
+              style={{ width: "100%" }}
+              data-testid="chat-burn-select"
+              value={conv.burn_seconds ?? 30}
+              loading={a.burn.isPending}
+              onChange={(s: number) => a.burn.mutate(s, { ...ok, onSuccess: () => void message.success(t("common.saved")) })}
+              options={BURN_CHOICES.map((s) => ({ value: s, label: burnLabel(s, t) }))}
+            />
+          </div>
+        )}
         {isUnit && <Alert type="info" showIcon message={t("chat.unitFollowsRoster")} />}
         <Space>
           <Switch checked={conv.muted} loading={a.mute.isPending} onChange={(v) => a.mute.mutate(v, ok)} data-testid="chat-mute" />
@@ -88,8 +102,9 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
               {t("chat.membersCount", { n: conv.member_count })}
             </Typography.Text>
             {isGroup && admin && (
-              <div style={{ margin: "8px 0" }} data-testid="chat-add-member">
+              <div className="bw-chat-add-member" data-testid="chat-add-member">
                 <PersonSelect
+                  value={null}
                   placeholder={t("chat.addPeople")}
                   exclude={members.data?.map((m) => m.person.id)}
                   onChange={(id) => a.add.mutate([id], ok)}
@@ -135,14 +150,17 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
                   }
                 }
                 return (
-                  <List.Item actions={acts} style={{ paddingInline: 0 }} data-testid="chat-member">
-                    <Space>
-                      <Avatar size="small" style={{ background: "#87a8d0" }}>
-                        {m.person.name.slice(0, 1)}
-                      </Avatar>
-                      {m.person.name}
-                      {roleLabel(m.role) && <Tag color={m.role === "owner" ? "gold" : "blue"}>{roleLabel(m.role)}</Tag>}
-                    </Space>
+                  <List.Item style={{ paddingInline: 0 }} data-testid="chat-member">
+                    <div className="bw-chat-member">
+                      <span className="bw-chat-member-name">
+                        <Avatar size="small" style={{ background: "#87a8d0" }}>
+                          {m.person.name.slice(0, 1)}
+                        </Avatar>
+                        <span>{m.person.name}</span>
+                        {roleLabel(m.role) && <Tag color={m.role === "owner" ? "gold" : "blue"}>{roleLabel(m.role)}</Tag>}
+                      </span>
+                      {acts.length > 0 && <span className="bw-chat-member-actions">{acts}</span>}
+                    </div>
                   </List.Item>
                 );
               }}

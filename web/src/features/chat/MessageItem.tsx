@@ -219,7 +219,7 @@ export function PendingItem({ p, onRetry, onDiscard }: { p: Pending; onRetry: ()
               trigger={["click"]}
               menu={{
                 items: [
-                  { key: "retry", label: t("chat.retry") },
+                  ...(p.final ? [] : [{ key: "retry", label: t("chat.retry") }]),
                   { key: "discard", label: t("chat.discard"), danger: true },
                 ],
                 onClick: (e) => (e.key === "retry" ? onRetry() : onDiscard()),

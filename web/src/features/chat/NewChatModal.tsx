@@ -47,7 +47,7 @@ export function NewChatModal({
       if (!person) return;
       open.direct.mutate({ person_id: person, private: mode === "private", burn_seconds: burn }, done);
     } else if (mode === "group") {
-      if (!name.trim()) return;
+      if (!name.trim()) return setError(t("chat.groupNameRequired"));
       open.group.mutate({ name: name.trim(), member_ids: members.map((m) => m.id) }, done);
     } else if (unit != null) {
       open.unit.mutate(unit, done);
@@ -100,7 +100,7 @@ export function NewChatModal({
             </Form.Item>
             <Form.Item label={t("chat.members")}>
               <PersonSelect
-                value={undefined}
+                value={null}
                 placeholder={t("chat.addPeople")}
                 exclude={[...(me ? [me.id] : []), ...members.map((m) => m.id)]}
                 onChange={(id) => setMembers((ms) => [...ms, { id, label: String(id) }])}

@@ -29,6 +29,7 @@ export function useConversation(id: number | null) {
   const qc = useQueryClient();
   return useQuery({
     queryKey: chatKeys.conversation(id ?? 0),
+    meta: { quiet404: true },
     queryFn: () => call(api.GET("/api/v1/conversations/{conversation_id}", path(id!))),
     enabled: id != null,
     staleTime: Infinity,
@@ -40,6 +41,7 @@ export function useHistory(id: number) {
   const sync = useChatSync();
   return useQuery<History>({
     queryKey: chatKeys.history(id),
+    meta: { quiet404: true },
     queryFn: () => sync!.loadHistory(id),
     enabled: sync != null,
     staleTime: Infinity,
@@ -50,6 +52,7 @@ export function useHistory(id: number) {
 export function useMembers(id: number | null) {
   return useQuery({
     queryKey: chatKeys.members(id ?? 0),
+    meta: { quiet404: true },
     queryFn: () => call(api.GET("/api/v1/conversations/{conversation_id}/members", path(id!))),
     enabled: id != null,
     staleTime: 60_000,
@@ -59,6 +62,7 @@ export function useMembers(id: number | null) {
 export function useReceipt(id: number, seq: number | null) {
   return useQuery({
     queryKey: chatKeys.receipt(id, seq ?? 0),
+    meta: { quiet404: true },
     queryFn: () =>
       call(
         api.GET("/api/v1/conversations/{conversation_id}/messages/{seq}/receipt", {
@@ -76,6 +80,7 @@ export function useReceipt(id: number, seq: number | null) {
 export function useSearchMessages(id: number, q: string) {
   return useQuery({
     queryKey: chatKeys.search(id, q),
+    meta: { quiet404: true },
     queryFn: () =>
       call(
         api.GET("/api/v1/conversations/{conversation_id}/messages", {
@@ -162,6 +167,13 @@ export function useGroupActions(id: number) {
     void qc.invalidateQueries({ queryKey: chatKeys.list });
   };
   const opts = { meta: { silent: true }, onSuccess: refresh };
+  /** Left or dissolved: no more fetching of what one can no longer see. */
+  const gone = () => {
+    qc.setQueryData(chatKeys.conversation(id), null);
+    qc.setQueryData<Conversation[]>(chatKeys.list, (l) => l?.filter((x) => x.id !== id));
+    void qc.cancelQueries({ queryKey: chatKeys.members(id) });
+    void qc.cancelQueries({ queryKey: chatKeys.history(id) });
+  };
   return {
     rename: useMutation({
       mutationFn: (name: string) =>
@@ -178,6 +190,15 @@ export function useGroupActions(id: number) {
       onSuccess: (c: Conversation) => {
         qc.setQueryData(chatKeys.conversation(id), c);
         qc.setQueryData<Conversation[]>(chatKeys.list, (l) => l?.map((x) => (x.id === id ? { ...x, avatar_file_id: c.avatar_file_id } : x)));
+        refresh();
+      },
+    }),
+    burn: useMutation({
+      mutationFn: (burn_seconds: number) =>
+        call(api.PATCH("/api/v1/conversations/{conversation_id}", { ...path(id), body: { burn_seconds } })),
+      meta: { silent: true },
+      onSuccess: (c: Conversation) => {
+        qc.setQueryData(chatKeys.conversation(id), c);
         refresh();
       },
     }),
@@ -213,12 +234,12 @@ export function useGroupActions(id: number) {
     leave: useMutation({
       mutationFn: () => call(api.POST("/api/v1/conversations/{conversation_id}/leave", path(id))),
       meta: { silent: true },
-      onSuccess: () => void qc.invalidateQueries({ queryKey: chatKeys.list }),
+      onSuccess: gone,
     }),
     dissolve: useMutation({
       mutationFn: () => call(api.POST("/api/v1/conversations/{conversation_id}/dissolve", path(id))),
       meta: { silent: true },
-      onSuccess: () => void qc.invalidateQueries({ queryKey: chatKeys.list }),
+      onSuccess: gone,
     }),
   };
 }

@@ -21,6 +21,8 @@ export interface Pending {
   file?: FileOut;
   status: "sending" | "failed";
   error?: string;
+  /** Refused by the server (a lying file type, too large...): sending it again cannot help. */
+  final?: boolean;
   created_at: string;
 }
 
@@ -73,7 +75,8 @@ export function usePending(id: number) {
         remove(p.client_msg_id);
       } catch (e) {
         const title = e instanceof ApiError ? e.problem.title : String(e);
-        update(p.client_msg_id, { status: "failed", error: title });
+        const final = e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429;
+        update(p.client_msg_id, { status: "failed", error: title, final });
         if (e instanceof ApiError && e.status > 0) onError?.(title);
       }
     },

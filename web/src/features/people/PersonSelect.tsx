@@ -10,7 +10,8 @@ export function PersonSelect({
   placeholder,
   exclude,
 }: {
-  value?: number;
+  /** null: always empty (a picker that adds the person elsewhere). */
+  value?: number | null;
   onChange?: (id: number) => void;
   placeholder?: string;
   exclude?: number[];
