@@ -646,9 +646,9 @@ def test_group_settings_as_a_new_user_would_use_them(new_page: NewPage, server: 
     teacher = new_page()
     _open_chat(teacher, "teacher")
     expect(
-        teacher.get_by_test_id("chat-list").locator("[data-kind=unit]").first.get_by_test_id(
-            "chat-unit-tag"
-        )
+        teacher.get_by_test_id("chat-list")
+        .locator("[data-kind=unit]")
+        .first.get_by_test_id("chat-unit-tag")
     ).to_have_text("家校")
 
     teacher.get_by_test_id("chat-new").click()
@@ -690,7 +690,8 @@ def test_group_settings_as_a_new_user_would_use_them(new_page: NewPage, server: 
     expect(guardian.get_by_test_id("chat-title")).to_contain_text("家委会")
     guardian.get_by_test_id("chat-settings-open").click()
     guardian.get_by_test_id("chat-leave").click()
-    guardian.locator(".ant-modal-confirm").get_by_role("button", name=re.compile("确\\s*认")).click()
+    confirm = guardian.locator(".ant-modal-confirm")
+    confirm.get_by_role("button", name=re.compile("确\\s*认")).click()
     expect(guardian).to_have_url(re.compile(r"/chat$"))
     expect(guardian.get_by_test_id(f"chat-item-{conv_id}")).to_have_count(0)
     guardian.wait_for_timeout(1000)  # any late 404 would show its toast by now

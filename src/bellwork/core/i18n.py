@@ -111,7 +111,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Must have at least {min_length} items.",
         "zh-CN": "至少需要 {min_length} 项。",
     },
-    "v.too_long": {"en": "Must have at most {max_length} items.", "zh-CN": "最多 {max_length} 项。"},
+    "v.too_long": {
+        "en": "Must have at most {max_length} items.",
+        "zh-CN": "最多 {max_length} 项。",
+    },
     "v.greater_than_equal": {"en": "Must be at least {ge}.", "zh-CN": "不能小于 {ge}。"},
     "v.less_than_equal": {"en": "Must be at most {le}.", "zh-CN": "不能大于 {le}。"},
     "v.int_parsing": {"en": "Must be a whole number.", "zh-CN": "必须是整数。"},
