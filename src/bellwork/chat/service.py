@@ -297,7 +297,7 @@ async def conversations_out(
     unit_kinds: dict[int, str] = {}
     if unit_ids:
         rows3 = await db.execute(select(Unit.id, Unit.kind).where(Unit.id.in_(unit_ids)))
-        unit_kinds = {uid: kind for uid, kind in rows3.tuples()}
+        unit_kinds = {uid: kind for uid, kind in rows3}
     out = []
     for conv, mem in pairs:
         msg = last.get(conv.id)
