@@ -706,3 +706,45 @@ def test_group_settings_as_a_new_user_would_use_them(new_page: NewPage, server: 
     drawer.get_by_test_id("chat-burn-select").click()
     teacher.locator(".ant-select-item-option", has_text="5 分钟").click()
     expect(teacher.locator(".bw-chat-header-sub")).to_contain_text("5 分钟")
+
+
+def test_unsent_message_goes_when_the_connection_returns(new_page: NewPage, server: Server) -> None:
+    """Written while the network is down: it waits marked as failed, goes by itself when the
+    connection is back, and is stored once."""
+    conv_id = _ensure_direct(server)
+    state = {"down": False}
+    sockets: list[Any] = []
+
+    def socket_route(ws: Any) -> None:
+        if state["down"]:
+            ws.close(code=1011, reason="network down")
+            return
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    def send_route(route: Any) -> None:
+        if state["down"] and route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page = new_page()
+    page.route_web_socket(re.compile(r"/api/v1/events$"), socket_route)
+    page.route(re.compile(r"/api/v1/conversations/\d+/messages$"), send_route)
+    _open_chat(page, "teacher")
+    page.get_by_test_id(f"chat-item-{conv_id}").click()
+
+    state["down"] = True
+    sockets[-1].close(code=1012, reason="restart")
+    expect(page.get_by_test_id("chat-offline")).to_be_visible()
+    _send(page, "离线时写的消息")
+    expect(page.get_by_test_id("chat-pending")).to_have_attribute("data-status", "failed")
+
+    state["down"] = False
+    expect(_mine(page, "离线时写的消息")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("chat-pending")).to_have_count(0)
+    found = server.api(
+        f"/api/v1/conversations/{conv_id}/messages?q=%E7%A6%BB%E7%BA%BF%E6%97%B6%E5%86%99",
+        login="teacher",
+    )["items"]
+    assert [m["body"] for m in found] == ["离线时写的消息"]

@@ -4,8 +4,9 @@
  * stores a duplicate.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback } from "react";
+import { useCallback, useEffect } from "react";
 import { ApiError } from "../../api/http";
+import { useChatSync } from "../../realtime";
 import { chatSync } from "../../realtime/chatSync";
 import { sendMessage, uploadFile, type FileOut } from "./api";
 
@@ -91,6 +92,20 @@ export function usePending(id: number) {
     },
     [set, deliver],
   );
+
+  // Back online (the socket reconnected): what failed for want of a connection goes again, with
+  // the same client_msg_id, so a send that did reach the server is not stored twice.
+  const sync = useChatSync();
+  useEffect(() => {
+    if (!sync) return;
+    let last = sync.status;
+    return sync.onStatus((s) => {
+      if (s === "open" && last !== "open") {
+        for (const p of qc.getQueryData<Pending[]>(key(id)) ?? []) if (p.status === "failed" && !p.final) void deliver(p);
+      }
+      last = s;
+    });
+  }, [sync, qc, id, deliver]);
 
   return { items: q.data, send, retry: deliver, remove };
 }
