@@ -19,7 +19,7 @@ async def test_class_group_members_and_access(world: World, school: dict[str, An
     t = await world.login(school["teacher"])
     r = await t.get(f"/api/v1/units/{school['klass'].id}/group")
     g = r.json()
-    assert g["kind"] == "unit" and g["name"] == "1班 家校群" and g["my_role"] == "admin"
+    assert g["kind"] == "unit" and g["name"] == "1班" and g["my_role"] == "admin"
     assert await names(t, g["id"]) == {"王老师", "家长1", "家长2", "家长3"}
     # Guardians reach the same group; students and outsiders do not.
     p1 = await world.login(school["p1"])
@@ -102,7 +102,7 @@ async def test_class_group_appears_by_itself_when_the_roster_fills_the_class(
     )
     assert r.status_code in (200, 201), r.text
     listed = (await t.get("/api/v1/conversations")).json()["items"]
-    assert "3班 家校群" not in [c["name"] for c in listed]  # one person is not a group yet
+    assert "3班" not in [c["name"] for c in listed]  # one person is not a group yet
     csv = "班级,学生姓名,学号,家长姓名,家长手机,关系\n3班,小明,S31,小明妈妈,10000000931,母亲\n"
     async with connect(live, t) as sock:
         r = await admin.post(
@@ -112,11 +112,9 @@ async def test_class_group_appears_by_itself_when_the_roster_fills_the_class(
         )
         assert r.status_code == 200, r.text
         frame = await sock.next("conversation.updated")
-        assert frame["conversation"]["name"] == "3班 家校群"
+        assert frame["conversation"]["name"] == "3班"
     group = next(
-        c
-        for c in (await t.get("/api/v1/conversations")).json()["items"]
-        if c["name"] == "3班 家校群"
+        c for c in (await t.get("/api/v1/conversations")).json()["items"] if c["name"] == "3班"
     )
     assert group["kind"] == "unit" and group["my_role"] == "admin"
     assert await names(t, group["id"]) == {"王老师", "小明妈妈"}
@@ -137,4 +135,45 @@ async def test_class_group_appears_by_itself_when_the_roster_fills_the_class(
         await db.commit()
     g = await world.login(mum, "guardian-pass-1")
     mine = (await g.get("/api/v1/conversations")).json()["items"]
-    assert [(c["name"], c["unread"]) for c in mine if c["kind"] == "unit"] == [("3班 家校群", 1)]
+    assert [(c["name"], c["unread"]) for c in mine if c["kind"] == "unit"] == [("3班", 1)]
+
+
+async def test_migration_names_existing_unit_groups_after_their_unit(tmp_path: Any) -> None:
+    """Before 0005 a class's group was stored as "1班 家校群"; now it is named after its unit
+    and clients add the kind of group in the reader's language."""
+    from sqlalchemy import text
+
+    from bellwork.chat.models import Conversation
+    from bellwork.db.base import utcnow
+    from bellwork.db.engine import make_engine
+    from bellwork.db.migrate import upgrade
+    from bellwork.org.models import Unit
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
+    await upgrade(url, "0004")
+    now = utcnow()
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                Unit.__table__.insert(),
+                [
+                    {"id": 1, "kind": "class", "name": "1班", "path": "/1/", "depth": 0},
+                    {"id": 2, "kind": "team", "name": "前端组", "path": "/2/", "depth": 0},
+                ],
+            )
+            common = {"last_seq": 0, "member_count": 2, "last_message_at": now, "private": False}
+            await conn.execute(
+                Conversation.__table__.insert(),
+                [
+                    {"id": 1, "kind": "unit", "name": "1班 家校群", "unit_id": 1, **common},
+                    {"id": 2, "kind": "unit", "name": "前端组", "unit_id": 2, **common},
+                    {"id": 3, "kind": "group", "name": "1班 家校群", "unit_id": None, **common},
+                ],
+            )
+        await upgrade(url)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT id, name FROM conversation ORDER BY id"))).all()
+        assert [tuple(r) for r in rows] == [(1, "1班"), (2, "前端组"), (3, "1班 家校群")]
+    finally:
+        await engine.dispose()

@@ -39,7 +39,9 @@ async def wanted_members(db: AsyncSession, unit: Unit) -> dict[int, str]:
 
 
 def group_name(unit: Unit) -> str:
-    return f"{unit.name} 家校群" if unit.kind == UnitKind.klass.value else unit.name
+    """A unit group is named after its unit; clients say what kind of group it is in the
+    reader's language (a class's: "1班 家校群" / "1班 home–school group"), from `unit_kind`."""
+    return unit.name
 
 
 async def open_unit_group(

@@ -125,9 +125,9 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
               <div className="bw-chat-item-top">
                 <span className="bw-chat-item-name">
                   {conversationTitle(c, t)}
-                  {c.kind === "unit" && (
+                  {c.kind === "unit" && c.unit_kind !== "class" && (
                     <span className="bw-chat-tag" data-testid="chat-unit-tag">
-                      {c.unit_kind === "class" ? t("chat.unitTag") : t("chat.unitTagInternal")}
+                      {t("chat.unitTagInternal")}
                     </span>
                   )}
                   {c.private && <span className="bw-chat-tag bw-chat-tag-red">{t("chat.privateTag")}</span>}

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import zhCN from "../../i18n/locales/zh-CN";
 import enUS from "../../i18n/locales/en-US";
 import { format, type TFunction } from "../../i18n";
-import type { Message } from "./api";
-import { systemText } from "./text";
+import { conversationTitle, systemText } from "./text";
+import type { Conversation, Message } from "./api";
 
 const tFor =
   (m: Record<string, string>): TFunction =>
@@ -63,5 +63,14 @@ describe("system messages", () => {
     const m = sys({ event: "members.added", person_ids: [7, 8], names: ["张三", "李四"] });
     expect(systemText(m, en)).toBe("王老师 added 张三 and 李四");
     expect(systemText(sys({ event: "members.left", person_ids: [7, 8] }), zh)).toBe("2 人退出了群聊");
+  });
+});
+
+describe("conversation titles", () => {
+  const unit = (unit_kind: string) => ({ kind: "unit", unit_kind, name: "1班", peer: null }) as unknown as Conversation;
+  it("call a class's group its home–school group, in the reader's language", () => {
+    expect(conversationTitle(unit("class"), zh)).toBe("1班 家校群");
+    expect(conversationTitle(unit("class"), en)).toBe("1班 home–school group");
+    expect(conversationTitle(unit("team"), en)).toBe("1班");
   });
 });

@@ -41,6 +41,8 @@ export function fileSize(n: number): string {
 
 export function conversationTitle(c: Conversation, t: TFunction): string {
   if (c.kind === "devices") return t("chat.myDevices");
+  // A unit group is named after its unit; a class's is its home–school group.
+  if (c.kind === "unit" && c.unit_kind === "class") return t("chat.classGroupName", { name: c.name });
   return c.peer?.name ?? c.name;
 }
 

@@ -259,7 +259,7 @@ const enUS: Messages = {
   "chat.emptyList": "No chats yet: start one with +",
   "chat.listLoadFailed": "Could not load more chats — tap to retry",
   "chat.pickOne": "Pick a chat",
-  "chat.unitTag": "Home–school",
+  "chat.classGroupName": "{name} home–school group",
   "chat.unitTagInternal": "Internal",
   "chat.privateTag": "Private",
   "chat.muted": "Muted",

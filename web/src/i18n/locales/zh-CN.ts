@@ -258,7 +258,7 @@ const zhCN = {
   "chat.emptyList": "还没有聊天，点右上角 + 发起",
   "chat.listLoadFailed": "加载更多聊天失败，点击重试",
   "chat.pickOne": "选择一个聊天",
-  "chat.unitTag": "家校",
+  "chat.classGroupName": "{name} 家校群",
   "chat.unitTagInternal": "内部",
   "chat.privateTag": "阅后即焚",
   "chat.muted": "消息免打扰",
