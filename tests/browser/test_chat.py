@@ -746,3 +746,39 @@ def test_unsent_message_goes_when_the_connection_returns(new_page: NewPage, serv
         login="teacher",
     )["items"]
     assert [m["body"] for m in found] == ["离线时写的消息"]
+
+
+def test_unsent_text_is_kept_per_conversation(new_page: NewPage, server: Server) -> None:
+    """Typed but not sent: kept when switching conversations and reloading, shown as a draft
+    in the list, gone once sent."""
+    conv_id = _ensure_direct(server)
+    page = new_page()
+    _open_chat(page, "teacher")
+    page.get_by_test_id(f"chat-item-{conv_id}").click()
+    box = page.get_by_test_id("chat-composer").locator("textarea")
+    box.fill("明天的作业是")
+    page.get_by_test_id("chat-list").locator("[data-kind=unit]").first.click()
+    expect(page.get_by_test_id("chat-composer").locator("textarea")).to_have_value("")
+    draft = page.get_by_test_id(f"chat-item-{conv_id}").get_by_test_id("chat-draft")
+    expect(draft).to_have_text("[草稿] 明天的作业是")
+    page.reload()
+    expect(draft).to_have_text("[草稿] 明天的作业是")
+    page.get_by_test_id(f"chat-item-{conv_id}").click()
+    expect(box).to_have_value("明天的作业是")
+    box.press_sequentially("第5页")
+    page.get_by_test_id("chat-send").click()
+    expect(_mine(page, "明天的作业是第5页")).to_be_visible()
+    expect(box).to_have_value("")
+    page.get_by_test_id("chat-list").locator("[data-kind=unit]").first.click()
+    expect(page.get_by_test_id(f"chat-item-{conv_id}").get_by_test_id("chat-draft")).to_have_count(
+        0
+    )
+
+    # Not in a private (burn-after-reading) chat: its words are not kept anywhere.
+    _direct_with(page, "李琪怡", private=True)
+    box.fill("门禁密码 4821")
+    page.get_by_test_id("chat-list").locator("[data-kind=unit]").first.click()
+    assert "4821" not in page.evaluate("JSON.stringify(localStorage)")
+    chats = page.get_by_test_id("chat-list")
+    chats.locator("[data-kind=direct]", has_text="阅后即焚").first.click()
+    expect(box).to_have_value("")

@@ -7,6 +7,7 @@ import {
   type QueryClient,
 } from "@tanstack/react-query";
 import { ApiError, api, bumpAuthEpoch, call, postForm } from "./http";
+import { clearDrafts } from "../features/chat/drafts";
 import type {
   ImportResult,
   Me,
@@ -54,6 +55,7 @@ export function useLogout(everywhere: boolean) {
       call(api.POST(everywhere ? "/api/v1/auth/logout-all" : "/api/v1/auth/logout")),
     onSettled: async () => {
       bumpAuthEpoch();
+      clearDrafts();
       await qc.cancelQueries();
       qc.clear();
       qc.setQueryData(["me"], null);

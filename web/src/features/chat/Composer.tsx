@@ -1,8 +1,10 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button, Mentions, Tooltip } from "antd";
+import type { MentionsRef } from "antd/es/mentions";
 import { CloseOutlined, PaperClipOutlined, PictureOutlined, SendOutlined } from "@ant-design/icons";
 import { useT } from "../../i18n";
 import type { Conversation, Member, Message } from "./api";
+import { getDraft, setDraft } from "./drafts";
 import { previewText } from "./text";
 
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
@@ -33,8 +35,20 @@ export function Composer({
   onFiles: (files: File[]) => void;
 }) {
   const t = useT();
-  const [text, setText] = useState("");
+  // The unsent text is kept per conversation (not for a private chat).
+  const keep = !conv.private;
+  const [text, setTextState] = useState(() => (keep ? getDraft(me, conv.id) : ""));
+  const setText = (v: string) => {
+    setTextState(v);
+    if (keep) setDraft(me, conv.id, v);
+  };
   const picked = useRef(new Map<string, number | "all">());
+  const input = useRef<MentionsRef>(null);
+  // A restored draft: the caret goes after it, so typing continues it.
+  useEffect(() => {
+    const ta = input.current?.textarea;
+    if (ta) ta.setSelectionRange(ta.value.length, ta.value.length);
+  }, []);
   const imageInput = useRef<HTMLInputElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const allLabel = t("chat.mentionAll");
@@ -93,6 +107,7 @@ export function Composer({
       </div>
       <div className="bw-chat-input-line">
         <Mentions
+          ref={input}
           data-testid="chat-input"
           value={text}
           onChange={setText}

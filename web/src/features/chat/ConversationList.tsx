@@ -18,6 +18,7 @@ import { useT } from "../../i18n";
 import { useChatSync, useSocketStatus } from "../../realtime";
 import { loadMoreConversations } from "../../realtime/chatSync";
 import { useConversations, useListCursor, useOpenConversation, type Conversation } from "./api";
+import { useDrafts } from "./drafts";
 import { conversationTitle, listPreview, listTime } from "./text";
 import { NewChatModal, type NewChatMode } from "./NewChatModal";
 
@@ -44,6 +45,7 @@ export function ConversationAvatar({ c, size = 40 }: { c: Conversation; size?: n
 export function ConversationList({ activeId, onOpen }: { activeId: number | null; onOpen: (id: number) => void }) {
   const t = useT();
   const me = useMe().data;
+  const drafts = useDrafts(me?.id);
   const list = useConversations();
   const open = useOpenConversation();
   const [mode, setMode] = useState<NewChatMode | null>(null);
@@ -135,7 +137,13 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
                 <span className="bw-chat-item-time">{c.last_message ? listTime(c.last_message_at) : ""}</span>
               </div>
               <div className="bw-chat-item-preview">
-                <span>{listPreview(c, t, me?.id)}</span>
+                {drafts[c.id] && c.id !== activeId ? (
+                  <span data-testid="chat-draft">
+                    <span className="bw-chat-draft">{t("chat.draft")}</span> {drafts[c.id]}
+                  </span>
+                ) : (
+                  <span>{listPreview(c, t, me?.id)}</span>
+                )}
                 {c.muted && <SoundOutlined className="bw-chat-muted" aria-label={t("chat.muted")} title={t("chat.muted")} />}
               </div>
             </div>
