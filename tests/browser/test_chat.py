@@ -782,3 +782,15 @@ def test_unsent_text_is_kept_per_conversation(new_page: NewPage, server: Server)
     chats = page.get_by_test_id("chat-list")
     chats.locator("[data-kind=direct]", has_text="阅后即焚").first.click()
     expect(box).to_have_value("")
+
+
+def test_logged_out_elsewhere_the_open_chat_goes_to_login(
+    new_page: NewPage, server: Server
+) -> None:
+    """The server closes the live socket of an ended session; the page notices without any
+    click and asks for the login again."""
+    page = new_page()
+    _open_chat(page, "engineer")
+    server.api("/api/v1/auth/logout-all", login="engineer", method="POST")
+    page.wait_for_url(re.compile(r"/login"), timeout=15_000)
+    expect(page.get_by_test_id("login-submit")).to_be_visible()

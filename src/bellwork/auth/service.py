@@ -18,6 +18,7 @@ from bellwork.config import get_settings
 from bellwork.core.errors import Forbidden, Invalid, NotFound, Problem
 from bellwork.db.base import utcnow
 from bellwork.org.models import Person
+from bellwork.realtime.outbox import ALL, SESSIONS, TOKENS, end_sockets
 
 SESSION_COOKIE = "bw_session"
 CSRF_COOKIE = "bw_csrf"
@@ -174,6 +175,9 @@ async def resolve_token(db: AsyncSession, raw: str) -> tuple[ApiToken, Person] |
 class SocketIdentity:
     person_id: int
     must_change_password: bool
+    # What the socket was opened with: a web session's id, or minus an API token's id (so that
+    # ending the session or revoking the token can close it).
+    credential: int = 0
     # The session (or token) whose last use is old enough to be noted: `note_socket_use`.
     stale_session_id: int | None = None
     stale_token_id: int | None = None
@@ -207,7 +211,9 @@ async def identify_socket(
             return None
         token_id, last_used, person_id, must_change = t_row
         stale = last_used is None or now - last_used > TOKEN_NOTE_EVERY
-        return SocketIdentity(person_id, must_change, stale_token_id=token_id if stale else None)
+        return SocketIdentity(
+            person_id, must_change, -token_id, stale_token_id=token_id if stale else None
+        )
     if not session_secret:
         return None
     s_row = (
@@ -229,7 +235,9 @@ async def identify_socket(
     if expires <= now:
         return None
     stale = now - last_seen > SESSION_RENEW_EVERY
-    return SocketIdentity(person_id, must_change, stale_session_id=session_id if stale else None)
+    return SocketIdentity(
+        person_id, must_change, session_id, stale_session_id=session_id if stale else None
+    )
 
 
 async def note_socket_use(db: AsyncSession, who: SocketIdentity) -> None:
@@ -249,10 +257,14 @@ async def note_socket_use(db: AsyncSession, who: SocketIdentity) -> None:
 
 async def end_session(db: AsyncSession, session: WebSession) -> None:
     await db.execute(delete(WebSession).where(WebSession.id == session.id))
+    end_sockets(db, session.person_id, SESSIONS, [session.id])
 
 
-async def end_all_sessions(db: AsyncSession, person_id: int) -> int:
+async def end_all_sessions(db: AsyncSession, person_id: int, *, tokens_too: bool = False) -> int:
+    """Logs the person out everywhere: their web sessions end and so do the live sockets opened
+    with them (with `tokens_too`, also those opened with API tokens: a deactivated account)."""
     result = await db.execute(delete(WebSession).where(WebSession.person_id == person_id))
+    end_sockets(db, person_id, ALL if tokens_too else SESSIONS)
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -271,10 +283,13 @@ async def change_password(db: AsyncSession, actor: Actor, current: str, new: str
     person.password_hash = await hash_password(new)
     person.must_change_password = False
     # Every other session of this person ends; this one stays.
-    stmt = delete(WebSession).where(WebSession.person_id == person.id)
+    others = select(WebSession.id).where(WebSession.person_id == person.id)
     if actor.session is not None:
-        stmt = stmt.where(WebSession.id != actor.session.id)
-    await db.execute(stmt)
+        others = others.where(WebSession.id != actor.session.id)
+    ended = list((await db.execute(others)).scalars())
+    if ended:
+        await db.execute(delete(WebSession).where(WebSession.id.in_(ended)))
+        end_sockets(db, person.id, SESSIONS, ended)
     await record(db, actor.id, "person.password_change", "person", person.id, None, None)
 
 
@@ -302,6 +317,7 @@ async def revoke_token(db: AsyncSession, actor: Actor, token_id: int) -> None:
     if token is None or token.person_id != actor.id or token.revoked_at is not None:
         raise NotFound("token")
     token.revoked_at = utcnow()
+    end_sockets(db, token.person_id, TOKENS, [token.id])
     await record(db, actor.id, "token.revoke", "token", token.id, {"name": token.name}, None)
 
 

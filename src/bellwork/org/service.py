@@ -584,8 +584,8 @@ async def set_active(
         return person
     person.deactivated_at = None if active else utcnow()
     if not active:
-        # A deactivated person is logged out everywhere at once.
-        await end_all_sessions(db, person.id)
+        # A deactivated person is logged out everywhere at once, live sockets included.
+        await end_all_sessions(db, person.id, tokens_too=True)
     units = await db.execute(select(Membership.unit_id).where(Membership.person_id == person.id))
     await roster_changed(db, set(units.scalars()))
     await record(

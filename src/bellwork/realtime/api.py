@@ -137,7 +137,7 @@ async def _admit(
                 return None
             # Registered before its conversations are read (in the same short transaction):
             # what is published meanwhile (a new group, an added member) reaches it by person.
-            conn = Connection(send, who.person_id)
+            conn = Connection(send, who.person_id, who.credential)
             hub.register(conn)
             hub.subscribe(conn, await chat.member_conversation_ids(db, who.person_id))
     except BaseException as exc:

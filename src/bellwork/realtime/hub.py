@@ -21,6 +21,7 @@ log = logging.getLogger("bellwork.realtime")
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 QUEUE_LIMIT = 2000
 CLOSE_SLOW = 4008
+CLOSE_ENDED = 4401  # its session ended, its token was revoked, or its account deactivated
 
 
 class Connection:
@@ -34,11 +35,13 @@ class Connection:
     connection holds no task.
     """
 
-    __slots__ = ("closed", "draining", "pending", "person_id", "send")
+    __slots__ = ("closed", "credential", "draining", "pending", "person_id", "send")
 
-    def __init__(self, send: Send, person_id: int) -> None:
+    def __init__(self, send: Send, person_id: int, credential: int = 0) -> None:
         self.send = send  # the socket's ASGI `send`
         self.person_id = person_id
+        # What it was opened with: a web session's id, or minus an API token's id.
+        self.credential = credential
         self.pending: deque[str] | None = None  # only while a send waits (a deque is ~600 B)
         self.closed = False
         self.draining: asyncio.Task[None] | None = None
@@ -160,9 +163,32 @@ class Hub:
             out.extend(self.by_person.get(pid, ()))
         return out
 
+    def end(self, person_id: int, kind: str, ids: list[int] | None) -> int:
+        """Closes the person's sockets opened with these credentials (see
+        `outbox.end_sockets`) with 4401; returns how many."""
+        wanted = set(ids) if ids is not None else None
+        ended = 0
+        for conn in list(self.by_person.get(person_id, ())):
+            cred = conn.credential
+            if kind == "s":
+                match = cred > 0 and (wanted is None or cred in wanted)
+            elif kind == "t":
+                match = cred < 0 and (wanted is None or -cred in wanted)
+            else:
+                match = True
+            if match and not conn.closed:
+                conn.closed = True  # nothing more is pushed to it
+                asyncio.get_running_loop().create_task(conn.close(CLOSE_ENDED, "session ended"))
+                ended += 1
+        return ended
+
     async def handle(self, payload: bytes) -> None:
         """Applies one bus payload: membership changes first, then delivery, then removals."""
         env: dict[str, Any] = orjson.loads(payload)
+        end = env.get("x")
+        if end is not None:
+            self.end(int(end[0]), str(end[1]), end[2])
+            return
         frame: str = env["e"]
         due = env.get("w")
         if due is not None:

@@ -44,6 +44,41 @@ def envelope(
     return orjson.dumps(body)
 
 
+def _queue(session: AsyncSession, payload: bytes) -> bool:
+    """Adds a payload to publish after commit; False when there is no bus (the CLI)."""
+    bus = session.info.get("bus")
+    if bus is None:
+        return False
+    pending: list[bytes] | None = session.info.get(_KEY)
+    if pending is None:
+        pending = []
+        session.info[_KEY] = pending
+
+        async def flush() -> None:
+            items = session.info.pop(_KEY, [])
+            for item in items:
+                await bus.publish(item)
+
+        on_commit(session, flush)
+    pending.append(payload)
+    return True
+
+
+# Which of a person's sockets `end_sockets` closes: those of these web sessions, of these API
+# tokens, or all of them.
+SESSIONS, TOKENS, ALL = "s", "t", "*"
+
+
+def end_sockets(
+    session: AsyncSession, person_id: int, kind: str, ids: list[int] | None = None
+) -> None:
+    """After commit, every node closes the person's sockets opened with these credentials
+    (`kind` SESSIONS or TOKENS, `ids` None for every one of that kind; ALL for every socket):
+    a logout, a revoked token or a deactivated account stops the live stream at once, not at
+    the next reconnect."""
+    _queue(session, orjson.dumps({"x": [person_id, kind, ids]}))
+
+
 def emit(
     session: AsyncSession,
     event: BaseModel,
@@ -60,18 +95,6 @@ def emit(
     conversation before delivery, `remove` people unsubscribed after it; `subscribe` subscribes
     the `people` to that conversation without sending to its other members. `due` tells every
     node's jobs that work falls due at that time (a burn deadline), so they need not poll."""
-    bus = session.info.get("bus")
-    if bus is None:
+    if session.info.get("bus") is None:
         return
-    pending: list[bytes] | None = session.info.get(_KEY)
-    if pending is None:
-        pending = []
-        session.info[_KEY] = pending
-
-        async def flush() -> None:
-            items = session.info.pop(_KEY, [])
-            for payload in items:
-                await bus.publish(payload)
-
-        on_commit(session, flush)
-    pending.append(envelope(event, conversation_id, people, add, remove, subscribe, due))
+    _queue(session, envelope(event, conversation_id, people, add, remove, subscribe, due))

@@ -145,6 +145,9 @@ export class ChatSync {
     this.socket = new RealtimeSocket({
       onEvent: (ev) => this.handle(ev),
       onStatus: (s) => {
+        // Refused or closed by the server for its session (logged out elsewhere, account
+        // deactivated): ask who we are, which sends the page to the login when no one.
+        if (s === "auth" && this.status !== "auth") void this.qc.invalidateQueries({ queryKey: ["me"] });
         this.status = s;
         this.statusListeners.forEach((fn) => fn(s));
       },
