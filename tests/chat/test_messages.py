@@ -138,3 +138,28 @@ async def test_group_admin_recalls_any_time(world: World, school: dict[str, Any]
     await world.db.commit()
     r = await t.post(f"/api/v1/conversations/{g['id']}/messages/{m['seq']}/recall")
     assert r.status_code == 204
+
+
+async def test_sequence_numbers_beyond_32_bits_are_a_422(
+    world: World, school: dict[str, Any]
+) -> None:
+    """Sequence numbers are 32-bit columns: on PostgreSQL a larger one was a driver error."""
+    t = await world.login(school["teacher"])
+    conv = (await t.post("/api/v1/conversations/devices")).json()["id"]
+    big = 2**31
+    base = f"/api/v1/conversations/{conv}"
+    for r in (
+        await t.get(f"{base}/messages", params={"before_seq": big}),
+        await t.get(f"{base}/messages", params={"after_seq": big}),
+        await t.get(f"{base}/messages/{big}/receipt"),
+        await t.get(f"{base}/receipts", params={"seqs": f"1,{big}"}),
+        await t.post(f"{base}/messages/{big}/recall"),
+        await t.post(f"{base}/messages/{big}/open"),
+        await t.post(f"{base}/read", json={"seq": big}),
+        await t.post(
+            f"{base}/messages", json={"client_msg_id": "x", "body": "a", "reply_to_seq": big}
+        ),
+    ):
+        assert r.status_code == 422, (r.request.url, r.status_code, r.text)
+    r = await t.get(f"{base}/messages", params={"before_seq": big - 1})
+    assert r.status_code == 200 and r.json()["items"] == []

@@ -37,7 +37,7 @@ from bellwork.core.deps import DB as RequestDB
 from bellwork.core.deps import CurrentActor, CurrentScope
 from bellwork.core.errors import Invalid, NotFound
 from bellwork.core.schemas import Page
-from bellwork.core.types import MAX_ID, PathId, QueryId
+from bellwork.core.types import MAX_SEQ, PathId, PathSeq, QuerySeq
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
@@ -200,9 +200,9 @@ async def list_messages(
     conversation_id: PathId,
     db: DB,
     actor: CurrentActor,
-    before_seq: QueryId = None,
+    before_seq: QuerySeq = None,
     after_seq: Annotated[
-        int | None, Query(ge=0, le=MAX_ID, description="Catch up: messages after this seq")
+        int | None, Query(ge=0, le=MAX_SEQ, description="Catch up: messages after this seq")
     ] = None,
     q: Annotated[str | None, Query(max_length=100, description="Search the history")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -234,7 +234,7 @@ async def read(conversation_id: PathId, data: ReadIn, db: DB, actor: CurrentActo
 
 @router.post("/conversations/{conversation_id}/messages/{seq}/recall", status_code=204)
 async def recall(
-    conversation_id: PathId, seq: PathId, request: Request, db: DB, actor: CurrentActor
+    conversation_id: PathId, seq: PathSeq, request: Request, db: DB, actor: CurrentActor
 ) -> Response:
     """Recall: the sender within 2 minutes, group owner/admins any time."""
     await service.recall(db, actor, conversation_id, seq, _data_dir(request))
@@ -243,14 +243,14 @@ async def recall(
 
 @router.post("/conversations/{conversation_id}/messages/{seq}/open", response_model=MessageOut)
 async def open_private(
-    conversation_id: PathId, seq: PathId, db: DB, actor: CurrentActor
+    conversation_id: PathId, seq: PathSeq, db: DB, actor: CurrentActor
 ) -> MessageOut:
     """Reveal a private message; it is deleted from the server `burn_seconds` later."""
     return await service.open_private(db, actor, conversation_id, seq)
 
 
 @router.get("/conversations/{conversation_id}/messages/{seq}/receipt", response_model=Receipt)
-async def receipt(conversation_id: PathId, seq: PathId, db: DB, actor: CurrentActor) -> Response:
+async def receipt(conversation_id: PathId, seq: PathSeq, db: DB, actor: CurrentActor) -> Response:
     """Who has read one's message and who has not, grouped by class or department."""
     data = await service.receipt(db, actor, conversation_id, seq)
     # Thousands of names: sent as built, not dumped, re-validated and dumped again by FastAPI.
@@ -266,6 +266,8 @@ async def receipts(
 ) -> list[ReceiptCount]:
     try:
         wanted = sorted({int(x) for x in seqs.split(",") if x.strip()})[:200]
+        if any(not 0 <= x <= MAX_SEQ for x in wanted):
+            raise ValueError("out of range")
     except ValueError as exc:
         raise Invalid("validation_failed", errors=[{"field": "seqs"}]) from exc
     conv, _ = await service.access_conversation(db, actor.id, conversation_id)

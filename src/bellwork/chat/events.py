@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, TypeAdapter
 
 from bellwork.chat.schemas import ConversationOut, MessageOut
-from bellwork.core.types import Id
+from bellwork.core.types import Id, Seq
 
 
 class MessageNew(BaseModel):
@@ -113,7 +113,7 @@ EventAdapter: TypeAdapter[Event] = TypeAdapter(Event)
 class ClientRead(BaseModel):
     type: Literal["read"]
     conversation_id: Id
-    seq: Id
+    seq: Seq
 
 
 class ClientPing(BaseModel):

@@ -6,7 +6,7 @@ from typing import Annotated, Literal, TypedDict
 from pydantic import AfterValidator, BaseModel, Field
 
 from bellwork.chat.models import ConversationKind, MemberRole, MessageKind
-from bellwork.core.types import Id
+from bellwork.core.types import Id, Seq
 from bellwork.org.models import UnitKind
 from bellwork.org.schemas import required_name
 
@@ -116,12 +116,12 @@ class MessageCreate(BaseModel):
     kind: Literal["text", "image", "file"] = "text"
     body: Annotated[str | None, Field(max_length=MAX_TEXT)] = None
     mentions: Annotated[list[Id | Literal["all"]], Field(max_length=200)] = []
-    reply_to_seq: Id | None = None
+    reply_to_seq: Seq | None = None
     file_id: Id | None = None
 
 
 class ReadIn(BaseModel):
-    seq: Id
+    seq: Seq
 
 
 class ReadOut(BaseModel):
