@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.chat.conftest import connect
+from tests.chat.conftest import connect, send
 from tests.conftest import World
 
 
@@ -177,3 +177,35 @@ async def test_migration_names_existing_unit_groups_after_their_unit(tmp_path: A
         assert [tuple(r) for r in rows] == [(1, "1班"), (2, "前端组"), (3, "1班 家校群")]
     finally:
         await engine.dispose()
+
+
+async def test_who_joins_a_unit_group_later_does_not_see_what_came_before(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    """Not in the history, and not as the list's preview either (live or fetched)."""
+    t = await world.login(school["teacher"])
+    group = (await t.get(f"/api/v1/units/{school['klass'].id}/group")).json()["id"]
+    await send(t, group, "只给现有家长看的通知")
+    newcomer = await world.person("新老师", username="newteacher")
+    await world.commit()
+    n = await world.login(newcomer)
+    admin = await world.login(school["admin"])
+    async with connect(live, n) as sock:
+        r = await admin.post(
+            f"/api/v1/people/{newcomer.id}/memberships",
+            json={"unit_id": school["klass"].id, "role": "teacher"},
+        )
+        assert r.status_code in (200, 201), r.text
+        live_view = (await sock.next("conversation.updated"))["conversation"]
+    fetched = (await n.get(f"/api/v1/conversations/{group}")).json()
+    listed = next(
+        c for c in (await n.get("/api/v1/conversations")).json()["items"] if c["id"] == group
+    )
+    for view in (live_view, fetched, listed):
+        assert view["id"] == group and view["last_message"] is None and view["unread"] == 0
+    assert (await n.get(f"/api/v1/conversations/{group}/messages")).json()["items"] == []
+    await send(t, group, "欢迎新老师")
+    listed = next(
+        c for c in (await n.get("/api/v1/conversations")).json()["items"] if c["id"] == group
+    )
+    assert listed["last_message"]["body"] == "欢迎新老师" and listed["unread"] == 1

@@ -300,7 +300,8 @@ async def conversations_out(
         unit_kinds = {uid: kind for uid, kind in rows3}
     out = []
     for conv, mem in pairs:
-        msg = last.get(conv.id)
+        # What was said before one joined is not one's to see, not even as the list's preview.
+        msg = last.get(conv.id) if conv.last_seq > mem.joined_seq else None
         msg_out = (
             (await messages_out(db, conv, viewer_id, [msg], with_receipts=False))[0]
             if msg is not None
@@ -366,7 +367,10 @@ async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> 
         # A group reads the same to every member but for their own membership and the last
         # message's sender: build it once (renaming a 3,000-member group is one query, not
         # thousands), seen by nobody in particular.
-        shared = (await conversations_out(db, 0, [(conv, members[0])]))[0]
+        # (Built for the longest-standing of them: whoever joined later may not see its last
+        # message, which is taken out below.)
+        earliest = min(members, key=lambda m: m.joined_seq)
+        shared = (await conversations_out(db, 0, [(conv, earliest)]))[0]
     for mem in members:
         last = shared.last_message if shared else None
         if shared is None or (last is not None and last.sender and last.sender.id == mem.person_id):
@@ -378,6 +382,7 @@ async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> 
                     "muted": mem.muted,
                     "last_read_seq": mem.last_read_seq,
                     "unread": mem.unread(conv.last_seq),
+                    "last_message": last if last and last.seq > mem.joined_seq else None,
                 }
             )
         emit(
