@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 from typing import Any
 
 import orjson
@@ -243,3 +245,38 @@ async def test_conversation_list_bad_cursor(world: World, school: dict[str, Any]
     assert r.status_code == 422 and r.json()["title"] == "The page cursor is invalid."
     r = await t.get("/api/v1/conversations", params={"limit": 201})
     assert r.status_code == 422
+
+
+async def test_concurrent_membership_changes_take_turns(
+    world: World, school: dict[str, Any]
+) -> None:
+    """Two admins adding and removing the same person at once: every answer is a clean one,
+    and the member count, the member list and the system messages agree afterwards."""
+    t = await world.login(school["teacher"])
+    g = (
+        await t.post(
+            "/api/v1/conversations/groups", json={"name": "A", "member_ids": [school["p1"].id]}
+        )
+    ).json()["id"]
+    p2 = school["p2"].id
+
+    async def add() -> int:
+        r = await t.post(f"/api/v1/conversations/{g}/members", json={"person_ids": [p2]})
+        return r.status_code
+
+    async def remove() -> int:
+        return (await t.delete(f"/api/v1/conversations/{g}/members/{p2}")).status_code
+
+    codes = await asyncio.gather(*[add() if i % 2 == 0 else remove() for i in range(20)])
+    assert set(codes) <= {200, 204, 404}, codes
+    members = (await t.get(f"/api/v1/conversations/{g}/members")).json()
+    conv = (await t.get(f"/api/v1/conversations/{g}")).json()
+    assert conv["member_count"] == len(members)
+    ids = [m["person"]["id"] for m in members]
+    assert len(ids) == len(set(ids))
+    history = (await t.get(f"/api/v1/conversations/{g}/messages", params={"limit": 200})).json()
+    events = [orjson.loads(m["body"])["event"] for m in history["items"] if m["kind"] == "system"]
+    changes = [e for e in events if e in ("members.added", "members.removed")]
+    # Added and removed alternate, and end where the member list ends.
+    assert all(a != b for a, b in itertools.pairwise(changes)), changes
+    assert (p2 in ids) == (changes[-1] == "members.added" if changes else False)

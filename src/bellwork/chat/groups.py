@@ -69,6 +69,13 @@ async def open_unit_group(
 
 
 async def sync_group(db: AsyncSession, conv: Conversation, unit: Unit) -> None:
+    # Membership changes take turns per conversation (see service.access_conversation).
+    await db.execute(
+        select(Conversation)
+        .where(Conversation.id == conv.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     wanted = await wanted_members(db, unit)
     current = dict(
         (
@@ -96,7 +103,14 @@ async def roster_changed(db: AsyncSession, unit_ids: set[int]) -> None:
     dissolved."""
     keys = {f"u:{u}": u for u in unit_ids}
     convs = (
-        (await db.execute(select(Conversation).where(Conversation.key.in_(list(keys)))))
+        (
+            await db.execute(
+                # In id order: groups are locked one after another, the same way by everyone.
+                select(Conversation)
+                .where(Conversation.key.in_(list(keys)))
+                .order_by(Conversation.id)
+            )
+        )
         .scalars()
         .all()
     )

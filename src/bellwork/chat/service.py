@@ -83,21 +83,26 @@ SYSTEM_NAMES = 10  # people named in a system message; `count` says how many in 
 
 
 async def access_conversation(
-    db: AsyncSession, person_id: int, conversation_id: int
+    db: AsyncSession, person_id: int, conversation_id: int, *, lock: bool = False
 ) -> tuple[Conversation, ConversationMember]:
-    """The conversation and one's membership; 404 alike for missing, dissolved and not-a-member."""
-    row = (
-        await db.execute(
-            select(Conversation, ConversationMember)
-            .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
-            .where(
-                Conversation.id == conversation_id,
-                ConversationMember.person_id == person_id,
-                ConversationMember.left_seq.is_(None),
-                Conversation.dissolved_at.is_(None),
-            )
+    """The conversation and one's membership; 404 alike for missing, dissolved and not-a-member.
+
+    `lock`: for changes to the membership. On PostgreSQL the conversation's row stays locked to
+    the end of the transaction, so two admins adding and removing the same person at once take
+    turns, each seeing what the other committed (SQLite's writers take turns anyway)."""
+    stmt = (
+        select(Conversation, ConversationMember)
+        .join(ConversationMember, ConversationMember.conversation_id == Conversation.id)
+        .where(
+            Conversation.id == conversation_id,
+            ConversationMember.person_id == person_id,
+            ConversationMember.left_seq.is_(None),
+            Conversation.dissolved_at.is_(None),
         )
-    ).first()
+    )
+    if lock:
+        stmt = stmt.with_for_update(of=Conversation).execution_options(populate_existing=True)
+    row = (await db.execute(stmt)).first()
     if row is None:
         raise NotFound("conversation")
     return row[0], row[1]
@@ -628,7 +633,7 @@ async def create_group(
 async def update_group(
     db: AsyncSession, actor: Actor, conversation_id: int, data: GroupUpdate
 ) -> tuple[Conversation, ConversationMember]:
-    conv, me = await access_conversation(db, actor.id, conversation_id)
+    conv, me = await access_conversation(db, actor.id, conversation_id, lock=True)
     fields = data.model_fields_set
     if conv.private:
         # A private chat has only its burn time to set (no name, no avatar, no system messages).
@@ -736,7 +741,7 @@ async def _members_changed(
 async def add_members(
     db: AsyncSession, actor: Actor, scope: Scope, conversation_id: int, ids: list[int]
 ) -> list[int]:
-    conv, me = await access_conversation(db, actor.id, conversation_id)
+    conv, me = await access_conversation(db, actor.id, conversation_id, lock=True)
     _require_group(conv)
     _require_admin(me)
     wanted = set(ids) - {actor.id}
@@ -753,7 +758,7 @@ async def add_members(
 async def remove_member(
     db: AsyncSession, actor: Actor, conversation_id: int, person_id: int
 ) -> None:
-    conv, me = await access_conversation(db, actor.id, conversation_id)
+    conv, me = await access_conversation(db, actor.id, conversation_id, lock=True)
     _require_group(conv)
     if person_id == actor.id:
         return await leave(db, actor, conversation_id)
@@ -772,7 +777,7 @@ async def remove_member(
 
 
 async def leave(db: AsyncSession, actor: Actor, conversation_id: int) -> None:
-    conv, me = await access_conversation(db, actor.id, conversation_id)
+    conv, me = await access_conversation(db, actor.id, conversation_id, lock=True)
     if conv.kind == ConversationKind.unit.value:
         raise Forbidden("unit_group_follows_roster")
     if conv.kind != ConversationKind.group.value:
@@ -804,7 +809,7 @@ async def leave(db: AsyncSession, actor: Actor, conversation_id: int) -> None:
 
 
 async def dissolve(db: AsyncSession, actor: Actor, conversation_id: int) -> None:
-    conv, me = await access_conversation(db, actor.id, conversation_id)
+    conv, me = await access_conversation(db, actor.id, conversation_id, lock=True)
     _require_group(conv)
     if me.role != MemberRole.owner.value:
         raise Forbidden("group_owner_only")
@@ -816,7 +821,7 @@ async def dissolve(db: AsyncSession, actor: Actor, conversation_id: int) -> None
 async def set_role(
     db: AsyncSession, actor: Actor, conversation_id: int, person_id: int, role: str
 ) -> None:
-    conv, me = await access_conversation(db, actor.id, conversation_id)
+    conv, me = await access_conversation(db, actor.id, conversation_id, lock=True)
     _require_group(conv)
     if me.role != MemberRole.owner.value:
         raise Forbidden("group_owner_only")
