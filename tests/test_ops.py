@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from tests.conftest import World
@@ -132,3 +134,17 @@ async def test_field_errors_name_the_field_in_the_users_language(world: World) -
     assert r.json()["errors"] == [
         {"field": "name", "message": "Must not be empty.", "type": "value_error"}
     ]
+
+
+async def test_server_errors_speak_the_users_language(app: Any) -> None:
+    async def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/api/v1/test-boom", boom)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        en = await c.get("/api/v1/test-boom", headers={"accept-language": "en"})
+        zh = await c.get("/api/v1/test-boom", headers={"cookie": "bw_lang=zh-CN"})
+    assert en.status_code == 500 and en.json()["code"] == "internal_error"
+    assert en.json()["title"] == "Something went wrong on the server."
+    assert zh.json()["title"] == "服务器出错了。"

@@ -31,7 +31,7 @@ from bellwork.chat.events import EventAdapter
 from bellwork.config import Settings, get_settings
 from bellwork.core import redact
 from bellwork.core.errors import PROBLEM, Problem
-from bellwork.core.i18n import t, validation_message
+from bellwork.core.i18n import current_locale, pick_locale, t, validation_message
 from bellwork.core.metrics import metrics_response
 from bellwork.core.middleware import RequestContext
 from bellwork.db.engine import make_engine, make_sessionmaker
@@ -170,7 +170,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(Exception)
     async def on_error(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(500, Problem("internal_error", 500).to_dict())
+        # This runs outside the request middleware, so the language is picked here again.
+        lang = request.cookies.get("bw_lang") or request.headers.get("accept-language")
+        token = current_locale.set(pick_locale(lang))
+        try:
+            return problem_response(500, Problem("internal_error", 500).to_dict())
+        finally:
+            current_locale.reset(token)
 
     for router in (
         auth_router,

@@ -116,3 +116,63 @@ async def test_recall_deletes_the_file_from_disk(
     await t.post(f"/api/v1/conversations/{conv}/messages/{m['seq']}/recall")
     assert set(stored_files(data_dir)) == before
     assert (await t.get(f"/api/v1/files/{f['id']}")).status_code == 404
+
+
+async def test_enormous_picture_in_a_tiny_file_is_refused(
+    world: World, school: dict[str, Any], data_dir: Path
+) -> None:
+    """30,000 x 30,000 pixels of one colour compress to a few KB: 422, not a crash."""
+    t = await world.login(school["teacher"])
+    conv = (await t.post("/api/v1/conversations/devices")).json()["id"]
+    buf = io.BytesIO()
+    Image.new("1", (30_000, 30_000)).save(buf, "PNG")
+    before = stored_files(data_dir)
+    r = await t.post(
+        f"/api/v1/conversations/{conv}/files",
+        files={"file": ("bomb.png", buf.getvalue(), "image/png")},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "image_too_large"
+    assert stored_files(data_dir) == before
+
+
+async def test_a_file_goes_in_one_message(
+    world: World, school: dict[str, Any], data_dir: Path
+) -> None:
+    """Recalling a message deletes its file, so a second message may not carry the same one."""
+    t = await world.login(school["teacher"])
+    conv = (await t.post("/api/v1/conversations/devices")).json()["id"]
+    f = (
+        await t.post(
+            f"/api/v1/conversations/{conv}/files", files={"file": ("a.png", png(), "image/png")}
+        )
+    ).json()
+    body = {"kind": "image", "file_id": f["id"]}
+    r = await t.post(
+        f"/api/v1/conversations/{conv}/messages", json={"client_msg_id": cmid(), **body}
+    )
+    assert r.status_code == 201, r.text
+    again = await t.post(
+        f"/api/v1/conversations/{conv}/messages", json={"client_msg_id": cmid(), **body}
+    )
+    assert again.status_code == 409 and again.json()["code"] == "file_already_sent"
+
+
+async def test_quoting_needs_a_message_one_may_see(world: World, school: dict[str, Any]) -> None:
+    t = await world.login(school["teacher"])
+    g = (
+        await t.post(
+            "/api/v1/conversations/groups", json={"name": "A", "member_ids": [school["p1"].id]}
+        )
+    ).json()["id"]
+    # seq 1 is the "group created" notice: not a message to quote.
+    r = await t.post(
+        f"/api/v1/conversations/{g}/messages",
+        json={"client_msg_id": cmid(), "body": "re", "reply_to_seq": 1},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "reply_not_found"
+    r = await t.post(
+        f"/api/v1/conversations/{g}/messages",
+        json={"client_msg_id": cmid(), "body": "re", "reply_to_seq": 999},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "reply_not_found"

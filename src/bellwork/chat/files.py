@@ -23,6 +23,7 @@ from bellwork.db.session import on_commit
 MAX_FILE = 50 * 1024 * 1024
 MAX_IMAGE = 20 * 1024 * 1024
 THUMB = 320
+MAX_PIXELS = 80_000_000  # width x height; more is refused (a phone photo is 12-50 million)
 
 # Magic bytes → content type, for types we accept that are not images.
 SIGNATURES: list[tuple[bytes, int, str]] = [
@@ -79,15 +80,18 @@ def _image(data: bytes) -> Sniffed | None:
             img.verify()
         with Image.open(io.BytesIO(data)) as img:
             width, height = img.size
-            if width * height > 80_000_000:
+            if width * height > MAX_PIXELS:
                 raise Invalid("image_too_large", errors=[{"field": "file"}])
-            thumb = img.copy()
-            thumb.thumbnail((THUMB, THUMB))
+            img.thumbnail((THUMB, THUMB))  # in place: no full-size copy in memory
+            thumb: Image.Image = img
             if thumb.mode not in ("RGB", "L"):
                 thumb = thumb.convert("RGB")
             buf = io.BytesIO()
             thumb.save(buf, "JPEG", quality=80)
             return Sniffed(IMAGE_FORMATS[fmt], width, height, buf.getvalue())
+    except Image.DecompressionBombError as exc:
+        # Tiny file, enormous picture (e.g. 30,000 x 30,000 pixels of one colour).
+        raise Invalid("image_too_large", errors=[{"field": "file"}]) from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         return None
 

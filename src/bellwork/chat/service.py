@@ -652,6 +652,9 @@ async def update_group(
             f = await db.get(StoredFile, data.avatar_file_id)
             if f is None or f.conversation_id != conv.id or not f.content_type.startswith("image/"):
                 raise Invalid("bad_avatar", errors=[{"field": "avatar_file_id"}])
+            in_message = await db.execute(select(Message.id).where(Message.file_id == f.id))
+            if in_message.first() is not None:  # recalling that message would delete it
+                raise Invalid("bad_avatar", errors=[{"field": "avatar_file_id"}])
         conv.avatar_file_id = data.avatar_file_id
     await _announce(db, conv, await _member_ids(db, conv.id))
     return conv, me
@@ -940,6 +943,9 @@ async def send_message(
             raise NotFound("file")
         if data.kind == "image" and not file.content_type.startswith("image/"):
             raise Invalid("not_an_image", errors=[{"field": "file_id"}])
+        if await _file_in_use(db, file):
+            # One file, one message: recalling or burning a message deletes its file.
+            raise Conflict("file_already_sent", errors=[{"field": "file_id"}])
     mentions: list[int | str] = []
     if data.mentions:
         ids = {m for m in data.mentions if isinstance(m, int)}
@@ -964,9 +970,16 @@ async def send_message(
             mentions.extend(sorted(ids))
     reply_preview = None
     if data.reply_to_seq is not None:
-        if not (0 < data.reply_to_seq <= conv.last_seq):
+        quoted = (
+            await db.execute(
+                select(Message).where(
+                    Message.conversation_id == conv.id, Message.seq == data.reply_to_seq
+                )
+            )
+        ).scalar()
+        # Gone (burned), not one's to see (before one joined), or a group notice: nothing to quote.
+        if quoted is None or quoted.seq <= me.joined_seq or quoted.kind == MessageKind.system:
             raise Invalid("reply_not_found", errors=[{"field": "reply_to_seq"}])
-        quoted = await _message(db, conv, data.reply_to_seq)
         reply_preview = _preview(conv, actor.id, quoted, await _unseal(db, [quoted]))
     file_shown = None
     if file is not None:
@@ -1169,6 +1182,17 @@ async def mark_read(db: AsyncSession, person_id: int, conversation_id: int, seq:
         last_read_seq=me.last_read_seq,
         unread=me.unread(conv.last_seq),
     )
+
+
+async def _file_in_use(db: AsyncSession, file: StoredFile) -> bool:
+    """Whether a message carries the file already, or it is its group's avatar."""
+    in_message = await db.execute(select(Message.id).where(Message.file_id == file.id).limit(1))
+    if in_message.first() is not None:
+        return True
+    avatar = await db.execute(
+        select(Conversation.id).where(Conversation.avatar_file_id == file.id).limit(1)
+    )
+    return avatar.first() is not None
 
 
 async def _message(db: AsyncSession, conv: Conversation, seq: int) -> Message:

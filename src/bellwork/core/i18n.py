@@ -245,6 +245,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "只能 @ 本会话的成员。",
     },
     "reply_not_found": {"en": "The quoted message does not exist.", "zh-CN": "引用的消息不存在。"},
+    "file_already_sent": {
+        "en": "This file has been sent already; upload it again to send it once more.",
+        "zh-CN": "该文件已发送过；如需再次发送，请重新上传。",
+    },
     "recall_window_passed": {
         "en": "Messages can be recalled only within 2 minutes.",
         "zh-CN": "消息只能在发送后 2 分钟内撤回。",
