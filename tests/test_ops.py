@@ -148,3 +148,22 @@ async def test_server_errors_speak_the_users_language(app: Any) -> None:
     assert en.status_code == 500 and en.json()["code"] == "internal_error"
     assert en.json()["title"] == "Something went wrong on the server."
     assert zh.json()["title"] == "服务器出错了。"
+
+
+async def test_field_errors_of_unions_and_bodies_that_are_not_json(world: World) -> None:
+    admin = await world.person("管理员", username="admin", is_admin=True)
+    c = await world.login(admin)
+    g = (await c.post("/api/v1/conversations/groups", json={"name": "A"})).json()["id"]
+    r = await c.post(
+        f"/api/v1/conversations/{g}/messages",
+        json={"client_msg_id": "x", "body": "a", "mentions": [1.5]},
+    )
+    assert r.status_code == 422
+    assert {e["field"] for e in r.json()["errors"]} == {"mentions.0"}
+    r = await c.post(
+        f"/api/v1/conversations/{g}/messages",
+        content=b'{"client_msg_id": "x", "body": "\\xff\\xfe"}'.replace(b"\\xff\\xfe", b"\xff\xfe"),
+        headers={"content-type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == "validation_failed"

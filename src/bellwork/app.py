@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -60,6 +61,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     },
 }
 STATIC_DIR = Path(__file__).parent / "static"
+_UNION_BRANCH = re.compile(r"[\[\]-]|^(int|str|float|bool|none)$")
 
 
 def problem_response(
@@ -140,6 +142,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             loc = [str(x) for x in err.get("loc", ())]
             if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
                 loc = loc[1:]  # where it was, not what: `body.body` is the field `body`
+            # pydantic names the branch of a union it tried (`mentions.0.constrained-int`,
+            # `mentions.0.literal['all']`): not part of the field's name.
+            loc = [x for x in loc if not _UNION_BRANCH.search(x)]
             kind = str(err.get("type", ""))
             errors.append(
                 {
@@ -155,6 +160,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def on_http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404 and not request.url.path.startswith("/api/"):
             return spa_index()
+        if exc.status_code == 400 and "parsing the body" in str(exc.detail):
+            # A body that is not JSON at all (bytes that are not UTF-8, nesting too deep).
+            error = {"field": None, "message": t("v.json_invalid"), "type": "json_invalid"}
+            return problem_response(
+                422, Problem("validation_failed", 422, errors=[error]).to_dict()
+            )
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         title = t("not_found", thing="page") if exc.status_code == 404 else str(exc.detail)
         return problem_response(

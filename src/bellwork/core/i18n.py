@@ -124,6 +124,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "v.literal_error": {"en": "Must be one of {expected}.", "zh-CN": "只能是 {expected} 之一。"},
     "v.enum": {"en": "Must be one of {expected}.", "zh-CN": "只能是 {expected} 之一。"},
     "v.json_invalid": {"en": "The request is not valid JSON.", "zh-CN": "请求不是有效的 JSON。"},
+    "v.int_from_float": {"en": "Must be a whole number.", "zh-CN": "必须是整数。"},
+    "v.finite_number": {"en": "Must be a finite number.", "zh-CN": "必须是有限的数。"},
+    "v.string_unicode": {
+        "en": "The text is not valid Unicode.",
+        "zh-CN": "文本不是有效的 Unicode。",
+    },
+    "v.list_type": {"en": "Must be a list.", "zh-CN": "必须是列表。"},
+    "v.model_attributes_type": {"en": "Must be an object.", "zh-CN": "必须是对象。"},
+    "v.dict_type": {"en": "Must be an object.", "zh-CN": "必须是对象。"},
     "v.must not be empty": {"en": "Must not be empty.", "zh-CN": "不能为空。"},
     "v.nul_character": {
         "en": "Text must not contain NUL characters (U+0000).",
