@@ -280,3 +280,19 @@ async def test_concurrent_membership_changes_take_turns(
     # Added and removed alternate, and end where the member list ends.
     assert all(a != b for a, b in itertools.pairwise(changes)), changes
     assert (p2 in ids) == (changes[-1] == "members.added" if changes else False)
+
+
+async def test_group_names_need_something_visible_and_owners_keep_their_role(
+    world: World, school: dict[str, Any]
+) -> None:
+    t = await world.login(school["teacher"])
+    for name in ("   ", "\u200b\u200b", "\u202e"):
+        r = await t.post("/api/v1/conversations/groups", json={"name": name, "member_ids": []})
+        assert r.status_code == 422, (name, r.text)
+    g = (await t.post("/api/v1/conversations/groups", json={"name": " 家委会  二组 "})).json()
+    assert g["name"] == "家委会 二组"
+    r = await t.put(
+        f"/api/v1/conversations/{g['id']}/members/{school['teacher'].id}/role",
+        json={"role": "member"},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "cannot_change_own_role"

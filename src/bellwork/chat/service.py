@@ -828,8 +828,11 @@ async def set_role(
     _require_group(conv)
     if me.role != MemberRole.owner.value:
         raise Forbidden("group_owner_only")
+    if person_id == actor.id:
+        # The owner stays owner until handing the group to someone else.
+        raise Invalid("cannot_change_own_role", errors=[{"field": "role"}])
     target = next(iter(await _active_members(db, conv.id, [person_id])), None)
-    if target is None or person_id == actor.id:
+    if target is None:
         raise NotFound("person")
     if role == MemberRole.owner.value:
         me.role = MemberRole.admin.value

@@ -254,6 +254,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "只能 @ 本会话的成员。",
     },
     "reply_not_found": {"en": "The quoted message does not exist.", "zh-CN": "引用的消息不存在。"},
+    "cannot_change_own_role": {
+        "en": "The owner keeps the role until handing the group to another member.",
+        "zh-CN": "群主需先把群转让给其他成员，才能改变自己的身份。",
+    },
     "file_already_sent": {
         "en": "This file has been sent already; upload it again to send it once more.",
         "zh-CN": "该文件已发送过；如需再次发送，请重新上传。",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from typing import Annotated
 
@@ -53,8 +54,10 @@ def clean_text(value: str | None) -> str | None:
 
 
 def required_name(value: str) -> str:
+    """White space folded; a name with nothing visible in it (only spaces, zero-width or
+    direction marks) counts as empty."""
     v = " ".join(value.split())
-    if not v:
+    if not any(unicodedata.category(ch)[0] not in "CZ" for ch in v):
         raise ValueError("must not be empty")
     return v
 

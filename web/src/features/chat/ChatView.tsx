@@ -179,6 +179,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
         }}
       />
       <Composer
+        phone={phone}
         conv={c}
         me={me}
         members={members.data ?? []}

@@ -25,6 +25,7 @@ export function Composer({
   onCancelReply,
   onSend,
   onFiles,
+  phone = false,
 }: {
   conv: Conversation;
   me: number;
@@ -33,6 +34,8 @@ export function Composer({
   onCancelReply: () => void;
   onSend: (d: Draft) => void;
   onFiles: (files: File[]) => void;
+  /** A phone has no Shift key to speak of: the hint leaves it out. */
+  phone?: boolean;
 }) {
   const t = useT();
   // The unsent text is kept per conversation (not for a private chat).
@@ -112,7 +115,7 @@ export function Composer({
           value={text}
           onChange={setText}
           autoSize={{ minRows: 1, maxRows: 5 }}
-          placeholder={mentionable ? t("chat.inputPlaceholderMention") : t("chat.inputPlaceholder")}
+          placeholder={mentionable ? t("chat.inputPlaceholderMention") : phone ? t("chat.inputPlaceholderPhone") : t("chat.inputPlaceholder")}
           options={options}
           status={tooLong ? "error" : undefined}
           onSelect={(opt) => {

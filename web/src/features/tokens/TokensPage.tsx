@@ -54,13 +54,12 @@ export default function TokensPage() {
         loading={tokens.isPending}
         dataSource={tokens.data ?? []}
         pagination={false}
-        scroll={{ x: 560 }}
         locale={{ emptyText: t("common.empty") }}
         columns={[
-          { title: t("tokens.name"), dataIndex: "name" },
-          { title: t("tokens.prefix"), dataIndex: "prefix", render: (v: string) => <Typography.Text code>{v}…</Typography.Text> },
-          { title: t("tokens.created"), dataIndex: "created_at", render: fmt },
-          { title: t("tokens.lastUsed"), dataIndex: "last_used_at", render: (v: string | null) => fmt(v) ?? t("tokens.never") },
+          { title: t("tokens.name"), dataIndex: "name", ellipsis: { showTitle: true } },
+          { title: t("tokens.prefix"), dataIndex: "prefix", responsive: ["sm"], render: (v: string) => <Typography.Text code>{v}…</Typography.Text> },
+          { title: t("tokens.created"), dataIndex: "created_at", responsive: ["md"], render: fmt },
+          { title: t("tokens.lastUsed"), dataIndex: "last_used_at", responsive: ["sm"], render: (v: string | null) => fmt(v) ?? t("tokens.never") },
           {
             key: "actions",
             render: (_: unknown, tok) => (

@@ -106,8 +106,9 @@ export default function UnitsPage() {
       ) : (
         <Space orientation="vertical" size={16} style={{ width: "100%" }}>
           <Card
+            className="bw-wrap-head"
             title={
-              <Space>
+              <Space wrap>
                 {unit.data.name}
                 <Tag color="blue">{t(`kind.${unit.data.kind}`)}</Tag>
                 {unit.data.archived && <Tag>{t("units.archived")}</Tag>}

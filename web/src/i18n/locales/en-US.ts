@@ -296,6 +296,7 @@ const enUS: Messages = {
   "chat.send": "Send",
   "chat.mentionAll": "all",
   "chat.inputPlaceholder": "Message: Enter to send, Shift+Enter for a new line",
+  "chat.inputPlaceholderPhone": "Message",
   "chat.inputPlaceholderMention": "Message: @ to mention, Enter to send",
   "chat.replyingTo": "Replying to {name}",
   "chat.receiptTitle": "Read by",

@@ -295,6 +295,7 @@ const zhCN = {
   "chat.send": "发送",
   "chat.mentionAll": "所有人",
   "chat.inputPlaceholder": "输入消息，Enter 发送，Shift+Enter 换行",
+  "chat.inputPlaceholderPhone": "输入消息",
   "chat.inputPlaceholderMention": "输入消息，@ 提及成员，Enter 发送",
   "chat.replyingTo": "回复 {name}",
   "chat.receiptTitle": "消息接收人列表",
