@@ -223,3 +223,29 @@ async def test_a_new_direct_chat_is_live_for_the_other_person(
         assert upd["conversation"]["id"] == conv
         await send(t, conv, "第一次联系")
         assert (await sock.next("message.new"))["message"]["body"] == "第一次联系"
+
+
+async def test_a_bus_that_is_down_does_not_fail_the_send(
+    world: World, school: dict[str, Any], app: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Redis unreachable: the message is stored and the sender gets 201; live delivery waits
+    for the clients' resync."""
+
+    async def down(payload: bytes) -> None:
+        raise ConnectionError("redis is down")
+
+    t = await world.login(school["teacher"])
+    conv = (await t.post("/api/v1/conversations/devices")).json()["id"]
+    real = app.state.bus.publish
+    app.state.bus.publish = down
+    try:
+        r = await t.post(
+            f"/api/v1/conversations/{conv}/messages",
+            json={"client_msg_id": cmid(), "body": "Redis 挂了也要存下来"},
+        )
+    finally:
+        app.state.bus.publish = real
+    assert r.status_code == 201, r.text
+    page = (await t.get(f"/api/v1/conversations/{conv}/messages")).json()["items"]
+    assert [m["body"] for m in page] == ["Redis 挂了也要存下来"]
+    assert "event not published" in caplog.text

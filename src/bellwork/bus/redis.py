@@ -22,7 +22,7 @@ class RedisBus:
     def __init__(self, url: str, channel: str = CHANNEL) -> None:
         self._url = url
         self._channel = channel
-        self._redis = aioredis.from_url(url)
+        self._redis = aioredis.from_url(url, socket_connect_timeout=2)
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 

@@ -7,6 +7,8 @@ dependency that opened it; a session without one (the CLI) publishes nothing.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bellwork.db.session import on_commit
 
 _KEY = "bellwork_outbox"
+PUBLISH_SECONDS = 2.0  # a bus (Redis) that does not answer by then is treated as down
+log = logging.getLogger("bellwork.realtime")
 
 
 def envelope(
@@ -57,7 +61,14 @@ def _queue(session: AsyncSession, payload: bytes) -> bool:
         async def flush() -> None:
             items = session.info.pop(_KEY, [])
             for item in items:
-                await bus.publish(item)
+                try:
+                    async with asyncio.timeout(PUBLISH_SECONDS):
+                        await bus.publish(item)
+                except Exception as exc:
+                    # The change is committed; only its live delivery is lost. Clients catch
+                    # up from the database when they reconnect (docs/realtime.md), so the
+                    # request that made it succeeds.
+                    log.warning("event not published (%r); clients catch up on reconnect", exc)
 
         on_commit(session, flush)
     pending.append(payload)
