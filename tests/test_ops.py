@@ -167,3 +167,40 @@ async def test_field_errors_of_unions_and_bodies_that_are_not_json(world: World)
     )
     assert r.status_code == 422, r.text
     assert r.json()["code"] == "validation_failed"
+
+
+async def test_json_bodies_that_slip_past_a_naive_check(world: World) -> None:
+    """Upper-case content types, UTF-16 bodies and oversized bodies are refused up front; a NUL
+    in an uploaded file's name is dropped from the name."""
+    s = await world.unit("实验小学", "school")
+    admin = await world.person("管理员", username="admin", is_admin=True)
+    c = await world.login(admin)
+    body = '{"name": "x\\u0000"}'
+    r = await c.patch(
+        f"/api/v1/units/{s.id}", content=body, headers={"content-type": "Application/JSON"}
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["type"] == "nul_character"
+    r = await c.patch(
+        f"/api/v1/units/{s.id}",
+        content=body.encode("utf-16"),
+        headers={"content-type": "application/json"},
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["type"] == "json_invalid"
+    r = await c.patch(f"/api/v1/units/{s.id}", json={"name": "x" * (1024 * 1024 + 1)})
+    assert r.status_code == 413 and r.json()["code"] == "body_too_large"
+    assert (await c.get(f"/api/v1/units/{s.id}")).json()["name"] == "实验小学"
+    conv = (await c.post("/api/v1/conversations/devices")).json()["id"]
+    # Written by hand: httpx would percent-encode the NUL in the file name.
+    multipart = (
+        b"--b\r\n"
+        b'Content-Disposition: form-data; name="file"; filename="'
+        + "课\x00表.pdf".encode()
+        + b'"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 test\r\n--b--\r\n'
+    )
+    r = await c.post(
+        f"/api/v1/conversations/{conv}/files",
+        content=multipart,
+        headers={"content-type": "multipart/form-data; boundary=b"},
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["name"] == "课表.pdf"

@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -180,11 +181,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def on_error(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
         # This runs outside the request middleware, so the language is picked here again.
         lang = request.cookies.get("bw_lang") or request.headers.get("accept-language")
         token = current_locale.set(pick_locale(lang))
         try:
+            if isinstance(exc, DBAPIError) and "0x00" in str(exc.orig):
+                # A NUL that came another way than the middleware checks (a cell of an
+                # uploaded spreadsheet): PostgreSQL refused it and nothing was stored.
+                log.warning("NUL character refused by the database on %s", request.url.path)
+                error = {"field": None, "message": t("v.nul_character"), "type": "nul_character"}
+                body = Problem("validation_failed", 422, errors=[error]).to_dict()
+                return problem_response(422, body)
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
             return problem_response(500, Problem("internal_error", 500).to_dict())
         finally:
             current_locale.reset(token)

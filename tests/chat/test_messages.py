@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from bellwork.chat.models import Message
 from bellwork.db.base import utcnow
-from tests.chat.conftest import cmid, send
+from tests.chat.conftest import cmid, connect, send
 from tests.conftest import World
 
 
@@ -163,3 +163,35 @@ async def test_sequence_numbers_beyond_32_bits_are_a_422(
         assert r.status_code == 422, (r.request.url, r.status_code, r.text)
     r = await t.get(f"{base}/messages", params={"before_seq": big - 1})
     assert r.status_code == 200 and r.json()["items"] == []
+
+
+async def test_a_quote_from_before_one_joined_shows_no_text(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    """An older member quotes what was said before a newcomer joined: the newcomer sees that
+    it is a reply, not the quoted text (live, in the history, or as the list's preview)."""
+    t = await world.login(school["teacher"])
+    p1 = await world.login(school["p1"])
+    p2 = await world.login(school["p2"])
+    g = (
+        await t.post(
+            "/api/v1/conversations/groups", json={"name": "A", "member_ids": [school["p1"].id]}
+        )
+    ).json()["id"]
+    secret = await send(t, g, "加入前的秘密计划")
+    await t.post(f"/api/v1/conversations/{g}/members", json={"person_ids": [school["p2"].id]})
+    async with connect(live, p2) as newcomer, connect(live, t) as old_hand:
+        reply = await send(p1, g, "同意", reply_to_seq=secret["seq"])
+        assert reply["reply_preview"] == "加入前的秘密计划"
+        seen_new = (await newcomer.next("message.new"))["message"]
+        seen_old = (await old_hand.next("message.new"))["message"]
+        await newcomer.nothing()  # one copy, not two
+    assert (seen_new["body"], seen_new["reply_to_seq"]) == ("同意", secret["seq"])
+    assert seen_new["reply_preview"] is None
+    assert seen_old["reply_preview"] == "加入前的秘密计划"
+    history = (await p2.get(f"/api/v1/conversations/{g}/messages")).json()["items"]
+    assert [m["reply_preview"] for m in history if m["body"] == "同意"] == [None]
+    listed = (await p2.get(f"/api/v1/conversations/{g}")).json()["last_message"]
+    assert listed["body"] == "同意" and listed["reply_preview"] is None
+    mine = (await t.get(f"/api/v1/conversations/{g}")).json()["last_message"]
+    assert mine["reply_preview"] == "加入前的秘密计划"

@@ -106,3 +106,31 @@ async def test_deactivation_closes_every_socket_of_the_person(
         assert r.status_code == 200, r.text
         assert await closed_with(browser) == 4401
         assert await closed_with(bot) == 4401
+
+
+async def test_a_logout_while_the_socket_is_being_admitted_still_closes_it(
+    world: World, school: dict[str, Any], live: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The session ends after the socket was identified but before it was registered (so the
+    close went to a hub that did not have it yet): the check after registering closes it."""
+    import asyncio
+
+    from bellwork.auth import service as auth
+
+    p1 = await world.login(school["p1"])
+    identify = auth.identify_socket
+
+    async def slow_identify(*args: Any, **kwargs: Any) -> Any:
+        who = await identify(*args, **kwargs)
+        await p1.post("/api/v1/auth/logout")  # committed, and its close already handled
+        await asyncio.sleep(0.2)
+        return who
+
+    monkeypatch.setattr(auth, "identify_socket", slow_identify)
+    cookie = "; ".join(f"{k}={v}" for k, v in p1.cookies.items())
+    headers = {"cookie": cookie, "origin": f"http://{live}"}
+    async with websockets.connect(f"ws://{live}/api/v1/events", additional_headers=headers) as ws:
+        with pytest.raises(websockets.ConnectionClosed) as info:
+            while True:
+                await asyncio.wait_for(ws.recv(), 5)
+        assert info.value.rcvd is not None and info.value.rcvd.code == 4401

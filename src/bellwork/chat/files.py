@@ -131,6 +131,8 @@ def claim_matches(claimed: str | None, actual: str) -> bool:
 
 
 def clean_name(name: str) -> str:
+    """The file's own name: no folders, no control characters (NUL cannot be stored)."""
+    name = "".join(ch for ch in name if ch >= " " and ch != "\x7f")
     return Path(name.replace("\\", "/")).name.strip()[:255] or "file"
 
 

@@ -73,7 +73,7 @@ async def sync_group(db: AsyncSession, conv: Conversation, unit: Unit) -> None:
     await db.execute(
         select(Conversation)
         .where(Conversation.id == conv.id)
-        .with_for_update()
+        .with_for_update(key_share=True)  # FOR NO KEY UPDATE, as in access_conversation
         .execution_options(populate_existing=True)
     )
     wanted = await wanted_members(db, unit)

@@ -101,7 +101,11 @@ async def access_conversation(
         )
     )
     if lock:
-        stmt = stmt.with_for_update(of=Conversation).execution_options(populate_existing=True)
+        # FOR NO KEY UPDATE: serialises the writers of the conversation's row without
+        # blocking inserts that merely reference it (messages, files, members).
+        stmt = stmt.with_for_update(of=Conversation, key_share=True).execution_options(
+            populate_existing=True
+        )
     row = (await db.execute(stmt)).first()
     if row is None:
         raise NotFound("conversation")
@@ -224,7 +228,10 @@ async def messages_out(
     viewer_id: int,
     messages: Sequence[Message],
     with_receipts: bool = True,
+    joined_seq: int = 0,
 ) -> list[MessageOut]:
+    """The messages as `viewer_id` sees them; `joined_seq` is where the viewer joined (a quote
+    of something said before that shows no preview)."""
     if not messages:
         return []
     people = await _people(db, {m.sender_id for m in messages if m.sender_id})
@@ -259,7 +266,7 @@ async def messages_out(
                 mentions=content.mentions if content else [],
                 reply_to_seq=m.reply_to_seq,
                 reply_preview=_preview(conv, viewer_id, replies.get(m.reply_to_seq), opened)
-                if m.reply_to_seq and content
+                if m.reply_to_seq and m.reply_to_seq > joined_seq and content
                 else None,
                 file=files.get(m.file_id) if (m.file_id and content) else None,
                 client_msg_id=m.client_msg_id if m.sender_id == viewer_id else None,
@@ -308,7 +315,11 @@ async def conversations_out(
         # What was said before one joined is not one's to see, not even as the list's preview.
         msg = last.get(conv.id) if conv.last_seq > mem.joined_seq else None
         msg_out = (
-            (await messages_out(db, conv, viewer_id, [msg], with_receipts=False))[0]
+            (
+                await messages_out(
+                    db, conv, viewer_id, [msg], with_receipts=False, joined_seq=mem.joined_seq
+                )
+            )[0]
             if msg is not None
             else None
         )
@@ -362,6 +373,16 @@ async def _active_members(
     return list(rows.scalars())
 
 
+def _seen_by(m: MessageOut | None, joined_seq: int) -> MessageOut | None:
+    """A message as one who joined at `joined_seq` may see it: nothing from before, and no
+    preview of a quote from before."""
+    if m is None or m.seq <= joined_seq:
+        return None
+    if m.reply_to_seq is not None and m.reply_to_seq <= joined_seq and m.reply_preview:
+        return m.model_copy(update={"reply_preview": None})
+    return m
+
+
 async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> None:
     """Tell these members' devices about the conversation (new to them, or changed)."""
     if db.info.get("bus") is None:
@@ -387,7 +408,7 @@ async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> 
                     "muted": mem.muted,
                     "last_read_seq": mem.last_read_seq,
                     "unread": mem.unread(conv.last_seq),
-                    "last_message": last if last and last.seq > mem.joined_seq else None,
+                    "last_message": _seen_by(last, mem.joined_seq),
                 }
             )
         emit(
@@ -928,8 +949,10 @@ async def send_message(
     if earlier is not None:
         if earlier.conversation_id != conversation_id:
             raise Conflict("client_msg_id_reused")
-        conv, _ = await access_conversation(db, actor.id, conversation_id)
-        return (await messages_out(db, conv, actor.id, [earlier]))[0], False
+        conv, me = await access_conversation(db, actor.id, conversation_id)
+        return (await messages_out(db, conv, actor.id, [earlier], joined_seq=me.joined_seq))[
+            0
+        ], False
     conv, me = await access_conversation(db, actor.id, conversation_id)
     body = (data.body or "").strip() or None
     file: StoredFile | None = None
@@ -1059,7 +1082,29 @@ async def send_message(
         emit(db, ev.MessageNew(conversation_id=conv.id, message=hidden), people=others)
     else:
         # client_msg_id is carried so the sender's devices can match their pending send.
-        emit(db, ev.MessageNew(conversation_id=conv.id, message=event), conversation_id=conv.id)
+        newcomers: list[int] = []
+        if data.reply_to_seq is not None and reply_preview:
+            # Who joined after the quoted message gets the quote without its text.
+            newcomers = list(
+                (
+                    await db.execute(
+                        select(ConversationMember.person_id).where(
+                            ConversationMember.conversation_id == conv.id,
+                            ConversationMember.left_seq.is_(None),
+                            ConversationMember.joined_seq >= data.reply_to_seq,
+                        )
+                    )
+                ).scalars()
+            )
+        emit(
+            db,
+            ev.MessageNew(conversation_id=conv.id, message=event),
+            conversation_id=conv.id,
+            exclude=newcomers,
+        )
+        if newcomers:
+            bare = event.model_copy(update={"reply_preview": None, "client_msg_id": None})
+            emit(db, ev.MessageNew(conversation_id=conv.id, message=bare), people=newcomers)
     return out, True
 
 
@@ -1097,7 +1142,10 @@ async def list_messages(
         rows = list((await db.execute(stmt)).scalars())
         more = len(rows) > limit
         rows = list(reversed(rows[:limit]))
-    return MessagePage(items=await messages_out(db, conv, actor.id, rows), has_more=more)
+    return MessagePage(
+        items=await messages_out(db, conv, actor.id, rows, joined_seq=me.joined_seq),
+        has_more=more,
+    )
 
 
 async def _search_private(

@@ -134,6 +134,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "v.model_attributes_type": {"en": "Must be an object.", "zh-CN": "必须是对象。"},
     "v.dict_type": {"en": "Must be an object.", "zh-CN": "必须是对象。"},
     "v.must not be empty": {"en": "Must not be empty.", "zh-CN": "不能为空。"},
+    "body_too_large": {
+        "en": "The request is too large (at most {limit} KiB of JSON).",
+        "zh-CN": "请求过大（JSON 最多 {limit} KiB）。",
+    },
     "v.nul_character": {
         "en": "Text must not contain NUL characters (U+0000).",
         "zh-CN": "文本中不能包含空字符（U+0000）。",

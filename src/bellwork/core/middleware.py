@@ -27,26 +27,49 @@ from bellwork.core.metrics import observe
 # A JSON-escaped NUL: `\u0000` not itself escaped (an even run of backslashes before it).
 _JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _QUERY_NUL = re.compile(rb"%00")
+MAX_JSON = 1024 * 1024  # a JSON request body; files and imports come as multipart
 
 
 def _nul_problem() -> JSONResponse:
-    body = Problem(
-        "validation_failed",
-        422,
-        errors=[{"field": None, "message": t("v.nul_character"), "type": "nul_character"}],
-    ).to_dict()
-    return JSONResponse(body, status_code=422, media_type=PROBLEM)
+    return _problem("v.nul_character", 422, "nul_character")
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
+def _json_refusal(body: bytes | None) -> JSONResponse | None:
+    """Why a JSON body is refused before anything runs, if it is: too large, not UTF-8 (JSON
+    is UTF-8, RFC 8259; a UTF-16 body would slip past the NUL check), or a NUL character."""
+    if body is None:
+        return _problem("body_too_large", 413, "body_too_large", limit=MAX_JSON // 1024)
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return _problem("v.json_invalid", 422, "json_invalid")
+    if _JSON_NUL.search(body):
+        return _nul_problem()
+    return None
+
+
+def _problem(message: str, status: int, kind: str, **params: Any) -> JSONResponse:
+    code = "validation_failed" if status == 422 else message
+    errors = [{"field": None, "message": t(message, **params), "type": kind}]
+    body = Problem(code, status, errors=errors, **params).to_dict()
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+async def _read_body(receive: Receive) -> tuple[bytes | None, list[Message]]:
+    """The whole body and the messages it came in; None for the body past MAX_JSON."""
     messages: list[Message] = []
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         messages.append(message)
         if message["type"] != "http.request":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_JSON:
+            return None, messages
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks), messages
@@ -88,10 +111,12 @@ class RequestContext:
             if "\x00" in scope["path"] or _QUERY_NUL.search(scope.get("query_string", b"")):
                 await _nul_problem()(scope, receive, send_and_note)
                 return
-            if "json" in headers.get("content-type", ""):
+            if "json" in headers.get("content-type", "").lower():
                 body, messages = await _read_body(receive)
-                if _JSON_NUL.search(body):
-                    await _nul_problem()(scope, receive, send_and_note)
+                refusal = _json_refusal(body)
+                del body
+                if refusal is not None:
+                    await refusal(scope, receive, send_and_note)
                     return
                 receive = _replay(messages, receive)
             await self.app(scope, receive, send_and_note)

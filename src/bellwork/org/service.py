@@ -605,7 +605,8 @@ async def reset_password(db: AsyncSession, actor: Actor, scope: Scope, person: P
     temporary = generate_temporary_password()
     person.password_hash = await hash_password(temporary)
     person.must_change_password = True
-    await end_all_sessions(db, person.id)
+    # Until the new password is set nothing of theirs works, live sockets included.
+    await end_all_sessions(db, person.id, tokens_too=True)
     await record(
         db,
         actor.id,

@@ -98,6 +98,14 @@ async def events_socket(state: Any, scope: Scope, receive: Receive, send: Send) 
     del admitted
     hub: Hub = state.hub
     try:
+        try:
+            valid = await _still_valid(state, who)
+        except TimeoutError:
+            await conn.close(CLOSE_BUSY, "busy; retry")
+            return
+        if not valid:
+            await conn.close(CLOSE_UNAUTHORISED, "session ended")
+            return
         conn.push(
             ev.Hello(person_id=conn.person_id, connection_id=secrets.token_hex(6)).model_dump_json()
         )
@@ -107,6 +115,13 @@ async def events_socket(state: Any, scope: Scope, receive: Receive, send: Send) 
         await _read_loop(state, receive, conn)
     finally:
         await hub.unregister(conn)
+
+
+async def _still_valid(state: Any, who: auth.SocketIdentity) -> bool:
+    """The credential checked again, in a transaction of its own (a fresh snapshot on SQLite
+    too), after the socket is registered: see `auth.credential_alive`."""
+    async with asyncio.timeout(HANDSHAKE_SECONDS), unit_of_work(state.sessionmaker) as db:
+        return await auth.credential_alive(db, who)
 
 
 async def _admit(

@@ -207,6 +207,8 @@ class Hub:
             targets.update(self.by_conv.get(cid, ()))
         if env.get("p"):
             targets.update(self._person_conns(env["p"]))
+        if env.get("n"):
+            targets.difference_update(self._person_conns(env["n"]))
         for conn in targets:
             if conn.push(frame):
                 self.delivered += 1

@@ -31,6 +31,7 @@ def envelope(
     remove: list[int] | None = None,
     subscribe: int | None = None,
     due: datetime | None = None,
+    exclude: list[int] | None = None,
 ) -> bytes:
     body: dict[str, Any] = {"e": event.model_dump_json()}
     if due is not None:
@@ -45,6 +46,8 @@ def envelope(
         body["add"] = add
     if remove:
         body["rm"] = remove
+    if exclude:
+        body["n"] = exclude
     return orjson.dumps(body)
 
 
@@ -100,12 +103,14 @@ def emit(
     remove: list[int] | None = None,
     subscribe: int | None = None,
     due: datetime | None = None,
+    exclude: list[int] | None = None,
 ) -> None:
     """Queue an event for after commit. It goes to every current subscriber of
     `conversation_id` and to every connection of `people`; `add` people are subscribed to the
     conversation before delivery, `remove` people unsubscribed after it; `subscribe` subscribes
     the `people` to that conversation without sending to its other members. `due` tells every
-    node's jobs that work falls due at that time (a burn deadline), so they need not poll."""
+    node's jobs that work falls due at that time (a burn deadline), so they need not poll.
+    `exclude`: people of the conversation who do not get this one (they get another)."""
     if session.info.get("bus") is None:
         return
-    _queue(session, envelope(event, conversation_id, people, add, remove, subscribe, due))
+    _queue(session, envelope(event, conversation_id, people, add, remove, subscribe, due, exclude))

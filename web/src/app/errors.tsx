@@ -9,6 +9,7 @@ import { useNavigate, useLocation } from "react-router-dom";
 import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, onAuthProblem } from "../api/http";
 import type { TFunction } from "../i18n";
+import { clearDrafts } from "../features/chat/drafts";
 
 type Notify = (text: string) => void;
 let notify: Notify = () => {};
@@ -42,6 +43,9 @@ export function ErrorBridge({ t }: { t: TFunction }) {
     () =>
       onAuthProblem((err) => {
         if (err.status === 401) {
+          // The session ended (here, elsewhere, or it expired): as at a logout, nothing of the
+          // person's unsent drafts stays in this browser.
+          clearDrafts();
           qc.setQueryData(["me"], null);
           if (location.pathname !== "/login") {
             const next = location.pathname + location.search;

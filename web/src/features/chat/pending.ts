@@ -76,7 +76,15 @@ export function usePending(id: number) {
         remove(p.client_msg_id);
       } catch (e) {
         const title = e instanceof ApiError ? e.problem.title : String(e);
-        const final = e instanceof ApiError && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429;
+        // Refused for good, unless it only has to wait: a timeout, a rate limit, or the same
+        // client_msg_id still being stored by an earlier try (sending again returns it).
+        const final =
+          e instanceof ApiError &&
+          e.status >= 400 &&
+          e.status < 500 &&
+          e.status !== 408 &&
+          e.status !== 429 &&
+          e.problem.code !== "client_msg_id_in_flight";
         update(p.client_msg_id, { status: "failed", error: title, final });
         if (e instanceof ApiError && e.status > 0) onError?.(title);
       }

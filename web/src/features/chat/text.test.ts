@@ -54,9 +54,12 @@ describe("system messages", () => {
 
   it("speak of the reader as you", () => {
     const m = sys({ event: "members.added", person_ids: [7, 8], names: ["张三", "李四"], count: 2 });
-    expect(systemText(m, zh, 8)).toBe("王老师邀请了张三、你加入群聊");
+    expect(systemText(m, zh, 8)).toBe("王老师邀请了你、张三加入群聊");
     expect(systemText(m, en, 1)).toBe("You added 张三 and 李四");
-    expect(systemText(m, en, 8)).toBe("王老师 added 张三 and you");
+    expect(systemText(m, en, 8)).toBe("王老师 added you and 张三");
+    const ids = Array.from({ length: 10 }, (_, i) => i + 10);
+    const crowd = sys({ event: "members.added", person_ids: ids, names: ids.map((i) => `家长${i}`), count: 40 });
+    expect(systemText(crowd, zh, 15)).toBe("王老师邀请了你、家长10等 40 人加入群聊");
   });
 
   it("read bodies written before names were capped (no count)", () => {

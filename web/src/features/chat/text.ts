@@ -86,8 +86,12 @@ export function whoText(v: SystemBody, t: TFunction, me?: number): string {
   const ids = v.person_ids ?? [];
   const names = v.names ?? [];
   const count = v.count ?? Math.max(ids.length, names.length);
-  // Names line up with ids unless someone has since been deleted.
-  const shown = names.map((n, i) => (names.length === ids.length && ids[i] === me ? t("chat.youObject") : n));
+  // Names line up with ids unless someone has since been deleted. The reader comes first
+  // ("你、张三等 12 人"), so a crowd that includes them still says so.
+  const aligned = names.length === ids.length;
+  const mine = aligned && me !== undefined ? ids.indexOf(me) : -1;
+  const others = names.filter((_, i) => i !== mine);
+  const shown = mine >= 0 ? [t("chat.youObject"), ...others] : names;
   if (shown.length === 0) return t("chat.whoCount", { n: count });
   if (count === 1) return shown[0];
   if (count === 2 && shown.length === 2) return t("chat.who2", { a: shown[0], b: shown[1] });

@@ -25,6 +25,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(
-        "UPDATE conversation SET name = name || ' 家校群' WHERE kind = 'unit' AND unit_id IN"
+        "UPDATE conversation SET name = substr(name, 1, 196) || ' 家校群' WHERE kind = 'unit'"
+        " AND unit_id IN"
         " (SELECT id FROM unit WHERE kind = 'class')"
     )
