@@ -37,6 +37,7 @@ from bellwork.core.i18n import current_locale, pick_locale, t, validation_messag
 from bellwork.core.metrics import metrics_response
 from bellwork.core.middleware import RequestContext
 from bellwork.db.engine import make_engine, make_sessionmaker
+from bellwork.jobs.sockets import socket_audit
 from bellwork.jobs.sweeper import sweeper
 from bellwork.org.api import memberships, people, units
 from bellwork.org.importer_api import router as import_router
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.hub = hub
         app.state.bus = bus
         sweeping = asyncio.create_task(sweeper(app))
+        auditing = asyncio.create_task(socket_audit(app))
         # Many long-lived connections: keep start-up objects out of the collector's way
         # (full collections over them caused 100-600 ms pauses in fan-out measurements).
         gc.collect()
@@ -113,9 +115,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            sweeping.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeping
+            for task in (sweeping, auditing):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await bus.close()
             await engine.dispose()
 

@@ -134,3 +134,37 @@ async def test_a_logout_while_the_socket_is_being_admitted_still_closes_it(
             while True:
                 await asyncio.wait_for(ws.recv(), 5)
         assert info.value.rcvd is not None and info.value.rcvd.code == 4401
+
+
+async def test_the_periodic_audit_closes_what_no_announcement_reached(
+    world: World, school: dict[str, Any], live: str, app: Any
+) -> None:
+    """A session that expired, and a session ended without its close reaching this node (a
+    lost Redis message): the audit closes both sockets and leaves the others open."""
+    from sqlalchemy import delete, update
+
+    from bellwork.auth.models import WebSession
+    from bellwork.db.base import utcnow
+    from bellwork.jobs.sockets import audit_once
+
+    expiring = await world.login(school["p1"])
+    vanishing = await world.login(school["p2"])
+    staying = await world.login(school["p3"])
+    async with (
+        connect(live, expiring) as s1,
+        connect(live, vanishing) as s2,
+        connect(live, staying) as s3,
+    ):
+        async with app.state.sessionmaker() as db:  # no bus: nothing is announced
+            await db.execute(
+                update(WebSession)
+                .where(WebSession.person_id == school["p1"].id)
+                .values(expires_at=utcnow())
+            )
+            await db.execute(delete(WebSession).where(WebSession.person_id == school["p2"].id))
+            await db.commit()
+        assert await audit_once(app.state) == 2
+        assert await closed_with(s1) == 4401
+        assert await closed_with(s2) == 4401
+        await s3.send({"type": "ping"})
+        assert (await s3.next("pong"))["type"] == "pong"

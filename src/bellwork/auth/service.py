@@ -261,6 +261,32 @@ async def credential_alive(db: AsyncSession, who: SocketIdentity) -> bool:
     return alive and (await db.execute(person)).first() is not None
 
 
+async def live_credentials(db: AsyncSession, credentials: set[int]) -> set[int]:
+    """Of these socket credentials (session ids, minus token ids), those that still stand: the
+    session unexpired or the token unrevoked, its person active and not held to a password
+    change. For the periodic audit of open sockets (jobs/sockets.py)."""
+    now = utcnow()
+    alive: set[int] = set()
+    sessions = sorted(c for c in credentials if c > 0)
+    tokens = sorted(-c for c in credentials if c < 0)
+    usable = (Person.deactivated_at.is_(None), Person.must_change_password.is_(False))
+    for i in range(0, len(sessions), 1000):
+        rows = await db.execute(
+            select(WebSession.id)
+            .join(Person, Person.id == WebSession.person_id)
+            .where(WebSession.id.in_(sessions[i : i + 1000]), WebSession.expires_at > now, *usable)
+        )
+        alive.update(rows.scalars())
+    for i in range(0, len(tokens), 1000):
+        rows = await db.execute(
+            select(ApiToken.id)
+            .join(Person, Person.id == ApiToken.person_id)
+            .where(ApiToken.id.in_(tokens[i : i + 1000]), ApiToken.revoked_at.is_(None), *usable)
+        )
+        alive.update(-t for t in rows.scalars())
+    return alive
+
+
 async def note_socket_use(db: AsyncSession, who: SocketIdentity) -> None:
     """The sliding renewal of the socket's session, or the token's last use."""
     now = utcnow()

@@ -163,6 +163,20 @@ class Hub:
             out.extend(self.by_person.get(pid, ()))
         return out
 
+    def credentials(self) -> set[int]:
+        """The credentials of this node's open sockets."""
+        return {conn.credential for conn in self.convs_of if not conn.closed}
+
+    def end_credentials(self, dead: set[int]) -> int:
+        """Closes (4401) this node's sockets opened with any of these credentials."""
+        ended = 0
+        for conn in list(self.convs_of):
+            if conn.credential in dead and not conn.closed:
+                conn.closed = True
+                asyncio.get_running_loop().create_task(conn.close(CLOSE_ENDED, "session ended"))
+                ended += 1
+        return ended
+
     def end(self, person_id: int, kind: str, ids: list[int] | None) -> int:
         """Closes the person's sockets opened with these credentials (see
         `outbox.end_sockets`) with 4401; returns how many."""
