@@ -708,7 +708,7 @@ def test_group_settings_as_a_new_user_would_use_them(new_page: NewPage, server: 
 
 def test_unsent_message_goes_when_the_connection_returns(new_page: NewPage, server: Server) -> None:
     """Written while the network is down: it waits marked as failed, goes by itself when the
-    connection is back, and is stored once."""
+    connection is back (even if another conversation is open by then), and is stored once."""
     conv_id = _ensure_direct(server)
     state = {"down": False}
     sockets: list[Any] = []
@@ -738,8 +738,13 @@ def test_unsent_message_goes_when_the_connection_returns(new_page: NewPage, serv
     _send(page, "离线时写的消息")
     expect(page.get_by_test_id("chat-pending")).to_have_attribute("data-status", "failed")
 
+    # Looking at another conversation when the connection returns: it goes all the same.
+    page.get_by_test_id("chat-list").locator("[data-kind=unit]").first.click()
     state["down"] = False
-    expect(_mine(page, "离线时写的消息")).to_be_visible(timeout=30_000)
+    item = page.get_by_test_id(f"chat-item-{conv_id}")
+    expect(item).to_contain_text("离线时写的消息", timeout=30_000)
+    item.click()
+    expect(_mine(page, "离线时写的消息")).to_be_visible()
     expect(page.get_by_test_id("chat-pending")).to_have_count(0)
     found = server.api(
         f"/api/v1/conversations/{conv_id}/messages?q=%E7%A6%BB%E7%BA%BF%E6%97%B6%E5%86%99",

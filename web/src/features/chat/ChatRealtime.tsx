@@ -1,12 +1,13 @@
 import { useEffect, useRef } from "react";
 import { Badge } from "antd";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router-dom";
 import { useT } from "../../i18n";
 import { chatKeys, useChatSync } from "../../realtime";
 import { fetchUnreadAfter, listEdge } from "../../realtime/chatSync";
 import { unreadShown } from "../../realtime/unread";
 import { useConversations, useListCursor } from "./api";
+import { resendFailed } from "./pending";
 import { conversationTitle, previewText } from "./text";
 
 /**
@@ -38,6 +39,16 @@ export function useUnreadTotal(): number {
 export function ChatRealtime() {
   const t = useT();
   const sync = useChatSync();
+  const qc = useQueryClient();
+  // Back online: every conversation's sends that failed for want of a connection go again.
+  useEffect(() => {
+    if (!sync) return;
+    let last = sync.status;
+    return sync.onStatus((s) => {
+      if (s === "open" && last !== "open") resendFailed(qc);
+      last = s;
+    });
+  }, [sync, qc]);
   const total = useUnreadTotal();
   const navigate = useNavigate();
   const base = useRef<string>(document.title.replace(/^\(\d+\+?\)\s*/, ""));
