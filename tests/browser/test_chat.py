@@ -799,3 +799,13 @@ def test_logged_out_elsewhere_the_open_chat_goes_to_login(
     server.api("/api/v1/auth/logout-all", login="engineer", method="POST")
     page.wait_for_url(re.compile(r"/login"), timeout=15_000)
     expect(page.get_by_test_id("login-submit")).to_be_visible()
+
+
+def test_an_empty_conversation_says_so(new_page: NewPage, server: Server) -> None:
+    page = new_page(lang="en")
+    _open_chat(page, "principal")
+    page.get_by_test_id("chat-devices").click()
+    expect(page.get_by_test_id("chat-title")).to_contain_text("My devices")
+    expect(page.get_by_test_id("chat-no-messages")).to_have_text("No messages yet. Say hello!")
+    _send(page, "note to self")
+    expect(page.get_by_test_id("chat-no-messages")).to_have_count(0)

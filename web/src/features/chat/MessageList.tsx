@@ -168,6 +168,11 @@ export function MessageList({ conv, me, items, pending, hasOlder, focus, loadOld
         </div>
       )}
       {!hasOlder && items.length > 0 && <div className="bw-chat-start">{t("chat.historyStart")}</div>}
+      {!hasOlder && items.length === 0 && pending.length === 0 && (
+        <div className="bw-chat-start" data-testid="chat-no-messages">
+          {t("chat.noMessages")}
+        </div>
+      )}
       <div style={{ height: virtualizer.getTotalSize(), position: "relative", width: "100%" }}>
         {virtualItems.map((v) => {
           const r = rows[v.index];

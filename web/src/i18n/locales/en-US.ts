@@ -330,6 +330,7 @@ const enUS: Messages = {
   "chat.chatWith": "Chatting with",
   "chat.tooLong": "Too long: {n} / {max} characters. Shorten it or send it in parts.",
   "chat.draft": "[Draft]",
+  "chat.noMessages": "No messages yet. Say hello!",
   "chat.sysOther": "The group changed",
   "chat.quoteRecalled": "The quoted message was recalled",
   "chat.connecting": "Connecting… new messages will sync once connected",

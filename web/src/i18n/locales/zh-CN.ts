@@ -329,6 +329,7 @@ const zhCN = {
   "chat.chatWith": "聊天对象",
   "chat.tooLong": "消息过长：{n} / {max} 字，请删减或分成几条发送",
   "chat.draft": "[草稿]",
+  "chat.noMessages": "还没有消息，说点什么吧",
   "chat.sysOther": "群聊有更新",
   "chat.quoteRecalled": "引用的消息已撤回",
   "chat.connecting": "正在连接…新消息将在连接后同步",
