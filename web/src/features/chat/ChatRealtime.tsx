@@ -7,7 +7,7 @@ import { chatKeys, useChatSync } from "../../realtime";
 import { fetchUnreadAfter, listEdge } from "../../realtime/chatSync";
 import { unreadShown } from "../../realtime/unread";
 import { useConversations, useListCursor } from "./api";
-import { resendFailed } from "./pending";
+import { RESEND_EVERY, resendFailed } from "./pending";
 import { conversationTitle, previewText } from "./text";
 
 /**
@@ -40,14 +40,23 @@ export function ChatRealtime() {
   const t = useT();
   const sync = useChatSync();
   const qc = useQueryClient();
-  // Back online: every conversation's sends that failed for want of a connection go again.
+  // Back online: every conversation's sends that failed for want of a connection go again, at
+  // once and then every few seconds while connected (a send can fail again on a flapping
+  // network just as the socket comes back), up to AUTO_TRIES times each.
   useEffect(() => {
     if (!sync) return;
     let last = sync.status;
-    return sync.onStatus((s) => {
+    const off = sync.onStatus((s) => {
       if (s === "open" && last !== "open") resendFailed(qc);
       last = s;
     });
+    const timer = setInterval(() => {
+      if (sync.status === "open") resendFailed(qc);
+    }, RESEND_EVERY);
+    return () => {
+      off();
+      clearInterval(timer);
+    };
   }, [sync, qc]);
   const total = useUnreadTotal();
   const navigate = useNavigate();

@@ -23,6 +23,8 @@ export interface Pending {
   error?: string;
   /** Refused by the server (a lying file type, too large...): sending it again cannot help. */
   final?: boolean;
+  /** Automatic resends so far (see resendFailed). */
+  tries?: number;
   created_at: string;
 }
 
@@ -94,10 +96,19 @@ export function resendFailed(qc: QueryClient) {
     const id = q.queryKey[2];
     if (typeof id !== "number") continue;
     for (const p of (q.state.data as Pending[] | undefined) ?? []) {
-      if (p.status === "failed" && !p.final) void deliverPending(qc, id, p);
+      const tries = p.tries ?? 0;
+      if (p.status === "failed" && !p.final && tries < AUTO_TRIES) {
+        updatePending(qc, id, p.client_msg_id, { tries: tries + 1 });
+        void deliverPending(qc, id, p);
+      }
     }
   }
 }
+
+/** How many times a failed send is retried by itself; then it waits for a tap on "!". */
+export const AUTO_TRIES = 5;
+/** While connected, failed sends are retried this often (a flapping network). */
+export const RESEND_EVERY = 5000;
 
 export function usePending(id: number) {
   const qc = useQueryClient();
