@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import sys
 import tempfile
@@ -31,7 +30,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from benchlib import fresh_database, percentiles
+from benchlib import fresh_database, percentiles, quiet_argon2
 from chatlib import machine_report, seed_group
 
 GOAL_MS = 20.0
@@ -257,8 +256,7 @@ def main() -> None:
         args.runs = 30
     if args.messages < 1100:
         sys.exit("--messages must be at least 1100")
-    os.environ.setdefault("BELLWORK_ARGON2_TIME_COST", "1")
-    os.environ.setdefault("BELLWORK_ARGON2_MEMORY_KIB", "1024")
+    quiet_argon2()
     for backend in ["postgres", "sqlite"] if args.backend == "both" else [args.backend]:
         asyncio.run(run_backend(backend, args))
 

@@ -32,7 +32,13 @@ from bellwork.chat.api import router as chat_router
 from bellwork.chat.events import EventAdapter
 from bellwork.config import Settings, get_settings
 from bellwork.core import redact
-from bellwork.core.errors import PROBLEM, Problem
+from bellwork.core.errors import (
+    PROBLEM,
+    Problem,
+    problem_answer,
+    problem_response,
+    request_problem,
+)
 from bellwork.core.i18n import current_locale, pick_locale, t, validation_message
 from bellwork.core.metrics import metrics_response
 from bellwork.core.middleware import RequestContext
@@ -64,12 +70,6 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 STATIC_DIR = Path(__file__).parent / "static"
 _UNION_BRANCH = re.compile(r"[\[\]-]|^(int|str|float|bool|none)$")
-
-
-def problem_response(
-    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 class BellworkApp(FastAPI):
@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(Problem)
     async def on_problem(request: Request, exc: Problem) -> JSONResponse:
-        return problem_response(exc.status, exc.to_dict(), exc.headers)
+        return problem_answer(exc)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -166,10 +166,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return spa_index()
         if exc.status_code == 400 and "parsing the body" in str(exc.detail):
             # A body that is not JSON at all (bytes that are not UTF-8, nesting too deep).
-            error = {"field": None, "message": t("v.json_invalid"), "type": "json_invalid"}
-            return problem_response(
-                422, Problem("validation_failed", 422, errors=[error]).to_dict()
-            )
+            return problem_answer(request_problem("json_invalid", "v.json_invalid"))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         title = t("not_found", thing="page") if exc.status_code == 404 else str(exc.detail)
         return problem_response(
@@ -192,9 +189,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 # A NUL that came another way than the middleware checks (a cell of an
                 # uploaded spreadsheet): PostgreSQL refused it and nothing was stored.
                 log.warning("NUL character refused by the database on %s", request.url.path)
-                error = {"field": None, "message": t("v.nul_character"), "type": "nul_character"}
-                body = Problem("validation_failed", 422, errors=[error]).to_dict()
-                return problem_response(422, body)
+                return problem_answer(request_problem("nul_character", "v.nul_character"))
             log.exception("unhandled error on %s %s", request.method, request.url.path)
             return problem_response(500, Problem("internal_error", 500).to_dict())
         finally:

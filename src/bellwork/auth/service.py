@@ -244,21 +244,7 @@ async def credential_alive(db: AsyncSession, who: SocketIdentity) -> bool:
     """Whether the session (or token) a socket was opened with still stands: checked again
     once the socket is registered, so that a logout committed between identifying it and
     registering it (whose close went to a hub that did not have it yet) still closes it."""
-    if who.credential > 0:
-        stmt = select(WebSession.id).where(WebSession.id == who.credential)
-    elif who.credential < 0:
-        stmt = select(ApiToken.id).where(
-            ApiToken.id == -who.credential, ApiToken.revoked_at.is_(None)
-        )
-    else:
-        return False
-    person = select(Person.id).where(
-        Person.id == who.person_id,
-        Person.deactivated_at.is_(None),
-        Person.must_change_password.is_(False),
-    )
-    alive = (await db.execute(stmt)).first() is not None
-    return alive and (await db.execute(person)).first() is not None
+    return who.credential != 0 and who.credential in await live_credentials(db, {who.credential})
 
 
 async def live_credentials(db: AsyncSession, credentials: set[int]) -> set[int]:

@@ -673,8 +673,7 @@ async def update_group(
             f = await db.get(StoredFile, data.avatar_file_id)
             if f is None or f.conversation_id != conv.id or not f.content_type.startswith("image/"):
                 raise Invalid("bad_avatar", errors=[{"field": "avatar_file_id"}])
-            in_message = await db.execute(select(Message.id).where(Message.file_id == f.id))
-            if in_message.first() is not None:  # recalling that message would delete it
+            if await _file_in_message(db, f.id):  # recalling that message would delete it
                 raise Invalid("bad_avatar", errors=[{"field": "avatar_file_id"}])
         conv.avatar_file_id = data.avatar_file_id
     await _announce(db, conv, await _member_ids(db, conv.id))
@@ -996,13 +995,7 @@ async def send_message(
             mentions.extend(sorted(ids))
     reply_preview = None
     if data.reply_to_seq is not None:
-        quoted = (
-            await db.execute(
-                select(Message).where(
-                    Message.conversation_id == conv.id, Message.seq == data.reply_to_seq
-                )
-            )
-        ).scalar()
+        quoted = await _find_message(db, conv, data.reply_to_seq)
         # Gone (burned), not one's to see (before one joined), or a group notice: nothing to quote.
         if quoted is None or quoted.seq <= me.joined_seq or quoted.kind == MessageKind.system:
             raise Invalid("reply_not_found", errors=[{"field": "reply_to_seq"}])
@@ -1235,10 +1228,15 @@ async def mark_read(db: AsyncSession, person_id: int, conversation_id: int, seq:
     )
 
 
+async def _file_in_message(db: AsyncSession, file_id: int) -> bool:
+    """Whether a message carries the file (recalling or burning that message deletes it)."""
+    found = await db.execute(select(Message.id).where(Message.file_id == file_id).limit(1))
+    return found.first() is not None
+
+
 async def _file_in_use(db: AsyncSession, file: StoredFile) -> bool:
     """Whether a message carries the file already, or it is its group's avatar."""
-    in_message = await db.execute(select(Message.id).where(Message.file_id == file.id).limit(1))
-    if in_message.first() is not None:
+    if await _file_in_message(db, file.id):
         return True
     avatar = await db.execute(
         select(Conversation.id).where(Conversation.avatar_file_id == file.id).limit(1)
@@ -1246,12 +1244,16 @@ async def _file_in_use(db: AsyncSession, file: StoredFile) -> bool:
     return avatar.first() is not None
 
 
-async def _message(db: AsyncSession, conv: Conversation, seq: int) -> Message:
-    msg = (
+async def _find_message(db: AsyncSession, conv: Conversation, seq: int) -> Message | None:
+    return (
         await db.execute(
             select(Message).where(Message.conversation_id == conv.id, Message.seq == seq)
         )
     ).scalar()
+
+
+async def _message(db: AsyncSession, conv: Conversation, seq: int) -> Message:
+    msg = await _find_message(db, conv, seq)
     if msg is None:
         raise NotFound("message")
     return msg

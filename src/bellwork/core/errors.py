@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.responses import JSONResponse
+
 from bellwork.core.i18n import t
 
 PROBLEM = "application/problem+json"
@@ -64,3 +66,22 @@ class Conflict(Problem):
 
 class Invalid(Problem):
     status = 422
+
+
+def request_problem(kind: str, message: str, status: int = 422, **params: Any) -> Problem:
+    """A problem with the request as a whole rather than one field (not JSON, too large, a NUL
+    character): 422 `validation_failed`, or the `message` key as its code for another status,
+    with one error of type `kind` whose message is `message` translated."""
+    code = "validation_failed" if status == 422 else message
+    errors = [{"field": None, "message": t(message, **params), "type": kind}]
+    return Problem(code, status, errors=errors, **params)
+
+
+def problem_response(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def problem_answer(problem: Problem) -> JSONResponse:
+    return problem_response(problem.status, problem.to_dict(), problem.headers)

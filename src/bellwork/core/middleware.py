@@ -20,8 +20,8 @@ from starlette.requests import cookie_parser
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bellwork.core.errors import PROBLEM, Problem
-from bellwork.core.i18n import current_locale, pick_locale, t
+from bellwork.core.errors import problem_answer, request_problem
+from bellwork.core.i18n import current_locale, pick_locale
 from bellwork.core.metrics import observe
 
 # A JSON-escaped NUL: `\u0000` not itself escaped (an even run of backslashes before it).
@@ -31,28 +31,22 @@ MAX_JSON = 1024 * 1024  # a JSON request body; files and imports come as multipa
 
 
 def _nul_problem() -> JSONResponse:
-    return _problem("v.nul_character", 422, "nul_character")
+    return problem_answer(request_problem("nul_character", "v.nul_character"))
 
 
 def _json_refusal(body: bytes | None) -> JSONResponse | None:
     """Why a JSON body is refused before anything runs, if it is: too large, not UTF-8 (JSON
     is UTF-8, RFC 8259; a UTF-16 body would slip past the NUL check), or a NUL character."""
     if body is None:
-        return _problem("body_too_large", 413, "body_too_large", limit=MAX_JSON // 1024)
+        too_large = request_problem("body_too_large", "body_too_large", 413, limit=MAX_JSON // 1024)
+        return problem_answer(too_large)
     try:
         body.decode("utf-8")
     except UnicodeDecodeError:
-        return _problem("v.json_invalid", 422, "json_invalid")
+        return problem_answer(request_problem("json_invalid", "v.json_invalid"))
     if _JSON_NUL.search(body):
         return _nul_problem()
     return None
-
-
-def _problem(message: str, status: int, kind: str, **params: Any) -> JSONResponse:
-    code = "validation_failed" if status == 422 else message
-    errors = [{"field": None, "message": t(message, **params), "type": kind}]
-    body = Problem(code, status, errors=errors, **params).to_dict()
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
 async def _read_body(receive: Receive) -> tuple[bytes | None, list[Message]]:

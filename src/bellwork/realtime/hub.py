@@ -113,6 +113,18 @@ class Connection:
         await self.close(CLOSE_SLOW, "too slow; resync")
 
 
+def _end(conns: list[Connection]) -> int:
+    """Closes these sockets with 4401 (their session or token is gone); nothing more is pushed
+    to them. Returns how many were still open."""
+    ended = 0
+    for conn in conns:
+        if not conn.closed:
+            conn.closed = True
+            asyncio.get_running_loop().create_task(conn.close(CLOSE_ENDED, "session ended"))
+            ended += 1
+    return ended
+
+
 class Hub:
     def __init__(self) -> None:
         self.by_person: dict[int, set[Connection]] = {}
@@ -169,32 +181,21 @@ class Hub:
 
     def end_credentials(self, dead: set[int]) -> int:
         """Closes (4401) this node's sockets opened with any of these credentials."""
-        ended = 0
-        for conn in list(self.convs_of):
-            if conn.credential in dead and not conn.closed:
-                conn.closed = True
-                asyncio.get_running_loop().create_task(conn.close(CLOSE_ENDED, "session ended"))
-                ended += 1
-        return ended
+        return _end([conn for conn in self.convs_of if conn.credential in dead])
 
     def end(self, person_id: int, kind: str, ids: list[int] | None) -> int:
         """Closes the person's sockets opened with these credentials (see
         `outbox.end_sockets`) with 4401; returns how many."""
         wanted = set(ids) if ids is not None else None
-        ended = 0
-        for conn in list(self.by_person.get(person_id, ())):
-            cred = conn.credential
+
+        def match(cred: int) -> bool:
             if kind == "s":
-                match = cred > 0 and (wanted is None or cred in wanted)
-            elif kind == "t":
-                match = cred < 0 and (wanted is None or -cred in wanted)
-            else:
-                match = True
-            if match and not conn.closed:
-                conn.closed = True  # nothing more is pushed to it
-                asyncio.get_running_loop().create_task(conn.close(CLOSE_ENDED, "session ended"))
-                ended += 1
-        return ended
+                return cred > 0 and (wanted is None or cred in wanted)
+            if kind == "t":
+                return cred < 0 and (wanted is None or -cred in wanted)
+            return True
+
+        return _end([c for c in self.by_person.get(person_id, ()) if match(c.credential)])
 
     async def handle(self, payload: bytes) -> None:
         """Applies one bus payload: membership changes first, then delivery, then removals."""

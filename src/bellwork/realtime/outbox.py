@@ -51,11 +51,11 @@ def envelope(
     return orjson.dumps(body)
 
 
-def _queue(session: AsyncSession, payload: bytes) -> bool:
-    """Adds a payload to publish after commit; False when there is no bus (the CLI)."""
+def _queue(session: AsyncSession, payload: bytes) -> None:
+    """Adds a payload to publish after commit; nothing without a bus (the CLI)."""
     bus = session.info.get("bus")
     if bus is None:
-        return False
+        return
     pending: list[bytes] | None = session.info.get(_KEY)
     if pending is None:
         pending = []
@@ -75,7 +75,6 @@ def _queue(session: AsyncSession, payload: bytes) -> bool:
 
         on_commit(session, flush)
     pending.append(payload)
-    return True
 
 
 # Which of a person's sockets `end_sockets` closes: those of these web sessions, of these API
