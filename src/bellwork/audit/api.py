@@ -45,8 +45,8 @@ async def list_audit(
 ) -> Page[AuditOut]:
     """Administrative actions, newest first (installation admins only)."""
     require_admin(scope)
-    after = decode_cursor(cursor, 1)
-    before_id = int(after[0]) if after else None
+    after = decode_cursor(cursor, int)
+    before_id: int | None = after[0] if after else None
     entries = await service.list_entries(db, before_id, limit + 1, target_type, target_id)
     more = len(entries) > limit
     entries = entries[:limit]

@@ -435,16 +435,10 @@ def _mine(person_id: int) -> tuple[ColumnElement[bool], ...]:
 def _after(cursor: str | None) -> ColumnElement[bool] | None:
     """The conversations after `cursor` (a page's `next_cursor`, the (last activity, id) of its
     last conversation) in the list's order: most recent activity first, then by id."""
-    after = decode_cursor(cursor, 2)
+    after = decode_cursor(cursor, datetime, int)
     if after is None:
         return None
-    try:
-        at = datetime.fromisoformat(str(after[0]))
-        before_id = int(after[1])
-    except (TypeError, ValueError) as exc:
-        raise Invalid("bad_cursor", errors=[{"field": "cursor"}]) from exc
-    if at.tzinfo is None:
-        raise Invalid("bad_cursor", errors=[{"field": "cursor"}])
+    at, before_id = after
     return or_(
         Conversation.last_message_at < at,
         and_(Conversation.last_message_at == at, Conversation.id < before_id),

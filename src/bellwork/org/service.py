@@ -377,11 +377,10 @@ async def search_people(
         else:
             in_unit = in_unit.where(Membership.unit_id == unit.id)
         stmt = stmt.where(Person.id.in_(in_unit))
-    after = decode_cursor(cursor, 2)
+    after = decode_cursor(cursor, str, int)
     if after is not None:
         stmt = stmt.where(
-            tuple_(Person.sort_key, Person.id)
-            > tuple_(literal(str(after[0])), literal(int(after[1])))
+            tuple_(Person.sort_key, Person.id) > tuple_(literal(after[0]), literal(after[1]))
         )
     if sort_matches:
         # Sort the few candidates; the expression keeps the planner from walking the whole
