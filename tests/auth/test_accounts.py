@@ -206,6 +206,50 @@ async def test_throttling_per_account(world: World, monkeypatch: pytest.MonkeyPa
         assert "分钟后再试" in r.json()["title"]
 
 
+async def test_throttling_counts_the_account_whatever_form_the_login_took(world: World) -> None:
+    """Failures for `engineer` also hold its phone and email back, and every spelling of the
+    phone (+86, dashes, spaces, full-width digits) is one account with one count."""
+    await world.person("工程师", username="engineer", phone="13912345678", email="e@example.com")
+    await world.commit()
+    limit = get_settings().login_max_failures_account
+    forms = ["engineer", "+86 139 1234 5678", "139-1234-5678", "ENGINEER", "１３９１２３４５６７８"]
+    async with make_client(world.app) as c:
+        for i in range(limit):
+            r = await c.post(
+                "/api/v1/auth/login", json={"login": forms[i % len(forms)], "password": "bad"}
+            )
+            assert r.status_code == 401, r.text
+        for login in ("13912345678", "e@example.com", "0086 13912345678", "Engineer"):
+            r = await c.post("/api/v1/auth/login", json={"login": login, "password": PASSWORD})
+            assert r.status_code == 429, (login, r.text)
+            assert r.json()["code"] == "login_throttled"
+
+
+async def test_any_spelling_of_a_phone_logs_in(world: World) -> None:
+    await world.person("戊", phone="13912345679")
+    await world.commit()
+    async with make_client(world.app) as c:
+        for login in (
+            "+86 139 1234 5679",
+            "139-1234-5679",
+            "１３９１２３４５６７９",
+            "(139) 1234 5679",
+        ):
+            r = await c.post("/api/v1/auth/login", json={"login": login, "password": PASSWORD})
+            assert r.status_code == 200, (login, r.text)
+
+
+async def test_failures_for_unknown_logins_are_counted_per_normalised_login(world: World) -> None:
+    limit = get_settings().login_max_failures_account
+    async with make_client(world.app) as c:
+        for i in range(limit):
+            login = "Nobody" if i % 2 else "  nobody "
+            r = await c.post("/api/v1/auth/login", json={"login": login, "password": "bad"})
+            assert r.status_code == 401
+        r = await c.post("/api/v1/auth/login", json={"login": "NOBODY", "password": "bad"})
+        assert r.status_code == 429
+
+
 async def test_throttling_per_address(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     await world.person("癸", username="gui")
     await world.commit()

@@ -89,15 +89,16 @@ async def login(data: LoginIn, request: Request, response: Response, db: DB) -> 
     """Log in with phone, email or username. Sets the session cookie and the CSRF cookie."""
     address = client_address(request)
     current_address.set(address)
+    attempt = await service.resolve_login(db, data.login)
     try:
-        person = await service.authenticate(db, data.login, data.password, address)
+        person = await service.authenticate(db, attempt, data.password, address)
     except Problem as exc:
         if exc.code == "invalid_credentials":
             # Recorded in its own transaction: the request's own is rolled back by the error.
             async with unit_of_work(request.app.state.sessionmaker) as other:
-                await service.record_failure(other, data.login, address)
+                await service.record_failure(other, attempt, address)
         raise
-    await service.clear_failures(db, data.login)
+    await service.clear_failures(db, attempt)
     session, secret = await service.create_session(
         db, person, request.headers.get("user-agent"), address
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -50,19 +51,48 @@ class Actor:
         return self.person.is_admin
 
 
+_PHONE_PUNCTUATION = str.maketrans("", "", " -()（）.\u00a0")
+
+
+def normalise_login(login: str) -> tuple[str, str]:
+    """(text, phone): the typed login as compared with usernames and emails (NFKC, trimmed,
+    lower case) and as compared with phones (spaces, dashes and brackets dropped, +86 or 0086
+    dropped), so `１３９…`, `+86 139 …` and `139-…` are one login."""
+    key = unicodedata.normalize("NFKC", login).strip()
+    phone = key.translate(_PHONE_PUNCTUATION)
+    for prefix in ("+86", "0086"):
+        if phone.startswith(prefix):
+            phone = phone[len(prefix) :]
+    return key.lower(), phone
+
+
 async def find_by_login(db: AsyncSession, login: str) -> Person | None:
-    key = login.strip()
-    phone = key.replace(" ", "").replace("-", "")
-    if phone.startswith("+86"):
-        phone = phone[3:]
+    key, phone = normalise_login(login)
     stmt = select(Person).where(
         or_(
-            func.lower(Person.username) == key.lower(),
-            func.lower(Person.email) == key.lower(),
+            func.lower(Person.username) == key,
+            func.lower(Person.email) == key,
             Person.phone == phone,
         )
     )
     return (await db.execute(stmt)).scalars().first()
+
+
+@dataclass
+class LoginAttempt:
+    """A typed login resolved to the account it names (if any) and the key its failures are
+    counted under: the account itself whatever form the login took (username, email, any
+    spelling of the phone), or the normalised text when it names nobody."""
+
+    person: Person | None
+    key: str
+
+
+async def resolve_login(db: AsyncSession, login: str) -> LoginAttempt:
+    person = await find_by_login(db, login)
+    if person is not None:
+        return LoginAttempt(person, f"person:{person.id}")
+    return LoginAttempt(None, f"login:{normalise_login(login)[0]}"[:254])
 
 
 async def _check_throttle(db: AsyncSession, account: str, address: str) -> None:
@@ -87,11 +117,12 @@ async def _check_throttle(db: AsyncSession, account: str, address: str) -> None:
             )
 
 
-async def authenticate(db: AsyncSession, login: str, password: str, address: str) -> Person:
+async def authenticate(
+    db: AsyncSession, attempt: LoginAttempt, password: str, address: str
+) -> Person:
     """Checks a login. Failed attempts are recorded by the caller in a separate transaction."""
-    account = login.strip().lower()[:254]
-    await _check_throttle(db, account, address)
-    person = await find_by_login(db, login)
+    await _check_throttle(db, attempt.key, address)
+    person = attempt.person
     ok = await verify_password(person.password_hash if person else None, password)
     if person is None or not ok:
         raise Problem("invalid_credentials", 401)
@@ -100,15 +131,15 @@ async def authenticate(db: AsyncSession, login: str, password: str, address: str
     return person
 
 
-async def record_failure(db: AsyncSession, login: str, address: str) -> None:
-    db.add(LoginFailure(account=login.strip().lower()[:254], address=address[:64]))
+async def record_failure(db: AsyncSession, attempt: LoginAttempt, address: str) -> None:
+    db.add(LoginFailure(account=attempt.key, address=address[:64]))
     # Keep the table small: forget failures well outside the window.
     horizon = utcnow() - timedelta(seconds=get_settings().login_window_seconds * 4)
     await db.execute(delete(LoginFailure).where(LoginFailure.at < horizon))
 
 
-async def clear_failures(db: AsyncSession, login: str) -> None:
-    await db.execute(delete(LoginFailure).where(LoginFailure.account == login.strip().lower()))
+async def clear_failures(db: AsyncSession, attempt: LoginAttempt) -> None:
+    await db.execute(delete(LoginFailure).where(LoginFailure.account == attempt.key))
 
 
 async def create_session(
