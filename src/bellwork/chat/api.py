@@ -308,10 +308,10 @@ async def _file(db: DB, actor_id: PathId, file_id: PathId) -> StoredFile:
     if f is None or f.conversation_id is None:
         raise NotFound("file")
     try:
-        await service.access_conversation(db, actor_id, f.conversation_id)
+        conv, me = await service.access_conversation(db, actor_id, f.conversation_id)
     except NotFound:
         raise NotFound("file") from None
-    if f.key_id is not None and not await service.private_file_readable(db, actor_id, f):
+    if not await service.file_readable(db, conv, me, f):
         raise NotFound("file")
     return f
 
@@ -343,7 +343,8 @@ async def _private(request: Request, f: StoredFile, thumbnail: bool) -> Response
 
 @router.get("/files/{file_id}")
 async def download(file_id: PathId, request: Request, db: DB, actor: CurrentActor) -> Response:
-    """Download a file: the same access as its conversation."""
+    """Download a file: for those who may see the message that carries it (a group's avatar:
+    its members), 404 alike for everyone else."""
     f = await _file(db, actor.id, file_id)
     if f.key_id is not None:
         return await _private(request, f, thumbnail=False)

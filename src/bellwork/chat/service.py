@@ -1383,20 +1383,25 @@ async def upload_file(
     return file_out(f, filestore.clean_name(name))
 
 
-async def private_file_readable(db: AsyncSession, viewer_id: int, f: StoredFile) -> bool:
-    """A private chat's file is for its uploader, and for the recipient once they have opened
-    a message that carries it (its id is no secret: ids are sequential)."""
-    if f.owner_id == viewer_id:
+async def file_readable(
+    db: AsyncSession, conv: Conversation, me: ConversationMember, f: StoredFile
+) -> bool:
+    """Whether the member `me` of `conv` (the file's conversation) may read the file. Its id is
+    no secret (ids are sequential), so a file follows the message that carries it: readable by
+    those who may see that message (sent after they joined, not recalled; in a private chat,
+    the recipient once they opened it), by its uploader (an upload not sent yet, which the
+    sender's client shows while it sends), and, as the group's avatar, by every member."""
+    if f.owner_id == me.person_id or conv.avatar_file_id == f.id:
         return True
-    found = await db.execute(
-        select(Message.id).where(
-            Message.conversation_id == f.conversation_id,
-            Message.file_id == f.id,
-            Message.opened_at.isnot(None),
-            Message.recalled_at.is_(None),
-        )
+    stmt = select(Message.id).where(
+        Message.file_id == f.id,
+        Message.conversation_id == conv.id,
+        Message.seq > me.joined_seq,
+        Message.recalled_at.is_(None),
     )
-    return found.first() is not None
+    if conv.private:
+        stmt = stmt.where(or_(Message.sender_id == me.person_id, Message.opened_at.isnot(None)))
+    return (await db.execute(stmt.limit(1))).first() is not None
 
 
 ORPHAN_GRACE = timedelta(minutes=10)
