@@ -8,6 +8,7 @@ import {
 } from "@tanstack/react-query";
 import { ApiError, api, bumpAuthEpoch, call, postForm } from "./http";
 import { clearDrafts } from "../features/chat/drafts";
+import { clearOutbox } from "../features/chat/outbox";
 import type {
   ImportResult,
   Me,
@@ -56,6 +57,7 @@ export function useLogout(everywhere: boolean) {
     onSettled: async () => {
       bumpAuthEpoch();
       clearDrafts();
+      void clearOutbox();
       await qc.cancelQueries();
       qc.clear();
       qc.setQueryData(["me"], null);

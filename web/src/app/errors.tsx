@@ -10,6 +10,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { ApiError, onAuthProblem } from "../api/http";
 import type { TFunction } from "../i18n";
 import { clearDrafts } from "../features/chat/drafts";
+import { clearOutbox } from "../features/chat/outbox";
 
 type Notify = (text: string) => void;
 let notify: Notify = () => {};
@@ -44,8 +45,9 @@ export function ErrorBridge({ t }: { t: TFunction }) {
       onAuthProblem((err) => {
         if (err.status === 401) {
           // The session ended (here, elsewhere, or it expired): as at a logout, nothing of the
-          // person's unsent drafts stays in this browser.
+          // person's unsent drafts or messages stays in this browser.
           clearDrafts();
+          void clearOutbox();
           qc.setQueryData(["me"], null);
           if (location.pathname !== "/login") {
             const next = location.pathname + location.search;

@@ -7,7 +7,8 @@ import { chatKeys, useChatSync } from "../../realtime";
 import { fetchUnreadAfter, listEdge } from "../../realtime/chatSync";
 import { unreadShown } from "../../realtime/unread";
 import { useConversations, useListCursor } from "./api";
-import { RESEND_EVERY, resendFailed } from "./pending";
+import { useMe } from "../../api/hooks";
+import { RESEND_EVERY, resendFailed, restorePending } from "./pending";
 import { conversationTitle, previewText } from "./text";
 
 /**
@@ -58,6 +59,19 @@ export function ChatRealtime() {
       clearInterval(timer);
     };
   }, [sync, qc]);
+  // After a reload: the messages kept unsent in this browser return to their conversations and
+  // go again as soon as the socket is open (the effect above sends them when it opens later).
+  const me = useMe().data?.id;
+  useEffect(() => {
+    if (me == null) return;
+    let live = true;
+    void restorePending(qc, me).then((n) => {
+      if (live && n > 0 && sync?.status === "open") resendFailed(qc);
+    });
+    return () => {
+      live = false;
+    };
+  }, [me, qc, sync]);
   const total = useUnreadTotal();
   const navigate = useNavigate();
   const base = useRef<string>(document.title.replace(/^\(\d+\+?\)\s*/, ""));

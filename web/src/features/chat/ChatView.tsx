@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { App, Button, Result, Spin, Typography } from "antd";
 import { ArrowLeftOutlined, FireOutlined, SearchOutlined, SettingOutlined, SoundOutlined } from "@ant-design/icons";
+import { useQueryClient } from "@tanstack/react-query";
 import { useT } from "../../i18n";
 import { useChatSync } from "../../realtime";
 import { lastSeq } from "../../realtime/history";
@@ -9,7 +10,7 @@ import { Composer, IMAGE_TYPES } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
 import { MessageList } from "./MessageList";
 import { burnLabel } from "./NewChatModal";
-import { usePending } from "./pending";
+import { settleDelivered, usePending } from "./pending";
 import { ReceiptPanel } from "./ReceiptPanel";
 import { SearchDrawer } from "./SearchDrawer";
 import { ConversationAvatar } from "./ConversationList";
@@ -32,7 +33,8 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
   const conv = useConversation(id);
   const history = useHistory(id);
   const members = useMembers(conv.data && conv.data.kind !== "direct" && conv.data.kind !== "devices" ? id : null);
-  const pending = usePending(id);
+  // Unsent messages are kept in this browser across reloads, but not those of a private chat.
+  const pending = usePending(id, conv.data ? !conv.data.private : false);
   const actions = useMessageActions(id);
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [receiptOf, setReceiptOf] = useState<Message | null>(null);
@@ -57,6 +59,12 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
   useEffect(() => {
     if (sync && visible && newest > readSeq) sync.markRead(id, newest);
   }, [sync, visible, newest, readSeq, id]);
+
+  // A message kept unsent across a reload that the server had stored after all: done.
+  const qc = useQueryClient();
+  useEffect(() => {
+    if (history.data) settleDelivered(qc, id, history.data.items);
+  }, [qc, id, history.data]);
 
   // Fresh counts under my messages when the conversation opens.
   useEffect(() => {

@@ -7,6 +7,7 @@ import {
   EyeOutlined,
   FileOutlined,
   FireOutlined,
+  PictureOutlined,
 } from "@ant-design/icons";
 import dayjs from "dayjs";
 import { useT } from "../../i18n";
@@ -201,8 +202,19 @@ function renderMentions(text: string) {
 export function PendingItem({ p, onRetry, onDiscard }: { p: Pending; onRetry: () => void; onDiscard: () => void }) {
   const t = useT();
   let content;
-  if (p.kind === "image") content = <ImageBox file={p.file} src={p.previewUrl} />;
-  else if (p.kind === "file") content = p.localFile ? <span className="bw-chat-text"><FileOutlined /> {p.localFile.name} · {fileSize(p.localFile.size)}</span> : null;
+  if (p.kind === "image")
+    content = p.lost_file ? (
+      <span className="bw-chat-text">
+        <PictureOutlined /> <bdi>{p.file_name}</bdi>
+      </span>
+    ) : (
+      <ImageBox file={p.file} src={p.previewUrl} />
+    );
+  else if (p.kind === "file") {
+    const name = p.localFile?.name ?? p.file?.name ?? p.file_name;
+    const size = p.localFile?.size ?? p.file?.size ?? p.file_size;
+    content = name ? <span className="bw-chat-text"><FileOutlined /> <bdi>{name}</bdi>{size != null && ` · ${fileSize(size)}`}</span> : null;
+  }
   else content = <span className="bw-chat-text">{p.body}</span>;
   return (
     <div className="bw-chat-row bw-chat-row-mine" data-testid="chat-pending" data-status={p.status}>
@@ -231,7 +243,7 @@ export function PendingItem({ p, onRetry, onDiscard }: { p: Pending; onRetry: ()
         </div>
         {p.status === "failed" && (
           <Typography.Text type="danger" className="bw-chat-meta" data-testid="chat-send-error">
-            {p.error ?? t("chat.sendFailed")}
+            {p.lost_file ? t("chat.fileLost") : (p.error ?? t("chat.sendFailed"))}
           </Typography.Text>
         )}
       </div>

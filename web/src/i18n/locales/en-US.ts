@@ -289,6 +289,7 @@ const enUS: Messages = {
   "chat.retry": "Send again",
   "chat.discard": "Discard",
   "chat.sendFailed": "Not sent",
+  "chat.fileLost": "The file could not be kept in this browser: choose it again to send it",
   "chat.sendImage": "Send an image",
   "chat.sendFile": "Send a file",
   "chat.dropHint": "Drop files here to send them",

@@ -288,6 +288,7 @@ const zhCN = {
   "chat.retry": "重新发送",
   "chat.discard": "删除",
   "chat.sendFailed": "发送失败",
+  "chat.fileLost": "文件未能保存在本机，请重新选择后发送",
   "chat.sendImage": "发送图片",
   "chat.sendFile": "发送文件",
   "chat.dropHint": "可将文件拖到此处发送",
