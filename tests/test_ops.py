@@ -24,6 +24,49 @@ async def test_metrics_count_requests_by_route(world: World) -> None:
     assert "bellwork_http_request_seconds_bucket" in text
 
 
+def _from(app: Any, address: str, **headers: str) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=(address, 40000)),
+        base_url="http://testserver",
+        headers={"accept-language": "zh-CN", **headers},
+    )
+
+
+async def test_metrics_are_not_open_to_everyone(app: Any, monkeypatch: Any) -> None:
+    """Local addresses read the metrics; others need the configured token; a request that came
+    through a proxy is never taken for a local one."""
+    settings = app.state.settings
+    async with _from(app, "203.0.113.9") as outside:
+        r = await outside.get("/metrics")
+        assert r.status_code == 403
+        assert r.json()["code"] == "metrics_forbidden"
+        assert "监控令牌" in r.json()["title"]
+    async with _from(app, "127.0.0.1", **{"x-forwarded-for": "203.0.113.9"}) as proxied:
+        assert (await proxied.get("/metrics")).status_code == 403
+    async with _from(app, "::1") as local6:
+        assert (await local6.get("/metrics")).status_code == 200
+    monkeypatch.setattr(settings, "metrics_token", "s3cret-metrics")
+    async with _from(app, "203.0.113.9", authorization="Bearer s3cret-metrics") as scraper:
+        r = await scraper.get("/metrics")
+        assert r.status_code == 200 and "bellwork_http_requests_total" in r.text
+    async with _from(app, "127.0.0.1", authorization="Bearer wrong") as wrong:
+        assert (await wrong.get("/metrics")).status_code == 403
+    monkeypatch.setattr(settings, "metrics_allow", "")
+    async with _from(app, "127.0.0.1") as local:
+        assert (await local.get("/metrics")).status_code == 403
+
+
+def test_metrics_networks_are_checked_at_start() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from bellwork.config import Settings
+
+    with pytest.raises(ValidationError):
+        Settings(metrics_allow="10.0.0.0/8,not-a-network")
+    assert Settings(metrics_allow="10.0.0.0/8, ::1").metrics_allow
+
+
 async def test_openapi_and_docs(client: httpx.AsyncClient) -> None:
     spec = (await client.get("/api/openapi.json")).json()
     assert spec["info"]["title"] == "Bellwork API"

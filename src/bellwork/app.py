@@ -40,7 +40,7 @@ from bellwork.core.errors import (
     request_problem,
 )
 from bellwork.core.i18n import current_locale, pick_locale, t, validation_message
-from bellwork.core.metrics import metrics_response
+from bellwork.core.metrics import metrics_allowed, metrics_response
 from bellwork.core.middleware import RequestContext
 from bellwork.db.engine import make_engine, make_sessionmaker
 from bellwork.jobs.sockets import socket_audit
@@ -255,7 +255,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse({"status": "ok"})
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
-    async def metrics() -> Response:
+    async def metrics(request: Request) -> Response:
+        """Prometheus metrics, for the configured token or local addresses only."""
+        peer = request.client.host if request.client else None
+        if not metrics_allowed(
+            peer, request.headers, settings.metrics_token, settings.metrics_allow
+        ):
+            raise Problem("metrics_forbidden", 403)
         return metrics_response()
 
     def spa_index() -> Response:

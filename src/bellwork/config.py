@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +45,24 @@ class Settings(BaseSettings):
         "from closing idle sockets (30 s is under the 60 s idle timeout of common proxies) and "
         "find dead clients, dropped 20 s after a ping goes unanswered.",
     )
+    metrics_token: str | None = Field(
+        default=None,
+        description="Bearer token that opens GET /metrics from anywhere (e.g. a Prometheus "
+        "scraping through a reverse proxy). Unset: only the networks in metrics_allow.",
+    )
+    metrics_allow: str = Field(
+        default="127.0.0.0/8,::1/128",
+        description="Comma-separated networks that may read GET /metrics without the token "
+        "(requests that came through a proxy never count as local); empty: none.",
+    )
+
+    @field_validator("metrics_allow")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for network in filter(None, (n.strip() for n in value.split(","))):
+            ipaddress.ip_network(network, strict=False)  # ValueError names the bad one
+        return value
+
     login_max_failures_account: int = Field(
         default=5, description="Failed logins for one account within the window before refusing."
     )

@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 import websockets
 from sqlalchemy import select, update
@@ -218,12 +219,51 @@ async def test_a_busy_database_does_not_keep_a_socket_out_for_its_renewal(
     assert seen == old  # not renewed this time; the session is still valid
 
 
-def test_redact_masks_tokens_in_query_strings() -> None:
+def test_redact_masks_query_values_but_ids_and_flags() -> None:
     from bellwork.core.redact import redact
 
     assert redact("/api/v1/events?token=bw_abc_123") == "/api/v1/events?token=[redacted]"
-    assert redact("/x?a=1&TOKEN=s3cr3t&b=2") == "/x?a=1&TOKEN=[redacted]&b=2"
-    assert redact("/api/v1/events?mytoken=keep") == "/api/v1/events?mytoken=keep"
+    assert (
+        redact("/x?limit=1&TOKEN=s3cr3t&q=%E5%BC%A0") == "/x?limit=1&TOKEN=[redacted]&q=[redacted]"
+    )
+    assert redact("/api/v1/people?cursor=WyJ6aGFuZyJd&unit_id=7") == (
+        "/api/v1/people?cursor=[redacted]&unit_id=7"
+    )
+    assert (
+        redact('1.2.3.4 - "GET /a?q=x HTTP/1.1" 200')
+        == '1.2.3.4 - "GET /a?q=[redacted] HTTP/1.1" 200'
+    )
+    assert redact("no query here") == "no query here"
+
+
+async def test_searches_never_reach_the_access_log(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    """docs/chat.md promises message text is never logged: a history or directory search is
+    logged without what was searched for."""
+    t = await world.login(school["teacher"])
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    access = logging.getLogger("uvicorn.access")
+    keep, level = Keep(), access.level
+    access.addHandler(keep)
+    access.setLevel(logging.INFO)  # what `serve` logs
+    try:
+        raw = (await t.post("/api/v1/tokens", json={"name": "search"})).json()["token"]
+        bearer = {"authorization": f"Bearer {raw}"}
+        async with httpx.AsyncClient(base_url=f"http://{live}", headers=bearer) as c:
+            r = await c.get("/api/v1/people", params={"q": "秘密的名字", "limit": 5})
+            assert r.status_code == 200
+    finally:
+        access.removeHandler(keep)
+        access.setLevel(level)
+    lines = [m for m in seen if "/api/v1/people" in m]
+    assert lines and "q=[redacted]" in lines[0] and "limit=5" in lines[0], seen
+    assert not any("秘密" in m or "%E7%A7%98" in m.upper() for m in seen)
 
 
 async def test_socket_tokens_never_reach_the_logs(

@@ -297,6 +297,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file claims to be {claimed} but its content is {actual}.",
         "zh-CN": "文件声称是 {claimed}，但内容是 {actual}。",
     },
+    # operations
+    "metrics_forbidden": {
+        "en": "Metrics are served to local addresses or with the metrics token only.",
+        "zh-CN": "监控指标仅对本机地址或持有监控令牌的请求开放。",
+    },
     "unknown_type": {"en": "Unknown frame type.", "zh-CN": "未知的消息类型。"},
     "bad_frame": {
         "en": "The frame is not valid JSON of a known shape.",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
+from collections.abc import Mapping
 from typing import Any
 
 from prometheus_client import (
@@ -37,3 +40,26 @@ def observe(method: str, route: Any, status: int, seconds: float) -> None:
 
 def metrics_response() -> Response:
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
+
+
+def metrics_allowed(
+    peer: str | None, headers: Mapping[str, str], token: str | None, allow: str
+) -> bool:
+    """Whether a request may read the metrics: it carries the configured bearer token, or it
+    comes straight (no proxy's forwarding header) from an allowed network."""
+    sent = headers.get("authorization", "")
+    if token and sent.lower().startswith("bearer "):
+        return hmac.compare_digest(sent[7:].strip().encode(), token.encode())
+    if peer is None or any(h in headers for h in FORWARDING_HEADERS):
+        return False
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return False
+    for network in filter(None, (n.strip() for n in allow.split(","))):
+        if address in ipaddress.ip_network(network, strict=False):
+            return True
+    return False
