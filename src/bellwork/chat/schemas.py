@@ -77,7 +77,10 @@ class ConversationOut(BaseModel):
 class MemberOut(BaseModel):
     person: PersonRef
     role: MemberRole
-    last_read_seq: int
+    last_read_seq: int | None = Field(
+        description="One's own read position; null for the other members: who has read what is "
+        "for a message's sender to ask (`GET .../messages/{seq}/receipt`), not for every member."
+    )
 
 
 class DirectCreate(BaseModel):

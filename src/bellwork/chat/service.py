@@ -508,6 +508,8 @@ async def member_conversation_ids(db: AsyncSession, person_id: int) -> set[int]:
 
 
 async def list_members(db: AsyncSession, actor: Actor, conversation_id: int) -> list[MemberOut]:
+    """The current members and their roles. Read positions are private: each sees only their
+    own (in a home-school group no parent learns which other parents have read)."""
     await access_conversation(db, actor.id, conversation_id)
     rows = await db.execute(
         select(ConversationMember, Person.name)
@@ -522,7 +524,7 @@ async def list_members(db: AsyncSession, actor: Actor, conversation_id: int) -> 
         MemberOut(
             person=PersonRef(id=m.person_id, name=name),
             role=m.role,
-            last_read_seq=m.last_read_seq,
+            last_read_seq=m.last_read_seq if m.person_id == actor.id else None,
         )
         for m, name in rows
     ]
@@ -1193,28 +1195,36 @@ async def mark_read(db: AsyncSession, person_id: int, conversation_id: int, seq:
             .execution_options(synchronize_session=False)
         )
         me.last_read_seq = seq
-        # Tell one's own devices, and the senders whose messages just got read.
-        senders = set(
-            (
-                await db.execute(
-                    select(Message.sender_id)
-                    .where(
-                        Message.conversation_id == conv.id,
-                        Message.seq > old,
-                        Message.seq <= seq,
-                        Message.sender_id.isnot(None),
-                        Message.kind != MessageKind.system.value,
-                    )
-                    .distinct()
-                )
-            ).scalars()
+        # Tell one's own devices; and the senders whose messages just got read, so their
+        # "N unread" moves. A sender hears no more than their receipts tell: how far the reader
+        # got among the sender's own messages, never the reader's position in the conversation.
+        newest = await db.execute(
+            select(Message.sender_id, func.max(Message.seq))
+            .where(
+                Message.conversation_id == conv.id,
+                Message.seq > old,
+                Message.seq <= seq,
+                Message.sender_id.isnot(None),
+                Message.sender_id != person_id,
+                Message.kind != MessageKind.system.value,
+            )
+            .group_by(Message.sender_id)
         )
-        targets = sorted({person_id, *(s for s in senders if s is not None)})
+        senders_at: dict[int, list[int]] = defaultdict(list)
+        for sender, top in newest:
+            if sender is not None:
+                senders_at[int(top)].append(sender)
         emit(
             db,
             ev.ReadMoved(conversation_id=conv.id, person_id=person_id, last_read_seq=seq),
-            people=targets,
+            people=[person_id],
         )
+        for top, senders in sorted(senders_at.items()):
+            emit(
+                db,
+                ev.ReadMoved(conversation_id=conv.id, person_id=person_id, last_read_seq=top),
+                people=sorted(senders),
+            )
     return ReadOut(
         conversation_id=conv.id,
         last_read_seq=me.last_read_seq,

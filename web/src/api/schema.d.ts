@@ -964,7 +964,8 @@ export interface paths {
         };
         /**
          * Download
-         * @description Download a file: the same access as its conversation.
+         * @description Download a file: for those who may see the message that carries it (a group's avatar:
+         *     its members), 404 alike for everyone else.
          */
         get: operations["download_api_v1_files__file_id__get"];
         put?: never;
@@ -1306,8 +1307,11 @@ export interface components {
         MemberOut: {
             person: components["schemas"]["PersonRef"];
             role: components["schemas"]["MemberRole"];
-            /** Last Read Seq */
-            last_read_seq: number;
+            /**
+             * Last Read Seq
+             * @description One's own read position; null for the other members: who has read what is for a message's sender to ask (`GET .../messages/{seq}/receipt`), not for every member.
+             */
+            last_read_seq: number | null;
         };
         /**
          * MemberRole
