@@ -208,13 +208,16 @@ def test_read_table_on_arbitrary_bytes(name: str, content: bytes) -> None:
 def test_validate_rows_on_arbitrary_tables(kind: Any, t: tuple[list[str], list[list[str]]]) -> None:
     header, raw = t
     try:
-        rows, errors = validate_rows(kind, header, raw)
+        checked = validate_rows(kind, header, raw)
     except Problem as exc:
         assert_well_formed(exc)
         return
-    for e in errors:
+    for e in checked.errors:
         assert e.row >= 2 and e.message
-    assert all(r.number >= 2 for r in rows)
+    assert all(r.number >= 2 for r in checked.rows)
+    # Every row with an error is marked bad in the columns that broke a rule, and only those.
+    bad_rows = {e.row for e in checked.errors}
+    assert {r.number for r in checked.rows if r.bad} == bad_rows
 
 
 @settings(FAST, max_examples=60)

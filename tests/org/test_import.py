@@ -112,7 +112,7 @@ async def test_edited_file_updates_without_duplicates(world: World) -> None:
     await upload(c, school, ROSTER)
     before = await counts(world)
     edited = ROSTER.replace("王小红", "王晓红").replace("一年级/2班,王晓红", "一年级/1班,王晓红")
-    edited = edited.replace("李秀英,10000000002,母亲", "李秀英,10000000002,妈妈")
+    edited = edited.replace("李秀英,10000000002,母亲", "李秀英,10000000002,外婆")
     r = await upload(c, school, edited)
     s = r.json()["summary"]
     assert s["people_created"] == 0 and s["people_updated"] == 1
@@ -163,20 +163,20 @@ async def test_invalid_rows_abort_everything_and_list_every_error(world: World) 
     assert r.status_code == 422
     body = r.json()
     assert body["code"] == "import_invalid"
-    assert body["title"] == "The file has 4 invalid rows; nothing was imported."
+    assert body["title"] == "Rows with problems: 4; nothing was imported."
     errs = [(e["row"], e["column"]) for e in body["errors"]]
     assert (3, "学生姓名") in errs
     assert (4, "班级") in errs and (4, "家长手机") in errs
     assert (5, "学号") in errs
     assert (6, "家长手机") in errs
     msgs = {(e["row"], e["column"]): e["message"] for e in body["errors"]}
-    assert msgs[(4, "家长手机")] == "is not a valid phone number"
+    assert msgs[(4, "家长手机")].startswith("is not a valid phone number")
     assert "row 2" in msgs[(5, "学号")]
     assert await counts(world) == before
     r = await upload(c, school, bad, lang="zh-CN")
     assert r.json()["title"] == "文件中有 4 行无效，未导入任何数据。"
     msgs = {(e["row"], e["column"]): e["message"] for e in r.json()["errors"]}
-    assert msgs[(4, "家长手机")] == "不是有效的手机号"
+    assert msgs[(4, "家长手机")].startswith("不是有效的手机号")
 
 
 async def test_missing_columns_and_unreadable_files(world: World) -> None:

@@ -150,7 +150,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rate_limited": {"en": "Too many requests.", "zh-CN": "请求过多。"},
     # import
     "import_invalid": {
-        "en": "The file has {count} invalid rows; nothing was imported.",
+        "en": "Rows with problems: {count}; nothing was imported.",
         "zh-CN": "文件中有 {count} 行无效，未导入任何数据。",
     },
     "import_unreadable": {
@@ -172,8 +172,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import_empty": {"en": "The file has no data rows.", "zh-CN": "文件中没有数据行。"},
     "row_required": {"en": "is required", "zh-CN": "不能为空"},
     "row_bad_phone": {
-        "en": "is not a valid phone number",
-        "zh-CN": "不是有效的手机号",
+        "en": "is not a valid phone number (a mainland mobile has 11 digits; write others with "
+        "+ and the country code)",
+        "zh-CN": "不是有效的手机号（大陆手机号为 11 位；其他地区请以 + 和国家代码开头）",
     },
     "row_bad_email": {"en": "is not a valid email address", "zh-CN": "不是有效的邮箱地址"},
     "row_bad_path": {
@@ -196,6 +197,119 @@ MESSAGES: dict[str, dict[str, str]] = {
     "row_number_conflict": {
         "en": "student number {value} is a different student ({name}) in row {row}",
         "zh-CN": "学号 {value} 在第 {row} 行是另一位学生（{name}）",
+    },
+    # import hardening (issue 8): the rules every row is checked against, the dry run's notes,
+    # and the person fields of the people API (`v.<code>`: raised by org/schemas.py, core/text.py)
+    "row_text_control": {"en": "contains control characters", "zh-CN": "包含控制字符"},
+    "row_text_bidi": {
+        "en": "contains text-direction override characters (U+202A–U+202E, U+2066–U+2069)",
+        "zh-CN": "包含改变文字方向的控制字符（U+202A–U+202E、U+2066–U+2069）",
+    },
+    "row_text_markup": {
+        "en": "must not contain < or > (markup)",
+        "zh-CN": "不能包含 < 或 >（网页标记）",
+    },
+    "row_bad_relation": {
+        "en": "must be one of: {allowed}",
+        "zh-CN": "应为以下之一：{allowed}",
+    },
+    "row_bad_student_number": {
+        "en": "may hold only letters, digits and - _ . (not first), at most 32",
+        "zh-CN": "只能包含字母、数字和 - _ .（不能以符号开头），最多 32 个字符",
+    },
+    "row_unit_missing": {
+        "en": "“{name}” does not exist in {parent}; an import into a bureau creates schools "
+        "only when asked to (create schools)",
+        "zh-CN": "{parent}下没有“{name}”；导入到教育局时，只有选择“新建学校”才会创建学校",
+    },
+    "row_match_admin": {
+        "en": "{value} belongs to an installation administrator; imports never change "
+        "administrators",
+        "zh-CN": "{value} 属于系统管理员账号，导入不会修改管理员",
+    },
+    "row_match_outside": {
+        "en": "{value} belongs to a person outside the units you manage; an import cannot "
+        "change them",
+        "zh-CN": "{value} 属于您管理范围之外的人员，导入不能修改此人",
+    },
+    "row_rename_staff": {
+        "en": "{value} belongs to the staff member {name}; an import does not rename staff "
+        "(correct the name in the file, or on their card)",
+        "zh-CN": "{value} 属于教职工{name}，导入不会修改教职工的姓名（请更正文件中的姓名，"
+        "或在其名片中修改）",
+    },
+    "import_only_example": {
+        "en": "The file holds only the template's example row, which is never imported; "
+        "add your rows below it (or in its place).",
+        "zh-CN": "文件中只有模板的示例行，示例行不会被导入；请在其下方（或替换它）填写数据。",
+    },
+    "import_reason_encoding": {
+        "en": "the text is neither UTF-8 nor GB18030",
+        "zh-CN": "文本既不是 UTF-8 也不是 GB18030 编码",
+    },
+    "import_reason_xlsx": {
+        "en": "it is not a valid XLSX workbook",
+        "zh-CN": "不是有效的 XLSX 工作簿",
+    },
+    "import_reason_csv": {
+        "en": "the CSV is malformed (line {line})",
+        "zh-CN": "CSV 格式有误（第 {line} 行）",
+    },
+    "note_path_stripped": {
+        "en": "{count} rows: the path began with “{prefix}”, the unit you are importing into "
+        "(or the units above it); that part was left out.",
+        "zh-CN": "{count} 行的路径以“{prefix}”开头，即导入到的组织（或其上级）；已去掉这一部分。",
+    },
+    "note_example_skipped": {
+        "en": "This is the template's example row (student number {number} or phone {phone}); "
+        "it was skipped.",
+        "zh-CN": "这是模板中的示例行（学号 {number} 或手机 {phone}），已跳过。",
+    },
+    "note_leading_zeros": {
+        "en": "Student number {value} would create a new student, but {suggested} ({name}) is "
+        "already here: Excel may have dropped the leading zeros. Choose “Use the existing "
+        "numbers” to import this row as {suggested}.",
+        "zh-CN": "学号 {value} 将新建一名学生，但这里已有学号 {suggested}（{name}）：可能是 Excel "
+        "去掉了开头的 0。选择“使用已有学号”即按 {suggested} 导入此行。",
+    },
+    "note_leading_zeros_used": {
+        "en": "Student number {value} was taken as {suggested} ({name}), the existing student "
+        "whose number had lost its leading zeros.",
+        "zh-CN": "学号 {value} 已按已有学生 {suggested}（{name}）导入（原学号开头的 0 被去掉了）。",
+    },
+    "note_match_outside": {
+        "en": "Phone {value} is an existing account outside the units you manage, with the same "
+        "name; it is linked as it is and not changed.",
+        "zh-CN": "手机号 {value} 是您管理范围之外的一个同名账号；将直接关联该账号，不作修改。",
+    },
+    "import_cli_row": {"en": "row {row}", "zh-CN": "第 {row} 行"},
+    "import_cli_dry_run": {
+        "en": "Dry run — nothing written.",
+        "zh-CN": "预检——未写入任何数据。",
+    },
+    "import_cli_done": {"en": "Imported.", "zh-CN": "已导入。"},
+    "v.text_control": {
+        "en": "Must not contain control characters.",
+        "zh-CN": "不能包含控制字符。",
+    },
+    "v.text_bidi": {
+        "en": "Must not contain text-direction override characters (U+202A–U+202E, U+2066–U+2069).",
+        "zh-CN": "不能包含改变文字方向的控制字符（U+202A–U+202E、U+2066–U+2069）。",
+    },
+    "v.text_markup": {
+        "en": "Must not contain < or > (markup).",
+        "zh-CN": "不能包含 < 或 >（网页标记）。",
+    },
+    "v.text_too_long": {"en": "The text is too long.", "zh-CN": "文本过长。"},
+    "v.phone_invalid": {
+        "en": "Not a valid phone number: a mainland mobile has 11 digits; write others with "
+        "+ and the country code.",
+        "zh-CN": "不是有效的手机号：大陆手机号为 11 位；其他地区请以 + 和国家代码开头。",
+    },
+    "v.email_invalid": {"en": "Not a valid email address.", "zh-CN": "不是有效的邮箱地址。"},
+    "v.student_number_invalid": {
+        "en": "A student number holds only letters, digits and - _ . (not first).",
+        "zh-CN": "学号只能包含字母、数字和 - _ .（不能以符号开头）。",
     },
     # chat
     "direct_with_self": {

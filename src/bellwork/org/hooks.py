@@ -15,6 +15,9 @@ _listeners: list[RosterListener] = []
 # Modules that register listeners, imported before the first notice so that every entry point
 # (the app, `bellwork import`, the demo loader) has them: org does not import chat.
 LISTENER_MODULES = ("bellwork.chat.groups",)
+# The tables those listeners write when many memberships change at once (a unit group's
+# members), analysed with org's own after a bulk import (org/importer/apply.py).
+ROSTER_LISTENER_TABLES = ("conversation", "conversation_member")
 
 
 def on_roster_change(fn: RosterListener) -> RosterListener:

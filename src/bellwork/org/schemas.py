@@ -7,33 +7,35 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from bellwork.core.text import check_text, fold_width
 from bellwork.core.types import Id
 from bellwork.org.models import Role, UnitKind
+from bellwork.org.phones import normalise_phone
 
-PHONE_RE = re.compile(r"^\+?[0-9]{6,15}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
+# Letters, digits and `-`, `_`, `.` (not first): what school systems print, and nothing that a
+# spreadsheet, a shell or SQL would read as syntax.
+STUDENT_NUMBER_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,31}$")
+NAME_MAX = 100
+UNIT_NAME_MAX = 200
+
+# Person fields are NFKC-normalised (`fold_width`) before they are checked, so full-width
+# digits and letters typed by a Chinese input method (`１３９…`, `Ｓ００１`) mean what they show.
+# The messages of the codes raised here are `v.<code>` in core/i18n.py.
 
 
 def clean_phone(value: str | None) -> str | None:
-    if value is None:
-        return None
-    v = re.sub(r"[\s\-()]", "", value)
-    if v == "":
-        return None
-    if v.startswith("+86"):
-        v = v[3:]
-    if not PHONE_RE.match(v):
-        raise ValueError("not a valid phone number")
-    return v
+    """A phone number in its stored form (org/phones.py), or ValueError("phone_invalid")."""
+    return normalise_phone(value)
 
 
 def clean_email(value: str | None) -> str | None:
     if value is None or value.strip() == "":
         return None
-    v = value.strip().lower()
+    v = fold_width(value).strip().lower()
     if not EMAIL_RE.match(v) or len(v) > 254:
-        raise ValueError("not a valid email address")
+        raise ValueError("email_invalid")
     return v
 
 
@@ -46,19 +48,49 @@ def clean_username(value: str | None) -> str | None:
     return v
 
 
-def clean_text(value: str | None) -> str | None:
+def clean_student_number(value: str | None) -> str | None:
     if value is None:
         return None
-    v = value.strip()
-    return v or None
+    v = fold_width(value).strip()
+    if v == "":
+        return None
+    if not STUDENT_NUMBER_RE.match(v):
+        raise ValueError("student_number_invalid")
+    return v
+
+
+def clean_text(value: str | None) -> str | None:
+    """An optional line of text (a title, a relation): full-width forms folded, no control
+    characters or direction overrides."""
+    if value is None:
+        return None
+    v = check_text(fold_width(value)).strip()
+    return " ".join(v.split()) or None
 
 
 def required_name(value: str) -> str:
     """White space folded; a name with nothing visible in it (only spaces, zero-width or
-    direction marks) counts as empty."""
-    v = " ".join(value.split())
+    direction marks) counts as empty; control characters and direction overrides are refused
+    (core/text.py). Used for unit and chat group names as well as people's."""
+    v = " ".join(check_text(value).split())
     if not any(unicodedata.category(ch)[0] not in "CZ" for ch in v):
         raise ValueError("must not be empty")
+    return v
+
+
+def person_name(value: str) -> str:
+    """A person's name: full-width forms folded, no markup (`<`, `>`), as `required_name`."""
+    v = required_name(check_text(fold_width(value), markup=True))
+    if len(v) > NAME_MAX:
+        raise ValueError("text_too_long")
+    return v
+
+
+def unit_name(value: str) -> str:
+    """A unit's name: full-width forms folded (as the importer folds paths), as `required_name`."""
+    v = required_name(fold_width(value))
+    if len(v) > UNIT_NAME_MAX:
+        raise ValueError("text_too_long")
     return v
 
 
@@ -66,8 +98,9 @@ Phone = Annotated[str | None, AfterValidator(clean_phone)]
 Email = Annotated[str | None, AfterValidator(clean_email)]
 Username = Annotated[str | None, AfterValidator(clean_username)]
 OptText = Annotated[str | None, AfterValidator(clean_text)]
-Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(required_name)]
-UnitName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(required_name)]
+StudentNumber = Annotated[str | None, AfterValidator(clean_student_number)]
+Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX), AfterValidator(person_name)]
+UnitName = Annotated[str, Field(min_length=1, max_length=UNIT_NAME_MAX), AfterValidator(unit_name)]
 
 
 class UnitOut(BaseModel):
@@ -174,7 +207,7 @@ class PersonCreate(BaseModel):
     username: Username = None
     phone: Phone = None
     email: Email = None
-    student_number: OptText = Field(default=None, max_length=32)
+    student_number: StudentNumber = Field(default=None, max_length=32)
     title: OptText = Field(default=None, max_length=100)
     password: str | None = Field(default=None, max_length=200)
     is_admin: bool = False
@@ -186,7 +219,7 @@ class PersonUpdate(BaseModel):
     username: Username = None
     phone: Phone = None
     email: Email = None
-    student_number: OptText = Field(default=None, max_length=32)
+    student_number: StudentNumber = Field(default=None, max_length=32)
     title: OptText = Field(default=None, max_length=100)
     is_admin: bool | None = None
 

@@ -1,0 +1,114 @@
+"""Reading a roster or staff file (CSV in UTF-8 or GB18030, or XLSX) into a header and rows of
+strings, and finding the columns an import needs in its header."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import load_workbook
+
+from bellwork.core.errors import Invalid
+from bellwork.core.i18n import current_locale, t
+from bellwork.core.text import fold_width
+from bellwork.org.importer.model import COLUMNS, HEADERS, MAX_ROWS, REQUIRED, Kind
+
+
+def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]]]:
+    """Header and data rows of a CSV or XLSX file, all cells as stripped strings."""
+    name = filename.lower()
+    if name.endswith(".xlsx") or content[:2] == b"PK":
+        return _read_xlsx(content)
+    if name.endswith(".csv") or name.endswith(".txt") or not name:
+        return _read_csv(content)
+    raise Invalid("import_unknown_format", errors=[{"field": "file"}])
+
+
+def cell_text(v: Any) -> str:
+    """A cell as text: a whole number stored as a float (Excel's numbers) without its `.0`."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v).strip()
+
+
+def _unreadable(fmt: str, reason: str) -> Invalid:
+    return Invalid("import_unreadable", errors=[{"field": "file"}], format=fmt, reason=reason)
+
+
+def _read_xlsx(content: bytes) -> tuple[list[str], list[list[str]]]:
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise _unreadable("XLSX", t("import_reason_xlsx")) from exc
+    try:
+        ws = wb.worksheets[0]
+        rows_iter = ws.iter_rows(values_only=True)
+        header = [cell_text(v) for v in next(rows_iter, ())]
+        rows: list[list[str]] = []
+        for raw in rows_iter:
+            rows.append([cell_text(v) for v in raw])
+            if len(rows) > MAX_ROWS:
+                break
+    except Exception as exc:
+        raise _unreadable("XLSX", t("import_reason_xlsx")) from exc
+    finally:
+        wb.close()
+    return header, rows
+
+
+def _read_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
+    text = None
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None or "\x00" in text:
+        raise _unreadable("CSV", t("import_reason_encoding"))
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        header = [c.strip() for c in next(reader, [])]
+        rows = []
+        for raw in reader:
+            rows.append([c.strip() for c in raw])
+            if len(rows) > MAX_ROWS:
+                break
+    except csv.Error as exc:
+        raise _unreadable("CSV", t("import_reason_csv", line=reader.line_num)) from exc
+    return header, rows
+
+
+def _header_key(h: str) -> str:
+    return fold_width(h).lower().replace(" ", "").replace("*", "")
+
+
+def map_columns(kind: Kind, header: Sequence[str]) -> dict[str, int]:
+    """Canonical column → its index in `header`; 422 `import_missing_columns` naming (in the
+    user's language) the required columns it lacks."""
+    aliases = {_header_key(a): canon for canon, names in COLUMNS[kind].items() for a in names}
+    found: dict[str, int] = {}
+    for i, h in enumerate(header):
+        canon = aliases.get(_header_key(h))
+        if canon and canon not in found:
+            found[canon] = i
+    missing = [c for c in REQUIRED[kind] if c not in found]
+    if missing:
+        loc = current_locale.get()
+        idx = list(COLUMNS[kind])
+        names = [HEADERS[kind][loc][idx.index(c)] for c in missing]
+        raise Invalid(
+            "import_missing_columns",
+            errors=[{"field": "file", "columns": missing}],
+            columns=", ".join(names),
+        )
+    return found
