@@ -809,3 +809,147 @@ def test_an_empty_conversation_says_so(new_page: NewPage, server: Server) -> Non
     expect(page.get_by_test_id("chat-no-messages")).to_have_text("No messages yet. Say hello!")
     _send(page, "note to self")
     expect(page.get_by_test_id("chat-no-messages")).to_have_count(0)
+
+
+def _network(page: Any, state: dict[str, bool], sockets: list[Any]) -> None:
+    """While state["down"]: the live socket cannot connect and sending a message fails, as when
+    the network is gone (Playwright's offline mode leaves open sockets alone)."""
+
+    def socket_route(ws: Any) -> None:
+        if state["down"]:
+            ws.close(code=1011, reason="network down")
+            return
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    def send_route(route: Any) -> None:
+        if state["down"] and route.request.method == "POST":
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route_web_socket(re.compile(r"/api/v1/events$"), socket_route)
+    page.route(re.compile(r"/api/v1/conversations/\d+/(messages|files)$"), send_route)
+
+
+def _found(server: Server, conv_id: int, text: str) -> list[dict[str, Any]]:
+    from urllib.parse import quote
+
+    return list(
+        server.api(
+            f"/api/v1/conversations/{conv_id}/messages?q={quote(text)}", login="teacher"
+        )["items"]
+    )
+
+
+def test_unsent_messages_survive_a_reload(
+    new_page: NewPage, server: Server, tmp_path: Path
+) -> None:
+    """On a phone, written while the network is down: after a reload the failed messages (a
+    file among them) are still there, in order; when the network is back they go by themselves,
+    each stored once, in the order written."""
+    conv_id = _ensure_direct(server)
+    state = {"down": False}
+    sockets: list[Any] = []
+    page = new_page(width=390, height=844)
+    _network(page, state, sockets)
+    _open_chat(page, "teacher")
+    page.get_by_test_id(f"chat-item-{conv_id}").click()
+    expect(page.get_by_test_id("chat-composer")).to_be_visible()
+
+    state["down"] = True
+    sockets[-1].close(code=1012, reason="restart")
+    _send(page, "断网时写的第一条")
+    _send(page, "断网时写的第二条")
+    notes = tmp_path / "课堂笔记.txt"
+    notes.write_text("第三课 分数的加减\n", encoding="utf-8")
+    page.get_by_test_id("chat-file-input").set_input_files(str(notes))
+    pending = page.get_by_test_id("chat-pending")
+    expect(pending).to_have_count(3)
+    for i in range(3):
+        expect(pending.nth(i)).to_have_attribute("data-status", "failed")
+
+    page.reload()
+    expect(pending).to_have_count(3)
+    expect(pending.nth(0)).to_contain_text("断网时写的第一条")
+    expect(pending.nth(1)).to_contain_text("断网时写的第二条")
+    expect(pending.nth(2)).to_contain_text("课堂笔记.txt")
+    for i in range(3):
+        expect(pending.nth(i)).to_have_attribute("data-status", "failed")
+    expect(pending.nth(0).get_by_test_id("chat-send-error")).to_have_text("发送失败")
+    shot(page, "chat-unsent-after-reload-phone")
+    assert _found(server, conv_id, "断网时写的") == []
+
+    state["down"] = False
+    expect(pending).to_have_count(0, timeout=30_000)
+    expect(_mine(page, "断网时写的第一条")).to_have_count(1)
+    expect(_mine(page, "断网时写的第二条")).to_have_count(1)
+    expect(_mine(page, "课堂笔记.txt")).to_have_count(1)
+    shot(page, "chat-unsent-delivered-phone")
+    found = _found(server, conv_id, "断网时写的")
+    assert sorted(m["body"] for m in found) == ["断网时写的第一条", "断网时写的第二条"]
+    first, second = sorted(found, key=lambda m: m["seq"])
+    assert first["body"] == "断网时写的第一条", "sent in the order written"
+    files = [
+        m
+        for m in server.api(f"/api/v1/conversations/{conv_id}/messages", login="teacher")["items"]
+        if m["kind"] == "file" and m["file"] and m["file"]["name"] == "课堂笔记.txt"
+    ]
+    assert len(files) == 1 and files[0]["seq"] > second["seq"]
+
+    # Nothing is kept once delivered: another reload shows each message once, none pending.
+    page.reload()
+    expect(_mine(page, "断网时写的第二条")).to_have_count(1)
+    expect(pending).to_have_count(0)
+
+
+def test_unsent_messages_go_at_logout_and_private_chats_keep_none(
+    new_page: NewPage, server: Server
+) -> None:
+    """Unsent messages are the person's own: logging out forgets them. A private
+    (burn-after-reading) chat keeps none across a reload."""
+    conv_id = _ensure_direct(server)
+    state = {"down": False}
+    sockets: list[Any] = []
+    page = new_page()
+    _network(page, state, sockets)
+    _open_chat(page, "teacher")
+    page.get_by_test_id(f"chat-item-{conv_id}").click()
+    expect(page.get_by_test_id("chat-composer")).to_be_visible()
+    state["down"] = True
+    sockets[-1].close(code=1012, reason="restart")
+    _send(page, "退出前没发出去的")
+    pending = page.get_by_test_id("chat-pending")
+    expect(pending).to_have_attribute("data-status", "failed")
+
+    _direct_with(page, "李琪怡", private=True)
+    expect(page.locator(".bw-chat-header-sub")).to_contain_text("阅后即焚")
+    _send(page, "阅后即焚的没发出去")
+    expect(pending).to_have_attribute("data-status", "failed")
+    page.reload()
+    expect(page.get_by_test_id("chat-view")).to_be_visible()
+    expect(pending).to_have_count(0)
+    page.get_by_test_id(f"chat-item-{conv_id}").click()
+    expect(pending).to_contain_text("退出前没发出去的")
+
+    page.get_by_test_id("user-menu").click()
+    page.get_by_role("menuitem", name="退出登录").click()
+    page.wait_for_url(re.compile(r"/login"))
+    state["down"] = False
+    login(page, "teacher")
+    page.goto(f"/chat/{conv_id}")
+    expect(page.get_by_test_id("chat-composer")).to_be_visible()
+    page.wait_for_timeout(1000)
+    expect(pending).to_have_count(0)
+    assert _found(server, conv_id, "退出前没发出去的") == []
+    kept = page.evaluate(
+        """() => new Promise((ok) => {
+            const r = indexedDB.open("bellwork-outbox");
+            r.onsuccess = () => {
+                const tx = r.result.transaction("messages");
+                const all = tx.objectStore("messages").getAll();
+                all.onsuccess = () => ok(all.result.length);
+            };
+        })"""
+    )
+    assert kept == 0

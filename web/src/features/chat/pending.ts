@@ -160,7 +160,9 @@ export async function deliverPending(qc: QueryClient, id: number, p: Pending, on
     chatSync()?.putMessage(m);
     removePending(qc, id, p.client_msg_id);
   } catch (e) {
-    const title = e instanceof ApiError ? e.problem.title : String(e);
+    // The server's reason (in the user's language); none when it could not be reached: the bubble
+    // then says "发送失败" / "Not sent" in the language shown, also after a reload.
+    const title = e instanceof ApiError && e.status > 0 ? e.problem.title : undefined;
     // Refused for good, unless it only has to wait: a timeout, a rate limit, or the same
     // client_msg_id still being stored by an earlier try (sending again returns it).
     const final =
@@ -171,7 +173,7 @@ export async function deliverPending(qc: QueryClient, id: number, p: Pending, on
       e.status !== 429 &&
       e.problem.code !== "client_msg_id_in_flight";
     updatePending(qc, id, p.client_msg_id, { status: "failed", error: title, final }, true);
-    if (e instanceof ApiError && e.status > 0) onError?.(title);
+    if (title) onError?.(title);
   }
 }
 
