@@ -38,8 +38,8 @@ def secret() -> str:
 
 async def burn_now(world: World, data_dir: Path) -> int:
     """Runs the sweeper's work once (the app also runs it every second)."""
+    from bellwork.db.engine import scrub_sqlite
     from bellwork.db.session import unit_of_work
-    from bellwork.jobs.sweeper import scrub_sqlite
 
     async with unit_of_work(world.app.state.sessionmaker) as db:
         db.info["bus"] = world.app.state.bus

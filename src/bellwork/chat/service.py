@@ -29,7 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import aliased
 
 from bellwork.auth.service import Actor
@@ -66,6 +66,7 @@ from bellwork.chat.schemas import (
 from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
 from bellwork.db.base import utcnow
+from bellwork.db.engine import scrub_sqlite
 from bellwork.db.session import on_commit
 from bellwork.org import access
 from bellwork.org.access import Scope
@@ -1302,6 +1303,16 @@ async def recall(
     if msg.file_id is not None:
         await filestore.delete_file(db, data_dir, msg.file_id)
         msg.file_id = None
+    engine = db.bind
+    if isinstance(engine, AsyncEngine) and engine.dialect.name == "sqlite":
+        # The old text and file name are overwritten in the database (secure_delete), but the
+        # WAL still holds the pages that had them: empty it before the recall answers.
+        sqlite = engine
+
+        async def scrub() -> None:
+            await scrub_sqlite(sqlite)
+
+        on_commit(db, scrub)
     emit(
         db,
         ev.MessageRecalled(conversation_id=conv.id, seq=seq, recalled_by=actor.id),

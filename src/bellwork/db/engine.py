@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+log = logging.getLogger("bellwork.db")
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -36,6 +39,27 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     # queries of a web request.
     kwargs.setdefault("connect_args", {"server_settings": {"jit": "off"}})
     return create_async_engine(url, **kwargs)
+
+
+async def scrub_sqlite(engine: AsyncEngine) -> bool:
+    """After deleting or overwriting content that must not survive (a recalled message, burned
+    private messages), fold SQLite's WAL into the database and truncate it: the old text then
+    survives in neither file (secure_delete zeroes what the new pages no longer hold). Waits
+    for readers through the busy timeout. Returns whether the WAL could be emptied; logs why
+    not. Nothing to do on other databases (returns False)."""
+    if engine.dialect.name != "sqlite":
+        return False
+    try:
+        async with engine.connect() as conn:
+            busy, _frames, _done = (
+                await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+            ).one()
+    except Exception:
+        log.warning("WAL checkpoint failed; deleted text may stay in the WAL", exc_info=True)
+        return False
+    if busy:
+        log.warning("WAL checkpoint could not finish (readers); deleted text may stay in the WAL")
+    return not busy
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -11,16 +11,14 @@ changed by hand, a bus message lost while a node was down).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
-
 from bellwork.chat.service import burn_expired, next_burn_at, sweep_orphan_keys
+from bellwork.db.engine import scrub_sqlite
 from bellwork.db.session import unit_of_work, writing
 
 log = logging.getLogger("bellwork.jobs")
@@ -100,11 +98,3 @@ async def _run_once(state: Any) -> datetime | None:
     if burned and state.settings.is_sqlite:
         await scrub_sqlite(state.engine)
     return nxt
-
-
-async def scrub_sqlite(engine: Any) -> None:
-    """After deleting burned messages on SQLite, fold the WAL into the database and truncate
-    it, so the deleted text (zeroed by secure_delete) survives in neither file."""
-    with contextlib.suppress(Exception):
-        async with engine.connect() as conn:
-            await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
