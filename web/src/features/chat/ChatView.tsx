@@ -14,7 +14,8 @@ import { settleDelivered, usePending } from "./pending";
 import { ReceiptPanel } from "./ReceiptPanel";
 import { SearchDrawer } from "./SearchDrawer";
 import { ConversationAvatar } from "./ConversationList";
-import { conversationTitle, previewText } from "./text";
+import { useTn } from "../../i18n/isolate";
+import { conversationTitleNode, previewText } from "./text";
 
 function useDocumentVisible(): boolean {
   const [v, set] = useState(() => document.visibilityState === "visible");
@@ -28,6 +29,7 @@ function useDocumentVisible(): boolean {
 
 export function ChatView({ id, me, phone, onBack }: { id: number; me: number; phone: boolean; onBack: () => void }) {
   const t = useT();
+  const tn = useTn();
   const { message } = App.useApp();
   const sync = useChatSync();
   const conv = useConversation(id);
@@ -147,7 +149,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
         <ConversationAvatar c={c} size={32} />
         <div className="bw-chat-header-title">
           <Typography.Text strong ellipsis data-testid="chat-title">
-            {conversationTitle(c, t)}
+            {conversationTitleNode(c, tn)}
           </Typography.Text>
           <span className="bw-chat-header-sub">
             {c.private ? (

@@ -5,7 +5,8 @@ import { CloseOutlined, PaperClipOutlined, PictureOutlined, SendOutlined } from 
 import { useT } from "../../i18n";
 import type { Conversation, Member, Message } from "./api";
 import { getDraft, setDraft } from "./drafts";
-import { previewText } from "./text";
+import { useTn } from "../../i18n/isolate";
+import { previewNode } from "./text";
 
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 /** The server's limit on a message's text (chat/schemas.py MAX_TEXT). */
@@ -38,6 +39,7 @@ export function Composer({
   phone?: boolean;
 }) {
   const t = useT();
+  const tn = useTn();
   // The unsent text is kept per conversation (not for a private chat).
   const keep = !conv.private;
   const [text, setTextState] = useState(() => (keep ? getDraft(me, conv.id) : ""));
@@ -66,7 +68,7 @@ export function Composer({
         ...members
           .filter((m) => m.person.id !== me && m.person.name.toLowerCase().includes(q))
           .slice(0, 50)
-          .map((m) => ({ value: m.person.name, label: m.person.name, key: String(m.person.id) })),
+          .map((m) => ({ value: m.person.name, label: <bdi>{m.person.name}</bdi>, key: String(m.person.id) })),
       ]
     : [];
 
@@ -92,7 +94,7 @@ export function Composer({
       {replyTo && (
         <div className="bw-chat-replying" data-testid="chat-replying">
           <span className="bw-chat-replying-text">
-            {t("chat.replyingTo", { name: replyTo.sender?.name ?? "" })}: {previewText(replyTo, t, me)}
+            {tn("chat.replyingTo", { name: replyTo.sender?.name ?? "" })}: {previewNode(replyTo, tn, me)}
           </span>
           <Button size="small" type="text" icon={<CloseOutlined />} onClick={onCancelReply} aria-label={t("common.cancel")} />
         </div>

@@ -19,7 +19,8 @@ import { useChatSync, useSocketStatus } from "../../realtime";
 import { loadMoreConversations } from "../../realtime/chatSync";
 import { useConversations, useListCursor, useOpenConversation, type Conversation } from "./api";
 import { useDrafts } from "./drafts";
-import { conversationTitle, listPreview, listTime } from "./text";
+import { useTn } from "../../i18n/isolate";
+import { conversationTitleNode, listPreviewNode, listTime } from "./text";
 import { NewChatModal, type NewChatMode } from "./NewChatModal";
 
 const COLORS: Record<Conversation["kind"], string> = {
@@ -44,6 +45,7 @@ export function ConversationAvatar({ c, size = 40 }: { c: Conversation; size?: n
 
 export function ConversationList({ activeId, onOpen }: { activeId: number | null; onOpen: (id: number) => void }) {
   const t = useT();
+  const tn = useTn();
   const me = useMe().data;
   const drafts = useDrafts(me?.id);
   const list = useConversations();
@@ -126,7 +128,7 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
             <div className="bw-chat-item-main">
               <div className="bw-chat-item-top">
                 <span className="bw-chat-item-name">
-                  {conversationTitle(c, t)}
+                  {conversationTitleNode(c, tn)}
                   {c.kind === "unit" && c.unit_kind !== "class" && (
                     <span className="bw-chat-tag" data-testid="chat-unit-tag">
                       {t("chat.unitTagInternal")}
@@ -139,10 +141,10 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
               <div className="bw-chat-item-preview">
                 {drafts[c.id] && c.id !== activeId ? (
                   <span data-testid="chat-draft">
-                    <span className="bw-chat-draft">{t("chat.draft")}</span> {drafts[c.id]}
+                    <span className="bw-chat-draft">{t("chat.draft")}</span> <bdi>{drafts[c.id]}</bdi>
                   </span>
                 ) : (
-                  <span>{listPreview(c, t, me?.id)}</span>
+                  <span>{listPreviewNode(c, tn, me?.id)}</span>
                 )}
                 {c.muted && <SoundOutlined className="bw-chat-muted" aria-label={t("chat.muted")} title={t("chat.muted")} />}
               </div>

@@ -7,11 +7,13 @@ import { useGroupActions, useMembers, type Conversation } from "./api";
 import { IMAGE_TYPES } from "./Composer";
 import { ConversationAvatar } from "./ConversationList";
 import { BURN_CHOICES, burnLabel } from "./NewChatModal";
-import { conversationTitle } from "./text";
+import { useTn } from "../../i18n/isolate";
+import { conversationTitleNode } from "./text";
 
 /** Name, members and roles; add/remove, admins, hand over, leave, dissolve. */
 export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conversation; me: number; onClose: () => void; onGone: () => void; phone: boolean }) {
   const t = useT();
+  const tn = useTn();
   const { message, modal } = App.useApp();
   const members = useMembers(conv.id);
   const a = useGroupActions(conv.id);
@@ -45,7 +47,7 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
               </Button>
             </Space.Compact>
           ) : (
-            <div style={{ fontWeight: 500 }}>{conversationTitle(conv, t)}</div>
+            <div style={{ fontWeight: 500 }}>{conversationTitleNode(conv, tn)}</div>
           )}
         </div>
         {isGroup && admin && (
@@ -126,7 +128,7 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
                       </a>,
                       <Popconfirm
                         key="owner"
-                        title={t("chat.transferConfirm", { name: m.person.name })}
+                        title={tn("chat.transferConfirm", { name: m.person.name })}
                         okText={t("common.confirm")}
                         cancelText={t("common.cancel")}
                         onConfirm={() => a.role.mutateAsync({ person_id: m.person.id, role: "owner" }).catch(fail)}
@@ -139,7 +141,7 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
                     acts.push(
                       <Popconfirm
                         key="remove"
-                        title={t("chat.removeConfirm", { name: m.person.name })}
+                        title={tn("chat.removeConfirm", { name: m.person.name })}
                         okText={t("common.confirm")}
                         cancelText={t("common.cancel")}
                         onConfirm={() => a.remove.mutateAsync(m.person.id).catch(fail)}
@@ -156,7 +158,7 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
                         <Avatar size="small" style={{ background: "#87a8d0" }}>
                           {m.person.name.slice(0, 1)}
                         </Avatar>
-                        <span>{m.person.name}</span>
+                        <bdi>{m.person.name}</bdi>
                         {roleLabel(m.role) && <Tag color={m.role === "owner" ? "gold" : "blue"}>{roleLabel(m.role)}</Tag>}
                       </span>
                       {acts.length > 0 && <span className="bw-chat-member-actions">{acts}</span>}

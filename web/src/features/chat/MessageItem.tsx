@@ -13,7 +13,8 @@ import dayjs from "dayjs";
 import { useT } from "../../i18n";
 import type { Conversation, FileOut, Message } from "./api";
 import type { Pending } from "./pending";
-import { fileSize, previewText } from "./text";
+import { useTn } from "../../i18n/isolate";
+import { fileSize, previewNode } from "./text";
 
 const RECALL_WINDOW_MS = 2 * 60_000;
 
@@ -29,7 +30,7 @@ function FileCard({ file }: { file: FileOut }) {
     <a className="bw-chat-file" href={`/api/v1/files/${file.id}`} download={file.name} data-testid="chat-file" title={t("chat.download")}>
       <FileOutlined style={{ fontSize: 28, color: "#1677ff" }} />
       <span className="bw-chat-file-text">
-        <span className="bw-chat-file-name">{file.name}</span>
+        <bdi className="bw-chat-file-name">{file.name}</bdi>
         <span className="bw-chat-file-size">{fileSize(file.size)}</span>
       </span>
       <DownloadOutlined />
@@ -87,15 +88,16 @@ export interface ItemProps {
 
 export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall, onOpenPrivate, onReceipt, opening }: ItemProps) {
   const t = useT();
+  const tn = useTn();
   const { message } = App.useApp();
   if (m.kind === "system") {
-    return <div className="bw-chat-system">{previewText(m, t, me)}</div>;
+    return <div className="bw-chat-system">{previewNode(m, tn, me)}</div>;
   }
   const mine = m.sender?.id === me;
   if (m.recalled) {
     return (
       <div className="bw-chat-system" data-testid="chat-recalled">
-        {previewText(m, t, me)}
+        {previewNode(m, tn, me)}
       </div>
     );
   }
@@ -150,10 +152,18 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
         </Avatar>
       )}
       <div className="bw-chat-col">
-        {showSender && !mine && <div className="bw-chat-sender">{m.sender?.name}</div>}
+        {showSender && !mine && (
+          <div className="bw-chat-sender">
+            <bdi>{m.sender?.name}</bdi>
+          </div>
+        )}
         <div className="bw-chat-bubble-line">
           <div className={`bw-chat-bubble${m.kind === "image" && !hiddenPrivate ? " bw-chat-bubble-media" : ""}`}>
-            {(quote ?? m.reply_preview) && <div className="bw-chat-quote">{quote ?? m.reply_preview}</div>}
+            {(quote ?? m.reply_preview) && (
+              <div className="bw-chat-quote">
+                <bdi>{quote ?? m.reply_preview}</bdi>
+              </div>
+            )}
             {content}
           </div>
           {actions.length > 0 && (
@@ -190,9 +200,9 @@ function renderMentions(text: string) {
   const parts = text.split(/(@\S+)/g);
   return parts.map((p, i) =>
     p.startsWith("@") ? (
-      <span key={i} className="bw-chat-mention">
+      <bdi key={i} className="bw-chat-mention">
         {p}
-      </span>
+      </bdi>
     ) : (
       p
     ),
@@ -221,7 +231,11 @@ export function PendingItem({ p, onRetry, onDiscard }: { p: Pending; onRetry: ()
       <div className="bw-chat-col">
         <div className="bw-chat-bubble-line">
           <div className={`bw-chat-bubble${p.kind === "image" ? " bw-chat-bubble-media" : ""}`}>
-            {p.reply_preview && <div className="bw-chat-quote">{p.reply_preview}</div>}
+            {p.reply_preview && (
+              <div className="bw-chat-quote">
+                <bdi>{p.reply_preview}</bdi>
+              </div>
+            )}
             {content}
           </div>
           {p.status === "sending" ? (

@@ -129,7 +129,7 @@ export function NewChatModal({
                         open.unit.mutate(ms.unit.id, done);
                       }}
                     >
-                      {ms.unit.name}
+                      <bdi>{ms.unit.name}</bdi>
                     </Button>
                   ))}
                 </Space>
@@ -151,7 +151,7 @@ function MemberTag({ id, onClose }: { id: number; onClose: () => void }) {
   const name = usePersonName(id);
   return (
     <Tag closable onClose={onClose}>
-      {name}
+      <bdi>{name}</bdi>
     </Tag>
   );
 }

@@ -1,7 +1,8 @@
 import { Avatar, Drawer, Empty, List, Spin, Tabs, Typography } from "antd";
 import { useT } from "../../i18n";
 import { useReceipt, type Receipt } from "./api";
-import { previewText } from "./text";
+import { useTn } from "../../i18n/isolate";
+import { previewNode } from "./text";
 import type { Message } from "./api";
 
 function Groups({ groups }: { groups: Receipt["read"] }) {
@@ -12,7 +13,7 @@ function Groups({ groups }: { groups: Receipt["read"] }) {
       {groups.map((g, i) => (
         <div key={g.unit ?? `none-${i}`} style={{ marginBottom: 12 }}>
           <Typography.Text type="secondary">
-            {g.unit ?? t("chat.noUnit")} · {g.people.length}
+            {g.unit ? <bdi>{g.unit}</bdi> : t("chat.noUnit")} · {g.people.length}
           </Typography.Text>
           <List
             size="small"
@@ -22,7 +23,7 @@ function Groups({ groups }: { groups: Receipt["read"] }) {
                 <Avatar size="small" style={{ background: "#87a8d0", marginRight: 8 }}>
                   {p.name.slice(0, 1)}
                 </Avatar>
-                {p.name}
+                <bdi>{p.name}</bdi>
               </List.Item>
             )}
           />
@@ -35,11 +36,12 @@ function Groups({ groups }: { groups: Receipt["read"] }) {
 /** Who has read one of my messages and who has not, grouped by class or department. */
 export function ReceiptPanel({ conversationId, message, onClose, phone }: { conversationId: number; message: Message; onClose: () => void; phone: boolean }) {
   const t = useT();
+  const tn = useTn();
   const r = useReceipt(conversationId, message.seq);
   return (
     <Drawer open onClose={onClose} title={t("chat.receiptTitle")} size={phone ? "100%" : 380} data-testid="chat-receipt-panel">
       <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }}>
-        {previewText(message, t)}
+        {previewNode(message, tn)}
       </Typography.Paragraph>
       {r.isPending ? (
         <Spin />

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import zhCN from "../../i18n/locales/zh-CN";
 import enUS from "../../i18n/locales/en-US";
 import { format, type TFunction } from "../../i18n";
-import { conversationTitle, systemText } from "./text";
+import { renderToStaticMarkup } from "react-dom/server";
+import { createElement, Fragment, type ReactNode } from "react";
+import { formatNodes, type TNodes } from "../../i18n/isolate";
+import { conversationTitle, conversationTitleNode, listPreviewNode, previewNode, systemNode, systemText } from "./text";
 import type { Conversation, Message } from "./api";
 
 const tFor =
@@ -11,6 +14,11 @@ const tFor =
     format(m[key] ?? key, params);
 const zh = tFor(zhCN);
 const en = tFor(enUS);
+const tnFor =
+  (m: Record<string, string>): TNodes =>
+  (key, params) =>
+    formatNodes(m[key] ?? key, params);
+const html = (n: ReactNode) => renderToStaticMarkup(createElement(Fragment, null, n));
 
 function sys(body: object, senderId = 1): Message {
   return {
@@ -75,5 +83,46 @@ describe("conversation titles", () => {
     expect(conversationTitle(unit("class"), zh)).toBe("1班 家校群");
     expect(conversationTitle(unit("class"), en)).toBe("1班 home–school group");
     expect(conversationTitle(unit("team"), en)).toBe("1班");
+  });
+});
+
+describe("user text on screen is isolated from the sentence around it", () => {
+  // Hebrew and Arabic are right-to-left: unisolated, "سارة 2" beside our words reorders them.
+  const sarah = "שרה כהן";
+  const arabic = "سارة 2";
+
+  it("in system lines, every name (and the group's name) is a <bdi>", () => {
+    const added = sys({ event: "members.added", person_ids: [7, 8], names: [sarah, arabic], count: 2 });
+    added.sender = { id: 1, name: "مدرس" };
+    expect(html(systemNode(added, tnFor(zhCN)))).toBe(`<bdi>مدرس</bdi>邀请了<bdi>${sarah}</bdi>、<bdi>${arabic}</bdi>加入群聊`);
+    expect(html(systemNode(added, tnFor(enUS), 8))).toBe(`<bdi>مدرس</bdi> added <bdi>you</bdi> and <bdi>${sarah}</bdi>`);
+    const one = sys({ event: "members.left", person_ids: [7], names: [arabic], count: 1 });
+    expect(html(systemNode(one, tnFor(enUS)))).toBe(`<bdi>${arabic}</bdi> left the group`);
+    const created = sys({ event: "group.created", name: "קבוצה 1" });
+    expect(html(systemNode(created, tnFor(zhCN)))).toBe("<bdi>王老师</bdi>创建了群聊“<bdi>קבוצה 1</bdi>”");
+    // The same line as plain text (notifications) is unchanged.
+    expect(systemText(one, en)).toBe(`${arabic} left the group`);
+  });
+
+  it("in the list: the sender, the message, file names and titles", () => {
+    const conv = {
+      kind: "group",
+      name: "ועד הורים",
+      peer: null,
+      last_message: { ...sys({}), kind: "text", body: "שלום לכולם", sender: { id: 3, name: arabic } },
+    } as unknown as Conversation;
+    expect(html(listPreviewNode(conv, tnFor(zhCN), 1))).toBe(`<bdi>${arabic}</bdi>: <bdi>שלום לכולם</bdi>`);
+    expect(html(conversationTitleNode(conv, tnFor(zhCN)))).toBe("<bdi>ועד הורים</bdi>");
+    const cls = { kind: "unit", unit_kind: "class", name: "כיתה א", peer: null } as unknown as Conversation;
+    expect(html(conversationTitleNode(cls, tnFor(zhCN)))).toBe("<bdi>כיתה א</bdi> 家校群");
+    const file = { ...sys({}), kind: "file", body: null, file: { name: "מבחן.pdf" } } as unknown as Message;
+    expect(html(previewNode(file, tnFor(enUS)))).toBe("[File] <bdi>מבחן.pdf</bdi>");
+    const recalled = { ...sys({}), kind: "text", recalled: true, sender: { id: 3, name: arabic } } as unknown as Message;
+    expect(html(previewNode(recalled, tnFor(zhCN)))).toMatch(new RegExp(`^<bdi>${arabic}</bdi>`));
+  });
+
+  it("formatNodes leaves numbers and nested sentences as they are", () => {
+    expect(html(formatNodes("{a} · {n} · {x}", { a: "علي", n: 3, x: createElement("b", null, "x") }))).toBe("<bdi>علي</bdi> · 3 · <b>x</b>");
+    expect(html(formatNodes("no params"))).toBe("no params");
   });
 });

@@ -1,27 +1,61 @@
 import dayjs from "dayjs";
-import type { TFunction } from "../../i18n";
+import { createElement, Fragment, type ReactNode } from "react";
+import type { MessageKey, TFunction } from "../../i18n";
+import { bdi, type TNodes } from "../../i18n/isolate";
 import type { Conversation, Message } from "./api";
+
+/**
+ * How a text is put together: as a plain string (notifications, quotes, tests) or as React nodes
+ * with every piece of user text — names, file names, message text — isolated (`<bdi>`, see
+ * i18n/isolate.ts), for the screen. The text functions below are written once for both.
+ */
+interface Out<R> {
+  t: (key: MessageKey, params?: Record<string, string | number | R>) => R;
+  /** A piece of user text. */
+  user: (s: string) => R;
+  cat: (...parts: (R | string)[]) => R;
+}
+
+const plain = (t: TFunction): Out<string> => ({ t: t as Out<string>["t"], user: (s) => s, cat: (...p) => p.join("") });
+const rich = (tn: TNodes): Out<ReactNode> => ({ t: tn, user: bdi, cat: (...p) => createElement(Fragment, null, ...p) });
+
+function preview<R>(m: Message | null | undefined, o: Out<R>, me?: number): R | string {
+  if (!m) return "";
+  if (m.recalled) {
+    const who = m.sender?.id === me ? o.t("chat.you") : o.user(m.sender?.name ?? "");
+    return o.t("chat.recalledBy", { name: who });
+  }
+  if (m.kind === "system") return system(m, o, me);
+  if (m.body == null && m.kind === "text") return o.t("chat.privateHidden");
+  if (m.kind === "image") return m.body ? o.user(m.body) : o.t("chat.imagePreview");
+  if (m.kind === "file") return o.t("chat.filePreview", { name: m.file?.name ?? "" });
+  return o.user(m.body ?? "");
+}
 
 /** One line describing a message (list preview, quote, notification). */
 export function previewText(m: Message | null | undefined, t: TFunction, me?: number): string {
+  return preview(m, plain(t), me);
+}
+
+/** The same line on screen, its user text isolated. */
+export function previewNode(m: Message | null | undefined, tn: TNodes, me?: number): ReactNode {
+  return preview(m, rich(tn), me);
+}
+
+function listLine<R>(c: Conversation, o: Out<R>, me?: number): R | string {
+  const m = c.last_message;
   if (!m) return "";
-  if (m.recalled) {
-    const who = m.sender?.id === me ? t("chat.you") : (m.sender?.name ?? "");
-    return t("chat.recalledBy", { name: who });
-  }
-  if (m.kind === "system") return systemText(m, t, me);
-  if (m.body == null && m.kind === "text") return t("chat.privateHidden");
-  if (m.kind === "image") return m.body ? m.body : t("chat.imagePreview");
-  if (m.kind === "file") return t("chat.filePreview", { name: m.file?.name ?? "" });
-  return m.body ?? "";
+  const text = preview(m, o, me);
+  if (m.recalled || m.kind === "system" || c.kind === "direct" || c.kind === "devices" || !m.sender) return text;
+  return o.cat(m.sender.id === me ? o.t("chat.you") : o.user(m.sender.name), ": ", text);
 }
 
 export function listPreview(c: Conversation, t: TFunction, me?: number): string {
-  const m = c.last_message;
-  if (!m) return "";
-  const text = previewText(m, t, me);
-  if (m.recalled || m.kind === "system" || c.kind === "direct" || c.kind === "devices" || !m.sender) return text;
-  return `${m.sender.id === me ? t("chat.you") : m.sender.name}: ${text}`;
+  return listLine(c, plain(t), me);
+}
+
+export function listPreviewNode(c: Conversation, tn: TNodes, me?: number): ReactNode {
+  return listLine(c, rich(tn), me);
 }
 
 export function listTime(iso: string): string {
@@ -39,36 +73,52 @@ export function fileSize(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function conversationTitle(c: Conversation, t: TFunction): string {
-  if (c.kind === "devices") return t("chat.myDevices");
+function title<R>(c: Conversation, o: Out<R>): R | string {
+  if (c.kind === "devices") return o.t("chat.myDevices");
   // A unit group is named after its unit; a class's is its home–school group.
-  if (c.kind === "unit" && c.unit_kind === "class") return t("chat.classGroupName", { name: c.name });
-  return c.peer?.name ?? c.name;
+  if (c.kind === "unit" && c.unit_kind === "class") return o.t("chat.classGroupName", { name: c.name });
+  return o.user(c.peer?.name ?? c.name);
+}
+
+export function conversationTitle(c: Conversation, t: TFunction): string {
+  return title(c, plain(t));
+}
+
+export function conversationTitleNode(c: Conversation, tn: TNodes): ReactNode {
+  return title(c, rich(tn));
 }
 
 /** System messages carry `{"event": ..., ...params}` as their body (chat/service.py). */
-export function systemText(m: Message, t: TFunction, me?: number): string {
+function system<R>(m: Message, o: Out<R>, me?: number): R | string {
   let v: SystemBody = {};
   try {
     v = JSON.parse(m.body ?? "{}") as SystemBody;
   } catch {
-    return m.body ?? "";
+    return o.user(m.body ?? "");
   }
-  const name = m.sender ? (m.sender.id === me ? t("chat.you") : m.sender.name) : "";
+  const name = m.sender ? (m.sender.id === me ? o.t("chat.you") : m.sender.name) : "";
   switch (v.event) {
     case "group.created":
-      return t("chat.sysCreated", { name, group: v.name ?? "" });
+      return o.t("chat.sysCreated", { name, group: v.name ?? "" });
     case "group.renamed":
-      return t("chat.sysRenamed", { name, group: v.name ?? "" });
+      return o.t("chat.sysRenamed", { name, group: v.name ?? "" });
     case "members.added":
-      return t("chat.sysAdded", { name, who: whoText(v, t, me) });
+      return o.t("chat.sysAdded", { name, who: who(v, o, me) });
     case "members.removed":
-      return t("chat.sysRemoved", { name, who: whoText(v, t, me) });
+      return o.t("chat.sysRemoved", { name, who: who(v, o, me) });
     case "members.left":
-      return t("chat.sysLeft", { who: whoText(v, t, me) });
+      return o.t("chat.sysLeft", { who: who(v, o, me) });
     default:
-      return t("chat.sysOther");
+      return o.t("chat.sysOther");
   }
+}
+
+export function systemText(m: Message, t: TFunction, me?: number): string {
+  return system(m, plain(t), me);
+}
+
+export function systemNode(m: Message, tn: TNodes, me?: number): ReactNode {
+  return system(m, rich(tn), me);
 }
 
 interface SystemBody {
@@ -82,7 +132,7 @@ interface SystemBody {
 
 /** The people a system message is about: "张三、李四" / "Zhang and Li", or of a crowd the first
  * two and the count: "张三、李四等 12 人" / "12 people, including Zhang and Li". */
-export function whoText(v: SystemBody, t: TFunction, me?: number): string {
+function who<R>(v: SystemBody, o: Out<R>, me?: number): R | string {
   const ids = v.person_ids ?? [];
   const names = v.names ?? [];
   const count = v.count ?? Math.max(ids.length, names.length);
@@ -90,12 +140,16 @@ export function whoText(v: SystemBody, t: TFunction, me?: number): string {
   // ("你、张三等 12 人"), so a crowd that includes them still says so.
   const aligned = names.length === ids.length;
   const mine = aligned && me !== undefined ? ids.indexOf(me) : -1;
-  const others = names.filter((_, i) => i !== mine);
-  const shown = mine >= 0 ? [t("chat.youObject"), ...others] : names;
-  if (shown.length === 0) return t("chat.whoCount", { n: count });
-  if (count === 1) return shown[0];
-  if (count === 2 && shown.length === 2) return t("chat.who2", { a: shown[0], b: shown[1] });
-  if (count === 3 && shown.length === 3) return t("chat.who3", { a: shown[0], b: shown[1], c: shown[2] });
-  const first = shown.length === 1 ? shown[0] : t("chat.who2", { a: shown[0], b: shown[1] });
-  return t("chat.whoMany", { first, n: count });
+  const others: (R | string)[] = names.filter((_, i) => i !== mine);
+  const shown = mine >= 0 ? [o.t("chat.youObject"), ...others] : others;
+  if (shown.length === 0) return o.t("chat.whoCount", { n: count });
+  if (count === 1) return typeof shown[0] === "string" ? o.user(shown[0]) : shown[0];
+  if (count === 2 && shown.length === 2) return o.t("chat.who2", { a: shown[0], b: shown[1] });
+  if (count === 3 && shown.length === 3) return o.t("chat.who3", { a: shown[0], b: shown[1], c: shown[2] });
+  const first = shown.length === 1 ? shown[0] : o.t("chat.who2", { a: shown[0], b: shown[1] });
+  return o.t("chat.whoMany", { first, n: count });
+}
+
+export function whoText(v: SystemBody, t: TFunction, me?: number): string {
+  return who(v, plain(t), me);
 }
