@@ -99,6 +99,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "validation_failed": {"en": "Some fields are invalid.", "zh-CN": "部分字段无效。"},
     # One field's problem, by pydantic's error type (`v.<type>`); others keep pydantic's words.
     "v.missing": {"en": "This field is required.", "zh-CN": "此项必填。"},
+    "v.invalid": {"en": "This value is not valid.", "zh-CN": "此项的值无效。"},
+    "v.username_invalid": {
+        "en": "3-64 letters, digits, '.', '_' or '-'.",
+        "zh-CN": "用户名须为 3–64 个字母、数字或 . _ -。",
+    },
     "v.string_too_short": {
         "en": "Must have at least {min_length} characters.",
         "zh-CN": "至少需要 {min_length} 个字符。",
@@ -475,10 +480,10 @@ def validation_message(kind: str, ctx: dict[str, Any] | None, fallback: str) -> 
     ctx = ctx or {}
     if kind == "value_error":
         own = str(ctx.get("error", ""))
-        return t(f"v.{own}") if f"v.{own}" in MESSAGES else fallback
+        return t(f"v.{own}") if f"v.{own}" in MESSAGES else _untranslated(fallback)
     key = f"v.{kind}"
     if key not in MESSAGES:
-        return fallback
+        return _untranslated(fallback)
     params: dict[str, Any] = {
         k: v for k, v in ctx.items() if k != "locale" and isinstance(v, str | int | float)
     }
@@ -486,6 +491,14 @@ def validation_message(kind: str, ctx: dict[str, Any] | None, fallback: str) -> 
         return t(key, **params)
     except (KeyError, IndexError):
         return fallback
+
+
+def _untranslated(english: str) -> str:
+    """A field error we have no words for: pydantic's English to English readers, a general
+    sentence in the reader's language to everyone else (never English in a Chinese form)."""
+    if current_locale.get() == "en":
+        return english.removeprefix("Value error, ") or t("v.invalid")
+    return t("v.invalid")
 
 
 def _translate_param(name: str, value: Any, loc: str) -> Any:

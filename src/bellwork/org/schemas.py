@@ -44,7 +44,7 @@ def clean_username(value: str | None) -> str | None:
         return None
     v = value.strip().lower()
     if not USERNAME_RE.match(v):
-        raise ValueError("3-64 letters, digits, '.', '_' or '-'")
+        raise ValueError("username_invalid")
     return v
 
 
