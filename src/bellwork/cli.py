@@ -228,14 +228,32 @@ def admin_create(
     help="Id of the unit the file's paths are relative to.",
 )
 @click.option("--apply", is_flag=True, help="Write the changes (default: dry run).")
+@click.option(
+    "--create-schools", is_flag=True, help="Into a bureau: create schools the paths name."
+)
+@click.option(
+    "--restore-leading-zeros",
+    is_flag=True,
+    help="Take student numbers that lost their leading zeros as the existing students'.",
+)
 @data_dir_opt
 @db_opt
 def import_cmd(
-    file: Path, kind: str, unit_id: int, apply: bool, data_dir: str | None, database_url: str | None
+    file: Path,
+    kind: str,
+    unit_id: int,
+    apply: bool,
+    create_schools: bool,
+    restore_leading_zeros: bool,
+    data_dir: str | None,
+    database_url: str | None,
 ) -> None:
     """Import a roster or staff list (CSV or XLSX) as an installation administrator."""
-    from bellwork.org.importer import run_cli_import
+    from bellwork.org.importer import ImportOptions, run_cli_import
 
     settings = _apply_overrides(data_dir, database_url)
-    code = asyncio.run(run_cli_import(settings, file, kind, unit_id, not apply))
+    options = ImportOptions(
+        create_schools=create_schools, restore_leading_zeros=restore_leading_zeros
+    )
+    code = asyncio.run(run_cli_import(settings, file, kind, unit_id, not apply, options))
     sys.exit(code)

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bellwork.chat import sealing
 from bellwork.chat.models import StoredFile
 from bellwork.core.errors import Invalid
+from bellwork.core.text import text_problem
 from bellwork.db.session import on_commit
 
 MAX_FILE = 50 * 1024 * 1024
@@ -131,8 +132,11 @@ def claim_matches(claimed: str | None, actual: str) -> bool:
 
 
 def clean_name(name: str) -> str:
-    """The file's own name: no folders, no control characters (NUL cannot be stored)."""
-    name = "".join(ch for ch in name if ch >= " " and ch != "\x7f")
+    """The file's own name: no folders. Control characters and direction overrides are refused
+    (core/text.py): U+202E then `gpj.exe` shows as `exe.jpg` and would lie about the file."""
+    if text_problem(name) is not None:
+        raise Invalid("file_name_invalid", errors=[{"field": "file"}])
+    name = name.replace("\t", " ").replace("\n", " ").replace("\r", " ")
     return Path(name.replace("\\", "/")).name.strip()[:255] or "file"
 
 

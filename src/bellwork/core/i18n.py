@@ -293,6 +293,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "预检——未写入任何数据。",
     },
     "import_cli_done": {"en": "Imported.", "zh-CN": "已导入。"},
+    "file_name_invalid": {
+        "en": "The file name contains control characters or text-direction overrides; rename "
+        "the file and upload it again.",
+        "zh-CN": "文件名包含控制字符或改变文字方向的字符，请重命名文件后再上传。",
+    },
     "v.text_control": {
         "en": "Must not contain control characters.",
         "zh-CN": "不能包含控制字符。",

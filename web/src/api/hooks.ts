@@ -305,12 +305,21 @@ export function useCreatePerson() {
 export function useImport() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (v: { file: File; kind: "roster" | "staff"; unitId: number; dryRun: boolean }) => {
+    mutationFn: (v: {
+      file: File;
+      kind: "roster" | "staff";
+      unitId: number;
+      dryRun: boolean;
+      createSchools?: boolean;
+      restoreLeadingZeros?: boolean;
+    }) => {
       const form = new FormData();
       form.append("file", v.file);
       form.append("kind", v.kind);
       form.append("unit_id", String(v.unitId));
       form.append("dry_run", v.dryRun ? "true" : "false");
+      form.append("create_schools", v.createSchools ? "true" : "false");
+      form.append("restore_leading_zeros", v.restoreLeadingZeros ? "true" : "false");
       return postForm<ImportResult>("/api/v1/imports", form);
     },
     meta: { silent: true },

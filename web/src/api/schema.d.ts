@@ -533,8 +533,11 @@ export interface paths {
          * Import File
          * @description Import a roster (students and guardians) or a staff list, all or nothing.
          *
-         *     With `dry_run` (the default) nothing is written and the answer shows what would change.
-         *     Invalid rows give a 422 problem whose `errors` list every bad row, column and reason.
+         *     With `dry_run` (the default) nothing is written and the answer shows what would change,
+         *     with `notes`: warnings and information about the file (paths stripped of the chosen unit,
+         *     the template's example row skipped, numbers that lost their leading zeros, people linked as
+         *     they are). Invalid rows give a 422 problem whose `errors` list every bad row, column and
+         *     reason (docs/import.md lists the rules).
          */
         post: operations["import_file_api_v1_imports_post"];
         delete?: never;
@@ -552,7 +555,8 @@ export interface paths {
         };
         /**
          * Template
-         * @description An XLSX template with the expected columns (in the user's language) and an example row.
+         * @description An XLSX template with the expected columns (in the user's language), identifier columns
+         *     formatted as text, and an example row that imports skip.
          */
         get: operations["template_api_v1_imports_template_get"];
         put?: never;
@@ -1098,6 +1102,18 @@ export interface components {
              * @default true
              */
             dry_run: boolean;
+            /**
+             * Create Schools
+             * @description Into a bureau: create the schools the paths name that do not exist.
+             * @default false
+             */
+            create_schools: boolean;
+            /**
+             * Restore Leading Zeros
+             * @description Take a student number that lost its leading zeros (1234) as the existing student's (001234), as the dry run's `leading_zeros` notes offer.
+             * @default false
+             */
+            restore_leading_zeros: boolean;
         };
         /** Body_upload_api_v1_conversations__conversation_id__files_post */
         Body_upload_api_v1_conversations__conversation_id__files_post: {
@@ -1243,6 +1259,8 @@ export interface components {
             /** Applied */
             applied: boolean;
             summary: components["schemas"]["Summary"];
+            /** Notes */
+            notes: components["schemas"]["Note"][];
             /** Changes */
             changes: components["schemas"]["Change"][];
             /** Changes Total */
@@ -1439,6 +1457,39 @@ export interface components {
         Muted: {
             /** Muted */
             muted: boolean;
+        };
+        /**
+         * Note
+         * @description Something the dry run wants the importer to know before applying: a warning (look at
+         *     this, maybe act) or information (what the import did with the file).
+         */
+        Note: {
+            /**
+             * Level
+             * @enum {string}
+             */
+            level: "warning" | "info";
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "path_stripped" | "example_skipped" | "leading_zeros" | "leading_zeros_restored" | "match_outside";
+            /** Row */
+            row: number | null;
+            /** Column */
+            column: string | null;
+            /**
+             * Message
+             * @description In the user's language
+             */
+            message: string;
+            /**
+             * Detail
+             * @default {}
+             */
+            detail: {
+                [key: string]: unknown;
+            };
         };
         /** Page[AuditOut] */
         Page_AuditOut_: {

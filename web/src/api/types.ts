@@ -14,6 +14,7 @@ export type LinkedPerson = S["LinkedPerson"];
 export type ImportResult = S["ImportResult"];
 export type ImportChange = S["Change"];
 export type ImportSummary = S["Summary"];
+export type ImportNote = S["Note"];
 export type TokenOut = S["TokenOut"];
 export type TokenCreated = S["TokenCreated"];
 export type AuditOut = S["AuditOut"];

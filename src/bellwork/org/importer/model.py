@@ -78,6 +78,15 @@ LIMITS = {
 }
 
 
+NoteCode = Literal[
+    "path_stripped",  # paths began with the chosen unit (or units above it): left out
+    "example_skipped",  # the template's example row
+    "leading_zeros",  # a number that may have lost its leading zeros: offers the existing one
+    "leading_zeros_restored",  # ... taken as the existing one (restore_leading_zeros)
+    "match_outside",  # a same-named guardian outside the importer's units, linked unchanged
+]
+
+
 @dataclass(frozen=True)
 class ImportOptions:
     """What the person importing chose beyond the file.
@@ -110,7 +119,7 @@ class Note(BaseModel):
     this, maybe act) or information (what the import did with the file)."""
 
     level: Literal["warning", "info"]
-    code: str = Field(description="Stable: path_stripped, example_skipped, leading_zeros, ...")
+    code: NoteCode
     row: int | None
     column: str | None
     message: str = Field(description="In the user's language")

@@ -1,9 +1,9 @@
 import { useState } from "react";
-import { Alert, Button, Card, Col, Form, Radio, Result, Row, Space, Statistic, Table, Tag, Typography, Upload } from "antd";
+import { Alert, Button, Card, Checkbox, Col, Form, Radio, Result, Row, Space, Statistic, Table, Tag, Typography, Upload } from "antd";
 import { CheckOutlined, DownloadOutlined, ExperimentOutlined, InboxOutlined } from "@ant-design/icons";
-import { useImport } from "../../api/hooks";
+import { useImport, useUnit } from "../../api/hooks";
 import { ApiError } from "../../api/http";
-import type { ImportChange, ImportResult, ImportSummary } from "../../api/types";
+import type { ImportChange, ImportNote, ImportResult, ImportSummary, UnitKind } from "../../api/types";
 import { useT, type MessageKey } from "../../i18n";
 import { errorText } from "../../app/errors";
 import { UnitTreeSelect } from "../layout/UnitTreeSelect";
@@ -44,6 +44,44 @@ function SummaryView({ s }: { s: ImportSummary }) {
   );
 }
 
+/** The dry run's warnings and notes (messages come translated from the server). */
+function NotesView({ notes }: { notes: ImportNote[] }) {
+  const t = useT();
+  if (notes.length === 0) return null;
+  const warn = notes.some((n) => n.level === "warning");
+  return (
+    <Alert
+      type={warn ? "warning" : "info"}
+      showIcon
+      data-testid="import-notes"
+      title={t("import.notes")}
+      description={
+        <Space orientation="vertical" size={4} style={{ width: "100%" }}>
+          {warn && <Typography.Text type="secondary">{t("import.notesHint")}</Typography.Text>}
+          <Table<ImportNote>
+            size="small"
+            rowKey={(_, i) => String(i)}
+            dataSource={notes}
+            pagination={{ pageSize: 20, hideOnSinglePage: true, showSizeChanger: false }}
+            scroll={{ x: 560 }}
+            columns={[
+              { title: t("import.row"), dataIndex: "row", width: 64, render: (v: number | null) => v ?? "—" },
+              {
+                title: "",
+                dataIndex: "level",
+                width: 80,
+                render: (l: ImportNote["level"]) => <Tag color={l === "warning" ? "orange" : "blue"}>{t(`import.level.${l}`)}</Tag>,
+              },
+              { title: t("import.column"), dataIndex: "column", width: 120, render: (v: string | null) => v ?? "—" },
+              { title: t("import.message"), dataIndex: "message" },
+            ]}
+          />
+        </Space>
+      }
+    />
+  );
+}
+
 function ChangesTable({ r }: { r: ImportResult }) {
   const t = useT();
   if (r.changes_total === 0) return <Alert type="info" showIcon title={t("import.nothing")} />;
@@ -76,6 +114,10 @@ export default function ImportPage() {
   const [selected] = useSelectedUnit();
   const [kind, setKind] = useState<Kind>("roster");
   const [unitId, setUnitId] = useState<number | null>(selected);
+  const chosen = useUnit(unitId);
+  const unitKind: UnitKind | null = chosen.data?.id === unitId ? chosen.data.kind : null;
+  const [createSchools, setCreateSchools] = useState(false);
+  const [restoreZeros, setRestoreZeros] = useState(false);
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<ImportResult | null>(null);
   const [done, setDone] = useState<ImportResult | null>(null);
@@ -88,10 +130,10 @@ export default function ImportPage() {
   };
   const reveal = (testid: string) =>
     setTimeout(() => document.querySelector(`[data-testid="${testid}"]`)?.scrollIntoView({ behavior: "smooth", block: "start" }), 50);
-  const start = (dryRun: boolean) => {
+  const start = (dryRun: boolean, restoreLeadingZeros = restoreZeros) => {
     if (!file || unitId == null) return;
     run.mutate(
-      { file, kind, unitId, dryRun },
+      { file, kind, unitId, dryRun, createSchools: unitKind === "bureau" && createSchools, restoreLeadingZeros },
       {
         onSuccess: (r) => {
           if (r.applied) {
@@ -139,6 +181,20 @@ export default function ImportPage() {
               disabled={(u) => !u.can_manage}
             />
           </Form.Item>
+          {unitKind === "bureau" && (
+            <Form.Item extra={t("import.createSchoolsHint")}>
+              <Checkbox
+                checked={createSchools}
+                onChange={(e) => {
+                  setCreateSchools(e.target.checked);
+                  reset();
+                }}
+                data-testid="import-create-schools"
+              >
+                {t("import.createSchools")}
+              </Checkbox>
+            </Form.Item>
+          )}
           <Form.Item label={t("import.file")} required>
             <Space orientation="vertical" style={{ width: "100%" }}>
               <Button icon={<DownloadOutlined />} href={`/api/v1/imports/template?kind=${kind}`} download>
@@ -152,6 +208,7 @@ export default function ImportPage() {
                 fileList={file ? [{ uid: "1", name: file.name, status: "done" }] : []}
                 beforeUpload={(f) => {
                   setFile(f);
+                  setRestoreZeros(false);
                   reset();
                   return false;
                 }}
@@ -211,6 +268,23 @@ export default function ImportPage() {
         <Card title={t("import.summary")} data-testid="import-preview">
           <Space orientation="vertical" size={12} style={{ width: "100%" }}>
             <Alert type="info" showIcon title={t("import.dryRunNote")} />
+            <NotesView notes={preview.notes} />
+            {(restoreZeros || preview.notes.some((n) => n.code === "leading_zeros")) && (
+              <Space orientation="vertical" size={0}>
+                <Checkbox
+                  checked={restoreZeros}
+                  disabled={run.isPending}
+                  onChange={(e) => {
+                    setRestoreZeros(e.target.checked);
+                    start(true, e.target.checked);
+                  }}
+                  data-testid="import-restore-zeros"
+                >
+                  {t("import.restoreZeros")}
+                </Checkbox>
+                <Typography.Text type="secondary">{t("import.restoreZerosHint")}</Typography.Text>
+              </Space>
+            )}
             <SummaryView s={preview.summary} />
             <ChangesTable r={preview} />
             <Space wrap>
@@ -240,6 +314,7 @@ export default function ImportPage() {
       {done && (
         <Card data-testid="import-done">
           <Result status="success" title={t("import.resultTitle")} style={{ padding: "16px 0" }} />
+          <NotesView notes={done.notes} />
           <SummaryView s={done.summary} />
           <div style={{ marginTop: 12 }}>
             <ChangesTable r={done} />

@@ -208,6 +208,15 @@ const enUS: Messages = {
   "import.entity.guardian_link": "Guardian link",
   "import.pickFile": "Choose a file",
   "import.pickUnit": "Choose a unit",
+  // import: the dry run's notes and options (issue 8)
+  "import.notes": "Before you import",
+  "import.notesHint": "Look at these first; warnings do not stop the import.",
+  "import.level.warning": "Warning",
+  "import.level.info": "Note",
+  "import.createSchools": "Create schools",
+  "import.createSchoolsHint": "Into a bureau, schools the file names that do not exist yet are created only when this is ticked; otherwise those rows are errors.",
+  "import.restoreZeros": "Use the existing numbers",
+  "import.restoreZerosHint": "Excel may have dropped the leading zeros of some student numbers: tick this to import those rows as the existing students of this unit (the dry run is updated).",
 
   "tokens.title": "API tokens",
   "tokens.intro": "Personal API tokens let scripts and other tools call the Bellwork API as you (header Authorization: Bearer <token>).",

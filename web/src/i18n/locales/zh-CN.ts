@@ -207,6 +207,15 @@ const zhCN = {
   "import.entity.guardian_link": "家长关系",
   "import.pickFile": "请选择文件",
   "import.pickUnit": "请选择组织",
+  // import: the dry run's notes and options (issue 8)
+  "import.notes": "预检提示",
+  "import.notesHint": "请先查看这些提示；警告不会阻止导入。",
+  "import.level.warning": "警告",
+  "import.level.info": "说明",
+  "import.createSchools": "新建学校",
+  "import.createSchoolsHint": "导入到教育局时，文件中尚不存在的学校只有勾选此项才会新建；否则这些行会报错。",
+  "import.restoreZeros": "使用已有学号",
+  "import.restoreZerosHint": "学号开头的 0 可能被 Excel 去掉了：勾选后按本组织已有学生的学号导入这些行（预检结果会随之更新）。",
 
   "tokens.title": "API 令牌",
   "tokens.intro": "个人 API 令牌可让脚本和其他工具以你的身份调用 Bellwork API（请求头 Authorization: Bearer <令牌>）。",
