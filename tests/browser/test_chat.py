@@ -8,6 +8,7 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -833,12 +834,10 @@ def _network(page: Any, state: dict[str, bool], sockets: list[Any]) -> None:
 
 
 def _found(server: Server, conv_id: int, text: str) -> list[dict[str, Any]]:
-    from urllib.parse import quote
-
     return list(
-        server.api(
-            f"/api/v1/conversations/{conv_id}/messages?q={quote(text)}", login="teacher"
-        )["items"]
+        server.api(f"/api/v1/conversations/{conv_id}/messages?q={quote(text)}", login="teacher")[
+            "items"
+        ]
     )
 
 
@@ -953,3 +952,83 @@ def test_unsent_messages_go_at_logout_and_private_chats_keep_none(
         })"""
     )
     assert kept == 0
+
+
+# For a <bdi> (or any element): is it isolated, and does it sit, whole, between the text before
+# it and the text after it (nothing of the sentence reordered around it)?
+_ISOLATED = """(el) => {
+    const box = el.getBoundingClientRect();
+    const rect = (node) => {
+        if (!node || !node.textContent.trim()) return null;
+        const r = document.createRange();
+        r.selectNodeContents(node);
+        return r.getBoundingClientRect();
+    };
+    const before = rect(el.previousSibling), after = rect(el.nextSibling);
+    return {
+        bidi: getComputedStyle(el).unicodeBidi,
+        tag: el.tagName.toLowerCase(),
+        inOrder: (!before || before.right <= box.left + 1)
+            && (!after || after.left >= box.right - 1),
+    };
+}"""
+
+
+def test_right_to_left_names_do_not_reorder_the_page(new_page: NewPage, server: Server) -> None:
+    """Names in Arabic and Hebrew (a group name, a person's name) are isolated wherever they
+    stand beside the page's own words: the list, the title, the system line, the directory."""
+    klass = server.api("/api/v1/auth/me", login="teacher")["memberships"][0]["unit"]["id"]
+    arabic = "سارة 2"
+    student = server.api(
+        "/api/v1/people",
+        method="POST",
+        body={
+            "name": arabic,
+            "student_number": "202699555",
+            "memberships": [{"unit_id": klass, "role": "student"}],
+        },
+    )
+    group = server.api(
+        "/api/v1/conversations/groups",
+        login="teacher",
+        method="POST",
+        body={"name": "ועד הורים 3", "member_ids": [_guardian_id(server)]},
+    )
+    server.api(
+        f"/api/v1/conversations/{group['id']}/members",
+        login="teacher",
+        method="POST",
+        body={"person_ids": [student["id"]]},
+    )
+    page = new_page()
+    _open_chat(page, "teacher")
+    item = page.get_by_test_id(f"chat-item-{group['id']}")
+    title = item.locator(".bw-chat-item-name bdi", has_text="ועד הורים 3")
+    assert title.evaluate(_ISOLATED)["bidi"] == "isolate"
+    # The list's preview is the system line: "你邀请了<bdi>سارة 2</bdi>加入群聊".
+    in_list = item.locator(".bw-chat-item-preview bdi", has_text=arabic)
+    assert in_list.evaluate(_ISOLATED) == {"bidi": "isolate", "tag": "bdi", "inOrder": True}
+
+    item.click()
+    expect(page.get_by_test_id("chat-title")).to_contain_text("ועד הורים 3")
+    line = page.locator(".bw-chat-system", has_text="邀请了")
+    expect(line).to_have_text(f"你邀请了{arabic}加入群聊")
+    name = line.locator("bdi", has_text=arabic)
+    assert name.evaluate(_ISOLATED) == {"bidi": "isolate", "tag": "bdi", "inOrder": True}
+    shot(page, "chat-rtl-names")
+
+    # The directory: the row's name, and the class beside the role ("<bdi>1班</bdi> · 学生").
+    page.goto(f"/directory?unit={klass}")
+    page.get_by_test_id("directory-search").fill("202699555")
+    row = page.get_by_test_id("person-row").filter(has_text=arabic)
+    expect(row).to_have_count(1)
+    assert row.get_by_test_id("person-name").locator("bdi").evaluate(_ISOLATED)["bidi"] == (
+        "isolate"
+    )
+    assert row.locator(".ant-tag bdi").first.evaluate(_ISOLATED)["inOrder"]
+    row.click()
+    card = page.get_by_test_id("person-card")
+    expect(card.get_by_test_id("person-card-name")).to_have_text(arabic)
+    assert card.get_by_test_id("person-card-name").locator("bdi").evaluate(_ISOLATED)["bidi"] == (
+        "isolate"
+    )

@@ -18,6 +18,11 @@ export function bdi(text: string | null | undefined): ReactNode {
   return text ? createElement("bdi", null, text) : (text ?? null);
 }
 
+/** User texts in a row with a separator of ours between them: a path "学校 / 年级 / 班级". */
+export function joinIsolated(parts: readonly string[], separator: string): ReactNode {
+  return createElement(Fragment, null, ...parts.flatMap((p, i) => (i ? [separator, bdi(p)] : [bdi(p)])));
+}
+
 /** `{name}` interpolation into React nodes, each string parameter isolated (see above). */
 export function formatNodes(template: string, params?: Record<string, ReactNode>): ReactNode {
   if (!params) return template;

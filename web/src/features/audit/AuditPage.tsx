@@ -30,7 +30,7 @@ export default function AuditPage() {
           {rows.map((r) => (
             <Card key={r.id} size="small" style={{ marginBottom: 8 }} title={<Typography.Text code>{r.action}</Typography.Text>} extra={<span style={{ fontSize: 12, color: "#888" }}>{when(r.at)}</span>}>
               <Descriptions column={1} size="small">
-                <Descriptions.Item label={t("audit.actor")}>{r.actor?.name ?? t("audit.system")}</Descriptions.Item>
+                <Descriptions.Item label={t("audit.actor")}>{r.actor ? <bdi>{r.actor.name}</bdi> : t("audit.system")}</Descriptions.Item>
                 <Descriptions.Item label={t("audit.target")}>{target(r)}</Descriptions.Item>
                 {r.before && <Descriptions.Item label={t("audit.before")}><Json value={r.before} /></Descriptions.Item>}
                 {r.after && <Descriptions.Item label={t("audit.after")}><Json value={r.after} /></Descriptions.Item>}
@@ -51,7 +51,7 @@ export default function AuditPage() {
         locale={{ emptyText: t("common.empty") }}
         columns={[
           { title: t("audit.at"), dataIndex: "at", width: 150, render: when },
-          { title: t("audit.actor"), dataIndex: "actor", width: 110, render: (a: AuditOut["actor"]) => a?.name ?? t("audit.system") },
+          { title: t("audit.actor"), dataIndex: "actor", width: 110, render: (a: AuditOut["actor"]) => (a ? <bdi>{a.name}</bdi> : t("audit.system")) },
           { title: t("audit.action"), dataIndex: "action", width: 160, render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
           { title: t("audit.target"), key: "target", width: 120, render: (_: unknown, r) => target(r) },
           { title: t("audit.before"), dataIndex: "before", render: (v: AuditOut["before"]) => <Json value={v} /> },

@@ -29,8 +29,14 @@ function PersonRow({ p, onOpen }: { p: PersonBrief; onOpen: () => void }) {
       <Avatar style={{ background: p.active ? "#1677ff" : "#bbb", flex: "none" }}>{p.name.slice(0, 1)}</Avatar>
       <div style={{ minWidth: 0, flex: 1 }}>
         <div style={{ display: "flex", gap: 8, alignItems: "center", flexWrap: "wrap", rowGap: 2 }}>
-          <Typography.Text strong data-testid="person-name">{p.name}</Typography.Text>
-          {p.title && <Typography.Text type="secondary">{p.title}</Typography.Text>}
+          <Typography.Text strong data-testid="person-name">
+            <bdi>{p.name}</bdi>
+          </Typography.Text>
+          {p.title && (
+            <Typography.Text type="secondary">
+              <bdi>{p.title}</bdi>
+            </Typography.Text>
+          )}
           {!p.active && <Tag color="red">{t("dir.inactive")}</Tag>}
           {p.is_admin && <Tag color="magenta">{t("user.admin")}</Tag>}
           <span>

@@ -68,7 +68,7 @@ function UserMenu({ phone }: { phone: boolean }) {
           <Avatar size="small" style={{ background: "#1677ff" }}>
             {me.name.slice(0, 1)}
           </Avatar>
-          {!phone && <span>{me.name}</span>}
+          {!phone && <bdi>{me.name}</bdi>}
         </Space>
       </Button>
     </Dropdown>

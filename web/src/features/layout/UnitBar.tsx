@@ -23,7 +23,7 @@ export function UnitBar({ selectedId, onSelect }: { selectedId: number | null; o
     },
     ...(ancestors.data ?? []).map((u, i, all) => ({
       key: u.id,
-      title: i === all.length - 1 ? <span>{u.name}</span> : <a onClick={() => onSelect(u.id)}>{u.name}</a>,
+      title: i === all.length - 1 ? <bdi>{u.name}</bdi> : <a onClick={() => onSelect(u.id)}><bdi>{u.name}</bdi></a>,
     })),
   ];
   return (

@@ -63,7 +63,7 @@ export function UnitTree({ selectedId, onSelect }: { selectedId: number | null; 
   const { roots, expanded, setExpanded, childrenOf, loadData } = useLazyUnitTree(selectedId);
   const nodes = buildNodes(roots.data, childrenOf, (u) => (
     <span data-testid={`unit-node-${u.id}`}>
-      {u.name}
+      <bdi>{u.name}</bdi>
       {u.archived && <Tag style={{ marginLeft: 4 }}>{t("units.archived")}</Tag>}
     </span>
   ));

@@ -2,6 +2,7 @@ import { Alert, App, Checkbox, Form, Input, Modal, Select } from "antd";
 import { useCreatePerson, useMe } from "../../api/hooks";
 import { ROLES, type Role } from "../../api/types";
 import { useT } from "../../i18n";
+import { useTn } from "../../i18n/isolate";
 import { errorText, fieldErrors } from "../../app/errors";
 import { UnitTreeSelect } from "../layout/UnitTreeSelect";
 
@@ -23,6 +24,7 @@ const blank = (s?: string) => (s && s.trim() ? s.trim() : null);
 /** `defaultUnitId`: the unit selected in the directory (its first membership, editable). */
 export function CreatePersonModal({ defaultUnitId, onClose }: { defaultUnitId: number | null; onClose: (createdId?: number) => void }) {
   const t = useT();
+  const tn = useTn();
   const { message } = App.useApp();
   const me = useMe().data;
   const create = useCreatePerson();
@@ -42,7 +44,7 @@ export function CreatePersonModal({ defaultUnitId, onClose }: { defaultUnitId: n
       },
       {
         onSuccess: (p) => {
-          void message.success(t("person.created", { name: p.name }));
+          void message.success(tn("person.created", { name: p.name }));
           onClose(p.id);
         },
         onError: (e) =>

@@ -23,6 +23,7 @@ import { DeleteOutlined, EditOutlined, KeyOutlined, PlusOutlined, StopOutlined, 
 import { useMe, usePerson, usePersonMutations } from "../../api/hooks";
 import { ROLES, type LinkedPerson, type PersonDetail, type PersonUpdate, type Role } from "../../api/types";
 import { useT } from "../../i18n";
+import { joinIsolated, useTn } from "../../i18n/isolate";
 import { errorText, fieldErrors } from "../../app/errors";
 import { useIsPhone } from "../layout/AppLayout";
 import { UnitTreeSelect } from "../layout/UnitTreeSelect";
@@ -75,13 +76,14 @@ function LinkedList({
   testid: string;
 }) {
   const t = useT();
+  const tn = useTn();
   if (!people.length) return <Typography.Text type="secondary">{t("common.none")}</Typography.Text>;
   return (
     <div data-testid={testid}>
       {people.map((g) => (
         <div key={g.id} style={{ display: "flex", alignItems: "center", gap: 8, padding: "6px 0", borderBottom: "1px solid #f5f5f5" }}>
           <a onClick={() => onOpen(g.id)} style={{ fontWeight: 500 }}>
-            {g.name}
+            <bdi>{g.name}</bdi>
           </a>
           {g.relation && <Tag>{g.relation}</Tag>}
           <span style={{ flex: 1, color: "#666" }}>
@@ -89,7 +91,7 @@ function LinkedList({
           </span>
           {canManage && onUnlink && (
             <Popconfirm
-              title={t("person.unlinkConfirm", { name: g.name })}
+              title={tn("person.unlinkConfirm", { name: g.name })}
               okText={t("common.confirm")}
               cancelText={t("common.cancel")}
               onConfirm={() => onUnlink(g)}
@@ -105,6 +107,7 @@ function LinkedList({
 
 function PersonCard({ p, onOpenPerson }: { p: PersonDetail; onOpenPerson: (id: number) => void }) {
   const t = useT();
+  const tn = useTn();
   const { message, modal } = App.useApp();
   const m = usePersonMutations(p.id);
   const [editing, setEditing] = useState(false);
@@ -137,10 +140,14 @@ function PersonCard({ p, onOpenPerson }: { p: PersonDetail; onOpenPerson: (id: n
         </Avatar>
         <div style={{ minWidth: 0 }}>
           <Typography.Title level={4} style={{ margin: 0 }} data-testid="person-card-name">
-            {p.name}
+            <bdi>{p.name}</bdi>
           </Typography.Title>
           <Space size={4} wrap>
-            {p.title && <Typography.Text type="secondary">{p.title}</Typography.Text>}
+            {p.title && (
+              <Typography.Text type="secondary">
+                <bdi>{p.title}</bdi>
+              </Typography.Text>
+            )}
             <Tag color={p.active ? "green" : "red"}>{p.active ? t("person.active") : t("person.inactive")}</Tag>
             {p.is_admin && <Tag color="magenta">{t("person.isAdmin")}</Tag>}
           </Space>
@@ -209,13 +216,17 @@ function PersonCard({ p, onOpenPerson }: { p: PersonDetail; onOpenPerson: (id: n
           {p.memberships.map((ms) => (
             <div key={ms.id} style={{ display: "flex", alignItems: "center", gap: 8, padding: "6px 0", borderBottom: "1px solid #f5f5f5" }}>
               <div style={{ flex: 1, minWidth: 0 }}>
-                <div style={{ wordBreak: "break-all" }}>{ms.unit.path_names.join(" / ")}</div>
-                {ms.title && <Typography.Text type="secondary">{ms.title}</Typography.Text>}
+                <div style={{ wordBreak: "break-all" }}>{joinIsolated(ms.unit.path_names, " / ")}</div>
+                {ms.title && (
+                  <Typography.Text type="secondary">
+                    <bdi>{ms.title}</bdi>
+                  </Typography.Text>
+                )}
               </div>
               <RoleTag role={ms.role} />
               {p.can_manage && (
                 <Popconfirm
-                  title={t("person.removeMembershipConfirm", { name: p.name, unit: ms.unit.name })}
+                  title={tn("person.removeMembershipConfirm", { name: p.name, unit: ms.unit.name })}
                   okText={t("common.confirm")}
                   cancelText={t("common.cancel")}
                   onConfirm={() => m.removeMembership.mutate(ms.id)}

@@ -29,7 +29,13 @@ export function PersonSelect({
       notFoundContent={people.isFetching ? <Spin size="small" /> : null}
       options={items.map((p) => ({
         value: p.id,
-        label: `${p.name}${p.phone ? ` · ${p.phone}` : ""}${p.student_number ? ` · ${p.student_number}` : ""}`,
+        label: (
+          <>
+            <bdi>{p.name}</bdi>
+            {p.phone ? ` · ${p.phone}` : ""}
+            {p.student_number ? <> · <bdi>{p.student_number}</bdi></> : ""}
+          </>
+        ),
       }))}
     />
   );

@@ -15,7 +15,7 @@ export function RoleTag({ role, unit }: { role: Role; unit?: string }) {
   const t = useT();
   return (
     <Tag color={ROLE_COLORS[role]} style={{ marginInlineEnd: 4 }}>
-      {unit ? `${unit} · ` : ""}
+      {unit ? <><bdi>{unit}</bdi> · </> : ""}
       {t(`role.${role}`)}
     </Tag>
   );

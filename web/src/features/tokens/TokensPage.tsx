@@ -5,12 +5,14 @@ import dayjs from "dayjs";
 import { useTokenMutations, useTokens } from "../../api/hooks";
 import type { TokenOut } from "../../api/types";
 import { useT } from "../../i18n";
+import { useTn } from "../../i18n/isolate";
 import { errorText } from "../../app/errors";
 
 const fmt = (s: string | null) => (s ? dayjs(s).format("YYYY-MM-DD HH:mm") : null);
 
 export default function TokensPage() {
   const t = useT();
+  const tn = useTn();
   const { modal } = App.useApp();
   const tokens = useTokens();
   const { create, revoke } = useTokenMutations();
@@ -64,7 +66,7 @@ export default function TokensPage() {
             key: "actions",
             render: (_: unknown, tok) => (
               <Popconfirm
-                title={t("tokens.revokeConfirm", { name: tok.name })}
+                title={tn("tokens.revokeConfirm", { name: tok.name })}
                 okText={t("common.confirm")}
                 cancelText={t("common.cancel")}
                 onConfirm={() => revoke.mutateAsync(tok.id)}

@@ -6,6 +6,7 @@ import { useAncestors, useChildren, useRoots, useUnit, useUnitMutations } from "
 import { UNIT_KINDS, type UnitKind, type UnitOut } from "../../api/types";
 import { useAccess } from "../../access";
 import { useT } from "../../i18n";
+import { joinIsolated, useTn } from "../../i18n/isolate";
 import { errorText, fieldErrors } from "../../app/errors";
 import { UnitBar } from "../layout/UnitBar";
 import { UnitTreeSelect } from "../layout/UnitTreeSelect";
@@ -15,6 +16,7 @@ type Dialog = { type: "create"; parent: UnitOut | null } | { type: "edit"; unit:
 
 export default function UnitsPage() {
   const t = useT();
+  const tn = useTn();
   const access = useAccess();
   const [unitId, select] = useSelectedUnit();
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -31,7 +33,7 @@ export default function UnitsPage() {
     u.can_manage &&
     (u.archived ? (
       <Popconfirm
-        title={t("units.restoreConfirm", { name: u.name })}
+        title={tn("units.restoreConfirm", { name: u.name })}
         okText={t("common.confirm")}
         cancelText={t("common.cancel")}
         onConfirm={() => m.restore.mutateAsync(u.id).then(() => void message.success(t("units.restoredDone")))}
@@ -42,7 +44,7 @@ export default function UnitsPage() {
       </Popconfirm>
     ) : (
       <Popconfirm
-        title={t("units.archiveConfirm", { name: u.name })}
+        title={tn("units.archiveConfirm", { name: u.name })}
         okText={t("common.confirm")}
         cancelText={t("common.cancel")}
         onConfirm={() => m.archive.mutateAsync(u.id).then(() => void message.success(t("units.archivedDone")))}
@@ -69,7 +71,9 @@ export default function UnitsPage() {
           dataIndex: "name",
           render: (name: string, u) => (
             <Space>
-              <a onClick={() => select(u.id)}>{name}</a>
+              <a onClick={() => select(u.id)}>
+                <bdi>{name}</bdi>
+              </a>
               {u.archived && <Tag>{t("units.archived")}</Tag>}
             </Space>
           ),
@@ -109,7 +113,7 @@ export default function UnitsPage() {
             className="bw-wrap-head"
             title={
               <Space wrap>
-                {unit.data.name}
+                <bdi>{unit.data.name}</bdi>
                 <Tag color="blue">{t(`kind.${unit.data.kind}`)}</Tag>
                 {unit.data.archived && <Tag>{t("units.archived")}</Tag>}
               </Space>
@@ -121,7 +125,7 @@ export default function UnitsPage() {
             }
           >
             <Descriptions column={{ xs: 1, md: 2 }} size="small">
-              <Descriptions.Item label={t("units.path")}>{(ancestors.data ?? []).map((a) => a.name).join(" / ")}</Descriptions.Item>
+              <Descriptions.Item label={t("units.path")}>{joinIsolated((ancestors.data ?? []).map((a) => a.name), " / ")}</Descriptions.Item>
               <Descriptions.Item label={t("units.memberCount")}>{unit.data.member_count}</Descriptions.Item>
               <Descriptions.Item label={t("units.childCount")}>{unit.data.child_count}</Descriptions.Item>
             </Descriptions>
@@ -183,7 +187,7 @@ function UnitFormModal({ parent, unit, onClose }: { parent?: UnitOut | null; uni
   return (
     <Modal
       open
-      title={unit ? t("units.rename") : parent ? `${t("units.addChild")} · ${parent.name}` : t("units.addRoot")}
+      title={unit ? t("units.rename") : parent ? <>{t("units.addChild")} · <bdi>{parent.name}</bdi></> : t("units.addRoot")}
       onCancel={onClose}
       onOk={() => form.submit()}
       okText={t("common.save")}
@@ -210,6 +214,7 @@ function UnitFormModal({ parent, unit, onClose }: { parent?: UnitOut | null; uni
 
 function MoveModal({ unit, onClose }: { unit: UnitOut; onClose: () => void }) {
   const t = useT();
+  const tn = useTn();
   const { message } = App.useApp();
   const access = useAccess();
   const { move } = useUnitMutations();
@@ -218,7 +223,7 @@ function MoveModal({ unit, onClose }: { unit: UnitOut; onClose: () => void }) {
   return (
     <Modal
       open
-      title={t("units.moveTitle", { name: unit.name })}
+      title={tn("units.moveTitle", { name: unit.name })}
       onCancel={onClose}
       okText={t("units.move")}
       cancelText={t("common.cancel")}
