@@ -137,6 +137,7 @@ export async function loadMessages(me: number): Promise<Restored[]> {
     const [messages, files] = await Promise.all([tx.objectStore("messages").getAll(range), tx.objectStore("files").getAll(range)]);
     const bytes = new Map(files.map((f) => [f.client_msg_id, f.file]));
     return messages
+      .filter((m) => !dropped.has(m.client_msg_id))
       .map(({ me: _, ...m }) => ({ ...m, blob: asFile(bytes.get(m.client_msg_id), m.file_name) }))
       .sort((a, b) => a.created_at.localeCompare(b.created_at));
   } catch {
