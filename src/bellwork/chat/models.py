@@ -112,6 +112,8 @@ class Message(Base):
         UniqueConstraint("conversation_id", "seq"),
         UniqueConstraint("sender_id", "client_msg_id"),
         Index("ix_message_expires_at", "expires_at"),
+        # Who may read a file is who may see the message carrying it (one message per file).
+        Index("ix_message_file_id", "file_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

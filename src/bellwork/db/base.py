@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, String, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    TypeDecorator,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 
@@ -52,6 +61,23 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if isinstance(table, Table):
+            never_reuse_ids(table)
+
+
+def never_reuse_ids(table: Table) -> None:
+    """An id is never given twice, on SQLite as on PostgreSQL (whose sequences never go back):
+    a table with one integer primary key gets AUTOINCREMENT on SQLite, which otherwise hands
+    the highest id out again once its row is deleted (a burned message, a recalled file), so
+    a link, cursor or key file naming the old id would name the new row. Every model gets it
+    from `Base`; migration 0006 rebuilt the tables made before."""
+    pk = list(table.primary_key.columns)
+    if len(pk) == 1 and isinstance(pk[0].type, Integer):
+        table.dialect_options["sqlite"]["autoincrement"] = True
 
 
 def utcnow() -> datetime:

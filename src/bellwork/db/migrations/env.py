@@ -13,6 +13,12 @@ target_metadata = Base.metadata
 
 
 def do_run_migrations(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Migrations rebuild tables on SQLite (a new table, the rows copied, the old one
+        # dropped): with foreign keys on, dropping a table first deletes its rows and cascades
+        # to everything that references them. The pragma only takes effect outside a
+        # transaction, so it comes first; each migration that rebuilds checks it.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
