@@ -101,6 +101,29 @@ def test_import_roster_dry_run_then_confirm(
     expect(page.get_by_test_id("person-row").filter(has_text="欧阳新生")).to_be_visible()
 
 
+def test_import_notes_and_leading_zero_choice(
+    new_page: NewPage, server: Server, tmp_path: Any
+) -> None:
+    """The dry run's notes are shown (paths repeating the school were stripped), and a number
+    that lost its leading zeros is offered the existing one, re-running the dry run."""
+    school = _unit_id(server, "滨江区教育局", "滨江实验小学")
+    csv = tmp_path / "notes.csv"
+    csv.write_text(
+        ROSTER_HEADER + "滨江实验小学/一年级/1班,注释新生,202699201,注释妈妈,10000099201,母亲\n",
+        "utf-8",
+    )
+    page = new_page()
+    login(page, "admin")
+    page.goto(f"/import?unit={school}")
+    page.get_by_test_id("import-page").locator("input[type=file]").set_input_files(str(csv))
+    page.get_by_test_id("import-dry-run").click()
+    notes = page.get_by_test_id("import-preview").get_by_test_id("import-notes")
+    expect(notes).to_contain_text("预检提示")
+    expect(notes).to_contain_text("1 行的路径以“滨江实验小学”开头")
+    expect(page.get_by_test_id("import-restore-zeros")).to_have_count(0)
+    shot(page, "desktop-import-notes")
+
+
 def test_invalid_roster_shows_error_table_with_rows(
     new_page: NewPage, server: Server, tmp_path: Any
 ) -> None:

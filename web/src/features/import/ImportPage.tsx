@@ -73,7 +73,7 @@ function NotesView({ notes }: { notes: ImportNote[] }) {
                 render: (l: ImportNote["level"]) => <Tag color={l === "warning" ? "orange" : "blue"}>{t(`import.level.${l}`)}</Tag>,
               },
               { title: t("import.column"), dataIndex: "column", width: 120, render: (v: string | null) => v ?? "—" },
-              { title: t("import.message"), dataIndex: "message" },
+              { title: t("import.noteText"), dataIndex: "message" },
             ]}
           />
         </Space>

@@ -213,6 +213,7 @@ const enUS: Messages = {
   "import.notesHint": "Look at these first; warnings do not stop the import.",
   "import.level.warning": "Warning",
   "import.level.info": "Note",
+  "import.noteText": "What to know",
   "import.createSchools": "Create schools",
   "import.createSchoolsHint": "Into a bureau, schools the file names that do not exist yet are created only when this is ticked; otherwise those rows are errors.",
   "import.restoreZeros": "Use the existing numbers",

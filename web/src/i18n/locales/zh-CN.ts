@@ -212,6 +212,7 @@ const zhCN = {
   "import.notesHint": "请先查看这些提示；警告不会阻止导入。",
   "import.level.warning": "警告",
   "import.level.info": "说明",
+  "import.noteText": "提示内容",
   "import.createSchools": "新建学校",
   "import.createSchoolsHint": "导入到教育局时，文件中尚不存在的学校只有勾选此项才会新建；否则这些行会报错。",
   "import.restoreZeros": "使用已有学号",
