@@ -116,3 +116,34 @@ async def test_receipts_store_no_row_per_reader(world: World, school: dict[str, 
         )
     ).scalar_one()
     assert n == 4  # one cursor per member, however many messages were read
+
+
+async def test_the_list_groups_each_reader_once_by_their_first_current_unit(
+    world: World, school: dict[str, Any]
+) -> None:
+    """A guardian of children in several classes is listed once, under the first class whose
+    unit is not archived; someone in no unit is listed without one."""
+    from bellwork.db.base import utcnow
+
+    old = await world.unit("2班", "class", school["school"])
+    other = await world.unit("3班", "class", school["school"])
+    many = await world.person(
+        "多班家长", (old, "guardian"), (school["klass"], "guardian"), (other, "guardian")
+    )
+    loner = await world.person("无班级")
+    old.archived_at = utcnow()
+    await world.commit()
+    a = await world.login(school["admin"])  # who may see someone in no unit
+    g = (
+        await a.post(
+            "/api/v1/conversations/groups",
+            json={"name": "家委会", "member_ids": [many.id, loner.id, school["p1"].id]},
+        )
+    ).json()["id"]
+    m = await send(a, g, "开会")
+    body = (await a.get(f"/api/v1/conversations/{g}/messages/{m['seq']}/receipt")).json()
+    assert (body["read_count"], body["unread_count"]) == (0, 3)
+    assert [(grp["unit"], [p["name"] for p in grp["people"]]) for grp in body["unread"]] == [
+        ("实验小学/1班", ["多班家长", "家长1"]),
+        (None, ["无班级"]),
+    ]

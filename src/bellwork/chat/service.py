@@ -30,7 +30,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
-from sqlalchemy.orm import aliased
 
 from bellwork.auth.service import Actor
 from bellwork.chat import events as ev
@@ -1509,42 +1508,34 @@ async def receipt_counts(
 
 
 @functools.cache
-def _receipt_members() -> Select[int, int, str, str]:
+def receipt_members_statement() -> Select[int, int, str, str | None]:
     """Members who could have read message :seq of :conv (not its :sender), with their read
-    cursor, name and unit path for grouping: the path of their first active membership (a
-    guardian's is the child's class), joined in the same query. Built once; bound per call."""
-    conv_id = bindparam("conv", type_=BigInteger)
+    cursor, name and the unit path of each of their memberships (None for a unit archived),
+    ordered by name, then person, then membership. Built once; bound per call.
+
+    No aggregate: the first membership (a guardian's is the child's class) is picked by the
+    caller from the ordered rows. A `min(membership.id) GROUP BY person` subquery joined here
+    let PostgreSQL, on tables not yet analysed (a school just imported), run that aggregate
+    once per member in a nested loop: 1.7 s for 3,000 members where a hash join takes 8 ms.
+    Plain joins on indexed keys stay linear whatever the planner believes."""
     seq = bindparam("seq", type_=Integer)
-    in_conv = select(ConversationMember.person_id).where(
-        ConversationMember.conversation_id == conv_id
-    )
-    first = (
-        select(Membership.person_id, func.min(Membership.id).label("mid"))
-        .join(Unit, Unit.id == Membership.unit_id)
-        .where(Membership.person_id.in_(in_conv), Unit.archived_at.is_(None))
-        .group_by(Membership.person_id)
-        .subquery()
-    )
-    first_m = aliased(Membership)
-    first_u = aliased(Unit)
     return (
         select(
             ConversationMember.person_id,
             ConversationMember.last_read_seq,
             Person.name,
-            first_u.path,
+            Unit.path,
         )
         .join(Person, Person.id == ConversationMember.person_id)
-        .outerjoin(first, first.c.person_id == ConversationMember.person_id)
-        .outerjoin(first_m, first_m.id == first.c.mid)
-        .outerjoin(first_u, first_u.id == first_m.unit_id)
+        .outerjoin(Membership, Membership.person_id == ConversationMember.person_id)
+        .outerjoin(Unit, and_(Unit.id == Membership.unit_id, Unit.archived_at.is_(None)))
         .where(
-            ConversationMember.conversation_id == conv_id,
+            ConversationMember.conversation_id == bindparam("conv", type_=BigInteger),
             ConversationMember.person_id != bindparam("sender", type_=BigInteger),
             ConversationMember.joined_seq < seq,
             or_(ConversationMember.left_seq.is_(None), ConversationMember.left_seq >= seq),
         )
-        .order_by(Person.sort_key)
+        .order_by(Person.sort_key, ConversationMember.person_id, Membership.id)
     )
 
 
@@ -1555,10 +1546,18 @@ async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int
     if msg.sender_id != actor.id:
         raise Forbidden("receipt_sender_only")
     conn = await db.connection()  # plain rows: no ORM loading for thousands of them
-    rows = (
-        await conn.execute(_receipt_members(), {"conv": conv.id, "sender": actor.id, "seq": seq})
-    ).all()
-    members: list[tuple[int, int, str, str | None]] = [(a, b, c, d) for a, b, c, d in rows]
+    rows = await conn.execute(
+        receipt_members_statement(), {"conv": conv.id, "sender": actor.id, "seq": seq}
+    )
+    # One row per (member, membership), a member's rows together and their first membership
+    # first: each member once, with the path of their first membership in a unit not archived.
+    members: list[tuple[int, int, str, str | None]] = []
+    for pid, last, name, path in rows:
+        if members and members[-1][0] == pid:
+            if members[-1][3] is None and path is not None:
+                members[-1] = (pid, last, name, path)
+        else:
+            members.append((pid, last, name, path))
     names = await path_names(db, {path for *_, path in members if path})
     labels = {
         path: "/".join(parts[1:] if len(parts) > 2 else parts) for path, parts in names.items()
@@ -1581,7 +1580,7 @@ async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int
         "conversation_id": conv.id,
         "seq": seq,
         "read_count": n_read,
-        "unread_count": len(rows) - n_read,
+        "unread_count": len(members) - n_read,
         "read": groups(read),
         "unread": groups(unread),
     }
