@@ -26,7 +26,6 @@ from bellwork import __version__
 from bellwork.audit.api import router as audit_router
 from bellwork.auth.api import router as auth_router
 from bellwork.auth.api import tokens_router
-from bellwork.bus import make_bus
 from bellwork.chat import groups as _groups  # noqa: F401 - registers the roster listener
 from bellwork.chat.api import router as chat_router
 from bellwork.chat.events import EventAdapter
@@ -42,13 +41,13 @@ from bellwork.core.errors import (
 from bellwork.core.i18n import current_locale, pick_locale, t, validation_message
 from bellwork.core.metrics import metrics_allowed, metrics_response
 from bellwork.core.middleware import RequestContext
-from bellwork.db.engine import make_engine, make_sessionmaker
+from bellwork.jobs.runner import Runner
 from bellwork.jobs.sockets import socket_audit
-from bellwork.jobs.sweeper import sweeper
 from bellwork.org.api import memberships, people, units
 from bellwork.org.importer_api import router as import_router
 from bellwork.realtime import api as realtime
 from bellwork.realtime.hub import Hub
+from bellwork.runtime import Runtime
 
 log = logging.getLogger("bellwork")
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -94,19 +93,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(settings.effective_database_url)
-        app.state.engine = engine
-        app.state.sessionmaker = make_sessionmaker(engine)
-        app.state.write_gate = asyncio.Lock() if settings.is_sqlite else None
-        app.state.handshakes = asyncio.Semaphore(realtime.HANDSHAKES)
         hub = Hub()
-        bus = make_bus(settings.redis_url, settings.redis_channel)
-        await bus.start(hub.handle)
+        runtime = await Runtime.open(settings, on_event=hub.handle)
+        app.state.runtime = runtime
+        # The runtime's parts under the names the request path reads them by.
+        app.state.engine = runtime.engine
+        app.state.sessionmaker = runtime.sessionmaker
+        app.state.write_gate = runtime.write_gate
+        app.state.bus = runtime.bus
+        app.state.handshakes = asyncio.Semaphore(realtime.HANDSHAKES)
         app.state.hub = hub
-        app.state.bus = bus
-        sweeping = asyncio.create_task(sweeper(app))
-        auditing = asyncio.create_task(socket_audit(app))
+        if settings.jobs_embedded:
+            runtime.runner = Runner(runtime)
+            await runtime.runner.start()
+        auditing = asyncio.create_task(socket_audit(runtime, hub))
         # Many long-lived connections: keep start-up objects out of the collector's way
         # (full collections over them caused 100-600 ms pauses in fan-out measurements).
         gc.collect()
@@ -115,12 +115,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            for task in (sweeping, auditing):
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-            await bus.close()
-            await engine.dispose()
+            auditing.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await auditing
+            await runtime.close()
 
     app = BellworkApp(
         title="Bellwork API",

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -163,6 +164,66 @@ def demo(data_dir: str | None, database_url: str | None) -> None:
     """Load the demo organisation into the database (does nothing if it is already there)."""
     settings = _apply_overrides(data_dir, database_url)
     asyncio.run(_prepare(settings, True))
+
+
+@main.command(epilog=ENV_HELP)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Jobs run at once [env BELLWORK_JOBS_CONCURRENCY; default 4].",
+)
+@data_dir_opt
+@db_opt
+def worker(concurrency: int | None, data_dir: str | None, database_url: str | None) -> None:
+    """Run jobs in this process, without HTTP, until stopped (SIGTERM, Ctrl-C)."""
+    import logging
+
+    settings = _apply_overrides(data_dir, database_url)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    asyncio.run(_work(settings, concurrency))
+
+
+async def _work(settings: Settings, concurrency: int | None) -> None:
+    import signal
+
+    from bellwork.jobs.runner import Runner
+    from bellwork.runtime import Runtime
+
+    runtime = await Runtime.open(settings)
+    try:
+        await _require_jobs(runtime)
+        runner = runtime.runner = Runner(runtime, concurrency=concurrency)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await runner.start()
+        click.echo(
+            f"Bellwork worker {runner.name} runs jobs, {runner.concurrency} at a time "
+            f"(database: {_describe(settings)})."
+        )
+        if not settings.redis_url:
+            click.echo(
+                "No BELLWORK_REDIS_URL: events raised by jobs reach no app node; "
+                "clients see those changes when they resync."
+            )
+        await stop.wait()
+        click.echo("Stopping: running jobs get 5 s to finish, the rest go back to the queue.")
+    finally:
+        await runtime.close()
+
+
+async def _require_jobs(runtime: Any) -> None:
+    from sqlalchemy import text
+
+    try:
+        async with runtime.engine.connect() as conn:
+            await conn.execute(text("SELECT 1 FROM job LIMIT 1"))
+    except Exception as exc:
+        raise click.ClickException(
+            "The database has no job table yet: run `bellwork migrate` first."
+        ) from exc
 
 
 @main.group()

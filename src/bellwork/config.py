@@ -71,6 +71,38 @@ class Settings(BaseSettings):
     )
     login_window_seconds: int = Field(default=900, description="Throttling window in seconds.")
     import_max_bytes: int = Field(default=20 * 1024 * 1024, description="Largest import file.")
+    jobs_embedded: bool = Field(
+        default=True,
+        description="`bellwork serve` runs jobs itself. Set false when `bellwork worker` "
+        "processes run them.",
+    )
+    jobs_concurrency: int = Field(
+        default=4, ge=1, le=256, description="Jobs one runner (a node or a worker) runs at once."
+    )
+    jobs_poll_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="Longest a runner sleeps before looking for jobs that other processes "
+        "enqueued (those of its own process wake it at once).",
+    )
+    jobs_lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long a claimed job stays with its runner without being finished before "
+        "another runner may take it (a worker that died).",
+    )
+    jobs_timeout_seconds: float = Field(
+        default=300.0, gt=0, description="Longest one job may run before it counts as failed."
+    )
+    jobs_keep_days: int = Field(
+        default=7, ge=1, description="Days finished jobs stay visible before they are deleted."
+    )
+    jobs_modules: str = Field(
+        default="",
+        description="Comma-separated extra Python modules imported at start that register job "
+        "handlers (plugins).",
+    )
     argon2_time_cost: int = Field(default=2, description="argon2id time cost.")
     argon2_memory_kib: int = Field(default=19456, description="argon2id memory cost in KiB.")
 

@@ -1,20 +1,19 @@
-"""The burn sweeper sleeps until the next deadline instead of polling: it is woken by the
-opening of a private message on any node, and on start it resumes deadlines kept in the
-database."""
+"""Burning is a job: opening a private message enqueues its burn at the deadline in the same
+transaction (nothing travels on the realtime bus), the node's runner wakes for it on time, and
+a runner that starts later (a restarted node, a worker) burns what is due from the rows."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
 
 from bellwork.chat.models import Conversation, Message
-from bellwork.db.base import utcnow
-from bellwork.jobs.sweeper import Alarm, sweeper
+from bellwork.core.alarm import Alarm
+from bellwork.jobs.models import Job
+from bellwork.jobs.runner import Runner
 from tests.chat.conftest import cmid
 from tests.conftest import World
 
@@ -54,11 +53,11 @@ async def gone_within(world: World, conv: int, seconds: float) -> float:
     return time.monotonic() - started
 
 
-async def test_opening_wakes_the_sweeper_at_the_deadline(
+async def test_opening_wakes_the_runner_at_the_deadline(
     world: World, school: dict[str, Any]
 ) -> None:
-    """The app's sweeper has nothing due and sleeps for its fallback (30 s); opening a message
-    with a 1 s countdown (set in the row: the API allows 10 s at least) wakes it on time."""
+    """The app's runner has nothing due and sleeps; opening a message with a 1 s countdown
+    (set in the row: the API allows 10 s at least) enqueues its burn, which wakes it on time."""
     _t, p1, conv, seq = await private_message(world, school)
     async with world.app.state.sessionmaker() as db:
         await db.execute(update(Conversation).where(Conversation.id == conv).values(burn_seconds=1))
@@ -70,26 +69,42 @@ async def test_opening_wakes_the_sweeper_at_the_deadline(
     assert 0.5 < took < 3
 
 
-async def test_a_started_sweeper_resumes_deadlines_from_the_database(
+async def test_the_burn_is_one_keyed_job_due_at_the_deadline(
     world: World, school: dict[str, Any]
 ) -> None:
-    """After a restart nothing is announced: the deadline in the row is what counts."""
-    _t, _p1, conv, seq = await private_message(world, school)
+    _t, p1, conv, seq = await private_message(world, school)
+    opened = await p1.post(f"/api/v1/conversations/{conv}/messages/{seq}/open")
+    again = await p1.post(f"/api/v1/conversations/{conv}/messages/{seq}/open")
+    assert again.json()["expires_at"] == opened.json()["expires_at"]
     async with world.app.state.sessionmaker() as db:
-        await db.execute(
-            update(Message)
-            .where(Message.conversation_id == conv, Message.seq == seq)
-            .values(opened_at=utcnow(), expires_at=utcnow() + timedelta(seconds=0.8))
-        )
+        msg = (
+            await db.execute(
+                select(Message).where(Message.conversation_id == conv, Message.seq == seq)
+            )
+        ).scalar_one()
+        jobs = (await db.execute(select(Job).where(Job.kind == "chat.burn"))).scalars().all()
+    assert [(j.key, j.payload, j.run_at, j.state) for j in jobs] == [
+        (f"chat.burn:{msg.id}", {"message": msg.id}, msg.expires_at, "queued")
+    ]
+
+
+async def test_a_runner_started_later_burns_what_fell_due(
+    world: World, school: dict[str, Any]
+) -> None:
+    """No runner while the deadline passes (a node down); the next one to start burns it."""
+    runtime = world.app.state.runtime
+    await runtime.runner.stop()
+    runtime.runner = None
+    _t, p1, conv, seq = await private_message(world, school)
+    async with world.app.state.sessionmaker() as db:
+        await db.execute(update(Conversation).where(Conversation.id == conv).values(burn_seconds=1))
         await db.commit()
-    second = asyncio.create_task(sweeper(world.app))  # as a node that just started
-    try:
-        await gone_within(world, conv, 5)
-    finally:
-        second.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await second
-    assert len(world.app.state.hub.due_listeners) == 1  # the stopped one unhooked itself
+    assert (await p1.post(f"/api/v1/conversations/{conv}/messages/{seq}/open")).status_code == 200
+    await asyncio.sleep(1.2)
+    assert await remaining(world, conv) == 1  # nobody ran it
+    runtime.runner = Runner(runtime)  # as a node that just started
+    await runtime.runner.start()
+    await gone_within(world, conv, 5)
 
 
 async def test_alarm_sleeps_until_the_earliest_of_deadline_and_announcements() -> None:
@@ -109,5 +124,5 @@ async def test_alarm_sleeps_until_the_earliest_of_deadline_and_announcements() -
 
     alarm = Alarm()
     t0 = time.monotonic()
-    await alarm.sleep_until(time.time() - 5)  # already past: a short pause, not a busy loop
+    await alarm.sleep_until(time.time() - 5, min_sleep=0.2)  # past: a pause, not a busy loop
     assert time.monotonic() - t0 >= 0.19

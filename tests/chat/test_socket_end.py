@@ -163,7 +163,7 @@ async def test_the_periodic_audit_closes_what_no_announcement_reached(
             )
             await db.execute(delete(WebSession).where(WebSession.person_id == school["p2"].id))
             await db.commit()
-        assert await audit_once(app.state) == 2
+        assert await audit_once(app.state.runtime, app.state.hub) == 2
         assert await closed_with(s1) == 4401
         assert await closed_with(s2) == 4401
         await s3.send({"type": "ping"})

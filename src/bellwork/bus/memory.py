@@ -11,7 +11,9 @@ log = logging.getLogger("bellwork.bus")
 
 class MemoryBus:
     """In-process bus. Publishing queues the payload; one dispatcher task hands payloads to
-    this node's handler in order, so a request does not wait for a fan-out to finish."""
+    this node's handler in order, so a request does not wait for a fan-out to finish. A bus that
+    was never started (a `bellwork worker` without Redis) has no one to deliver to: what is
+    published is dropped, and clients catch up from the database when they resync."""
 
     def __init__(self) -> None:
         self._queue: asyncio.Queue[bytes] = asyncio.Queue()
@@ -29,6 +31,8 @@ class MemoryBus:
                 log.exception("event handler failed")
 
     async def publish(self, payload: bytes) -> None:
+        if self._task is None:
+            return  # nobody in this process listens (a worker): nothing to deliver to
         self._queue.put_nowait(payload)
 
     async def close(self) -> None:

@@ -67,6 +67,7 @@ from bellwork.core.schemas import Page, decode_cursor, encode_cursor
 from bellwork.db.base import utcnow
 from bellwork.db.engine import scrub_sqlite
 from bellwork.db.session import on_commit
+from bellwork.jobs.queue import enqueue
 from bellwork.org import access
 from bellwork.org.access import Scope
 from bellwork.org.models import Membership, Person, Role, Unit, UnitKind
@@ -1335,7 +1336,10 @@ async def open_private(
             db,
             ev.MessageOpened(conversation_id=conv.id, seq=seq, expires_at=msg.expires_at),
             conversation_id=conv.id,
-            due=msg.expires_at,  # wakes every node's sweeper then
+        )
+        # Burned by a job at its deadline (chat/jobs.py), committed with the opening.
+        await enqueue(
+            db, "chat.burn", {"message": msg.id}, run_at=msg.expires_at, key=f"chat.burn:{msg.id}"
         )
         await mark_read(db, actor.id, conversation_id, seq)
     return (await messages_out(db, conv, actor.id, [msg]))[0]

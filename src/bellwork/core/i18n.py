@@ -435,6 +435,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Frames may be at most {limit} bytes.",
         "zh-CN": "消息帧最大 {limit} 字节。",
     },
+    # jobs
+    "job_not_dead": {
+        "en": "Only a dead job (one that used up its attempts) can be retried.",
+        "zh-CN": "只有已失败（重试次数用尽）的任务可以重试。",
+    },
 }
 
 THINGS: dict[str, dict[str, str]] = {
@@ -447,6 +452,7 @@ THINGS: dict[str, dict[str, str]] = {
     "conversation": {"en": "Conversation", "zh-CN": "会话"},
     "message": {"en": "Message", "zh-CN": "消息"},
     "file": {"en": "File", "zh-CN": "文件"},
+    "job": {"en": "Job", "zh-CN": "任务"},
 }
 
 FIELDS: dict[str, dict[str, str]] = {

@@ -4,6 +4,7 @@ from bellwork.audit import models as audit_models
 from bellwork.auth import models as auth_models
 from bellwork.chat import models as chat_models
 from bellwork.db.base import Base
+from bellwork.jobs import models as jobs_models
 from bellwork.org import models as org_models
 
-__all__ = ["Base", "audit_models", "auth_models", "chat_models", "org_models"]
+__all__ = ["Base", "audit_models", "auth_models", "chat_models", "jobs_models", "org_models"]

@@ -131,9 +131,6 @@ class Hub:
         self.by_conv: dict[int, set[Connection]] = {}
         self.convs_of: dict[Connection, set[int]] = {}
         self.delivered = 0
-        # Called with the time (a time.time() value) carried by payloads that say work falls
-        # due then (the burn sweeper listens); every node hears every payload.
-        self.due_listeners: list[Callable[[float], None]] = []
 
     @property
     def connection_count(self) -> int:
@@ -205,10 +202,6 @@ class Hub:
             self.end(int(end[0]), str(end[1]), end[2])
             return
         frame: str = env["e"]
-        due = env.get("w")
-        if due is not None:
-            for listener in self.due_listeners:
-                listener(float(due))
         cid = env.get("c")
         if cid is not None and env.get("add"):
             for conn in self._person_conns(env["add"]):

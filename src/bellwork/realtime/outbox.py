@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
 from typing import Any
 
 import orjson
@@ -30,12 +29,9 @@ def envelope(
     add: list[int] | None = None,
     remove: list[int] | None = None,
     subscribe: int | None = None,
-    due: datetime | None = None,
     exclude: list[int] | None = None,
 ) -> bytes:
     body: dict[str, Any] = {"e": event.model_dump_json()}
-    if due is not None:
-        body["w"] = due.timestamp()
     if subscribe is not None:
         body["s"] = subscribe
     if conversation_id is not None:
@@ -101,15 +97,13 @@ def emit(
     add: list[int] | None = None,
     remove: list[int] | None = None,
     subscribe: int | None = None,
-    due: datetime | None = None,
     exclude: list[int] | None = None,
 ) -> None:
     """Queue an event for after commit. It goes to every current subscriber of
     `conversation_id` and to every connection of `people`; `add` people are subscribed to the
     conversation before delivery, `remove` people unsubscribed after it; `subscribe` subscribes
-    the `people` to that conversation without sending to its other members. `due` tells every
-    node's jobs that work falls due at that time (a burn deadline), so they need not poll.
+    the `people` to that conversation without sending to its other members.
     `exclude`: people of the conversation who do not get this one (they get another)."""
     if session.info.get("bus") is None:
         return
-    _queue(session, envelope(event, conversation_id, people, add, remove, subscribe, due, exclude))
+    _queue(session, envelope(event, conversation_id, people, add, remove, subscribe, exclude))
