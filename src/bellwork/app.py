@@ -41,6 +41,7 @@ from bellwork.core.errors import (
 from bellwork.core.i18n import current_locale, pick_locale, t, validation_message
 from bellwork.core.metrics import metrics_allowed, metrics_response
 from bellwork.core.middleware import RequestContext
+from bellwork.jobs.api import router as jobs_router
 from bellwork.jobs.runner import Runner
 from bellwork.jobs.sockets import socket_audit
 from bellwork.org.api import memberships, people, units
@@ -202,6 +203,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         import_router,
         chat_router,
+        jobs_router,
     ):
         app.include_router(router)
 

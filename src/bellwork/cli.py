@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +226,84 @@ async def _require_jobs(runtime: Any) -> None:
         raise click.ClickException(
             "The database has no job table yet: run `bellwork migrate` first."
         ) from exc
+
+
+@main.group()
+def jobs() -> None:
+    """See durable jobs and retry dead ones."""
+
+
+@jobs.command("list")
+@click.option(
+    "--state", type=click.Choice(["queued", "running", "done", "dead"]), help="Only this state."
+)
+@click.option("--kind", default=None, help="Only this kind (e.g. chat.burn).")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
+@data_dir_opt
+@db_opt
+def jobs_list(
+    state: str | None,
+    kind: str | None,
+    limit: int,
+    data_dir: str | None,
+    database_url: str | None,
+) -> None:
+    """List jobs, newest first, with how many there are in each state."""
+    from bellwork.jobs import queue
+
+    settings = _apply_overrides(data_dir, database_url)
+
+    async def run() -> tuple[dict[str, int], list[Any]]:
+        async with _runtime(settings) as runtime, runtime.sessionmaker() as db:
+            return await queue.count_states(db), await queue.list_jobs(db, state, kind, None, limit)
+
+    counts, rows = asyncio.run(run())
+    click.echo("  ".join(f"{name}: {n}" for name, n in counts.items()))
+    if not rows:
+        click.echo("No jobs.")
+        return
+    click.echo(f"{'id':>8}  {'state':<7}  {'kind':<24}  {'tries':>5}  {'run at (UTC)':<19}  error")
+    for j in rows:
+        error = (j.last_error or "").replace("\n", " ")
+        error = error if len(error) <= 60 else error[:59] + "…"
+        tries = f"{j.attempts}/{j.max_attempts}"
+        at = j.run_at.strftime("%Y-%m-%d %H:%M:%S")
+        click.echo(f"{j.id:>8}  {j.state:<7}  {j.kind:<24}  {tries:>5}  {at:<19}  {error}")
+
+
+@jobs.command("retry")
+@click.argument("job_id", type=click.IntRange(1, 2**63 - 1))
+@data_dir_opt
+@db_opt
+def jobs_retry(job_id: int, data_dir: str | None, database_url: str | None) -> None:
+    """Queue a dead job again, with its attempts counted afresh (audited)."""
+    from bellwork.core.errors import Problem
+    from bellwork.db.session import unit_of_work
+    from bellwork.jobs import queue
+
+    settings = _apply_overrides(data_dir, database_url)
+
+    async def run() -> str:
+        async with _runtime(settings) as runtime, unit_of_work(runtime.sessionmaker) as db:
+            return (await queue.retry(db, job_id, None)).kind
+
+    try:
+        kind = asyncio.run(run())
+    except Problem as exc:
+        raise click.ClickException(str(exc.to_dict()["title"])) from exc
+    click.echo(f"Job {job_id} ({kind}) is queued again.")
+
+
+@contextlib.asynccontextmanager
+async def _runtime(settings: Settings) -> AsyncIterator[Any]:
+    from bellwork.runtime import Runtime
+
+    runtime = await Runtime.open(settings)
+    try:
+        await _require_jobs(runtime)
+        yield runtime
+    finally:
+        await runtime.close()
 
 
 @main.group()
