@@ -1003,8 +1003,9 @@ def test_right_to_left_names_do_not_reorder_the_page(new_page: NewPage, server: 
     page = new_page()
     _open_chat(page, "teacher")
     item = page.get_by_test_id(f"chat-item-{group['id']}")
-    title = item.locator(".bw-chat-item-name bdi", has_text="ועד הורים 3")
-    assert title.evaluate(_ISOLATED)["bidi"] == "isolate"
+    expect(item.locator(".bw-chat-item-name bdi", has_text="ועד הורים 3")).to_have_css(
+        "unicode-bidi", "isolate"
+    )
     # The list's preview is the system line: "你邀请了<bdi>سارة 2</bdi>加入群聊".
     in_list = item.locator(".bw-chat-item-preview bdi", has_text=arabic)
     assert in_list.evaluate(_ISOLATED) == {"bidi": "isolate", "tag": "bdi", "inOrder": True}
@@ -1020,15 +1021,13 @@ def test_right_to_left_names_do_not_reorder_the_page(new_page: NewPage, server: 
     # The directory: the row's name, and the class beside the role ("<bdi>1班</bdi> · 学生").
     page.goto(f"/directory?unit={klass}")
     page.get_by_test_id("directory-search").fill("202699555")
+    expect(page.get_by_test_id("person-row")).to_have_count(1)  # the search has answered
     row = page.get_by_test_id("person-row").filter(has_text=arabic)
-    expect(row).to_have_count(1)
-    assert row.get_by_test_id("person-name").locator("bdi").evaluate(_ISOLATED)["bidi"] == (
-        "isolate"
-    )
+    expect(row.get_by_test_id("person-name").locator("bdi")).to_have_css("unicode-bidi", "isolate")
     assert row.locator(".ant-tag bdi").first.evaluate(_ISOLATED)["inOrder"]
     row.click()
     card = page.get_by_test_id("person-card")
     expect(card.get_by_test_id("person-card-name")).to_have_text(arabic)
-    assert card.get_by_test_id("person-card-name").locator("bdi").evaluate(_ISOLATED)["bidi"] == (
-        "isolate"
+    expect(card.get_by_test_id("person-card-name").locator("bdi")).to_have_css(
+        "unicode-bidi", "isolate"
     )
