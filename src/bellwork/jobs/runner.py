@@ -65,6 +65,8 @@ class Runner:
         self.active: dict[asyncio.Task[None], queue.Claimed] = {}
         self.finished = 0  # jobs this runner ran to the end (done or failed)
         self._loop_task: asyncio.Task[None] | None = None
+        self._backlog = False  # the last claim got all it asked for
+        self._look_by = 0.0  # monotonic time by which to look at the table again
 
     # ------------------------------------------------------------ lifecycle
 
@@ -120,27 +122,38 @@ class Runner:
         """Enqueues due schedules and starts due jobs in free slots; returns when to look
         again (a time.time() value)."""
         now = self.clock()
+        free = self.concurrency - len(self.active)
+        if time.monotonic() < self._look_by:
+            if free == 0:
+                return time.time() + self.poll  # a finishing job rings the alarm
+            if self._backlog and await self._claim(free, now, lost=False):
+                return 0.0  # the last claim took all it asked for: more may be due
+        self._look_by = time.monotonic() + self.poll
         queued_at, lease_at, schedule_at = await queue.next_times(self.runtime)
         if schedule_at is not None and schedule_at <= now:
             async with writing(self.runtime.sessionmaker, self.runtime.write_gate) as db:
                 await schedules.enqueue_due(db, now)
-            return 0.0  # look again at once: there are jobs now
-        free = self.concurrency - len(self.active)
-        due = any(t is not None and t <= now for t in (queued_at, lease_at))
-        if due and free > 0:
-            claimed = await queue.claim(self.runtime, free, now, self.lease, self.name)
-            for job in claimed:
-                task = asyncio.create_task(self.run(job))
-                self.active[task] = job
-                task.add_done_callback(self._done)
-            if claimed:
-                return 0.0
+            self._backlog = True
+            return 0.0  # there are jobs now
+        lost = lease_at is not None and lease_at <= now
+        due = lost or (queued_at is not None and queued_at <= now)
+        if due and free > 0 and await self._claim(free, now, lost):
+            return 0.0
         wake = time.time() + self.poll
-        if free > 0:  # full: a finishing job rings the alarm
+        if free > 0:  # else a finishing job rings the alarm
             for t in (queued_at, lease_at, schedule_at):
                 if t is not None and t > now:
                     wake = min(wake, time.time() + (t - now).total_seconds())
         return wake
+
+    async def _claim(self, free: int, now: datetime, lost: bool) -> int:
+        claimed = await queue.claim(self.runtime, free, now, self.lease, self.name, lost)
+        self._backlog = len(claimed) == free
+        for job in claimed:
+            task = asyncio.create_task(self.run(job))
+            self.active[task] = job
+            task.add_done_callback(self._done)
+        return len(claimed)
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self.active.pop(task, None)
