@@ -377,6 +377,14 @@ def admin_create(
     is_flag=True,
     help="Take student numbers that lost their leading zeros as the existing students'.",
 )
+@click.option(
+    "--map",
+    "mappings",
+    multiple=True,
+    metavar="HEADING=FIELD",
+    help="Map a column by hand, e.g. --map 联系电话=guardian_phone; an empty FIELD ignores "
+    "the column. Repeatable; remembered for the unit when applied.",
+)
 @data_dir_opt
 @db_opt
 def import_cmd(
@@ -386,6 +394,7 @@ def import_cmd(
     apply: bool,
     create_schools: bool,
     restore_leading_zeros: bool,
+    mappings: tuple[str, ...],
     data_dir: str | None,
     database_url: str | None,
 ) -> None:
@@ -393,8 +402,16 @@ def import_cmd(
     from bellwork.org.importer import ImportOptions, run_cli_import
 
     settings = _apply_overrides(data_dir, database_url)
+    columns: dict[str, str | None] = {}
+    for m in mappings:
+        heading, sep, target = m.rpartition("=")
+        if not sep or not heading.strip():
+            raise click.BadParameter(f"{m!r} is not HEADING=FIELD", param_hint="--map")
+        columns[heading] = target.strip() or None
     options = ImportOptions(
-        create_schools=create_schools, restore_leading_zeros=restore_leading_zeros
+        create_schools=create_schools,
+        restore_leading_zeros=restore_leading_zeros,
+        columns=columns,
     )
     code = asyncio.run(run_cli_import(settings, file, kind, unit_id, not apply, options))
     sys.exit(code)

@@ -28,8 +28,8 @@ from bellwork.core.text import BIDI_CONTROLS, fold_width, text_problem
 from bellwork.db.session import unit_of_work
 from bellwork.org.access import Scope
 from bellwork.org.importer import (
-    COLUMNS,
     HEADERS,
+    SYNONYMS,
     canonical_relation,
     read_table,
     run_import,
@@ -50,7 +50,7 @@ FAST = settings(
 )
 
 REAL_HEADERS = sorted(
-    {a for kind in COLUMNS.values() for names in kind.values() for a in names}
+    {a for kind in SYNONYMS.values() for names in kind.values() for a in names}
     | {f"*{h}" for kind in HEADERS.values() for hs in kind.values() for h in hs}
 )
 TRICKY = [

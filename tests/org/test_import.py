@@ -181,9 +181,17 @@ async def test_invalid_rows_abort_everything_and_list_every_error(world: World) 
 
 async def test_missing_columns_and_unreadable_files(world: World) -> None:
     c, school = await setup(world)
-    r = await upload(c, school, "name,phone\nA,1\n")
+    r = await upload(c, school, "name,phone,notes\nA,1,x\n")
     assert r.status_code == 422 and r.json()["code"] == "import_missing_columns"
-    assert "student_name" in r.json()["title"]
+    # `name` and `phone` are a roster's student name and guardian phone (synonyms); the title
+    # names what is missing and the column nothing recognised, which may be it.
+    assert r.json()["title"] == (
+        "Missing columns: class_path, student_number. Columns not recognised: notes — map "
+        "them to fields by hand (on the import page, with `columns` or --map)."
+    )
+    assert r.json()["errors"] == [
+        {"field": "file", "columns": ["class_path", "student_number"], "unrecognised": ["notes"]}
+    ]
     r = await upload(c, school, b"PK\x03\x04garbage", filename="x.xlsx")
     assert r.status_code == 422 and r.json()["code"] == "import_unreadable"
     r = await upload(c, school, b"\xff\xfe\x00\x00\x00", filename="x.csv")

@@ -171,8 +171,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请上传 .csv 或 .xlsx 文件。",
     },
     "import_missing_columns": {
-        "en": "Missing columns: {columns}.",
-        "zh-CN": "缺少列：{columns}。",
+        "en": "Missing columns: {columns}.{unrecognised}",
+        "zh-CN": "缺少列：{columns}。{unrecognised}",
     },
     "import_empty": {"en": "The file has no data rows.", "zh-CN": "文件中没有数据行。"},
     "row_required": {"en": "is required", "zh-CN": "不能为空"},
@@ -293,6 +293,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "预检——未写入任何数据。",
     },
     "import_cli_done": {"en": "Imported.", "zh-CN": "已导入。"},
+    # import column mapping
+    "import_unrecognised": {
+        "en": " Columns not recognised: {columns} — map them to fields by hand (on the import "
+        "page, with `columns` or --map).",
+        "zh-CN": "未识别的列：{columns}——请手动将其对应到字段（在导入页面，或用 `columns`、--map）。",
+    },
+    "import_ambiguous_columns": {
+        "en": "The columns “{first}” and “{second}” both mean {name}: map one of them to another "
+        "field, or ignore it.",
+        "zh-CN": "“{first}”和“{second}”两列都对应“{name}”：请将其中一列对应到其他字段，或忽略它。",
+    },
+    "import_mapping_heading": {
+        "en": "The file has no column “{heading}” to map.",
+        "zh-CN": "文件中没有要对应的列“{heading}”。",
+    },
+    "import_mapping_field": {
+        "en": "“{value}” is not a field of this import; the fields are: {fields}.",
+        "zh-CN": "“{value}”不是此类导入的字段；可用字段：{fields}。",
+    },
+    "import_mapping_invalid": {
+        "en": "The column mapping must be a JSON object of heading → field (null: ignore).",
+        "zh-CN": "列对应须为 JSON 对象：表头 → 字段（null 表示忽略该列）。",
+    },
     "file_name_invalid": {
         "en": "The file name contains control characters or text-direction overrides; rename "
         "the file and upload it again.",

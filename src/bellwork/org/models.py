@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from bellwork.db.base import Base, BigId, CText, utcnow
@@ -114,6 +114,27 @@ class GuardianLink(Base):
         BigId, ForeignKey("person.id", ondelete="CASCADE"), index=True
     )
     relation: Mapped[str | None] = mapped_column(String(32))
+
+
+class ImportMapping(Base):
+    """Columns a person mapped by hand for a unit's imports of one kind, remembered when an
+    import using them was applied and offered again for a file with the same headings
+    (org/importer/memory.py). `signature` identifies the set of headings; `columns` holds only
+    what differs from the synonyms: heading key → field, or None for a column ignored."""
+
+    __tablename__ = "import_mapping"
+    __table_args__ = (UniqueConstraint("unit_id", "kind", "signature"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(BigId, ForeignKey("unit.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    signature: Mapped[str] = mapped_column(String(64))
+    headings: Mapped[list[str]] = mapped_column(JSON)
+    columns: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_by: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="SET NULL")
+    )
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PersonSearchKey(Base):

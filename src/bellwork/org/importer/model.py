@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -13,24 +14,6 @@ Kind = Literal["roster", "staff"]
 MAX_ROWS = 50_000
 CHUNK = 500
 
-# Canonical column → accepted headers (compared lower-cased, spaces removed).
-COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
-    "roster": {
-        "class_path": ("class_path", "class", "班级", "班级路径"),
-        "student_name": ("student_name", "student", "学生姓名", "学生"),
-        "student_number": ("student_number", "学号"),
-        "guardian_name": ("guardian_name", "guardian", "家长姓名", "家长"),
-        "guardian_phone": ("guardian_phone", "家长手机", "家长电话", "家长手机号"),
-        "relation": ("relation", "关系", "与学生关系"),
-    },
-    "staff": {
-        "department_path": ("department_path", "department", "部门", "部门路径"),
-        "name": ("name", "姓名"),
-        "phone": ("phone", "手机", "手机号", "电话"),
-        "email": ("email", "邮箱", "电子邮箱"),
-        "title": ("title", "职务", "职位"),
-    },
-}
 REQUIRED: dict[str, tuple[str, ...]] = {
     "roster": ("class_path", "student_name", "student_number"),
     "staff": ("department_path", "name"),
@@ -94,10 +77,13 @@ class ImportOptions:
     `create_schools`: an import into a bureau may create the schools its paths name (otherwise
     a missing school is a row error). `restore_leading_zeros`: a student number that lost its
     leading zeros (1234 where 001234 is a student of the unit) is taken as the existing one.
+    `columns`: columns mapped by hand; an applied import remembers them for the unit.
     """
 
     create_schools: bool = False
     restore_leading_zeros: bool = False
+    # Heading → field (or None: ignore the column), chosen by hand (org/importer/headings.py).
+    columns: Mapping[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -154,3 +140,30 @@ class ImportResult(BaseModel):
     notes: list[Note]
     changes: list[Change]
     changes_total: int
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="The columns read: field → heading as in the file"
+    )
+
+
+class ColumnChoice(BaseModel):
+    """One column of a file and the field it will be taken as."""
+
+    index: int = Field(description="Position in the file, from 0")
+    heading: str = Field(description="As in the file")
+    field: str | None = Field(description="The field, or null: not imported")
+    source: Literal["synonym", "remembered"] | None = Field(
+        description="synonym: a known heading; remembered: mapped by hand in an earlier import "
+        "into this unit; null: not recognised"
+    )
+
+
+class ImportColumns(BaseModel):
+    """What the import would take each column of a file as, before anything is checked."""
+
+    kind: Kind
+    columns: list[ColumnChoice]
+    fields: list[str] = Field(description="This kind's fields, in the template's order")
+    required: list[str] = Field(description="Fields a column must be mapped to")
+    remembered: bool = Field(
+        description="A mapping remembered for a file with these headings was applied"
+    )

@@ -1,30 +1,37 @@
 """Reading a roster or staff file (CSV in UTF-8 or GB18030, or XLSX) into a header and rows of
-strings, and finding the columns an import needs in its header."""
+strings. Called in a worker thread (run.py): parsing a large workbook takes seconds of CPU
+that must not stall the event loop."""
 
 from __future__ import annotations
 
 import csv
 import io
 import zipfile
-from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import load_workbook
 
 from bellwork.core.errors import Invalid
-from bellwork.core.i18n import current_locale, t
-from bellwork.core.text import fold_width
-from bellwork.org.importer.model import COLUMNS, HEADERS, MAX_ROWS, REQUIRED, Kind
+from bellwork.core.i18n import t
+from bellwork.org.importer.model import MAX_ROWS
 
 
-def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]]]:
-    """Header and data rows of a CSV or XLSX file, all cells as stripped strings."""
+def read_table(
+    filename: str, content: bytes, max_rows: int = MAX_ROWS
+) -> tuple[list[str], list[list[str]]]:
+    """Header and data rows of a CSV or XLSX file, all cells as stripped strings (reading stops
+    after `max_rows` + 1 data rows)."""
     name = filename.lower()
     if name.endswith(".xlsx") or content[:2] == b"PK":
-        return _read_xlsx(content)
+        return _read_xlsx(content, max_rows)
     if name.endswith(".csv") or name.endswith(".txt") or not name:
-        return _read_csv(content)
+        return _read_csv(content, max_rows)
     raise Invalid("import_unknown_format", errors=[{"field": "file"}])
+
+
+def read_header(filename: str, content: bytes) -> list[str]:
+    """The header row alone (the rest of a workbook is not parsed)."""
+    return read_table(filename, content, max_rows=0)[0]
 
 
 def cell_text(v: Any) -> str:
@@ -40,7 +47,7 @@ def _unreadable(fmt: str, reason: str) -> Invalid:
     return Invalid("import_unreadable", errors=[{"field": "file"}], format=fmt, reason=reason)
 
 
-def _read_xlsx(content: bytes) -> tuple[list[str], list[list[str]]]:
+def _read_xlsx(content: bytes, max_rows: int) -> tuple[list[str], list[list[str]]]:
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
@@ -52,7 +59,7 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[list[str]]]:
         rows: list[list[str]] = []
         for raw in rows_iter:
             rows.append([cell_text(v) for v in raw])
-            if len(rows) > MAX_ROWS:
+            if len(rows) > max_rows:
                 break
     except Exception as exc:
         raise _unreadable("XLSX", t("import_reason_xlsx")) from exc
@@ -61,7 +68,7 @@ def _read_xlsx(content: bytes) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
-def _read_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
+def _read_csv(content: bytes, max_rows: int) -> tuple[list[str], list[list[str]]]:
     text = None
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -81,34 +88,8 @@ def _read_csv(content: bytes) -> tuple[list[str], list[list[str]]]:
         rows = []
         for raw in reader:
             rows.append([c.strip() for c in raw])
-            if len(rows) > MAX_ROWS:
+            if len(rows) > max_rows:
                 break
     except csv.Error as exc:
         raise _unreadable("CSV", t("import_reason_csv", line=reader.line_num)) from exc
     return header, rows
-
-
-def _header_key(h: str) -> str:
-    return fold_width(h).lower().replace(" ", "").replace("*", "")
-
-
-def map_columns(kind: Kind, header: Sequence[str]) -> dict[str, int]:
-    """Canonical column → its index in `header`; 422 `import_missing_columns` naming (in the
-    user's language) the required columns it lacks."""
-    aliases = {_header_key(a): canon for canon, names in COLUMNS[kind].items() for a in names}
-    found: dict[str, int] = {}
-    for i, h in enumerate(header):
-        canon = aliases.get(_header_key(h))
-        if canon and canon not in found:
-            found[canon] = i
-    missing = [c for c in REQUIRED[kind] if c not in found]
-    if missing:
-        loc = current_locale.get()
-        idx = list(COLUMNS[kind])
-        names = [HEADERS[kind][loc][idx.index(c)] for c in missing]
-        raise Invalid(
-            "import_missing_columns",
-            errors=[{"field": "file", "columns": missing}],
-            columns=", ".join(names),
-        )
-    return found

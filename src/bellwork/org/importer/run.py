@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -23,20 +24,22 @@ from bellwork.core.i18n import t
 from bellwork.org import access
 from bellwork.org.access import Scope
 from bellwork.org.importer.apply import Importer
+from bellwork.org.importer.headings import COLUMNS
 from bellwork.org.importer.matching import People
+from bellwork.org.importer.memory import offer, remember
 from bellwork.org.importer.model import (
-    COLUMNS,
     EXAMPLES,
     HEADERS,
+    ImportColumns,
     ImportOptions,
     ImportResult,
     Kind,
     Note,
     RowError,
 )
-from bellwork.org.importer.reading import read_table
-from bellwork.org.importer.units import UnitTree, path_context
-from bellwork.org.importer.validation import validate_rows
+from bellwork.org.importer.reading import read_header, read_table
+from bellwork.org.importer.units import PathContext, UnitTree, path_context
+from bellwork.org.importer.validation import Validated, validate_rows
 
 # Columns whose values are identifiers made of digits: the template formats them as text so
 # that Excel keeps their leading zeros and never writes them as 1.39E+10.
@@ -68,8 +71,12 @@ async def run_import(
     access.require_manage_unit(scope, root)
     if root.archived_at is not None:
         raise Invalid("unit_archived", errors=[{"field": "unit_id"}])
-    header, raw = read_table(filename, content)
-    checked = validate_rows(kind, header, raw, await path_context(db, root))
+    context = await path_context(db, root)
+    # Parsing and checking 50,000 rows is seconds of CPU: in a thread, so that the event loop
+    # goes on serving everyone else meanwhile (the thread carries the request's language).
+    header, checked = await asyncio.to_thread(
+        _read_and_check, kind, filename, content, context, options.columns
+    )
     rows, labels = checked.rows, checked.labels
     if not rows:
         skipped = any(n.code == "example_skipped" for n in checked.notes)
@@ -90,10 +97,35 @@ async def run_import(
     notes.extend(linked)
     notes.sort(key=lambda n: (n.row or 0, n.code))
     result = await Importer(db, actor, root, kind, dry_run, tree, people).run(rows, notes)
+    result.columns = labels
+    if not dry_run and options.columns:
+        await remember(db, root.id, kind, header, options.columns, actor.id if actor else None)
     if dry_run:
         # Nothing may have been written; make sure no pending object leaks into the commit.
         db.expunge_all()
     return result
+
+
+def _read_and_check(
+    kind: Kind,
+    filename: str,
+    content: bytes,
+    context: PathContext,
+    columns: Mapping[str, str | None],
+) -> tuple[list[str], Validated]:
+    header, raw = read_table(filename, content)
+    return header, validate_rows(kind, header, raw, context, columns)
+
+
+async def propose_columns(
+    db: AsyncSession, scope: Scope, root_id: int, kind: Kind, filename: str, content: bytes
+) -> ImportColumns:
+    """Each column of the file and the field it will be taken as (remembered for the unit, or
+    by the synonyms), for the person importing to confirm or change before the dry run."""
+    root = await access.access_unit(db, root_id)
+    access.require_manage_unit(scope, root)
+    header = await asyncio.to_thread(read_header, filename, content)
+    return await offer(db, root.id, kind, header)
 
 
 def template_workbook(kind: Kind, locale: str) -> bytes:
@@ -128,14 +160,13 @@ async def run_cli_import(
     """`bellwork import`: runs as the system (no actor), prints a summary or the bad rows."""
     import click
 
-    from bellwork.db.engine import make_engine, make_sessionmaker
     from bellwork.db.session import unit_of_work
+    from bellwork.runtime import opened
 
     content = await asyncio.to_thread(file.read_bytes)
-    engine = make_engine(settings.effective_database_url)
     scope = Scope(person_id=0, admin=True)
     try:
-        async with unit_of_work(make_sessionmaker(engine)) as db:
+        async with opened(settings) as runtime, unit_of_work(runtime.sessionmaker) as db:
             result = await run_import(
                 db,
                 None,
@@ -150,11 +181,11 @@ async def run_cli_import(
     except Problem as exc:
         click.echo(exc.to_dict()["title"], err=True)
         for e in exc.errors or []:
-            where = t("import_cli_row", row=e["row"]) if "row" in e else "-"
-            click.echo(f"  {where}: {e.get('column') or ''} {e.get('message', '')}", err=True)
+            if "row" in e:  # the others are about the file, which the title says
+                where = t("import_cli_row", row=e["row"])
+                click.echo(f"  {where}: {e.get('column') or ''} {e.get('message', '')}", err=True)
         return 1
-    finally:
-        await engine.dispose()
+    click.echo(", ".join(f"{heading} → {f}" for f, heading in result.columns.items()))
     for n in result.notes:
         where = t("import_cli_row", row=n.row) if n.row is not None else "-"
         click.echo(f"  {where}: {n.message}")

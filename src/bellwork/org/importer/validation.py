@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from bellwork.core.i18n import current_locale, t
 from bellwork.core.text import fold_width, text_problem
+from bellwork.org.importer.headings import resolve_columns
 from bellwork.org.importer.model import (
     EXAMPLE_EMAIL,
     EXAMPLE_NUMBER,
@@ -31,7 +32,6 @@ from bellwork.org.importer.model import (
     Row,
     RowError,
 )
-from bellwork.org.importer.reading import map_columns
 from bellwork.org.importer.relations import allowed_relations, canonical_relation
 from bellwork.org.importer.units import PathContext
 from bellwork.org.phones import EXAMPLE_PHONE
@@ -170,10 +170,12 @@ def validate_rows(
     header: Sequence[str],
     raw_rows: Sequence[Sequence[str]],
     context: PathContext | None = None,
+    columns: Mapping[str, str | None] | None = None,
 ) -> Validated:
     """Every row checked against every rule that needs no directory look-up. With `context`
-    (the chosen unit's place in the tree), paths that repeat the chosen unit are stripped."""
-    cols = map_columns(kind, header)
+    (the chosen unit's place in the tree), paths that repeat the chosen unit are stripped.
+    `columns` maps headings to fields by hand (org/importer/headings.py)."""
+    cols = resolve_columns(kind, header, columns)
     out = Validated(rows=[], labels={c: header[i] for c, i in cols.items()})
     stripped: dict[str, list[int]] = {}
     for n, raw in enumerate(raw_rows, start=2):
