@@ -8,6 +8,7 @@ export interface Access {
   /** Heads some unit or is an admin: may create people, import, manage units. */
   canManageSomething: boolean;
   canSeeAudit: boolean;
+  canSeeJobs: boolean;
 }
 
 export function accessFor(me: Me | null | undefined): Access {
@@ -18,6 +19,7 @@ export function accessFor(me: Me | null | undefined): Access {
     isAdmin,
     canManageSomething: isAdmin || heads,
     canSeeAudit: isAdmin,
+    canSeeJobs: isAdmin,
   };
 }
 

@@ -546,6 +546,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/columns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Columns
+         * @description What each column of the file would be taken as: a field mapped by hand in an earlier
+         *     import into this unit (`remembered`), a known heading (`synonym`), or nothing. Nothing is
+         *     checked or written; send the mapping you settle on as the import's `columns`.
+         */
+        post: operations["import_columns_api_v1_imports_columns_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports/template": {
         parameters: {
             query?: never;
@@ -997,6 +1019,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Jobs
+         * @description Jobs, newest first, optionally of one state and one kind (installation admins only).
+         */
+        get: operations["list_jobs_api_v1_jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job Counts
+         * @description How many jobs are in each state, and the kinds there are (installation admins only).
+         */
+        get: operations["job_counts_api_v1_jobs_counts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/jobs/{job_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Job
+         * @description Queues a dead job again with fresh attempts (installation admins only; audited).
+         *     409 `job_not_dead` for a job in another state.
+         */
+        post: operations["retry_job_api_v1_jobs__job_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1080,6 +1163,24 @@ export interface components {
             /** Address */
             address: string | null;
         };
+        /** Body_import_columns_api_v1_imports_columns_post */
+        Body_import_columns_api_v1_imports_columns_post: {
+            /**
+             * File
+             * @description A .csv (UTF-8 or GB18030) or .xlsx file.
+             */
+            file: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "roster" | "staff";
+            /**
+             * Unit Id
+             * @description The unit to import into.
+             */
+            unit_id: number;
+        };
         /** Body_import_file_api_v1_imports_post */
         Body_import_file_api_v1_imports_post: {
             /**
@@ -1114,6 +1215,11 @@ export interface components {
              * @default false
              */
             restore_leading_zeros: boolean;
+            /**
+             * Columns
+             * @description Columns mapped by hand, a JSON object: heading as in the file → field (`guardian_phone`, or any heading that means it) or null to ignore the column, e.g. `{"联系电话": "guardian_phone", "备注": null}`. Wins over the known synonyms; an applied import remembers it for the unit (offered again by `/imports/columns`).
+             */
+            columns?: string | null;
         };
         /** Body_upload_api_v1_conversations__conversation_id__files_post */
         Body_upload_api_v1_conversations__conversation_id__files_post: {
@@ -1143,6 +1249,32 @@ export interface components {
             detail: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * ColumnChoice
+         * @description One column of a file and the field it will be taken as.
+         */
+        ColumnChoice: {
+            /**
+             * Index
+             * @description Position in the file, from 0
+             */
+            index: number;
+            /**
+             * Heading
+             * @description As in the file
+             */
+            heading: string;
+            /**
+             * Field
+             * @description The field, or null: not imported
+             */
+            field: string | null;
+            /**
+             * Source
+             * @description synonym: a known heading; remembered: mapped by hand in an earlier import into this unit; null: not recognised
+             */
+            source: ("synonym" | "remembered") | null;
         };
         /**
          * ConversationKind
@@ -1247,6 +1379,34 @@ export interface components {
             /** Relation */
             relation?: string | null;
         };
+        /**
+         * ImportColumns
+         * @description What the import would take each column of a file as, before anything is checked.
+         */
+        ImportColumns: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "roster" | "staff";
+            /** Columns */
+            columns: components["schemas"]["ColumnChoice"][];
+            /**
+             * Fields
+             * @description This kind's fields, in the template's order
+             */
+            fields: string[];
+            /**
+             * Required
+             * @description Fields a column must be mapped to
+             */
+            required: string[];
+            /**
+             * Remembered
+             * @description A mapping remembered for a file with these headings was applied
+             */
+            remembered: boolean;
+        };
         /** ImportResult */
         ImportResult: {
             /**
@@ -1265,6 +1425,76 @@ export interface components {
             changes: components["schemas"]["Change"][];
             /** Changes Total */
             changes_total: number;
+            /**
+             * Columns
+             * @description The columns read: field → heading as in the file
+             */
+            columns?: {
+                [key: string]: string;
+            };
+        };
+        /** JobCounts */
+        JobCounts: {
+            /** Queued */
+            queued: number;
+            /** Running */
+            running: number;
+            /** Done */
+            done: number;
+            /** Dead */
+            dead: number;
+            /**
+             * Kinds
+             * @description Every job kind this server knows.
+             */
+            kinds: string[];
+        };
+        /** JobOut */
+        JobOut: {
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "queued" | "running" | "done" | "dead";
+            /** Key */
+            key: string | null;
+            /** Payload */
+            payload: {
+                [key: string]: unknown;
+            };
+            /**
+             * Run At
+             * Format: date-time
+             * @description Earliest time it runs (queued), or ran last.
+             */
+            run_at: string;
+            /** Attempts */
+            attempts: number;
+            /** Max Attempts */
+            max_attempts: number;
+            /**
+             * Lease Until
+             * @description While running: when its lease runs out.
+             */
+            lease_until: string | null;
+            /**
+             * Runner
+             * @description The runner (host:pid) that claimed it last.
+             */
+            runner: string | null;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
         };
         /** LinkedPerson */
         LinkedPerson: {
@@ -1502,6 +1732,13 @@ export interface components {
         Page_ConversationOut_: {
             /** Items */
             items: components["schemas"]["ConversationOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[JobOut] */
+        Page_JobOut_: {
+            /** Items */
+            items: components["schemas"]["JobOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3046,6 +3283,39 @@ export interface operations {
             };
         };
     };
+    import_columns_api_v1_imports_columns_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import_columns_api_v1_imports_columns_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportColumns"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     template_api_v1_imports_template_get: {
         parameters: {
             query: {
@@ -3874,6 +4144,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_jobs_api_v1_jobs_get: {
+        parameters: {
+            query?: {
+                state?: ("queued" | "running" | "done" | "dead") | null;
+                kind?: string | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_JobOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    job_counts_api_v1_jobs_counts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobCounts"];
+                };
+            };
+        };
+    };
+    retry_job_api_v1_jobs__job_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
                 };
             };
             /** @description Validation Error */

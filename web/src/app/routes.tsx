@@ -14,6 +14,7 @@ const UnitsPage = lazy(() => import("../features/units/UnitsPage"));
 const ImportPage = lazy(() => import("../features/import/ImportPage"));
 const TokensPage = lazy(() => import("../features/tokens/TokensPage"));
 const AuditPage = lazy(() => import("../features/audit/AuditPage"));
+const JobsPage = lazy(() => import("../features/jobs/JobsPage"));
 const ChatPage = lazy(() => import("../features/chat/ChatPage"));
 
 export function Loading() {
@@ -75,6 +76,7 @@ export function AppRoutes() {
         <Route path="/import" element={<Guard allow={(a) => a.canManageSomething}><ImportPage /></Guard>} />
         <Route path="/tokens" element={<Guard allow={() => true}><TokensPage /></Guard>} />
         <Route path="/audit" element={<Guard allow={(a) => a.canSeeAudit}><AuditPage /></Guard>} />
+        <Route path="/jobs" element={<Guard allow={(a) => a.canSeeJobs}><JobsPage /></Guard>} />
         <Route path="/chat/:conversationId?" element={<Guard allow={() => true}><ChatPage /></Guard>} />
         <Route path="*" element={<NotFound />} />
       </Route>

@@ -10,6 +10,7 @@ import {
   MenuOutlined,
   MessageOutlined,
   PoweroffOutlined,
+  ScheduleOutlined,
   UploadOutlined,
 } from "@ant-design/icons";
 import { Outlet, useLocation, useNavigate } from "react-router-dom";
@@ -91,6 +92,7 @@ export function AppLayout() {
     ...(access.canManageSomething ? [{ key: "/import", icon: <UploadOutlined />, label: t("nav.import") }] : []),
     { key: "/tokens", icon: <KeyOutlined />, label: t("nav.tokens") },
     ...(access.canSeeAudit ? [{ key: "/audit", icon: <AuditOutlined />, label: t("nav.audit") }] : []),
+    ...(access.canSeeJobs ? [{ key: "/jobs", icon: <ScheduleOutlined />, label: t("nav.jobs") }] : []),
   ];
   const current = items.find((i) => location.pathname.startsWith(i.key))?.key;
   const go = (key: string) => {
