@@ -10,6 +10,7 @@ import { ApiError, api, bumpAuthEpoch, call, postForm } from "./http";
 import { clearDrafts } from "../features/chat/drafts";
 import { clearOutbox } from "../features/chat/outbox";
 import type {
+  ImportColumns,
   ImportResult,
   Me,
   PersonCreate,
@@ -312,6 +313,8 @@ export function useImport() {
       dryRun: boolean;
       createSchools?: boolean;
       restoreLeadingZeros?: boolean;
+      /** Heading → field, or null to ignore the column (the page's column step). */
+      columns?: Record<string, string | null>;
     }) => {
       const form = new FormData();
       form.append("file", v.file);
@@ -320,6 +323,7 @@ export function useImport() {
       form.append("dry_run", v.dryRun ? "true" : "false");
       form.append("create_schools", v.createSchools ? "true" : "false");
       form.append("restore_leading_zeros", v.restoreLeadingZeros ? "true" : "false");
+      if (v.columns) form.append("columns", JSON.stringify(v.columns));
       return postForm<ImportResult>("/api/v1/imports", form);
     },
     meta: { silent: true },
@@ -329,6 +333,20 @@ export function useImport() {
         void qc.invalidateQueries({ queryKey: ["units"] });
       }
     },
+  });
+}
+
+/** What each column of a file would be imported as (remembered for the unit, or recognised). */
+export function useImportColumns() {
+  return useMutation({
+    mutationFn: (v: { file: File; kind: "roster" | "staff"; unitId: number }) => {
+      const form = new FormData();
+      form.append("file", v.file);
+      form.append("kind", v.kind);
+      form.append("unit_id", String(v.unitId));
+      return postForm<ImportColumns>("/api/v1/imports/columns", form);
+    },
+    meta: { silent: true },
   });
 }
 

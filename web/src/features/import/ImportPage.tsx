@@ -1,15 +1,16 @@
-import { useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Alert, Button, Card, Checkbox, Col, Form, Radio, Result, Row, Space, Statistic, Table, Tag, Typography, Upload } from "antd";
 import { CheckOutlined, DownloadOutlined, ExperimentOutlined, InboxOutlined } from "@ant-design/icons";
-import { useImport, useUnit } from "../../api/hooks";
+import { useImport, useImportColumns, useUnit } from "../../api/hooks";
 import { ApiError } from "../../api/http";
-import type { ImportChange, ImportNote, ImportResult, ImportSummary, UnitKind } from "../../api/types";
+import type { ImportChange, ImportColumns, ImportNote, ImportResult, ImportSummary, UnitKind } from "../../api/types";
 import { useT, type MessageKey } from "../../i18n";
 import { errorText } from "../../app/errors";
 import { UnitTreeSelect } from "../layout/UnitTreeSelect";
 import { useSelectedUnit } from "../layout/selection";
+import { ColumnMapping } from "./ColumnMapping";
+import { columnsPayload, initialChoice, mappingProblems, type Choice, type Kind } from "./mapping";
 
-type Kind = "roster" | "staff";
 const SUMMARY_KEYS: (keyof ImportSummary)[] = [
   "rows",
   "units_created",
@@ -122,6 +123,28 @@ export default function ImportPage() {
   const [preview, setPreview] = useState<ImportResult | null>(null);
   const [done, setDone] = useState<ImportResult | null>(null);
   const run = useImport();
+  // The column step: what each column of the file is imported as (proposed by the server).
+  const readColumns = useImportColumns();
+  const [proposal, setProposal] = useState<ImportColumns | null>(null);
+  const [choice, setChoice] = useState<Choice>({});
+  const problems = useMemo(() => (proposal ? mappingProblems(kind, proposal, choice) : null), [kind, proposal, choice]);
+  const mappingReady = problems != null && problems.missing.length === 0 && problems.conflicts.length === 0;
+  const { mutate: proposeColumns, reset: resetColumns } = readColumns;
+  useEffect(() => {
+    setProposal(null);
+    setChoice({});
+    resetColumns();
+    if (!file || unitId == null) return;
+    proposeColumns(
+      { file, kind, unitId },
+      {
+        onSuccess: (p) => {
+          setProposal(p);
+          setChoice(initialChoice(p));
+        },
+      },
+    );
+  }, [file, kind, unitId, proposeColumns, resetColumns]);
 
   const reset = () => {
     setPreview(null);
@@ -131,9 +154,10 @@ export default function ImportPage() {
   const reveal = (testid: string) =>
     setTimeout(() => document.querySelector(`[data-testid="${testid}"]`)?.scrollIntoView({ behavior: "smooth", block: "start" }), 50);
   const start = (dryRun: boolean, restoreLeadingZeros = restoreZeros) => {
-    if (!file || unitId == null) return;
+    if (!file || unitId == null || !proposal) return;
+    const columns = columnsPayload(proposal, choice);
     run.mutate(
-      { file, kind, unitId, dryRun, createSchools: unitKind === "bureau" && createSchools, restoreLeadingZeros },
+      { file, kind, unitId, dryRun, createSchools: unitKind === "bureau" && createSchools, restoreLeadingZeros, columns },
       {
         onSuccess: (r) => {
           if (r.applied) {
@@ -149,7 +173,7 @@ export default function ImportPage() {
       },
     );
   };
-  const err = run.error;
+  const err = run.error ?? readColumns.error;
   const rowErrors = err instanceof ApiError && err.problem.errors?.some((e) => e.row != null) ? err.problem.errors : null;
 
   return (
@@ -225,10 +249,27 @@ export default function ImportPage() {
               </Upload.Dragger>
             </Space>
           </Form.Item>
+          {file && unitId != null && (readColumns.isPending || proposal) && (
+            <Form.Item label={t("import.mapping.title")}>
+              {proposal && problems ? (
+                <ColumnMapping
+                  proposal={proposal}
+                  choice={choice}
+                  problems={problems}
+                  onChange={(index, field) => {
+                    setChoice((c) => ({ ...c, [index]: field }));
+                    reset();
+                  }}
+                />
+              ) : (
+                <Typography.Text type="secondary">{t("import.mapping.loading")}</Typography.Text>
+              )}
+            </Form.Item>
+          )}
           <Button
             type="primary"
             icon={<ExperimentOutlined />}
-            disabled={!file || unitId == null}
+            disabled={!file || unitId == null || !mappingReady}
             loading={run.isPending && run.variables?.dryRun}
             onClick={() => start(true)}
             data-testid="import-dry-run"
