@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -477,3 +479,35 @@ def test_docs_list_every_synonym() -> None:
             line = next(x for x in docs.splitlines() if x.startswith(f"| {label} `{field}` |"))
             listed = {n.strip() for n in line.split("|")[2].split(",")}
             assert listed == set(names) - {field, label}, (kind, field)
+
+
+FULL_WIDTH = {c: chr(c + 0xFEE0) for c in range(0x21, 0x7F)} | {0x20: "\u3000"}
+KNOWN = [(k, f, name) for k, fs in SYNONYMS.items() for f, names in fs.items() for name in names]
+MARKERS = ["", "*", "（必填）", "(必填)", "【必填】", " (required)", "[optional]", "（选填）", " "]
+
+
+@settings(deadline=None, derandomize=True, database=None, max_examples=300)
+@given(
+    known=st.sampled_from(KNOWN),
+    upper=st.booleans(),
+    wide=st.booleans(),
+    spaces=st.lists(st.integers(0, 40), max_size=3),
+    before=st.sampled_from(["", "*", "＊", " "]),
+    after=st.sampled_from(MARKERS),
+)
+def test_any_spelling_of_a_known_heading_means_its_field(
+    known: tuple[Any, str, str],
+    upper: bool,
+    wide: bool,
+    spaces: list[int],
+    before: str,
+    after: str,
+) -> None:
+    kind, field, name = known
+    heading = name.upper() if upper else name
+    for at in sorted(spaces, reverse=True):
+        heading = heading[:at] + " " + heading[at:]
+    heading = before + heading + after
+    if wide:
+        heading = heading.translate(FULL_WIDTH)
+    assert synonym_field(kind, heading) == field, heading
