@@ -28,7 +28,6 @@ from bellwork.auth.api import router as auth_router
 from bellwork.auth.api import tokens_router
 from bellwork.chat import groups as _groups  # noqa: F401 - registers the roster listener
 from bellwork.chat.api import router as chat_router
-from bellwork.chat.events import EventAdapter
 from bellwork.config import Settings, get_settings
 from bellwork.core import redact
 from bellwork.core.errors import (
@@ -46,6 +45,7 @@ from bellwork.jobs.runner import Runner
 from bellwork.jobs.sockets import socket_audit
 from bellwork.org.api import memberships, people, units
 from bellwork.org.importer_api import router as import_router
+from bellwork.protocol import PROTOCOL
 from bellwork.realtime import api as realtime
 from bellwork.realtime.hub import Hub
 from bellwork.runtime import Runtime
@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.bus = runtime.bus
         app.state.handshakes = asyncio.Semaphore(realtime.HANDSHAKES)
         app.state.hub = hub
+        app.state.protocol = PROTOCOL
         if settings.jobs_embedded:
             runtime.runner = Runner(runtime)
             await runtime.runner.start()
@@ -218,13 +219,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         components["Problem"] = PROBLEM_SCHEMA
         for name in ("HTTPValidationError", "ValidationError"):
             components.pop(name, None)
-        # The WebSocket's events (docs/realtime.md), so clients generate their types too.
-        events = EventAdapter.json_schema(
-            ref_template="#/components/schemas/{model}", mode="serialization"
-        )
-        for name, definition in events.pop("$defs", {}).items():
-            components.setdefault(name, definition)  # the API's own models stay as they are
-        components["Event"] = events
+        # The WebSocket's frames both ways (docs/realtime.md), so clients generate their types.
+        for union, frames in (("Event", PROTOCOL.events), ("ClientFrame", PROTOCOL.client)):
+            found = frames.json_schema(
+                ref_template="#/components/schemas/{model}",
+                mode="serialization" if union == "Event" else "validation",
+            )
+            for name, definition in found.pop("$defs", {}).items():
+                components.setdefault(name, definition)  # the API's own models stay as they are
+            components[union] = found
         ref = {"schema": {"$ref": "#/components/schemas/Problem"}}
         for item in schema.get("paths", {}).values():
             for op in item.values():

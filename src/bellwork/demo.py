@@ -15,13 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bellwork.auth.passwords import hash_password_sync
 from bellwork.auth.service import Actor
 from bellwork.config import Settings
-from bellwork.db.engine import make_engine, make_sessionmaker
 from bellwork.db.session import unit_of_work
 from bellwork.org import service
 from bellwork.org.access import Scope
 from bellwork.org.importer import run_import
 from bellwork.org.models import Membership, Person, Role, Unit
 from bellwork.org.schemas import MembershipIn, PersonCreate, UnitCreate
+from bellwork.runtime import opened
 
 DEMO_PASSWORD = "bellwork-demo"
 SURNAMES = (
@@ -51,13 +51,9 @@ class _Phones:
 
 
 async def has_admin(settings: Settings) -> bool:
-    engine = make_engine(settings.effective_database_url)
-    try:
-        async with unit_of_work(make_sessionmaker(engine)) as db:
-            found = await db.execute(select(Person.id).where(Person.is_admin.is_(True)).limit(1))
-            return found.first() is not None
-    finally:
-        await engine.dispose()
+    async with opened(settings) as runtime, unit_of_work(runtime.sessionmaker) as db:
+        found = await db.execute(select(Person.id).where(Person.is_admin.is_(True)).limit(1))
+        return found.first() is not None
 
 
 async def create_admin(
@@ -72,26 +68,22 @@ async def create_admin(
 
     from bellwork.core.errors import Problem
 
-    engine = make_engine(settings.effective_database_url)
-    try:
-        async with unit_of_work(make_sessionmaker(engine)) as db:
-            system = Scope(person_id=0, admin=True)
-            try:
-                data = PersonCreate(
-                    name=name, username=username, phone=phone, email=email, is_admin=True
-                )
-            except ValidationError as exc:
-                raise ValueError(str(exc)) from exc
-            try:
-                person = await service.create_person(db, _system_actor(), system, data)
-            except Problem as exc:
-                raise ValueError(exc.to_dict()["title"]) from exc
-            from bellwork.auth.passwords import hash_password
+    async with opened(settings) as runtime, unit_of_work(runtime.sessionmaker) as db:
+        system = Scope(person_id=0, admin=True)
+        try:
+            data = PersonCreate(
+                name=name, username=username, phone=phone, email=email, is_admin=True
+            )
+        except ValidationError as exc:
+            raise ValueError(str(exc)) from exc
+        try:
+            person = await service.create_person(db, _system_actor(), system, data)
+        except Problem as exc:
+            raise ValueError(exc.to_dict()["title"]) from exc
+        from bellwork.auth.passwords import hash_password
 
-            person.password_hash = await hash_password(password)
-            return person.id
-    finally:
-        await engine.dispose()
+        person.password_hash = await hash_password(password)
+        return person.id
 
 
 def _system_actor() -> Actor:
@@ -102,15 +94,11 @@ def _system_actor() -> Actor:
 
 
 async def load_demo(settings: Settings) -> list[tuple[str, str, str]]:
-    engine = make_engine(settings.effective_database_url)
-    try:
-        async with unit_of_work(make_sessionmaker(engine)) as db:
-            count = (await db.execute(select(func.count()).select_from(Unit))).scalar_one()
-            if count == 0:
-                await build_demo(db)
-            return await demo_logins(db)
-    finally:
-        await engine.dispose()
+    async with opened(settings) as runtime, unit_of_work(runtime.sessionmaker) as db:
+        count = (await db.execute(select(func.count()).select_from(Unit))).scalar_one()
+        if count == 0:
+            await build_demo(db)
+        return await demo_logins(db)
 
 
 async def build_demo(db: AsyncSession) -> None:

@@ -10,6 +10,8 @@ handler in its `JobContext`, a session made by `runtime.sessionmaker` as `sessio
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +39,10 @@ class NoRuntime(RuntimeError):
     """Work that needs the runtime (enqueueing a job) was given a session without one."""
 
 
+def has_runtime(session: AsyncSession) -> bool:
+    return isinstance(session, RuntimeSession) and session.runtime is not None
+
+
 def runtime_of(session: AsyncSession) -> Runtime:
     found = session.runtime if isinstance(session, RuntimeSession) else None
     if found is None:
@@ -56,6 +62,13 @@ class Runtime:
     # Rung with a job's run_at when this process enqueues one, so its runner need not poll.
     jobs_due: Alarm = field(default_factory=Alarm)
     runner: Runner | None = None
+    # Whether anyone hears this process's events: its own hub (`on_event`), or other nodes
+    # through Redis. The demo loader and command-line tools on the embedded default have none.
+    listening: bool = False
+
+    @property
+    def has_audience(self) -> bool:
+        return self.listening or bool(self.settings.redis_url)
 
     @property
     def data_dir(self) -> Path:
@@ -84,6 +97,7 @@ class Runtime:
         )
         runtime.sessionmaker = made
         if on_event is not None:
+            runtime.listening = True
             await bus.start(on_event)
         return runtime
 
@@ -93,3 +107,13 @@ class Runtime:
             self.runner = None
         await self.bus.close()
         await self.engine.dispose()
+
+
+@asynccontextmanager
+async def opened(settings: Settings) -> AsyncIterator[Runtime]:
+    """A runtime for a command that runs and ends (the demo loader, `bellwork import`)."""
+    runtime = await Runtime.open(settings)
+    try:
+        yield runtime
+    finally:
+        await runtime.close()

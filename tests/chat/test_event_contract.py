@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from bellwork.chat.events import EventAdapter
+from bellwork.protocol import PROTOCOL
 from tests.chat.conftest import Socket, cmid, connect, send
 from tests.conftest import World
 
@@ -32,7 +32,7 @@ class ClientState:
             self.msgs[cid] = {m["seq"]: m for m in page["items"]}
 
     def apply(self, e: dict[str, Any]) -> None:
-        EventAdapter.validate_python(e)  # every event matches the documented union
+        PROTOCOL.events.validate_python(e)  # every event matches the documented union
         kind = e["type"]
         if kind == "conversation.updated":
             conv = e["conversation"]

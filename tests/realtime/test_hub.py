@@ -1,4 +1,5 @@
-"""The hub's per-connection sending: immediate writes, a paused socket, overflow, cancellation."""
+"""The hub: per-connection sending (immediate writes, a paused socket, overflow, cancellation)
+and delivery by topic (person topics, domain topics, joins and leaves, exclusions)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import asyncio
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from bellwork.realtime import hub as hubmod
 from bellwork.realtime.hub import CLOSE_SLOW, Connection, Hub
+from bellwork.realtime.outbox import envelope
 
 
 class FakeSocket:
@@ -74,10 +77,77 @@ async def test_unregister_cancels_a_stuck_send() -> None:
     ws.writable.clear()
     c = Connection(ws.send, 7)
     hub.register(c)
-    hub.subscribe(c, {1})
+    hub.subscribe(c, {"conv:1"})
     c.push("x")
     task = c.draining
     assert task is not None
     await hub.unregister(c)
     assert task.cancelled() or task.done()
-    assert hub.by_person == {} and hub.by_conv == {}
+    assert hub.by_person == {} and hub.by_topic == {} and hub.topics_of == {}
+
+
+class Note(BaseModel):
+    type: str = "note"
+    n: int = 0
+
+
+def sockets(hub: Hub, *people: int) -> dict[int, FakeSocket]:
+    out = {}
+    for pid in people:
+        ws = FakeSocket()
+        hub.register(Connection(ws.send, pid))
+        out[pid] = ws
+    return out
+
+
+def conn_of(hub: Hub, pid: int) -> Connection:
+    return next(iter(hub.by_person[pid]))
+
+
+async def test_a_topic_reaches_its_subscribers_and_nobody_else() -> None:
+    hub = Hub()
+    ws = sockets(hub, 1, 2, 3)
+    hub.subscribe(conn_of(hub, 1), ["unit:7"])
+    hub.subscribe(conn_of(hub, 2), ["unit:7", "conv:9"])
+    await hub.handle(envelope(Note(n=1), ["unit:7"]))
+    assert [len(ws[p].sent) for p in (1, 2, 3)] == [1, 1, 0]
+    # A socket subscribed to two topics of one event gets it once.
+    await hub.handle(envelope(Note(n=2), ["unit:7", "conv:9", "person:2"]))
+    assert [len(ws[p].sent) for p in (1, 2, 3)] == [2, 2, 0]
+    await hub.handle(envelope(Note(n=3), ["person:3"]))
+    assert ws[3].sent == ['{"type":"note","n":3}']
+    assert hub.delivered == 5
+
+
+async def test_joins_before_delivery_leaves_after_and_exclusions() -> None:
+    hub = Hub()
+    ws = sockets(hub, 1, 2, 3)
+    for p in (1, 2):
+        hub.subscribe(conn_of(hub, p), ["conv:5"])
+    # 3 joins conv:5 and hears about it; 2 leaves after hearing; 1 gets another one.
+    payload = envelope(
+        Note(n=1), ["conv:5"], join=[("conv:5", [3])], leave=[("conv:5", [2])], exclude=[1]
+    )
+    await hub.handle(payload)
+    assert [len(ws[p].sent) for p in (1, 2, 3)] == [0, 1, 1]
+    await hub.handle(envelope(Note(n=2), ["conv:5"]))
+    assert [len(ws[p].sent) for p in (1, 2, 3)] == [1, 1, 2]
+    assert set(hub.by_topic["conv:5"]) == {conn_of(hub, 1), conn_of(hub, 3)}
+
+
+async def test_unsubscribe_and_unregister_forget_topics() -> None:
+    hub = Hub()
+    sockets(hub, 1)
+    c = conn_of(hub, 1)
+    hub.subscribe(c, ["unit:1", "unit:2", "person:1"])  # a person topic needs no entry
+    assert hub.subscribed(c) == ["unit:1", "unit:2"]
+    hub.unsubscribe(c, ["unit:1"])
+    assert "unit:1" not in hub.by_topic and hub.subscribed(c) == ["unit:2"]
+    await hub.unregister(c)
+    assert hub.by_topic == {} and hub.by_person == {}
+
+
+def test_one_payload_for_a_whole_audience() -> None:
+    """An event to a unit of 8,000 names the topic, not the people."""
+    payload = envelope(Note(), ["unit:42"])
+    assert len(payload) < 80

@@ -1,4 +1,5 @@
-"""The events sent over the WebSocket: one discriminated union, documented in docs/realtime.md.
+"""Chat's part of the socket's event union (`chat/live.py` declares it; the protocol frames
+are realtime's), documented in docs/realtime.md.
 
 Applying these events to a client's state gives what a fresh fetch returns (tests check it).
 """
@@ -6,9 +7,9 @@ Applying these events to a client's state gives what a fresh fetch returns (test
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel
 
 from bellwork.chat.schemas import ConversationOut, MessageOut
 from bellwork.core.types import Id, Seq
@@ -75,50 +76,21 @@ class MembersChanged(BaseModel):
     member_count: int
 
 
-class Hello(BaseModel):
-    """First frame on a new connection: resync now (fetch conversations, then missed messages)."""
-
-    type: Literal["hello"] = "hello"
-    person_id: int
-    connection_id: str
-
-
-class Pong(BaseModel):
-    type: Literal["pong"] = "pong"
-
-
-class ErrorFrame(BaseModel):
-    type: Literal["error"] = "error"
-    code: str
-    title: str
-
-
-Event = Annotated[
-    MessageNew
-    | MessageRecalled
-    | MessageOpened
-    | MessageDeleted
-    | ReadMoved
-    | ConversationUpdated
-    | ConversationRemoved
-    | MembersChanged
-    | Hello
-    | Pong
-    | ErrorFrame,
-    Field(discriminator="type"),
-]
-EventAdapter: TypeAdapter[Event] = TypeAdapter(Event)
+CHAT_EVENTS: tuple[type[BaseModel], ...] = (
+    MessageNew,
+    MessageRecalled,
+    MessageOpened,
+    MessageDeleted,
+    ReadMoved,
+    ConversationUpdated,
+    ConversationRemoved,
+    MembersChanged,
+)
 
 
 class ClientRead(BaseModel):
+    """Client → server: everything up to `seq` is read (as `POST …/read`)."""
+
     type: Literal["read"]
     conversation_id: Id
     seq: Seq
-
-
-class ClientPing(BaseModel):
-    type: Literal["ping"]
-
-
-ClientFrame = Annotated[ClientRead | ClientPing, Field(discriminator="type")]
-ClientAdapter: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)

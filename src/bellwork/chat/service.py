@@ -35,6 +35,7 @@ from bellwork.auth.service import Actor
 from bellwork.chat import events as ev
 from bellwork.chat import files as filestore
 from bellwork.chat import sealing
+from bellwork.chat.live import emit
 from bellwork.chat.models import (
     Conversation,
     ConversationKind,
@@ -72,7 +73,7 @@ from bellwork.org import access
 from bellwork.org.access import Scope
 from bellwork.org.models import Membership, Person, Role, Unit, UnitKind
 from bellwork.org.service import path_names
-from bellwork.realtime.outbox import emit
+from bellwork.runtime import has_runtime, runtime_of
 
 RECALL_WINDOW = timedelta(minutes=2)
 PREVIEW = 80
@@ -386,8 +387,8 @@ def _seen_by(m: MessageOut | None, joined_seq: int) -> MessageOut | None:
 
 async def _announce(db: AsyncSession, conv: Conversation, people: list[int]) -> None:
     """Tell these members' devices about the conversation (new to them, or changed)."""
-    if db.info.get("bus") is None:
-        return  # nobody to tell (the CLI, the demo loader): skip building the answers
+    if not has_runtime(db) or not runtime_of(db).has_audience:
+        return  # nobody to tell (the demo loader): skip building the answers
     members = await _active_members(db, conv.id, people)
     shared: ConversationOut | None = None
     if len(members) > 1 and conv.kind != ConversationKind.direct.value and not conv.private:
@@ -1374,6 +1375,9 @@ async def burn_expired(db: AsyncSession, data_dir: Any) -> int:
     for msg in rows:
         if msg.file_id is not None:
             await filestore.delete_file(db, data_dir, msg.file_id)
+    # Announced after every file's shredding was queued: after-commit work runs in order, so
+    # a client told "deleted" finds nothing left.
+    for msg in rows:
         emit(
             db,
             ev.MessageDeleted(conversation_id=msg.conversation_id, seq=msg.seq),

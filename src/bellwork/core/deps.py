@@ -34,8 +34,7 @@ async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
     if request.method in SAFE_METHODS or request.url.path in UNGATED:
         gate = None
     async with writing(request.app.state.sessionmaker, gate) as session:
-        # Events raised during the request are published through this bus after commit.
-        session.info["bus"] = request.app.state.bus
+        # A runtime session: events raised during the request go out on its bus after commit.
         yield session
 
 

@@ -297,7 +297,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import_unrecognised": {
         "en": " Columns not recognised: {columns} — map them to fields by hand (on the import "
         "page, with `columns` or --map).",
-        "zh-CN": "未识别的列：{columns}——请手动将其对应到字段（在导入页面，或用 `columns`、--map）。",
+        "zh-CN": "未识别的列：{columns}——请手动将其对应到字段"
+        "（在导入页面，或用 `columns`、--map）。",
     },
     "import_ambiguous_columns": {
         "en": "The columns “{first}” and “{second}” both mean {name}: map one of them to another "
@@ -448,6 +449,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "metrics_forbidden": {
         "en": "Metrics are served to local addresses or with the metrics token only.",
         "zh-CN": "监控指标仅对本机地址或持有监控令牌的请求开放。",
+    },
+    # realtime topics
+    "topic_refused": {
+        "en": "This topic does not exist or is not yours to follow.",
+        "zh-CN": "该主题不存在或您无权订阅。",
     },
     "unknown_type": {"en": "Unknown frame type.", "zh-CN": "未知的消息类型。"},
     "bad_frame": {

@@ -21,12 +21,12 @@ from starlette.requests import cookie_parser
 from starlette.types import Receive, Scope, Send
 
 from bellwork.auth import service as auth
-from bellwork.chat import events as ev
-from bellwork.chat import service as chat
 from bellwork.core.errors import Problem
 from bellwork.core.i18n import current_locale, pick_locale, t
 from bellwork.db.session import unit_of_work, writing
+from bellwork.realtime import frames as fr
 from bellwork.realtime.hub import Connection, Hub
+from bellwork.realtime.protocol import Protocol
 
 log = logging.getLogger("bellwork.realtime")
 PATH = "/api/v1/events"
@@ -79,8 +79,8 @@ async def _note_use(state: Any, who: auth.SocketIdentity) -> None:
         log.warning("could not renew the session of a socket: %r", exc)
 
 
-def _error(code: str, **params: int | str) -> str:
-    return ev.ErrorFrame(code=code, title=t(code, None, **params)).model_dump_json()
+def _error(code: str, topic: str | None = None, **params: int | str) -> str:
+    return fr.ErrorFrame(code=code, title=t(code, None, **params), topic=topic).model_dump_json()
 
 
 async def events_socket(state: Any, scope: Scope, receive: Receive, send: Send) -> None:
@@ -107,7 +107,7 @@ async def events_socket(state: Any, scope: Scope, receive: Receive, send: Send) 
             await conn.close(CLOSE_UNAUTHORISED, "session ended")
             return
         conn.push(
-            ev.Hello(person_id=conn.person_id, connection_id=secrets.token_hex(6)).model_dump_json()
+            fr.Hello(person_id=conn.person_id, connection_id=secrets.token_hex(6)).model_dump_json()
         )
         if who.stale_session_id is not None or who.stale_token_id is not None:
             await _note_use(state, who)
@@ -154,7 +154,8 @@ async def _admit(
             # what is published meanwhile (a new group, an added member) reaches it by person.
             conn = Connection(send, who.person_id, who.credential)
             hub.register(conn)
-            hub.subscribe(conn, await chat.member_conversation_ids(db, who.person_id))
+            protocol: Protocol = state.protocol
+            hub.subscribe(conn, await protocol.initial_topics(db, who.person_id))
     except BaseException as exc:
         if conn is not None:
             await hub.unregister(conn)
@@ -183,8 +184,9 @@ async def _read_loop(state: Any, receive: Receive, conn: Connection) -> None:
             await asyncio.sleep(0)
             await conn.close(1009, "frame too large")
             return
+        protocol: Protocol = state.protocol
         try:
-            frame = ev.ClientAdapter.validate_python(orjson.loads(text))
+            frame = protocol.client.validate_python(orjson.loads(text))
         except orjson.JSONDecodeError:
             conn.push(_error("bad_frame"))
             continue
@@ -198,12 +200,36 @@ async def _read_loop(state: Any, receive: Receive, conn: Connection) -> None:
                 )
             )
             continue
-        if isinstance(frame, ev.ClientPing):
-            conn.push(ev.Pong().model_dump_json())
-            continue
-        try:
-            async with writing(state.sessionmaker, state.write_gate) as db:
-                db.info["bus"] = state.bus
-                await chat.mark_read(db, conn.person_id, frame.conversation_id, frame.seq)
-        except Problem as exc:
-            conn.push(ev.ErrorFrame(code=exc.code, title=exc.to_dict()["title"]).model_dump_json())
+        if isinstance(frame, fr.ClientPing):
+            conn.push(fr.Pong().model_dump_json())
+        elif isinstance(frame, fr.ClientSubscribe):
+            await _subscribe(state, protocol, conn, frame.topics)
+        elif isinstance(frame, fr.ClientUnsubscribe):
+            hub: Hub = state.hub
+            hub.unsubscribe(conn, frame.topics)
+            conn.push(fr.Unsubscribed(topics=frame.topics).model_dump_json())
+        else:
+            try:
+                async with writing(state.sessionmaker, state.write_gate) as db:
+                    await protocol.actions[type(frame)](db, conn.person_id, frame)
+            except Problem as exc:
+                conn.push(
+                    fr.ErrorFrame(code=exc.code, title=exc.to_dict()["title"]).model_dump_json()
+                )
+
+
+async def _subscribe(state: Any, protocol: Protocol, conn: Connection, names: list[str]) -> None:
+    """Subscribes the socket to the topics its person may receive (each checked by the domain
+    that owns it); every other one gets `topic_refused`, the same for a topic that does not
+    exist and one that is not theirs."""
+    granted: list[str] = []
+    async with unit_of_work(state.sessionmaker) as db:
+        for name in dict.fromkeys(names):
+            found = await protocol.may_subscribe(db, conn.person_id, name)
+            if found is None:
+                conn.push(_error("topic_refused", topic=name))
+            else:
+                granted.append(found)
+    hub: Hub = state.hub
+    hub.subscribe(conn, granted)
+    conn.push(fr.Subscribed(topics=granted).model_dump_json())

@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine, Iterable
 from typing import Any, cast
 
 import orjson
 
 log = logging.getLogger("bellwork.realtime")
+PERSON_PREFIX = "person:"
 # An ASGI server's `send` (a coroutine function in uvicorn, as in every ASGI server we know).
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 QUEUE_LIMIT = 2000
@@ -126,35 +128,58 @@ def _end(conns: list[Connection]) -> int:
 
 
 class Hub:
+    """This node's sockets by person and by topic.
+
+    A person's sockets are their topic `person:<id>` (kept as `by_person`: every socket has
+    one); other topics are subscribed as domains and clients ask. Delivering to one topic is a
+    pass over its set of sockets: nothing is built per recipient, so a topic with 8,000
+    subscribers costs the pushes and nothing more.
+    """
+
     def __init__(self) -> None:
         self.by_person: dict[int, set[Connection]] = {}
-        self.by_conv: dict[int, set[Connection]] = {}
-        self.convs_of: dict[Connection, set[int]] = {}
+        self.by_topic: dict[str, set[Connection]] = {}
+        self.topics_of: dict[Connection, set[str]] = {}
         self.delivered = 0
 
     @property
     def connection_count(self) -> int:
-        return len(self.convs_of)
+        return len(self.topics_of)
 
     def register(self, conn: Connection) -> None:
         self.by_person.setdefault(conn.person_id, set()).add(conn)
-        self.convs_of[conn] = set()
+        self.topics_of[conn] = set()
 
-    def subscribe(self, conn: Connection, conv_ids: set[int]) -> None:
-        if conn not in self.convs_of:
+    def subscribe(self, conn: Connection, topics: Iterable[str]) -> None:
+        mine = self.topics_of.get(conn)
+        if mine is None:
             return
-        for cid in conv_ids:
-            self.by_conv.setdefault(cid, set()).add(conn)
-        self.convs_of[conn].update(conv_ids)
+        for name in topics:
+            if name.startswith(PERSON_PREFIX):
+                continue  # a person's own topic is by_person
+            name = sys.intern(name)
+            self.by_topic.setdefault(name, set()).add(conn)
+            mine.add(name)
 
-    async def unregister(self, conn: Connection) -> None:
-        conn.closed = True
-        for cid in self.convs_of.pop(conn, set()):
-            subs = self.by_conv.get(cid)
+    def unsubscribe(self, conn: Connection, topics: Iterable[str]) -> None:
+        mine = self.topics_of.get(conn)
+        if mine is None:
+            return
+        for name in topics:
+            mine.discard(name)
+            subs = self.by_topic.get(name)
             if subs is not None:
                 subs.discard(conn)
                 if not subs:
-                    del self.by_conv[cid]
+                    del self.by_topic[name]
+
+    def subscribed(self, conn: Connection) -> list[str]:
+        return sorted(self.topics_of.get(conn, ()))
+
+    async def unregister(self, conn: Connection) -> None:
+        conn.closed = True
+        self.unsubscribe(conn, list(self.topics_of.get(conn, ())))
+        self.topics_of.pop(conn, None)
         mine = self.by_person.get(conn.person_id)
         if mine is not None:
             mine.discard(conn)
@@ -166,19 +191,24 @@ class Hub:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
 
-    def _person_conns(self, ids: list[int]) -> list[Connection]:
+    def _person_conns(self, ids: Iterable[int]) -> list[Connection]:
         out: list[Connection] = []
         for pid in ids:
             out.extend(self.by_person.get(pid, ()))
         return out
 
+    def _subscribers(self, name: str) -> Collection[Connection]:
+        if name.startswith(PERSON_PREFIX):
+            return self.by_person.get(int(name[len(PERSON_PREFIX) :]), ())
+        return self.by_topic.get(name, ())
+
     def credentials(self) -> set[int]:
         """The credentials of this node's open sockets."""
-        return {conn.credential for conn in self.convs_of if not conn.closed}
+        return {conn.credential for conn in self.topics_of if not conn.closed}
 
     def end_credentials(self, dead: set[int]) -> int:
         """Closes (4401) this node's sockets opened with any of these credentials."""
-        return _end([conn for conn in self.convs_of if conn.credential in dead])
+        return _end([conn for conn in self.topics_of if conn.credential in dead])
 
     def end(self, person_id: int, kind: str, ids: list[int] | None) -> int:
         """Closes the person's sockets opened with these credentials (see
@@ -195,36 +225,34 @@ class Hub:
         return _end([c for c in self.by_person.get(person_id, ()) if match(c.credential)])
 
     async def handle(self, payload: bytes) -> None:
-        """Applies one bus payload: membership changes first, then delivery, then removals."""
+        """Applies one bus payload (`outbox.envelope`): joins first, then delivery to its
+        topics (less the excluded people), then leaves."""
         env: dict[str, Any] = orjson.loads(payload)
         end = env.get("x")
         if end is not None:
             self.end(int(end[0]), str(end[1]), end[2])
             return
         frame: str = env["e"]
-        cid = env.get("c")
-        if cid is not None and env.get("add"):
-            for conn in self._person_conns(env["add"]):
-                self.subscribe(conn, {cid})
-        sub = env.get("s")
-        if sub is not None and env.get("p"):
-            for conn in self._person_conns(env["p"]):
-                self.subscribe(conn, {sub})
-        targets: set[Connection] = set()
-        if cid is not None:
-            targets.update(self.by_conv.get(cid, ()))
-        if env.get("p"):
-            targets.update(self._person_conns(env["p"]))
-        if env.get("n"):
-            targets.difference_update(self._person_conns(env["n"]))
-        for conn in targets:
-            if conn.push(frame):
-                self.delivered += 1
-        if cid is not None and env.get("rm"):
-            for conn in self._person_conns(env["rm"]):
-                self.convs_of.get(conn, set()).discard(cid)
-                subs = self.by_conv.get(cid)
-                if subs is not None:
-                    subs.discard(conn)
-                    if not subs:
-                        del self.by_conv[cid]
+        for name, people in env.get("j", ()):
+            for conn in self._person_conns(people):
+                self.subscribe(conn, (name,))
+        topics: list[str] = env.get("t", [])
+        excluded = env.get("n")
+        delivered = 0
+        if len(topics) == 1 and not excluded:
+            for conn in self._subscribers(topics[0]):
+                if conn.push(frame):
+                    delivered += 1
+        else:
+            targets: set[Connection] = set()
+            for name in topics:
+                targets.update(self._subscribers(name))
+            if excluded:
+                targets.difference_update(self._person_conns(excluded))
+            for conn in targets:
+                if conn.push(frame):
+                    delivered += 1
+        self.delivered += delivered
+        for name, people in env.get("l", ()):
+            for conn in self._person_conns(people):
+                self.unsubscribe(conn, (name,))

@@ -1,14 +1,19 @@
 """Events raised inside a transaction, published to the bus only after it commits.
 
-A service calls `emit(session, event, conversation_id=..., people=...)`. Nothing is sent if the
-transaction rolls back. The request's session carries the bus (`session.info["bus"]`), set by the
-dependency that opened it; a session without one (the CLI) publishes nothing.
+A service calls `publish(session, event, topics=[...])`. Nothing is sent if the transaction
+rolls back. The session must come from a runtime (`runtime.RuntimeSession`): its bus carries
+the event to every node, whose hub delivers it to the topics' subscribers. Publishing with a
+session that has no runtime is an error (`runtime.NoRuntime`), never a silent no-op.
+
+Topics are strings `prefix:id` (`realtime.protocol.topic`); `person:<id>` reaches every socket of
+that person. One event to a unit of 8,000 people is one payload to `unit:<id>`, not 8,000 ids.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import orjson
@@ -16,42 +21,38 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.db.session import on_commit
+from bellwork.runtime import runtime_of
 
 _KEY = "bellwork_outbox"
 PUBLISH_SECONDS = 2.0  # a bus (Redis) that does not answer by then is treated as down
 log = logging.getLogger("bellwork.realtime")
 
+# (topic, people): these people's sockets join (before delivery) or leave (after it) the topic.
+Membership = Sequence[tuple[str, Sequence[int]]]
+
 
 def envelope(
     event: BaseModel,
-    conversation_id: int | None = None,
-    people: list[int] | None = None,
-    add: list[int] | None = None,
-    remove: list[int] | None = None,
-    subscribe: int | None = None,
-    exclude: list[int] | None = None,
+    topics: Iterable[str],
+    join: Membership = (),
+    leave: Membership = (),
+    exclude: Sequence[int] = (),
 ) -> bytes:
-    body: dict[str, Any] = {"e": event.model_dump_json()}
-    if subscribe is not None:
-        body["s"] = subscribe
-    if conversation_id is not None:
-        body["c"] = conversation_id
-    if people:
-        body["p"] = people
-    if add:
-        body["add"] = add
-    if remove:
-        body["rm"] = remove
+    """The bus payload: `e` the frame as sent, `t` its topics, `j`/`l` sockets joining and
+    leaving topics, `n` people whose sockets do not get this one (they get another)."""
+    body: dict[str, Any] = {"e": event.model_dump_json(), "t": list(topics)}
+    if join:
+        body["j"] = [[name, list(people)] for name, people in join if people]
+    if leave:
+        body["l"] = [[name, list(people)] for name, people in leave if people]
     if exclude:
-        body["n"] = exclude
+        body["n"] = list(exclude)
     return orjson.dumps(body)
 
 
 def _queue(session: AsyncSession, payload: bytes) -> None:
-    """Adds a payload to publish after commit; nothing without a bus (the CLI)."""
-    bus = session.info.get("bus")
-    if bus is None:
-        return
+    """Adds a payload to publish after commit on the session's runtime's bus."""
+    bus = runtime_of(session).bus
     pending: list[bytes] | None = session.info.get(_KEY)
     if pending is None:
         pending = []
@@ -88,22 +89,17 @@ def end_sockets(
     _queue(session, orjson.dumps({"x": [person_id, kind, ids]}))
 
 
-def emit(
+def publish(
     session: AsyncSession,
     event: BaseModel,
+    topics: Iterable[str],
     *,
-    conversation_id: int | None = None,
-    people: list[int] | None = None,
-    add: list[int] | None = None,
-    remove: list[int] | None = None,
-    subscribe: int | None = None,
-    exclude: list[int] | None = None,
+    join: Membership = (),
+    leave: Membership = (),
+    exclude: Sequence[int] = (),
 ) -> None:
-    """Queue an event for after commit. It goes to every current subscriber of
-    `conversation_id` and to every connection of `people`; `add` people are subscribed to the
-    conversation before delivery, `remove` people unsubscribed after it; `subscribe` subscribes
-    the `people` to that conversation without sending to its other members.
-    `exclude`: people of the conversation who do not get this one (they get another)."""
-    if session.info.get("bus") is None:
-        return
-    _queue(session, envelope(event, conversation_id, people, add, remove, subscribe, exclude))
+    """Queue an event for after commit, to every subscriber of `topics` (a socket subscribed
+    to several gets it once). `join`: (topic, people) whose sockets subscribe to the topic
+    before delivery (a member just added); `leave`: unsubscribe after it (a member removed
+    still hears of their removal); `exclude`: people who do not get this one."""
+    _queue(session, envelope(event, topics, join, leave, exclude))

@@ -2138,7 +2138,11 @@ export interface components {
             type: "conversation.updated";
             conversation: components["schemas"]["ConversationOut"];
         };
-        /** ErrorFrame */
+        /**
+         * ErrorFrame
+         * @description A frame the server could not act on; the socket stays open. `topic` names the topic a
+         *     `subscribe` was refused (`topic_refused`: it does not exist or is not yours, alike).
+         */
         ErrorFrame: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -2149,10 +2153,15 @@ export interface components {
             code: string;
             /** Title */
             title: string;
+            /**
+             * Topic
+             * @default null
+             */
+            topic: string | null;
         };
         /**
          * Hello
-         * @description First frame on a new connection: resync now (fetch conversations, then missed messages).
+         * @description First frame on a new connection: resync now (fetch what you show, then what you missed).
          */
         Hello: {
             /**
@@ -2272,7 +2281,78 @@ export interface components {
             /** Last Read Seq */
             last_read_seq: number;
         };
-        Event: components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["ErrorFrame"];
+        /**
+         * Subscribed
+         * @description The topics of a `subscribe` this connection now receives (refused ones each got an
+         *     `error` with `topic_refused` first).
+         */
+        Subscribed: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "subscribed";
+            /** Topics */
+            topics: string[];
+        };
+        /** Unsubscribed */
+        Unsubscribed: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "unsubscribed";
+            /** Topics */
+            topics: string[];
+        };
+        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"];
+        /** ClientPing */
+        ClientPing: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ping";
+        };
+        /**
+         * ClientRead
+         * @description Client → server: everything up to `seq` is read (as `POST …/read`).
+         */
+        ClientRead: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "read";
+            /** Conversation Id */
+            conversation_id: number;
+            /** Seq */
+            seq: number;
+        };
+        /**
+         * ClientSubscribe
+         * @description Receive the events of these topics too (each checked by the domain that owns it).
+         */
+        ClientSubscribe: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "subscribe";
+            /** Topics */
+            topics: string[];
+        };
+        /** ClientUnsubscribe */
+        ClientUnsubscribe: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "unsubscribe";
+            /** Topics */
+            topics: string[];
+        };
+        ClientFrame: components["schemas"]["ClientPing"] | components["schemas"]["ClientSubscribe"] | components["schemas"]["ClientUnsubscribe"] | components["schemas"]["ClientRead"];
     };
     responses: never;
     parameters: never;

@@ -1,0 +1,14 @@
+"""The socket protocol of this installation: realtime's own frames plus each domain's part.
+
+A new domain that publishes to the socket adds its `Part` here (its events, topics and client
+frames); the app serves it, the OpenAPI schema documents its events and the web client's types
+are generated from that. See CONTRIBUTING.md ("Real time").
+"""
+
+from __future__ import annotations
+
+from bellwork.chat.live import PART as CHAT
+from bellwork.org.live import PART as ORG
+from bellwork.realtime.protocol import Protocol
+
+PROTOCOL = Protocol([CHAT, ORG])
