@@ -17,6 +17,8 @@ from typing import Any, cast
 
 import orjson
 
+from bellwork.realtime import wire
+
 log = logging.getLogger("bellwork.realtime")
 PERSON_PREFIX = "person:"
 # An ASGI server's `send` (a coroutine function in uvicorn, as in every ASGI server we know).
@@ -37,10 +39,12 @@ class Connection:
     connection holds no task.
     """
 
-    __slots__ = ("closed", "credential", "draining", "pending", "person_id", "send")
+    __slots__ = ("closed", "credential", "direct", "draining", "pending", "person_id", "send")
 
     def __init__(self, send: Send, person_id: int, credential: int = 0) -> None:
         self.send = send  # the socket's ASGI `send`
+        # uvicorn's protocol, to write frames encoded once for every recipient (realtime/wire.py)
+        self.direct = wire.direct_writer(send)
         self.person_id = person_id
         # What it was opened with: a web session's id, or minus an API token's id.
         self.credential = credential
@@ -48,9 +52,15 @@ class Connection:
         self.closed = False
         self.draining: asyncio.Task[None] | None = None
 
-    def push(self, frame: str) -> bool:
+    def push(self, frame: str, encoded: bytes | None = None) -> bool:
+        """Sends `frame` (its WebSocket encoding `encoded`, if the caller made it once for many
+        sockets); False if this socket is closed or was just closed for being too slow."""
         if self.closed:
             return False
+        if encoded is not None and self.draining is None:
+            direct = self.direct
+            if direct is not None and wire.write(direct, encoded):
+                return True
         if self.draining is not None:
             pending = self.pending
             if pending is None:
@@ -238,20 +248,21 @@ class Hub:
                 self.subscribe(conn, (name,))
         topics: list[str] = env.get("t", [])
         excluded = env.get("n")
-        delivered = 0
+        targets: Collection[Connection]
         if len(topics) == 1 and not excluded:
-            for conn in self._subscribers(topics[0]):
-                if conn.push(frame):
-                    delivered += 1
+            targets = self._subscribers(topics[0])
         else:
-            targets: set[Connection] = set()
+            targets = set()
             for name in topics:
                 targets.update(self._subscribers(name))
             if excluded:
                 targets.difference_update(self._person_conns(excluded))
-            for conn in targets:
-                if conn.push(frame):
-                    delivered += 1
+        # Encoded once for all of them when there are several (realtime/wire.py).
+        encoded = wire.text_frame(frame.encode()) if len(targets) > 1 else None
+        delivered = 0
+        for conn in targets:
+            if conn.push(frame, encoded):
+                delivered += 1
         self.delivered += delivered
         for name, people in env.get("l", ()):
             for conn in self._person_conns(people):
