@@ -225,3 +225,26 @@ async def test_finished_jobs_are_pruned_after_the_kept_days_dead_ones_stay(
     ids = {j.id for j in await jobs(runtime)}
     assert old not in ids and recent in ids
     assert ("test.fail", "dead") in left
+
+
+async def test_jobs_claimed_ahead_go_back_when_the_runner_stops(
+    runtime: Runtime, runs: Any
+) -> None:
+    """While jobs are short a runner claims as many again as it has slots (one claim for
+    several jobs); those it had not started are given back, uncounted, when it stops."""
+    async with unit_of_work(runtime.sessionmaker) as db:
+        for _ in range(6):
+            await enqueue(db, "test.record", {"sleep": 30})
+    runner = Runner(runtime, concurrency=2)
+    runner._took = 0.0  # as after a run of quick jobs
+    await runner.start()
+    for _ in range(200):
+        if len(runner.active) == 2:
+            break
+        await asyncio.sleep(0.02)
+    rows = await jobs(runtime)
+    assert sorted(j.state for j in rows) == ["queued"] * 2 + ["running"] * 4
+    await runner.stop(grace=0.1)
+    rows = await jobs(runtime)
+    assert {(j.state, j.attempts, j.lease_until) for j in rows} == {("queued", 0, None)}
+    assert await runs() == []

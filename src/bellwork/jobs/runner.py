@@ -25,6 +25,7 @@ import logging
 import os
 import socket
 import time
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 
@@ -67,6 +68,9 @@ class Runner:
         self._loop_task: asyncio.Task[None] | None = None
         self._backlog = False  # the last claim got all it asked for
         self._look_by = 0.0  # monotonic time by which to look at the table again
+        # Claimed ahead for slots about to free up, while jobs are short (see `_claim`).
+        self._ready: deque[queue.Claimed] = deque()
+        self._took = self.lease  # seconds a job takes, smoothed; long until measured
 
     # ------------------------------------------------------------ lifecycle
 
@@ -86,11 +90,13 @@ class Runner:
         left = dict(self.active)
         for task in left:
             task.cancel()
-        for task, job in left.items():
+        for task in left:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        for job in [*left.values(), *self._ready]:
             with contextlib.suppress(Exception):
                 await queue.release(self.runtime, job, self.clock())
+        self._ready.clear()
 
     async def _loop(self) -> None:
         while True:
@@ -122,6 +128,8 @@ class Runner:
         """Enqueues due schedules and starts due jobs in free slots; returns when to look
         again (a time.time() value)."""
         now = self.clock()
+        while self._ready and len(self.active) < self.concurrency:
+            self._start(self._ready.popleft())
         free = self.concurrency - len(self.active)
         if time.monotonic() < self._look_by:
             if free == 0:
@@ -147,13 +155,23 @@ class Runner:
         return wake
 
     async def _claim(self, free: int, now: datetime, lost: bool) -> int:
-        claimed = await queue.claim(self.runtime, free, now, self.lease, self.name, lost)
-        self._backlog = len(claimed) == free
-        for job in claimed:
-            task = asyncio.create_task(self.run(job))
-            self.active[task] = job
-            task.add_done_callback(self._done)
+        """Claims jobs for the free slots and, while jobs take little of a lease, as many
+        again for the slots that free up next: one claim per several jobs instead of one per
+        job. A job claimed ahead starts within about `_took` seconds; should its lease run
+        out first and another runner take it, `hold` notices and this runner drops it."""
+        ahead = self.concurrency if self._took * 8 < self.lease else 0
+        ask = free + ahead
+        claimed = await queue.claim(self.runtime, ask, now, self.lease, self.name, lost)
+        self._backlog = len(claimed) == ask
+        for job in claimed[:free]:
+            self._start(job)
+        self._ready.extend(claimed[free:])
         return len(claimed)
+
+    def _start(self, job: queue.Claimed) -> None:
+        task = asyncio.create_task(self.run(job))
+        self.active[task] = job
+        task.add_done_callback(self._done)
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self.active.pop(task, None)
@@ -162,6 +180,13 @@ class Runner:
 
     async def run(self, job: queue.Claimed) -> None:
         """Runs one claimed job to done, failed or dead."""
+        started = time.monotonic()
+        try:
+            await self._run(job)
+        finally:
+            self._took = 0.8 * self._took + 0.2 * (time.monotonic() - started)
+
+    async def _run(self, job: queue.Claimed) -> None:
         runtime = self.runtime
         try:
             spec = kind_of(job.kind)
