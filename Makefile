@@ -1,5 +1,5 @@
 # Entry points; each target is a script you can also run directly.
-.PHONY: demo test bench bench-import bench-search bench-cold-start bench-chat lint format
+.PHONY: demo test bench bench-import bench-search bench-cold-start bench-jobs bench-chat lint format
 
 VENV ?= .venv
 BENCH_DB ?= both
@@ -13,7 +13,7 @@ test:
 	bash scripts/test.sh
 
 # All benchmarks (a few minutes); figures are printed. See docs/benchmarks.md.
-bench: bench-import bench-search bench-cold-start
+bench: bench-import bench-search bench-cold-start bench-jobs
 
 bench-import:
 	$(VENV)/bin/python bench/import_10k.py --db $(BENCH_DB)
@@ -23,6 +23,9 @@ bench-search:
 
 bench-cold-start:
 	$(VENV)/bin/python bench/cold_start.py
+
+bench-jobs:
+	$(VENV)/bin/python bench/jobs_throughput.py --db $(BENCH_DB)
 
 # Chat: fan-out, idle sockets, read receipts on both backends (about 20 minutes). See
 # docs/benchmarks-chat.md.

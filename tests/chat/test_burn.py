@@ -37,7 +37,7 @@ def secret() -> str:
 
 
 async def burn_now(world: World, data_dir: Path) -> int:
-    """Runs the sweeper's work once (the app also runs it every second)."""
+    """Runs a burn job's work once, now (the app runs it at each deadline)."""
     from bellwork.db.engine import scrub_sqlite
     from bellwork.db.session import unit_of_work
 
