@@ -203,9 +203,7 @@ class Runner:
                     now = self.clock()
                     if not await queue.hold(db, job, now, self.lease):
                         raise LeaseLost
-                    # What chat's services still read from the session (see the report of
-                    # issue 9): the bus to publish events, the data folder for keys and files.
-                    db.info["bus"] = runtime.bus
+                    # Chat's file code still reads the data folder from the session.
                     db.info["data_dir"] = runtime.data_dir
                     ctx = JobContext(job.id, job.kind, job.payload, job.attempt, db, runtime, now)
                     await spec.run(ctx)
