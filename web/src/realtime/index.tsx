@@ -1,44 +1,79 @@
-import { useEffect, useMemo, useState } from "react";
+/**
+ * React's way into the tab's real-time service (`service.ts`): `useRealtime` keeps the socket
+ * open while a logged-in page uses it, `useSubscription` follows topics while a screen shows
+ * them, `useEvent` handles one event type while a component is mounted, `useSocketStatus` shows
+ * the connection. An area with a dispatcher of its own (chat) registers on `realtime.events`.
+ */
+import { useEffect, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useMe } from "../api/hooks";
-import { acquireChatSync, chatSync, ChatSync, releaseChatSync } from "./chatSync";
+import type { Handler } from "./dispatcher";
+import type { EventType } from "./protocol";
+import { realtime, type Realtime } from "./service";
 import type { SocketStatus } from "./socket";
 
-export { chatKeys, ChatSync } from "./chatSync";
-export type { History } from "./history";
+export { realtime, Realtime } from "./service";
+export type { Handlers, Handler } from "./dispatcher";
+export type { ClientFrame, EventOf, EventType, ServerEvent } from "./protocol";
+export type { SocketStatus } from "./socket";
+export type { Subscription, SubscribeOptions } from "./subscriptions";
 
-function getOrCreate(qc: ReturnType<typeof useQueryClient>, me: number): ChatSync {
-  const cur = chatSync();
-  if (cur && cur.qc === qc) return cur;
-  return acquireAndRelease(qc, me);
-}
-
-function acquireAndRelease(qc: ReturnType<typeof useQueryClient>, me: number): ChatSync {
-  // Creates the tab's dispatcher without keeping a reference: the effect below holds it.
-  const s = acquireChatSync(qc, me);
-  releaseChatSync(s);
-  return s;
-}
-
-/** The tab's chat dispatcher (one socket), kept open while any component uses it. */
-export function useChatSync(): ChatSync | null {
+/** The tab's service once someone is logged in (null before), its socket held open meanwhile. */
+export function useRealtime(): Realtime | null {
   const qc = useQueryClient();
   const me = useMe().data?.id;
-  const sync = useMemo(() => (me != null ? getOrCreate(qc, me) : null), [qc, me]);
   useEffect(() => {
     if (me == null) return;
-    const s = acquireChatSync(qc, me);
-    return () => releaseChatSync(s);
+    // Refused or closed by the server for its session (logged out elsewhere, account
+    // deactivated): ask who we are, which sends the page to the login when no one.
+    realtime.onAuthLost = () => void qc.invalidateQueries({ queryKey: ["me"] });
+    return realtime.acquire();
   }, [qc, me]);
-  return sync;
+  return me != null ? realtime : null;
 }
 
-export function useSocketStatus(sync: ChatSync | null): SocketStatus {
-  const [s, set] = useState<SocketStatus>(sync?.status ?? "closed");
+export function useSocketStatus(): SocketStatus {
+  const [s, set] = useState<SocketStatus>(realtime.status);
   useEffect(() => {
-    if (!sync) return;
-    set(sync.status);
-    return sync.onStatus(set);
-  }, [sync]);
+    set(realtime.status);
+    return realtime.onStatus(set);
+  }, []);
   return s;
+}
+
+export interface TopicState {
+  granted: string[];
+  refused: string[];
+}
+
+/**
+ * Follows `topics` while mounted (and logged in); `onSubscribed` runs on every (re)subscription,
+ * the moment to refetch what the screen shows. Returns which topics are granted and refused.
+ */
+export function useSubscription(topics: readonly string[], onSubscribed?: (topics: string[]) => void): TopicState {
+  const rt = useRealtime();
+  const [state, setState] = useState<TopicState>({ granted: [], refused: [] });
+  const cb = useRef(onSubscribed);
+  cb.current = onSubscribed;
+  const key = topics.join(",");
+  useEffect(() => {
+    if (!rt || !key) return;
+    const sub = rt.subscribe(key.split(","), {
+      onSubscribed: (ts) => {
+        setState({ granted: [...sub.granted], refused: [...sub.refused] });
+        cb.current?.(ts);
+      },
+      onRefused: () => setState({ granted: [...sub.granted], refused: [...sub.refused] }),
+    });
+    setState({ granted: [...sub.granted], refused: [...sub.refused] });
+    return () => sub.close();
+  }, [rt, key]);
+  return state;
+}
+
+/** Handles one event type while mounted (the handler may change between renders). */
+export function useEvent<T extends EventType>(type: T, handler: Handler<T>): void {
+  const ref = useRef(handler);
+  ref.current = handler;
+  useEffect(() => realtime.events.on(type, (ev) => ref.current(ev)), [type]);
 }

@@ -1,10 +1,10 @@
 /**
- * The one WebSocket of a tab (`/api/v1/events`, same origin, cookie auth): reconnects with
- * exponential backoff and jitter, sends an application ping when idle, hands every parsed event to
- * `onEvent`. The server's first frame on every connection is `hello`, which triggers the resync.
+ * The WebSocket itself (`/api/v1/events`, same origin, cookie auth): reconnects with exponential
+ * backoff and jitter (at once when the network returns or the tab becomes visible), sends an
+ * application ping every 25 s, hands every parsed frame to `onEvent`. The server's first frame on
+ * every connection is `hello`. `service.ts` builds the tab's real-time service on it.
  */
-import { backoff } from "./history";
-import { parseEvent, type ClientFrame, type ServerEvent } from "./events";
+import { parseEvent, type ClientFrame, type ServerEvent } from "./protocol";
 
 export type SocketStatus = "connecting" | "open" | "closed" | "auth";
 
@@ -14,12 +14,26 @@ export interface SocketOptions {
   onStatus?: (s: SocketStatus) => void;
 }
 
+/** What the service needs of a connection (a fake one in tests). */
+export interface Transport {
+  start(): void;
+  stop(): void;
+  /** Sends a frame if the socket is open; false otherwise. */
+  send(frame: ClientFrame): boolean;
+}
+
+/** Reconnect delay: exponential (0.5 s doubling, at most 30 s) with full jitter in [d/2, d]. */
+export function backoff(attempt: number, random: () => number = Math.random): number {
+  const d = Math.min(30_000, 500 * 2 ** Math.min(attempt, 10));
+  return Math.round(d / 2 + (random() * d) / 2);
+}
+
 export function eventsUrl(): string {
   const proto = location.protocol === "https:" ? "wss:" : "ws:";
   return `${proto}//${location.host}/api/v1/events`;
 }
 
-export class RealtimeSocket {
+export class RealtimeSocket implements Transport {
   private ws: WebSocket | null = null;
   private attempt = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -102,7 +116,7 @@ export class RealtimeSocket {
       try {
         this.opts.onEvent(ev);
       } catch (err) {
-        console.error("realtime event handler failed", ev.type, err);
+        console.error("realtime event failed", ev.type, err);
       }
     };
     ws.onclose = (e) => {

@@ -3,9 +3,10 @@ import { Badge } from "antd";
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "react-router-dom";
 import { useT } from "../../i18n";
-import { chatKeys, useChatSync } from "../../realtime";
-import { fetchUnreadAfter, listEdge } from "../../realtime/chatSync";
-import { unreadShown } from "../../realtime/unread";
+import { realtime } from "../../realtime";
+import { chatKeys, useChatSync } from "./live";
+import { fetchUnreadAfter, listEdge } from "./live/sync";
+import { unreadShown } from "./live/unread";
 import { useConversations, useListCursor } from "./api";
 import { useMe } from "../../api/hooks";
 import { RESEND_EVERY, resendFailed, restorePending } from "./pending";
@@ -13,7 +14,7 @@ import { conversationTitle, previewText } from "./text";
 
 /**
  * Total unread of the conversations that are not muted, all of them however much of the list is
- * loaded: the loaded ones' counts (live) plus the server's total of the rest (realtime/unread.ts).
+ * loaded: the loaded ones' counts (live) plus the server's total of the rest (live/unread.ts).
  */
 export function useUnreadTotal(): number {
   const list = useConversations().data ?? [];
@@ -46,13 +47,13 @@ export function ChatRealtime() {
   // network just as the socket comes back), up to AUTO_TRIES times each.
   useEffect(() => {
     if (!sync) return;
-    let last = sync.status;
-    const off = sync.onStatus((s) => {
+    let last = realtime.status;
+    const off = realtime.onStatus((s) => {
       if (s === "open" && last !== "open") resendFailed(qc);
       last = s;
     });
     const timer = setInterval(() => {
-      if (sync.status === "open") resendFailed(qc);
+      if (realtime.status === "open") resendFailed(qc);
     }, RESEND_EVERY);
     return () => {
       off();
@@ -66,7 +67,7 @@ export function ChatRealtime() {
     if (me == null) return;
     let live = true;
     void restorePending(qc, me).then((n) => {
-      if (live && n > 0 && sync?.status === "open") resendFailed(qc);
+      if (live && n > 0 && sync && realtime.status === "open") resendFailed(qc);
     });
     return () => {
       live = false;

@@ -15,8 +15,8 @@ import {
 } from "@ant-design/icons";
 import { useMe } from "../../api/hooks";
 import { useT } from "../../i18n";
-import { useChatSync, useSocketStatus } from "../../realtime";
-import { loadMoreConversations } from "../../realtime/chatSync";
+import { useSocketStatus } from "../../realtime";
+import { loadMoreConversations } from "./live/sync";
 import { useConversations, useListCursor, useOpenConversation, type Conversation } from "./api";
 import { useDrafts } from "./drafts";
 import { useTn } from "../../i18n/isolate";
@@ -53,7 +53,7 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
   const [mode, setMode] = useState<NewChatMode | null>(null);
   const hasDevices = list.data?.some((c) => c.kind === "devices");
   const more = useLoadMore(list.data?.length ?? 0, list.isFetching);
-  const status = useSocketStatus(useChatSync());
+  const status = useSocketStatus();
   // Say so only when the socket stays down (not for the moment it takes to connect).
   const [offline, setOffline] = useState(false);
   useEffect(() => {

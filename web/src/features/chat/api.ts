@@ -2,9 +2,9 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, call, postForm } from "../../api/http";
 import type { components } from "../../api/schema";
-import { chatKeys, useChatSync } from "../../realtime";
-import { fetchConversations, SEARCH_LIMIT, type ListCursor } from "../../realtime/chatSync";
-import type { History } from "../../realtime/history";
+import { chatKeys, useChatSync } from "./live";
+import { fetchConversations, SEARCH_LIMIT, type ListCursor } from "./live/sync";
+import type { History } from "./live/history";
 
 type S = components["schemas"];
 export type Conversation = S["ConversationOut"];

@@ -22,7 +22,7 @@ vi.mock("./api", () => ({
   }),
   uploadFile: vi.fn(),
 }));
-vi.mock("../../realtime/chatSync", () => ({ chatSync: () => null }));
+vi.mock("./live/sync", () => ({ chatSync: () => null }));
 
 
 const ME = 7;

@@ -7,7 +7,7 @@
 import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { ApiError } from "../../api/http";
-import { chatSync } from "../../realtime/chatSync";
+import { chatSync } from "./live/sync";
 import { sendMessage, uploadFile, type FileOut, type Message } from "./api";
 import { dropMessage, keepMessage, loadMessages, outboxGeneration, ownOutbox, type Restored, type StoredMessage } from "./outbox";
 

@@ -1,11 +1,14 @@
 /**
- * The dispatcher: writes socket events into the React Query cache (the same entries the REST
- * answers fill), resyncs on `hello`, fills gaps, holds back events for a history that is still
- * loading and applies them after it, and keeps "N unread" under one's own messages moving.
+ * Chat on the socket: its handlers, registered on the tab's real-time service, write chat's
+ * events into the React Query cache (the same entries the REST answers fill), resync on `hello`,
+ * fill gaps, hold back events for a history that is still loading and apply them after it, and
+ * keep "N unread" under one's own messages moving. Chat subscribes to no topic: the server keeps
+ * a socket subscribed to `person:<me>` and to every conversation one is in (`conv:<id>`).
  */
 import type { QueryClient } from "@tanstack/react-query";
-import { api, call } from "../api/http";
-import type { ConversationEvent, ConversationOut, MessageOut, ServerEvent } from "./events";
+import { api, call } from "../../../api/http";
+import type { Realtime } from "../../../realtime/service";
+import { CHAT_EVENTS, wellFormed, type ChatEvent, type ConversationEvent, type ConversationOut, type MessageOut } from "./events";
 import {
   applyToHistory,
   applyToList,
@@ -18,7 +21,6 @@ import {
   type History,
   type SearchPage,
 } from "./history";
-import { RealtimeSocket, type SocketStatus } from "./socket";
 import { placeOf, restChangedBy, type ListPlace } from "./unread";
 
 export const chatKeys = {
@@ -127,42 +129,43 @@ type Notify = (conv: ConversationOut | undefined, msg: MessageOut) => void;
 
 export class ChatSync {
   readonly qc: QueryClient;
+  readonly rt: Realtime;
   me: number;
   /** Conversations whose first history load is under way: their events wait here. */
   private held = new Map<number, ConversationEvent[]>();
   private catching = new Map<number, Promise<void>>();
   private receiptTimers = new Map<number, ReturnType<typeof setTimeout>>();
-  private socket: RealtimeSocket;
   notify: Notify | null = null;
   /** The conversation open on screen (its new messages are read at once, no unread flash). */
   active: number | null = null;
-  status: SocketStatus = "closed";
-  private statusListeners = new Set<(s: SocketStatus) => void>();
+  private off: (() => void) | null = null;
 
-  constructor(qc: QueryClient, me: number) {
+  constructor(qc: QueryClient, me: number, rt: Realtime) {
     this.qc = qc;
     this.me = me;
-    this.socket = new RealtimeSocket({
-      onEvent: (ev) => this.handle(ev),
-      onStatus: (s) => {
-        // Refused or closed by the server for its session (logged out elsewhere, account
-        // deactivated): ask who we are, which sends the page to the login when no one.
-        if (s === "auth" && this.status !== "auth") void this.qc.invalidateQueries({ queryKey: ["me"] });
-        this.status = s;
-        this.statusListeners.forEach((fn) => fn(s));
-      },
-    });
+    this.rt = rt;
   }
 
-  start() {
-    this.socket.start();
+  /** Registers chat's handlers on the service's dispatcher (`detach` removes them). */
+  attach() {
+    if (this.off) return;
+    const events = this.rt.events;
+    const onChat = (ev: ChatEvent) => {
+      if (wellFormed(ev)) this.handle(ev);
+    };
+    const offs = [
+      events.on("hello", (ev) => {
+        this.me = ev.person_id;
+        void this.resync();
+      }),
+      ...CHAT_EVENTS.map((type) => events.on(type, onChat)),
+    ];
+    this.off = () => offs.forEach((off) => off());
   }
-  stop() {
-    this.socket.stop();
-  }
-  onStatus(fn: (s: SocketStatus) => void): () => void {
-    this.statusListeners.add(fn);
-    return () => this.statusListeners.delete(fn);
+
+  detach() {
+    this.off?.();
+    this.off = null;
   }
 
   history(id: number): History | undefined {
@@ -268,14 +271,8 @@ export class ChatSync {
 
   // ------------------------------------------------------------------ events
 
-  handle(ev: ServerEvent) {
-    if (ev.type === "hello") {
-      this.me = ev.person_id;
-      void this.resync();
-      return;
-    }
-    if (ev.type === "pong" || ev.type === "error") return;
-
+  /** Applies one chat event (from the socket, or one the page raises itself, e.g. a recall). */
+  handle(ev: ChatEvent) {
     const list = this.qc.getQueryData<ConversationOut[]>(chatKeys.list);
     // The unread total adds the loaded conversations' counts, which this event keeps exact, to
     // the server's total of the rest; an event that changes the rest asks for it again.
@@ -390,7 +387,7 @@ export class ChatSync {
       seq > c.last_read_seq ? { ...c, last_read_seq: seq, unread: Math.max(0, c.last_seq - seq) } : c;
     this.setList((l) => l.map((c) => (c.id === id ? patchConv(c) : c)));
     this.qc.setQueryData<ConversationOut | null>(chatKeys.conversation(id), (c) => (c ? patchConv(c) : c));
-    if (!this.socket.send({ type: "read", conversation_id: id, seq })) {
+    if (!this.rt.send({ type: "read", conversation_id: id, seq })) {
       void call(
         api.POST("/api/v1/conversations/{conversation_id}/read", {
           params: { path: { conversation_id: id } },
@@ -440,32 +437,19 @@ export class ChatSync {
 }
 
 let current: ChatSync | null = null;
-let users = 0;
 
-/** The tab's one dispatcher (and socket), started by the first user and stopped by the last. */
-export function acquireChatSync(qc: QueryClient, me: number): ChatSync {
-  if (!current || current.qc !== qc) {
-    current?.stop();
-    current = new ChatSync(qc, me);
+/**
+ * The tab's chat handlers for this query cache (one set at a time: a new cache replaces them).
+ * The socket itself belongs to the real-time service; `useChatSync` holds it open.
+ */
+export function chatSyncFor(qc: QueryClient, me: number, rt: Realtime): ChatSync {
+  if (!current || current.qc !== qc || current.rt !== rt) {
+    current?.detach();
+    current = new ChatSync(qc, me, rt);
   }
   current.me = me;
-  users++;
-  current.start();
+  current.attach();
   return current;
-}
-
-export function releaseChatSync(sync: ChatSync) {
-  if (sync !== current) return;
-  users = Math.max(0, users - 1);
-  if (users === 0) {
-    // Let a quick remount (React strict mode, route change) keep the socket.
-    setTimeout(() => {
-      if (users === 0 && current === sync) {
-        sync.stop();
-        current = null;
-      }
-    }, 1000);
-  }
 }
 
 export function chatSync(): ChatSync | null {

@@ -4,14 +4,14 @@ import {
   applyToHistory,
   applyToList,
   applyToSearch,
-  backoff,
   emptyHistory,
   lastSeq,
   matchesSearch,
   mergeConversations,
   mergeMessages,
 } from "./history";
-import { parseEvent } from "./events";
+import { wellFormed, type ChatEvent } from "./events";
+import { parseEvent } from "../../../realtime/protocol";
 
 const msg = (seq: number, over: Partial<MessageOut> = {}): MessageOut => ({
   conversation_id: 1,
@@ -170,18 +170,13 @@ describe("search results", () => {
   });
 });
 
-describe("socket helpers", () => {
-  it("backs off exponentially with jitter, capped", () => {
-    expect(backoff(0, () => 0)).toBe(250);
-    expect(backoff(0, () => 1)).toBe(500);
-    expect(backoff(3, () => 1)).toBe(4000);
-    expect(backoff(30, () => 1)).toBe(30000);
-  });
-
-  it("parses known events and ignores the rest", () => {
-    expect(parseEvent('{"type":"hello","person_id":1,"connection_id":"x"}')).toMatchObject({ type: "hello" });
-    expect(parseEvent('{"type":"nope"}')).toBeNull();
-    expect(parseEvent("not json")).toBeNull();
-    expect(parseEvent('{"type":"message.new","conversation_id":1}')).toBeNull();
+describe("chat's events from the socket", () => {
+  it("are used only with what chat reads in them", () => {
+    const ev = (v: object) => parseEvent(JSON.stringify(v)) as ChatEvent;
+    expect(wellFormed(ev({ type: "message.new", conversation_id: 1, message: msg(3) }))).toBe(true);
+    expect(wellFormed(ev({ type: "message.new", conversation_id: 1 }))).toBe(false);
+    expect(wellFormed(ev({ type: "message.recalled", seq: 2, recalled_by: 1 }))).toBe(false);
+    expect(wellFormed(ev({ type: "conversation.updated", conversation: conv(4) }))).toBe(true);
+    expect(wellFormed(ev({ type: "conversation.updated" }))).toBe(false);
   });
 });

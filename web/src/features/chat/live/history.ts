@@ -243,9 +243,3 @@ export function applyToSearch(page: SearchPage, q: string, ev: ConversationEvent
       return { page, refetch: false };
   }
 }
-
-/** Reconnect delay: exponential (0.5 s doubling, at most 30 s) with full jitter in [d/2, d]. */
-export function backoff(attempt: number, random: () => number = Math.random): number {
-  const d = Math.min(30_000, 500 * 2 ** Math.min(attempt, 10));
-  return Math.round(d / 2 + (random() * d) / 2);
-}
