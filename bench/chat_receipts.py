@@ -13,9 +13,9 @@ and 1 % have left. Times each operation twice, each call in a fresh session: fir
 never analysed (a freshly imported school before autovacuum got to it: on PostgreSQL autovacuum
 is off for every table from before the seeding until the first pass is done), then after
 ANALYZE:
-  (a) the unread list of one message: `bellwork.chat.service.receipt` (the latest notice and
+  (a) the unread list of one message: `bellwork.chat.receipts.receipt` (the latest notice and
       one 1,000 messages back), and `GET .../messages/{seq}/receipt` through the ASGI app;
-  (b) the counts of the 50 latest messages: `bellwork.chat.service.receipt_counts`, and
+  (b) the counts of the 50 latest messages: `bellwork.chat.receipts.receipt_counts`, and
       `GET .../messages?limit=50` as the teacher (which computes unread_count for each own
       message).
 Prints p50/p95/max per operation, never analysed beside after ANALYZE. Goal: < 20 ms each on
@@ -169,7 +169,7 @@ async def explain(engine: Any, phase: str, teacher: int, seq: int) -> None:
     """EXPLAIN ANALYZE of the statement behind the unread list of message `seq`."""
     from sqlalchemy import text
 
-    from bellwork.chat.service import receipt_members_statement
+    from bellwork.chat.receipts import receipt_members_statement
 
     stmt = receipt_members_statement().params(conv=1, sender=teacher, seq=seq)
     async with engine.connect() as conn:
@@ -196,7 +196,7 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[tuple[str,
 
     from bellwork.app import create_app
     from bellwork.auth.service import Actor
-    from bellwork.chat import service
+    from bellwork.chat import receipts
     from bellwork.chat.models import Conversation, Message
     from bellwork.config import Settings
     from bellwork.org.models import Person
@@ -225,7 +225,7 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[tuple[str,
 
             async def receipt(seq: int) -> Any:
                 async with maker() as db:
-                    return await service.receipt(db, actor, 1, seq)
+                    return await receipts.receipt(db, actor, 1, seq)
 
             async def counts() -> Any:
                 async with maker() as db:
@@ -241,7 +241,7 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[tuple[str,
                         .scalars()
                         .all()
                     )
-                    return await service.receipt_counts(db, conv, msgs)
+                    return await receipts.receipt_counts(db, conv, msgs)
 
             r = await receipt(latest)
             print(
@@ -262,13 +262,13 @@ async def run_backend(backend: str, args: argparse.Namespace) -> list[tuple[str,
                 page = (await get("/api/v1/conversations/1/messages?limit=50")).json()
                 own_items = sum(1 for m in page["items"] if m["unread_count"] is not None)
                 cases: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
-                    (f"(a) service.receipt(seq={latest}, latest)", lambda: receipt(latest)),
-                    (f"(a) service.receipt(seq={older}, 1,000 back)", lambda: receipt(older)),
+                    (f"(a) receipts.receipt(seq={latest}, latest)", lambda: receipt(latest)),
+                    (f"(a) receipts.receipt(seq={older}, 1,000 back)", lambda: receipt(older)),
                     (
                         f"(a) GET .../messages/{latest}/receipt",
                         lambda: get(f"/api/v1/conversations/1/messages/{latest}/receipt"),
                     ),
-                    ("(b) service.receipt_counts(50 latest)", counts),
+                    ("(b) receipts.receipt_counts(50 latest)", counts),
                     (
                         f"(b) GET .../messages?limit=50 ({own_items} own)",
                         lambda: get("/api/v1/conversations/1/messages?limit=50"),

@@ -23,8 +23,8 @@ from PIL import Image
 from sqlalchemy import func, select, text, update
 
 from bellwork.chat import sealing
+from bellwork.chat.burn import burn_expired
 from bellwork.chat.models import Message, StoredFile
-from bellwork.chat.service import burn_expired
 from bellwork.db.base import utcnow
 from tests.chat.conftest import cmid, connect
 from tests.conftest import World
@@ -449,7 +449,7 @@ async def test_orphaned_keys_are_shredded(
     from datetime import timedelta
 
     from bellwork.auth.service import Actor
-    from bellwork.chat import service
+    from bellwork.chat import burn, messages
     from bellwork.chat.schemas import MessageCreate
     from bellwork.org.models import Person
 
@@ -468,7 +468,7 @@ async def test_orphaned_keys_are_shredded(
         teacher = (
             await db.execute(select(Person).where(Person.username == "teacher"))
         ).scalar_one()
-        await service.send_message(
+        await messages.send_message(
             db, Actor(person=teacher), conv, MessageCreate(client_msg_id=cmid(), body="lost")
         )
         await db.rollback()
@@ -486,7 +486,7 @@ async def test_orphaned_keys_are_shredded(
     for p in [*rolled_back, sealing.key_path(data_dir, other), tmp, live]:
         os.utime(p, (old, old))
     async with world.app.state.sessionmaker() as db:
-        n = await service.sweep_orphan_keys(db, data_dir, grace=timedelta(minutes=10))
+        n = await burn.sweep_orphan_keys(db, data_dir, grace=timedelta(minutes=10))
     assert n == 2
     assert not any(p.exists() for p in rolled_back)
     assert not sealing.key_path(data_dir, other).exists() and not tmp.exists()

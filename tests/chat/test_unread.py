@@ -160,7 +160,7 @@ async def test_sql_and_python_unread_agree(world: World, school: dict[str, Any])
 
 async def test_total_is_one_query(world: World, school: dict[str, Any]) -> None:
     """However many conversations: one statement over one's memberships."""
-    from bellwork.chat import service
+    from bellwork.chat import listing
 
     t = await world.login(school["teacher"])
     p1 = await world.login(school["p1"])
@@ -178,7 +178,7 @@ async def test_total_is_one_query(world: World, school: dict[str, Any]) -> None:
     engine = world.db.bind.sync_engine  # type: ignore[union-attr]
     event.listen(engine, "before_cursor_execute", count)
     try:
-        total = await service.unread_total(world.db, school["p1"].id)
+        total = await listing.unread_total(world.db, school["p1"].id)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert total.unread == 60  # the group's creation notice and the message, in each

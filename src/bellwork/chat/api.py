@@ -12,8 +12,19 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bellwork.chat import (
+    access,
+    attachments,
+    burn,
+    groups,
+    history,
+    listing,
+    membership,
+    messages,
+    shaping,
+)
 from bellwork.chat import files as filestore
-from bellwork.chat import groups, service
+from bellwork.chat import receipts as read_receipts
 from bellwork.chat.models import Message, StoredFile
 from bellwork.chat.schemas import (
     ConversationOut,
@@ -74,7 +85,7 @@ async def list_conversations(
     """One's conversations, most recently active first, with unread counts; a page at a time
     (`next_cursor` of the previous page as `cursor`). Conversations that become active while
     one pages come by the live events (message.new, conversation.updated), not in later pages."""
-    return await service.list_conversations(db, actor, limit, cursor)
+    return await listing.list_conversations(db, actor, limit, cursor)
 
 
 @router.get("/conversations/unread", response_model=UnreadTotal)
@@ -90,7 +101,7 @@ async def unread_total(
     the sum of their `unread` counts, muted conversations apart. With `cursor` (a `next_cursor`
     of `GET /conversations`): only the conversations after it, the ones a client has not loaded;
     it adds the `unread` of those it has, which the live events keep up to date."""
-    return await service.unread_total(db, actor.id, cursor)
+    return await listing.unread_total(db, actor.id, cursor)
 
 
 @router.post("/conversations/direct", response_model=ConversationOut)
@@ -99,38 +110,38 @@ async def open_direct(
 ) -> ConversationOut:
     """The 1:1 conversation with a person one may see (created on first use). `private`:
     the burn-after-reading conversation, whose messages vanish `burn_seconds` after opening."""
-    conv, me = await service.open_direct(
+    conv, me = await membership.open_direct(
         db, actor, scope, data.person_id, data.private, data.burn_seconds
     )
-    return await service.conversation_out(db, actor.id, conv, me)
+    return await shaping.conversation_out(db, actor.id, conv, me)
 
 
 @router.post("/conversations/devices", response_model=ConversationOut)
 async def open_devices(db: DB, actor: CurrentActor) -> ConversationOut:
     """ "My devices": a conversation with oneself to move files between phone and computer."""
-    conv, me = await service.open_devices(db, actor)
-    return await service.conversation_out(db, actor.id, conv, me)
+    conv, me = await membership.open_devices(db, actor)
+    return await shaping.conversation_out(db, actor.id, conv, me)
 
 
 @router.post("/conversations/groups", response_model=ConversationOut, status_code=201)
 async def create_group(
     data: GroupCreate, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> ConversationOut:
-    conv, me = await service.create_group(db, actor, scope, data)
-    return await service.conversation_out(db, actor.id, conv, me)
+    conv, me = await membership.create_group(db, actor, scope, data)
+    return await shaping.conversation_out(db, actor.id, conv, me)
 
 
 @router.get("/units/{unit_id}/group", response_model=ConversationOut)
 async def unit_group(unit_id: PathId, db: DB, actor: CurrentActor) -> ConversationOut:
     """The unit's group (a class's home-school group), kept in step with the roster."""
     conv, me = await groups.open_unit_group(db, actor, unit_id)
-    return await service.conversation_out(db, actor.id, conv, me)
+    return await shaping.conversation_out(db, actor.id, conv, me)
 
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut)
 async def get_conversation(conversation_id: PathId, db: DB, actor: CurrentActor) -> ConversationOut:
-    conv, me = await service.access_conversation(db, actor.id, conversation_id)
-    return await service.conversation_out(db, actor.id, conv, me)
+    conv, me = await access.access_conversation(db, actor.id, conversation_id)
+    return await shaping.conversation_out(db, actor.id, conv, me)
 
 
 @router.patch("/conversations/{conversation_id}", response_model=ConversationOut)
@@ -138,22 +149,22 @@ async def update_conversation(
     conversation_id: PathId, data: GroupUpdate, db: DB, actor: CurrentActor
 ) -> ConversationOut:
     """Rename a group or set its avatar (owner/admins); set a private chat's burn time."""
-    conv, me = await service.update_group(db, actor, conversation_id, data)
-    return await service.conversation_out(db, actor.id, conv, me)
+    conv, me = await membership.update_group(db, actor, conversation_id, data)
+    return await shaping.conversation_out(db, actor.id, conv, me)
 
 
 @router.put("/conversations/{conversation_id}/mute", response_model=ConversationOut)
 async def mute(
     conversation_id: PathId, data: Muted, db: DB, actor: CurrentActor
 ) -> ConversationOut:
-    conv, me = await service.access_conversation(db, actor.id, conversation_id)
+    conv, me = await access.access_conversation(db, actor.id, conversation_id)
     me.muted = data.muted
-    return await service.conversation_out(db, actor.id, conv, me)
+    return await shaping.conversation_out(db, actor.id, conv, me)
 
 
 @router.get("/conversations/{conversation_id}/members", response_model=list[MemberOut])
 async def members(conversation_id: PathId, db: DB, actor: CurrentActor) -> list[MemberOut]:
-    return await service.list_members(db, actor, conversation_id)
+    return await listing.list_members(db, actor, conversation_id)
 
 
 @router.post("/conversations/{conversation_id}/members", response_model=Added)
@@ -162,7 +173,7 @@ async def add_members(
 ) -> Added:
     """Add people to a group (owner/admins)."""
     return Added(
-        added=await service.add_members(db, actor, scope, conversation_id, data.person_ids)
+        added=await membership.add_members(db, actor, scope, conversation_id, data.person_ids)
     )
 
 
@@ -170,7 +181,7 @@ async def add_members(
 async def remove_member(
     conversation_id: PathId, person_id: PathId, db: DB, actor: CurrentActor
 ) -> Response:
-    await service.remove_member(db, actor, conversation_id, person_id)
+    await membership.remove_member(db, actor, conversation_id, person_id)
     return Response(status_code=204)
 
 
@@ -179,19 +190,19 @@ async def set_role(
     conversation_id: PathId, person_id: PathId, data: RoleChange, db: DB, actor: CurrentActor
 ) -> Response:
     """The owner makes a member admin or member, or hands over ownership."""
-    await service.set_role(db, actor, conversation_id, person_id, data.role)
+    await membership.set_role(db, actor, conversation_id, person_id, data.role)
     return Response(status_code=204)
 
 
 @router.post("/conversations/{conversation_id}/leave", status_code=204)
 async def leave(conversation_id: PathId, db: DB, actor: CurrentActor) -> Response:
-    await service.leave(db, actor, conversation_id)
+    await membership.leave(db, actor, conversation_id)
     return Response(status_code=204)
 
 
 @router.post("/conversations/{conversation_id}/dissolve", status_code=204)
 async def dissolve(conversation_id: PathId, db: DB, actor: CurrentActor) -> Response:
-    await service.dissolve(db, actor, conversation_id)
+    await membership.dissolve(db, actor, conversation_id)
     return Response(status_code=204)
 
 
@@ -207,7 +218,7 @@ async def list_messages(
     q: Annotated[str | None, Query(max_length=100, description="Search the history")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> MessagePage:
-    return await service.list_messages(db, actor, conversation_id, before_seq, after_seq, limit, q)
+    return await history.list_messages(db, actor, conversation_id, before_seq, after_seq, limit, q)
 
 
 @router.post(
@@ -220,7 +231,7 @@ async def send(
     conversation_id: PathId, data: MessageCreate, db: DB, actor: CurrentActor, response: Response
 ) -> MessageOut:
     """Send a message. Retrying with the same `client_msg_id` returns the first one (200)."""
-    out, new = await service.send_message(db, actor, conversation_id, data)
+    out, new = await messages.send_message(db, actor, conversation_id, data)
     if not new:
         response.status_code = 200
     return out
@@ -229,7 +240,7 @@ async def send(
 @router.post("/conversations/{conversation_id}/read", response_model=ReadOut)
 async def read(conversation_id: PathId, data: ReadIn, db: DB, actor: CurrentActor) -> ReadOut:
     """Mark everything up to `seq` read."""
-    return await service.mark_read(db, actor.id, conversation_id, data.seq)
+    return await read_receipts.mark_read(db, actor.id, conversation_id, data.seq)
 
 
 @router.post("/conversations/{conversation_id}/messages/{seq}/recall", status_code=204)
@@ -237,7 +248,7 @@ async def recall(
     conversation_id: PathId, seq: PathSeq, request: Request, db: DB, actor: CurrentActor
 ) -> Response:
     """Recall: the sender within 2 minutes, group owner/admins any time."""
-    await service.recall(db, actor, conversation_id, seq, _data_dir(request))
+    await messages.recall(db, actor, conversation_id, seq, _data_dir(request))
     return Response(status_code=204)
 
 
@@ -246,13 +257,13 @@ async def open_private(
     conversation_id: PathId, seq: PathSeq, db: DB, actor: CurrentActor
 ) -> MessageOut:
     """Reveal a private message; it is deleted from the server `burn_seconds` later."""
-    return await service.open_private(db, actor, conversation_id, seq)
+    return await burn.open_private(db, actor, conversation_id, seq)
 
 
 @router.get("/conversations/{conversation_id}/messages/{seq}/receipt", response_model=Receipt)
 async def receipt(conversation_id: PathId, seq: PathSeq, db: DB, actor: CurrentActor) -> Response:
     """Who has read one's message and who has not, grouped by class or department."""
-    data = await service.receipt(db, actor, conversation_id, seq)
+    data = await read_receipts.receipt(db, actor, conversation_id, seq)
     # Thousands of names: sent as built, not dumped, re-validated and dumped again by FastAPI.
     return Response(orjson.dumps(data), media_type="application/json")
 
@@ -270,7 +281,7 @@ async def receipts(
             raise ValueError("out of range")
     except ValueError as exc:
         raise Invalid("validation_failed", errors=[{"field": "seqs"}]) from exc
-    conv, _ = await service.access_conversation(db, actor.id, conversation_id)
+    conv, _ = await access.access_conversation(db, actor.id, conversation_id)
     msgs = (
         (
             await db.execute(
@@ -284,7 +295,7 @@ async def receipts(
         .scalars()
         .all()
     )
-    return await service.receipt_counts(db, conv, sorted(msgs, key=lambda m: m.seq))
+    return await read_receipts.receipt_counts(db, conv, sorted(msgs, key=lambda m: m.seq))
 
 
 @router.post("/conversations/{conversation_id}/files", response_model=FileOut, status_code=201)
@@ -298,7 +309,7 @@ async def upload(
     """Upload a file or image to send in this conversation (images up to 20 MB, files 50 MB).
     The type is taken from the bytes; a claimed type that does not match them is refused."""
     data = await file.read(filestore.MAX_FILE + 1)
-    return await service.upload_file(
+    return await attachments.upload_file(
         db, actor, conversation_id, file.filename or "file", file.content_type, data
     )
 
@@ -308,10 +319,10 @@ async def _file(db: DB, actor_id: PathId, file_id: PathId) -> StoredFile:
     if f is None or f.conversation_id is None:
         raise NotFound("file")
     try:
-        conv, me = await service.access_conversation(db, actor_id, f.conversation_id)
+        conv, me = await access.access_conversation(db, actor_id, f.conversation_id)
     except NotFound:
         raise NotFound("file") from None
-    if not await service.file_readable(db, conv, me, f):
+    if not await attachments.file_readable(db, conv, me, f):
         raise NotFound("file")
     return f
 

@@ -8,7 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.auth.service import Actor
-from bellwork.chat import service
+from bellwork.chat.access import access_conversation
+from bellwork.chat.membership import (
+    add_people,
+    get_or_create_keyed,
+    members_changed,
+    remove_people,
+)
 from bellwork.chat.models import Conversation, ConversationKind, ConversationMember, MemberRole
 from bellwork.core.errors import NotFound
 from bellwork.org.hooks import on_roster_change
@@ -57,7 +63,7 @@ async def open_unit_group(
     key = f"u:{unit.id}"
     conv = (await db.execute(select(Conversation).where(Conversation.key == key))).scalar()
     if conv is None:
-        conv = await service._get_or_create_keyed(
+        conv = await get_or_create_keyed(
             db,
             key,
             Conversation(kind=ConversationKind.unit.value, name=group_name(unit), unit_id=unit.id),
@@ -65,11 +71,11 @@ async def open_unit_group(
         )
     else:
         await sync_group(db, conv, unit)
-    return await service.access_conversation(db, actor.id, conv.id)
+    return await access_conversation(db, actor.id, conv.id)
 
 
 async def sync_group(db: AsyncSession, conv: Conversation, unit: Unit) -> None:
-    # Membership changes take turns per conversation (see service.access_conversation).
+    # Membership changes take turns per conversation (see chat.access.access_conversation).
     await db.execute(
         select(Conversation)
         .where(Conversation.id == conv.id)
@@ -88,11 +94,11 @@ async def sync_group(db: AsyncSession, conv: Conversation, unit: Unit) -> None:
         ).all()
     )
     add = {p: r for p, r in wanted.items() if p not in current or current[p] != r}
-    added = await service._add(db, conv, add)
-    removed = await service._remove(db, conv, [p for p in current if p not in wanted])
+    added = await add_people(db, conv, add)
+    removed = await remove_people(db, conv, [p for p in current if p not in wanted])
     if unit.archived_at is None and conv.name != group_name(unit):
         conv.name = group_name(unit)
-    await service._members_changed(db, conv, added, removed)
+    await members_changed(db, conv, added, removed)
 
 
 @on_roster_change
@@ -140,6 +146,6 @@ async def roster_changed(db: AsyncSession, unit_ids: set[int]) -> None:
             made = Conversation(
                 kind=ConversationKind.unit.value, name=group_name(unit), unit_id=unit.id
             )
-            conv = await service._get_or_create_keyed(db, f"u:{unit.id}", made, wanted)
+            conv = await get_or_create_keyed(db, f"u:{unit.id}", made, wanted)
             if conv is not made:  # another transaction created it first: bring it in step
                 await sync_group(db, conv, unit)

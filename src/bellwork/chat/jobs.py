@@ -1,6 +1,6 @@
 """Chat's jobs: burning opened private messages, and the sweep behind it.
 
-Burning is one job per opened message: `service.open_private` enqueues `chat.burn` in the
+Burning is one job per opened message: `burn.open_private` enqueues `chat.burn` in the
 transaction that opens the message, due at its deadline and keyed by the message (opening
 happens once; the key makes a repeat add nothing). A job per message rather than a recurring
 sweep, because the message then burns at its deadline, not up to a sweep interval later, on
@@ -16,7 +16,7 @@ and workers share, so any of them may run either job.
 
 from __future__ import annotations
 
-from bellwork.chat.service import burn_expired, sweep_orphan_keys
+from bellwork.chat.burn import burn_expired, sweep_orphan_keys
 from bellwork.db.engine import scrub_sqlite
 from bellwork.db.session import on_commit
 from bellwork.jobs.registry import JobContext, handler, recurring

@@ -52,7 +52,7 @@ async def _may_follow(db: AsyncSession, person_id: int, conversation_id: int) ->
 
 
 async def _read(db: AsyncSession, person_id: int, frame: ev.ClientRead) -> None:
-    from bellwork.chat.service import mark_read
+    from bellwork.chat.receipts import mark_read
 
     await mark_read(db, person_id, frame.conversation_id, frame.seq)
 

@@ -1,0 +1,119 @@
+"""Files in conversations: uploading one to send, who may read it, how it is shown.
+
+A file belongs to the message that carries it (one message per file: recalling or burning the
+message deletes the file) or is its group's avatar. The bytes are stored by `chat/files.py`."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bellwork.auth.service import Actor
+from bellwork.chat import files as filestore
+from bellwork.chat.access import access_conversation
+from bellwork.chat.models import Conversation, ConversationMember, Message, StoredFile
+from bellwork.chat.schemas import FileOut
+
+
+def data_dir_of(db: AsyncSession) -> Path:
+    """The data folder (keys and files), which the chat API puts in the session's info."""
+    found = db.info.get("data_dir")
+    if found is None:
+        raise RuntimeError("chat session without info['data_dir']")
+    return Path(found)
+
+
+def file_out(f: StoredFile, name: str | None = None) -> FileOut:
+    return FileOut(
+        id=f.id,
+        name=f.name if name is None else name,
+        content_type=f.content_type,
+        size=f.size,
+        width=f.width,
+        height=f.height,
+        has_thumbnail=f.thumb_key is not None,
+    )
+
+
+async def files_out(db: AsyncSession, ids: set[int]) -> dict[int, FileOut]:
+    """The files by id; a private file whose key is gone is left out (shown as no file)."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    rows = list((await db.execute(select(StoredFile).where(StoredFile.id.in_(ids)))).scalars())
+    sealed = [f for f in rows if f.key_id is not None]
+    names: dict[int, str | None] = {}
+    if sealed:
+        data_dir = data_dir_of(db)
+        names = await asyncio.to_thread(
+            lambda: {f.id: filestore.read_name(data_dir, f) for f in sealed}
+        )
+    out = {}
+    for f in rows:
+        name = names.get(f.id) if f.key_id is not None else f.name
+        if name is not None:
+            out[f.id] = file_out(f, name)
+    return out
+
+
+async def file_in_message(db: AsyncSession, file_id: int) -> bool:
+    """Whether a message carries the file (recalling or burning that message deletes it)."""
+    found = await db.execute(select(Message.id).where(Message.file_id == file_id).limit(1))
+    return found.first() is not None
+
+
+async def file_in_use(db: AsyncSession, file: StoredFile) -> bool:
+    """Whether a message carries the file already, or it is its group's avatar."""
+    if await file_in_message(db, file.id):
+        return True
+    avatar = await db.execute(
+        select(Conversation.id).where(Conversation.avatar_file_id == file.id).limit(1)
+    )
+    return avatar.first() is not None
+
+
+async def upload_file(
+    db: AsyncSession,
+    actor: Actor,
+    conversation_id: int,
+    name: str,
+    claimed_type: str | None,
+    data: bytes,
+) -> FileOut:
+    """Stores a file to send in this conversation (encrypted in a private one)."""
+    conv, _ = await access_conversation(db, actor.id, conversation_id)
+    f = await filestore.store(
+        db,
+        data_dir_of(db),
+        actor.id,
+        conv.id,
+        name,
+        claimed_type,
+        data,
+        private=conv.private,
+    )
+    return file_out(f, filestore.clean_name(name))
+
+
+async def file_readable(
+    db: AsyncSession, conv: Conversation, me: ConversationMember, f: StoredFile
+) -> bool:
+    """Whether the member `me` of `conv` (the file's conversation) may read the file. Its id is
+    no secret (ids are sequential), so a file follows the message that carries it: readable by
+    those who may see that message (sent after they joined, not recalled; in a private chat,
+    the recipient once they opened it), by its uploader (an upload not sent yet, which the
+    sender's client shows while it sends), and, as the group's avatar, by every member."""
+    if f.owner_id == me.person_id or conv.avatar_file_id == f.id:
+        return True
+    stmt = select(Message.id).where(
+        Message.file_id == f.id,
+        Message.conversation_id == conv.id,
+        Message.seq > me.joined_seq,
+        Message.recalled_at.is_(None),
+    )
+    if conv.private:
+        stmt = stmt.where(or_(Message.sender_id == me.person_id, Message.opened_at.isnot(None)))
+    return (await db.execute(stmt.limit(1))).first() is not None
