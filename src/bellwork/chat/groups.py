@@ -50,6 +50,15 @@ def group_name(unit: Unit) -> str:
     return unit.name
 
 
+async def unit_conversation(db: AsyncSession, unit_id: int) -> Conversation | None:
+    """The unit's group, for another domain to post into (`chat.messages.post_message`); None
+    if it has none yet (fewer than two people belong in it) or it was dissolved."""
+    conv = (
+        await db.execute(select(Conversation).where(Conversation.key == f"u:{unit_id}"))
+    ).scalar()
+    return conv if conv is not None and conv.dissolved_at is None else None
+
+
 async def open_unit_group(
     db: AsyncSession, actor: Actor, unit_id: int
 ) -> tuple[Conversation, ConversationMember]:
