@@ -1,4 +1,4 @@
-"""Directory search over 100,000 people: `bellwork.org.service.search_people`, the real query.
+"""Directory search over 100,000 people: `bellwork.org.directory.search_people`, the real query.
 
     .venv/bin/python bench/search_100k.py --db sqlite|postgres|both [--people 100000] [--runs 20]
 
@@ -264,8 +264,8 @@ async def measure(url: str, data: Seeded, runs: int, label: str) -> list[tuple[s
     from bellwork.auth.service import Actor
     from bellwork.db.engine import make_engine, make_sessionmaker
     from bellwork.org.access import load_scope
+    from bellwork.org.directory import search_people
     from bellwork.org.models import Person
-    from bellwork.org.service import search_people
 
     engine = make_engine(url)
     factory = make_sessionmaker(engine)

@@ -16,7 +16,7 @@ from bellwork.auth.passwords import hash_password_sync
 from bellwork.auth.service import Actor
 from bellwork.config import Settings
 from bellwork.db.session import unit_of_work
-from bellwork.org import service
+from bellwork.org import people, units
 from bellwork.org.access import Scope
 from bellwork.org.importer import run_import
 from bellwork.org.models import Membership, Person, Role, Unit
@@ -77,7 +77,7 @@ async def create_admin(
         except ValidationError as exc:
             raise ValueError(str(exc)) from exc
         try:
-            person = await service.create_person(db, _system_actor(), system, data)
+            person = await people.create_person(db, _system_actor(), system, data)
         except Problem as exc:
             raise ValueError(exc.to_dict()["title"]) from exc
         from bellwork.auth.passwords import hash_password
@@ -109,7 +109,7 @@ async def build_demo(db: AsyncSession) -> None:
     pw = hash_password_sync(DEMO_PASSWORD)
 
     async def unit(parent: Unit | None, kind: str, name: str) -> Unit:
-        return await service.create_unit(
+        return await units.create_unit(
             db,
             actor,
             scope,
@@ -124,7 +124,7 @@ async def build_demo(db: AsyncSession) -> None:
         email: str | None = None,
         is_admin: bool = False,
     ) -> Person:
-        p = await service.create_person(
+        p = await people.create_person(
             db,
             actor,
             scope,

@@ -217,9 +217,9 @@ async def test_search_plans_agree(
     world: World, monkeypatch: pytest.MonkeyPatch, common_prefix: int
 ) -> None:
     """Every query shape (common prefix, rare prefix, small scope) gives the same answers."""
-    from bellwork.org import service
+    from bellwork.org import directory
 
-    monkeypatch.setattr(service, "COMMON_PREFIX", common_prefix)
+    monkeypatch.setattr(directory, "COMMON_PREFIX", common_prefix)
     c, school, klass = await setup(world)
     head = await world.person("校长", (school, "head"), username="head")
     teacher = await world.person("老师", (klass, "teacher"), username="t")

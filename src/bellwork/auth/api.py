@@ -22,8 +22,8 @@ from bellwork.core.errors import Problem
 from bellwork.core.types import PathId
 from bellwork.db.session import unit_of_work
 from bellwork.org.access import load_scope
+from bellwork.org.directory import person_detail
 from bellwork.org.models import Membership, Role, Unit
-from bellwork.org.service import person_detail
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 tokens_router = APIRouter(prefix="/api/v1/tokens", tags=["tokens"])

@@ -28,7 +28,7 @@ from bellwork.chat.schemas import (
 )
 from bellwork.core.errors import Forbidden
 from bellwork.org.models import Membership, Person, Unit
-from bellwork.org.service import path_names
+from bellwork.org.units import path_names
 
 
 async def mark_read(db: AsyncSession, person_id: int, conversation_id: int, seq: int) -> ReadOut:

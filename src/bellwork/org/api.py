@@ -7,7 +7,10 @@ from fastapi import APIRouter, Query, Response
 from bellwork.core.deps import DB, CurrentActor, CurrentScope
 from bellwork.core.schemas import Page
 from bellwork.core.types import PathId, QueryId
-from bellwork.org import access, service
+from bellwork.org import access, roster
+from bellwork.org import directory as directory_rules
+from bellwork.org import people as people_rules
+from bellwork.org import units as unit_rules
 from bellwork.org.schemas import (
     GuardianIn,
     MembershipIn,
@@ -36,7 +39,9 @@ async def list_roots(
     db: DB, scope: CurrentScope, include_archived: IncludeArchived = False
 ) -> list[UnitOut]:
     """The top-level units of the installation."""
-    return await service.units_out(db, scope, await service.list_roots(db, scope, include_archived))
+    return await unit_rules.units_out(
+        db, scope, await unit_rules.list_roots(db, scope, include_archived)
+    )
 
 
 @units.post("", response_model=UnitOut, status_code=201)
@@ -44,14 +49,14 @@ async def create_unit(
     data: UnitCreate, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> UnitOut:
     """Create a unit under `parent_id` (heads of the parent or admins), or a root (admins)."""
-    unit = await service.create_unit(db, actor, scope, data)
-    return (await service.units_out(db, scope, [unit]))[0]
+    unit = await unit_rules.create_unit(db, actor, scope, data)
+    return (await unit_rules.units_out(db, scope, [unit]))[0]
 
 
 @units.get("/{unit_id}", response_model=UnitOut)
 async def get_unit(unit_id: PathId, db: DB, scope: CurrentScope) -> UnitOut:
     unit = await access.access_unit(db, unit_id)
-    return (await service.units_out(db, scope, [unit]))[0]
+    return (await unit_rules.units_out(db, scope, [unit]))[0]
 
 
 @units.patch("/{unit_id}", response_model=UnitOut)
@@ -60,8 +65,8 @@ async def update_unit(
 ) -> UnitOut:
     """Rename a unit or change its kind."""
     unit = await access.access_unit(db, unit_id)
-    await service.update_unit(db, actor, scope, unit, data)
-    return (await service.units_out(db, scope, [unit]))[0]
+    await unit_rules.update_unit(db, actor, scope, unit, data)
+    return (await unit_rules.units_out(db, scope, [unit]))[0]
 
 
 @units.post("/{unit_id}/move", response_model=UnitOut)
@@ -70,8 +75,8 @@ async def move_unit(
 ) -> UnitOut:
     """Move a unit and its whole subtree under another parent (null: make it a root)."""
     unit = await access.access_unit(db, unit_id)
-    await service.move_unit(db, actor, scope, unit, data.parent_id)
-    return (await service.units_out(db, scope, [unit]))[0]
+    await unit_rules.move_unit(db, actor, scope, unit, data.parent_id)
+    return (await unit_rules.units_out(db, scope, [unit]))[0]
 
 
 @units.post("/{unit_id}/archive", response_model=UnitOut)
@@ -80,8 +85,8 @@ async def archive_unit(
 ) -> UnitOut:
     """Archive a unit and its subtree; memberships and history are kept."""
     unit = await access.access_unit(db, unit_id)
-    await service.archive_unit(db, actor, scope, unit)
-    return (await service.units_out(db, scope, [unit]))[0]
+    await unit_rules.archive_unit(db, actor, scope, unit)
+    return (await unit_rules.units_out(db, scope, [unit]))[0]
 
 
 @units.post("/{unit_id}/restore", response_model=UnitOut)
@@ -89,8 +94,8 @@ async def restore_unit(
     unit_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> UnitOut:
     unit = await access.access_unit(db, unit_id)
-    await service.restore_unit(db, actor, scope, unit)
-    return (await service.units_out(db, scope, [unit]))[0]
+    await unit_rules.restore_unit(db, actor, scope, unit)
+    return (await unit_rules.units_out(db, scope, [unit]))[0]
 
 
 @units.get("/{unit_id}/children", response_model=list[UnitOut])
@@ -98,8 +103,8 @@ async def children(
     unit_id: PathId, db: DB, scope: CurrentScope, include_archived: IncludeArchived = False
 ) -> list[UnitOut]:
     unit = await access.access_unit(db, unit_id)
-    return await service.units_out(
-        db, scope, await service.list_children(db, unit, include_archived)
+    return await unit_rules.units_out(
+        db, scope, await unit_rules.list_children(db, unit, include_archived)
     )
 
 
@@ -109,8 +114,8 @@ async def subtree(
 ) -> list[UnitOut]:
     """The unit and every unit below it, shallowest first."""
     unit = await access.access_unit(db, unit_id)
-    return await service.units_out(
-        db, scope, await service.list_subtree(db, unit, include_archived)
+    return await unit_rules.units_out(
+        db, scope, await unit_rules.list_subtree(db, unit, include_archived)
     )
 
 
@@ -118,7 +123,7 @@ async def subtree(
 async def ancestors(unit_id: PathId, db: DB, scope: CurrentScope) -> list[UnitOut]:
     """The path from the root down to this unit (inclusive)."""
     unit = await access.access_unit(db, unit_id)
-    return await service.units_out(db, scope, await service.list_ancestors(db, unit))
+    return await unit_rules.units_out(db, scope, await unit_rules.list_ancestors(db, unit))
 
 
 @people.get("", response_model=Page[PersonBrief])
@@ -142,7 +147,7 @@ async def directory(
     limit: Limit = 50,
 ) -> Page[PersonBrief]:
     """The directory: people the caller may see, sorted by name, with cursor pagination."""
-    return await service.search_people(
+    return await directory_rules.search_people(
         db, scope, q, unit_id, subtree, include_inactive, cursor, limit
     )
 
@@ -151,15 +156,15 @@ async def directory(
 async def create_person(
     data: PersonCreate, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> PersonDetail:
-    person = await service.create_person(db, actor, scope, data)
-    return await service.person_detail(db, scope, person)
+    person = await people_rules.create_person(db, actor, scope, data)
+    return await directory_rules.person_detail(db, scope, person)
 
 
 @people.get("/{person_id}", response_model=PersonDetail)
 async def get_person(person_id: PathId, db: DB, scope: CurrentScope) -> PersonDetail:
     """A person's card (404 if the caller may not see them)."""
     person = await access.access_person(db, scope, person_id)
-    return await service.person_detail(db, scope, person)
+    return await directory_rules.person_detail(db, scope, person)
 
 
 @people.patch("/{person_id}", response_model=PersonDetail)
@@ -168,8 +173,8 @@ async def update_person(
 ) -> PersonDetail:
     """Edit fields; a field sent as null is cleared, a field left out is unchanged."""
     person = await access.access_person(db, scope, person_id)
-    await service.update_person(db, actor, scope, person, data)
-    return await service.person_detail(db, scope, person)
+    await people_rules.update_person(db, actor, scope, person, data)
+    return await directory_rules.person_detail(db, scope, person)
 
 
 @people.post("/{person_id}/deactivate", response_model=PersonDetail)
@@ -178,8 +183,8 @@ async def deactivate(
 ) -> PersonDetail:
     """Deactivate: the person can no longer log in and is logged out everywhere."""
     person = await access.access_person(db, scope, person_id)
-    await service.set_active(db, actor, scope, person, False)
-    return await service.person_detail(db, scope, person)
+    await people_rules.set_active(db, actor, scope, person, False)
+    return await directory_rules.person_detail(db, scope, person)
 
 
 @people.post("/{person_id}/reactivate", response_model=PersonDetail)
@@ -187,8 +192,8 @@ async def reactivate(
     person_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> PersonDetail:
     person = await access.access_person(db, scope, person_id)
-    await service.set_active(db, actor, scope, person, True)
-    return await service.person_detail(db, scope, person)
+    await people_rules.set_active(db, actor, scope, person, True)
+    return await directory_rules.person_detail(db, scope, person)
 
 
 @people.post("/{person_id}/reset-password", response_model=TemporaryPassword)
@@ -197,7 +202,7 @@ async def reset_password(
 ) -> TemporaryPassword:
     """Issue a temporary password (shown once); the person must change it at next login."""
     person = await access.access_person(db, scope, person_id)
-    temporary = await service.reset_password(db, actor, scope, person)
+    temporary = await people_rules.reset_password(db, actor, scope, person)
     return TemporaryPassword(temporary_password=temporary)
 
 
@@ -206,8 +211,8 @@ async def add_membership(
     person_id: PathId, data: MembershipIn, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> MembershipOut:
     person = await access.access_person(db, scope, person_id)
-    m = await service.add_membership(db, actor, scope, person, data)
-    detail = await service.person_detail(db, scope, person)
+    m = await roster.add_membership(db, actor, scope, person, data)
+    detail = await directory_rules.person_detail(db, scope, person)
     return next(x for x in detail.memberships if x.id == m.id)
 
 
@@ -215,7 +220,7 @@ async def add_membership(
 async def remove_membership(
     membership_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> Response:
-    await service.remove_membership(db, actor, scope, membership_id)
+    await roster.remove_membership(db, actor, scope, membership_id)
     return Response(status_code=204)
 
 
@@ -226,8 +231,8 @@ async def link_guardian(
     """Make `guardian_id` a guardian of this student."""
     student = await access.access_person(db, scope, person_id)
     guardian = await access.access_person(db, scope, data.guardian_id)
-    await service.link_guardian(db, actor, scope, student, guardian, data.relation)
-    return await service.person_detail(db, scope, student)
+    await roster.link_guardian(db, actor, scope, student, guardian, data.relation)
+    return await directory_rules.person_detail(db, scope, student)
 
 
 @people.delete("/{person_id}/guardians/{guardian_id}", status_code=204)
@@ -235,5 +240,5 @@ async def unlink_guardian(
     person_id: PathId, guardian_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
 ) -> Response:
     student = await access.access_person(db, scope, person_id)
-    await service.unlink_guardian(db, actor, scope, student, guardian_id)
+    await roster.unlink_guardian(db, actor, scope, student, guardian_id)
     return Response(status_code=204)

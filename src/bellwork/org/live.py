@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.org.models import Membership, Person, Role, Unit
-from bellwork.org.service import subtree_clause
+from bellwork.org.units import subtree_clause
 from bellwork.realtime.protocol import Part, topic
 
 UNIT = "unit"

@@ -29,7 +29,7 @@ from bellwork.core.i18n import t
 from bellwork.org.access import Scope
 from bellwork.org.importer.model import CHUNK, ImportOptions, Kind, Note, Row, RowError
 from bellwork.org.models import Membership, Person, Role, Unit
-from bellwork.org.service import subtree_clause
+from bellwork.org.units import subtree_clause
 
 STAFF_ROLES = {Role.head.value, Role.staff.value, Role.teacher.value, Role.member.value}
 

@@ -24,7 +24,7 @@ from bellwork.core.i18n import t
 from bellwork.core.text import fold_width
 from bellwork.org.importer.model import PATH_COLUMN, Change, ImportOptions, Kind, Row, RowError
 from bellwork.org.models import Unit, UnitKind
-from bellwork.org.service import subtree_clause
+from bellwork.org.units import subtree_clause
 
 
 def _key(name: str) -> str:
