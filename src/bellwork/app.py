@@ -83,7 +83,7 @@ class BellworkApp(FastAPI):
             if root and path.startswith(root):
                 path = path[len(root) :]  # behind a proxy that mounts the app under a prefix
             if path == realtime.PATH:
-                await realtime.events_socket(self.state, scope, receive, send)
+                await realtime.events_socket(self.state.sockets, scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
 
@@ -102,9 +102,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.sessionmaker = runtime.sessionmaker
         app.state.write_gate = runtime.write_gate
         app.state.bus = runtime.bus
-        app.state.handshakes = asyncio.Semaphore(realtime.HANDSHAKES)
+        app.state.sockets = realtime.Sockets(runtime, hub, PROTOCOL)
+        # Read by tests and tools that look inside a running app.
+        app.state.handshakes = app.state.sockets.handshakes
         app.state.hub = hub
-        app.state.protocol = PROTOCOL
         if settings.jobs_embedded:
             runtime.runner = Runner(runtime)
             await runtime.runner.start()
@@ -253,6 +254,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             async with request.app.state.engine.connect() as conn:
                 await conn.execute(text("SELECT 1"))
+            # And its files store: a bucket that is gone would make every file read as missing.
+            await request.app.state.runtime.files.check()
         except Exception as exc:
             return JSONResponse({"status": "unavailable", "reason": type(exc).__name__}, 503)
         return JSONResponse({"status": "ok"})

@@ -95,7 +95,7 @@ async def login(data: LoginIn, request: Request, response: Response, db: DB) -> 
     except Problem as exc:
         if exc.code == "invalid_credentials":
             # Recorded in its own transaction: the request's own is rolled back by the error.
-            async with unit_of_work(request.app.state.sessionmaker) as other:
+            async with unit_of_work(request.app.state.runtime.sessionmaker) as other:
                 await service.record_failure(other, attempt, address)
         raise
     await service.clear_failures(db, attempt)

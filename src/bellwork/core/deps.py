@@ -19,6 +19,7 @@ from bellwork.core.context import current_address
 from bellwork.core.errors import Problem
 from bellwork.db.session import writing
 from bellwork.org.access import Scope, load_scope
+from bellwork.runtime import Runtime
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -30,10 +31,11 @@ UNGATED = {"/api/v1/auth/login"}
 async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, committed after the handler returns, rolled back on error.
     Requests that change things queue for the SQLite write gate (None on PostgreSQL)."""
-    gate = request.app.state.write_gate
+    runtime: Runtime = request.app.state.runtime
+    gate = runtime.write_gate
     if request.method in SAFE_METHODS or request.url.path in UNGATED:
         gate = None
-    async with writing(request.app.state.sessionmaker, gate) as session:
+    async with writing(runtime.sessionmaker, gate) as session:
         # A runtime session: events raised during the request go out on its bus after commit.
         yield session
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from typing import Any
+from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlsplit
 
 import orjson
@@ -27,6 +27,7 @@ from bellwork.db.session import unit_of_work, writing
 from bellwork.realtime import frames as fr
 from bellwork.realtime.hub import Connection, Hub
 from bellwork.realtime.protocol import Protocol
+from bellwork.runtime import Runtime
 
 log = logging.getLogger("bellwork.realtime")
 PATH = "/api/v1/events"
@@ -68,12 +69,23 @@ class Handshake:
         return urlsplit(self.origin).netloc == self.host
 
 
-async def _note_use(state: Any, who: auth.SocketIdentity) -> None:
+@dataclass(eq=False)
+class Sockets:
+    """What the socket works with, built by the app's lifespan and passed explicitly."""
+
+    runtime: Runtime
+    hub: Hub
+    protocol: Protocol
+    # Handshakes identified at once (see HANDSHAKES).
+    handshakes: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(HANDSHAKES))
+
+
+async def _note_use(state: Sockets, who: auth.SocketIdentity) -> None:
     """Renews the session (at most every five minutes) like a request would; best effort: a
     busy database must not keep a socket from opening, and the next handshake tries again."""
     try:
         async with asyncio.timeout(NOTE_SECONDS):
-            async with writing(state.sessionmaker, state.write_gate) as db:
+            async with writing(state.runtime.sessionmaker, state.runtime.write_gate) as db:
                 await auth.note_socket_use(db, who)
     except Exception as exc:
         log.warning("could not renew the session of a socket: %r", exc)
@@ -83,8 +95,8 @@ def _error(code: str, topic: str | None = None, **params: int | str) -> str:
     return fr.ErrorFrame(code=code, title=t(code, None, **params), topic=topic).model_dump_json()
 
 
-async def events_socket(state: Any, scope: Scope, receive: Receive, send: Send) -> None:
-    """Serves one socket from the upgrade to its end. `state` is the app's state."""
+async def events_socket(state: Sockets, scope: Scope, receive: Receive, send: Send) -> None:
+    """Serves one socket from the upgrade to its end."""
     if (await receive())["type"] != "websocket.connect":
         return
     hs = Handshake(scope)
@@ -96,7 +108,7 @@ async def events_socket(state: Any, scope: Scope, receive: Receive, send: Send) 
         return
     conn, who = admitted
     del admitted
-    hub: Hub = state.hub
+    hub = state.hub
     try:
         try:
             valid = await _still_valid(state, who)
@@ -117,26 +129,26 @@ async def events_socket(state: Any, scope: Scope, receive: Receive, send: Send) 
         await hub.unregister(conn)
 
 
-async def _still_valid(state: Any, who: auth.SocketIdentity) -> bool:
+async def _still_valid(state: Sockets, who: auth.SocketIdentity) -> bool:
     """The credential checked again, in a transaction of its own (a fresh snapshot on SQLite
     too), after the socket is registered: see `auth.credential_alive`."""
-    async with asyncio.timeout(HANDSHAKE_SECONDS), unit_of_work(state.sessionmaker) as db:
+    async with asyncio.timeout(HANDSHAKE_SECONDS), unit_of_work(state.runtime.sessionmaker) as db:
         return await auth.credential_alive(db, who)
 
 
 async def _admit(
-    state: Any, hs: Handshake, send: Send
+    state: Sockets, hs: Handshake, send: Send
 ) -> tuple[Connection, auth.SocketIdentity] | None:
     """Identifies the person and registers the socket with the hub, or closes it (refused:
     4401/4403; no turn within HANDSHAKE_SECONDS: 1013) and returns None. A function of its own
     so that nothing it touched (the session, the handshake) stays alive with the socket."""
-    hub: Hub = state.hub
+    hub = state.hub
     conn: Connection | None = None
     try:
         async with (
             asyncio.timeout(HANDSHAKE_SECONDS),
             state.handshakes,
-            unit_of_work(state.sessionmaker) as db,
+            unit_of_work(state.runtime.sessionmaker) as db,
         ):
             cookie = hs.cookies.get(auth.SESSION_COOKIE) if hs.origin_ok() else None
             who = await auth.identify_socket(db, session_secret=cookie, token=hs.token)
@@ -154,8 +166,7 @@ async def _admit(
             # what is published meanwhile (a new group, an added member) reaches it by person.
             conn = Connection(send, who.person_id, who.credential)
             hub.register(conn)
-            protocol: Protocol = state.protocol
-            hub.subscribe(conn, await protocol.initial_topics(db, who.person_id))
+            hub.subscribe(conn, await state.protocol.initial_topics(db, who.person_id))
     except BaseException as exc:
         if conn is not None:
             await hub.unregister(conn)
@@ -166,7 +177,7 @@ async def _admit(
     return conn, who
 
 
-async def _read_loop(state: Any, receive: Receive, conn: Connection) -> None:
+async def _read_loop(state: Sockets, receive: Receive, conn: Connection) -> None:
     while True:
         message = await receive()
         if message["type"] != "websocket.receive":
@@ -184,7 +195,7 @@ async def _read_loop(state: Any, receive: Receive, conn: Connection) -> None:
             await asyncio.sleep(0)
             await conn.close(1009, "frame too large")
             return
-        protocol: Protocol = state.protocol
+        protocol = state.protocol
         try:
             frame = protocol.client.validate_python(orjson.loads(text))
         except orjson.JSONDecodeError:
@@ -205,12 +216,12 @@ async def _read_loop(state: Any, receive: Receive, conn: Connection) -> None:
         elif isinstance(frame, fr.ClientSubscribe):
             await _subscribe(state, protocol, conn, frame.topics)
         elif isinstance(frame, fr.ClientUnsubscribe):
-            hub: Hub = state.hub
+            hub = state.hub
             hub.unsubscribe(conn, frame.topics)
             conn.push(fr.Unsubscribed(topics=frame.topics).model_dump_json())
         else:
             try:
-                async with writing(state.sessionmaker, state.write_gate) as db:
+                async with writing(state.runtime.sessionmaker, state.runtime.write_gate) as db:
                     await protocol.actions[type(frame)](db, conn.person_id, frame)
             except Problem as exc:
                 conn.push(
@@ -218,18 +229,20 @@ async def _read_loop(state: Any, receive: Receive, conn: Connection) -> None:
                 )
 
 
-async def _subscribe(state: Any, protocol: Protocol, conn: Connection, names: list[str]) -> None:
+async def _subscribe(
+    state: Sockets, protocol: Protocol, conn: Connection, names: list[str]
+) -> None:
     """Subscribes the socket to the topics its person may receive (each checked by the domain
     that owns it); every other one gets `topic_refused`, the same for a topic that does not
     exist and one that is not theirs."""
     granted: list[str] = []
-    async with unit_of_work(state.sessionmaker) as db:
+    async with unit_of_work(state.runtime.sessionmaker) as db:
         for name in dict.fromkeys(names):
             found = await protocol.may_subscribe(db, conn.person_id, name)
             if found is None:
                 conn.push(_error("topic_refused", topic=name))
             else:
                 granted.append(found)
-    hub: Hub = state.hub
+    hub = state.hub
     hub.subscribe(conn, granted)
     conn.push(fr.Subscribed(topics=granted).model_dump_json())
