@@ -3,6 +3,10 @@
 Pick the backend with `--db=postgres` or BELLWORK_TEST_DB=postgres (default sqlite). PostgreSQL
 tests create their own database `bellwork_test_<pid>` on 127.0.0.1:5432 and drop it afterwards.
 Every test starts from empty tables.
+
+Files go to the data folder's files/ unless `--files=s3` or BELLWORK_TEST_FILES=s3: then to a
+local S3 server (tests/s3server.py), a fresh prefix per test. A module parametrises
+`files_backend` to run on both in every run (tests/chat/test_files.py).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +47,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("BELLWORK_TEST_DB", "sqlite"),
         choices=["sqlite", "postgres"],
         help="database backend for the tests",
+    )
+    parser.addoption(
+        "--files",
+        default=os.environ.get("BELLWORK_TEST_FILES", "local"),
+        choices=["local", "s3"],
+        help="where the app keeps files: the data folder, or a local S3 server",
     )
 
 
@@ -85,6 +96,40 @@ def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Set
 
 
 @pytest.fixture(scope="session")
+def s3_server() -> Iterator[Any]:
+    """A local S3-compatible server, started by the first test that needs one."""
+    from tests.s3server import S3Server
+
+    server = S3Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def files_backend(request: pytest.FixtureRequest) -> str:
+    """Where the app keeps files, "local" or "s3"; parametrise it to run a test on both."""
+    return str(request.config.getoption("--files"))
+
+
+@pytest.fixture
+def app_settings(
+    settings: Settings, files_backend: str, request: pytest.FixtureRequest
+) -> Settings:
+    """The settings the test's app runs with: `settings`, its files where `files_backend` says."""
+    if files_backend == "local":
+        return settings
+    server = request.getfixturevalue("s3_server")
+    env = server.env(server.url())
+    return settings.model_copy(
+        update={
+            "files_url": env["BELLWORK_FILES_URL"],
+            "files_access_key_id": env["BELLWORK_FILES_ACCESS_KEY_ID"],
+            "files_secret_access_key": SecretStr(env["BELLWORK_FILES_SECRET_ACCESS_KEY"]),
+        }
+    )
+
+
+@pytest.fixture(scope="session")
 async def migrated(settings: Settings) -> str:
     await upgrade(settings.effective_database_url)
     return settings.effective_database_url
@@ -104,9 +149,9 @@ async def _wipe(url: str) -> None:
 
 
 @pytest.fixture
-async def app(migrated: str, settings: Settings) -> AsyncIterator[Any]:
+async def app(migrated: str, app_settings: Settings) -> AsyncIterator[Any]:
     await _wipe(migrated)
-    application = create_app(settings)
+    application = create_app(app_settings)
     async with application.router.lifespan_context(application):
         yield application
 

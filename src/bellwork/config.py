@@ -6,7 +6,7 @@ import ipaddress
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,6 +31,30 @@ class Settings(BaseSettings):
         default="bellwork:events",
         description="Redis pub/sub channel shared by the app nodes of one installation.",
     )
+    files_url: str | None = Field(
+        default=None,
+        description="Where uploaded files are kept. Unset: the data folder's files/. "
+        "s3://bucket/prefix?endpoint=https://host:9000&region=R for an S3-compatible store "
+        "shared by all app nodes; file:///path for another folder (docs/configuration.md).",
+    )
+    files_access_key_id: str | None = Field(
+        default=None,
+        description="Access key for the files bucket. Unset: AWS_ACCESS_KEY_ID, instance roles.",
+    )
+    files_secret_access_key: SecretStr | None = Field(
+        default=None, description="Secret key for the files bucket (never logged)."
+    )
+
+    @field_validator("files_url")
+    @classmethod
+    def _files_url(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        from bellwork.files.location import parse
+
+        parse(value)  # BadFilesUrl (a ValueError) says what is wrong
+        return value.strip()
+
     host: str = Field(default="127.0.0.1", description="Address `serve` listens on.")
     port: int = Field(default=8000, description="Port `serve` listens on.")
     cookie_secure: bool = Field(

@@ -22,6 +22,7 @@ from bellwork.bus import Bus, Handler, make_bus
 from bellwork.config import Settings
 from bellwork.core.alarm import Alarm
 from bellwork.db.engine import make_engine
+from bellwork.files import Storage, open_storage
 
 if TYPE_CHECKING:
     from bellwork.jobs.runner import Runner
@@ -57,6 +58,8 @@ class Runtime:
     bus: Bus
     # SQLite has one writer at a time: this process's writers queue here (None on PostgreSQL).
     write_gate: asyncio.Lock | None
+    # Stored files of every domain: the data folder's files/, or an S3-compatible bucket.
+    files: Storage
     # Sessions of this runtime (RuntimeSession): the request's, a job's, a test's.
     sessionmaker: async_sessionmaker[AsyncSession] = field(init=False)
     # Rung with a job's run_at when this process enqueues one, so its runner need not poll.
@@ -91,6 +94,7 @@ class Runtime:
             engine=engine,
             bus=bus,
             write_gate=asyncio.Lock() if settings.is_sqlite else None,
+            files=open_storage(settings),
         )
         made: Any = async_sessionmaker(
             engine, class_=RuntimeSession, expire_on_commit=False, autoflush=True, runtime=runtime
@@ -106,6 +110,7 @@ class Runtime:
             await self.runner.stop()
             self.runner = None
         await self.bus.close()
+        await self.files.close()
         await self.engine.dispose()
 
 
