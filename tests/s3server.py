@@ -2,7 +2,9 @@
 process (pure Python, from PyPI: the dev extra installs it). Requests go over HTTP with
 signatures, as to any bucket; other processes (app nodes in the multinode test) reach it too.
 
-Each test that uses it gets a prefix of its own in one bucket, so it starts empty.
+Each test that uses it gets a prefix of its own in one bucket, so it starts empty. The bucket
+keeps versions, as many production buckets do: a deleted object's bytes stay retrievable, which
+is what the burn tests must live with (docs/chat.md, "Files in a bucket").
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class S3Server:
             region_name=REGION,
         )
 
-    def bucket(self, name: str = "bellwork-test", versioned: bool = False) -> str:
+    def bucket(self, name: str = "bellwork-test", versioned: bool = True) -> str:
         if name not in self.buckets:
             s3 = self.client()
             s3.create_bucket(Bucket=name)
@@ -61,12 +63,13 @@ class S3Server:
             "BELLWORK_FILES_SECRET_ACCESS_KEY": SECRET_KEY,
         }
 
-    def versions(self, bucket: str, prefix: str) -> list[bytes]:
-        """The bytes of every version of every object under `prefix`, deleted ones included
-        (what a versioned bucket keeps after a delete)."""
+    def versions(self, url: str) -> list[bytes]:
+        """The bytes of every version of every object under a files URL's prefix, deleted ones
+        included (what a versioned bucket keeps after a delete)."""
+        bucket, _, prefix = url.split("://", 1)[1].split("?", 1)[0].partition("/")
         s3 = self.client()
         out: list[bytes] = []
-        listed = s3.list_object_versions(Bucket=bucket, Prefix=prefix)
+        listed = s3.list_object_versions(Bucket=bucket, Prefix=f"{prefix}/")
         for v in listed.get("Versions", []):
             got = s3.get_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])
             out.append(got["Body"].read())

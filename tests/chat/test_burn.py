@@ -4,7 +4,9 @@ PostgreSQL: the relation files and the WAL), the files folder, the keys folder o
 
 Private messages are sealed with a key kept outside the database (chat/sealing.py), so these
 tests look into the storage itself: plaintext that reached the database would be found there
-after the burn (PostgreSQL keeps deleted rows' bytes), as the control message shows."""
+after the burn (PostgreSQL keeps deleted rows' bytes), as the control message shows. The tests
+that store files run with both files backends; the S3 bucket keeps versions, so the burned
+file's ciphertext is still in it, and must be noise."""
 
 from __future__ import annotations
 
@@ -28,6 +30,9 @@ from bellwork.chat.models import Message, StoredFile
 from bellwork.db.base import utcnow
 from tests.chat.conftest import cmid, connect
 from tests.conftest import World
+from tests.stored import stored, stored_keys
+
+both_stores = pytest.mark.parametrize("files_backend", ["local", "s3"])
 
 
 def secret() -> str:
@@ -155,12 +160,15 @@ class Storage:
         return found
 
 
+@both_stores
 async def test_private_message_lifecycle(
     world: World,
     school: dict[str, Any],
     data_dir: Path,
     live: str,
     caplog: pytest.LogCaptureFixture,
+    files_backend: str,
+    request: pytest.FixtureRequest,
 ) -> None:
     caplog.set_level(logging.INFO)  # what `serve` logs; never message text
     secret_text = secret()
@@ -234,7 +242,7 @@ async def test_private_message_lifecycle(
         mine = (await t.get(f"/api/v1/conversations/{conv['id']}/messages")).json()["items"]
         assert mine[0]["body"] == secret_text and mine[1]["file"]["name"] == secret_name
         # Stored sealed: no text in the row, the key in the data folder (0600), and neither the
-        # file's bytes nor its name on disk or in the row.
+        # file's bytes nor its name in the files store or in the row.
         row = await message_row(world, conv["id"], m["seq"])
         assert row.body is None and row.mentions is None and row.key_id and row.sealed
         assert secret_text.encode() not in row.sealed
@@ -244,9 +252,10 @@ async def test_private_message_lifecycle(
         frow = await world.db.get(StoredFile, f["id"])
         assert frow is not None and frow.key_id and frow.name == ""
         file_key = sealing.key_path(data_dir, sealing.KeyRef.file(frow.id, frow.key_id))
-        on_disk = [data_dir / "files" / k[:2] / k for k in (frow.storage_key, frow.thumb_key or "")]
-        assert all(p.exists() for p in on_disk) and file_key.exists()
-        assert on_disk[0].read_bytes() != image and b"PNG" not in on_disk[0].read_bytes()[:16]
+        objects = [frow.storage_key, frow.thumb_key or ""]
+        blobs = [await stored(world.app, k) for k in objects]
+        assert all(b is not None for b in blobs) and file_key.exists()
+        assert blobs[0] != image and b"PNG" not in (blobs[0] or b"")[:16]
         await world.db.commit()
         # Opening reveals it and starts the countdown; the sender hears about it.
         opened = (
@@ -287,12 +296,19 @@ async def test_private_message_lifecycle(
     assert (await t.get(f"/api/v1/files/{f['id']}")).status_code == 404
     # Nothing of it remains: no key, no file, no thumbnail ...
     assert not key_path.exists() and not file_key.exists()
-    assert not any(p.exists() for p in on_disk)
+    assert [await stored(world.app, k) for k in objects] == [None, None]
     needles = [secret_text.encode(), secret_name.encode(), image]
     for path in data_dir.rglob("*"):
         if path.is_file():
             content = path.read_bytes()
             assert not any(x in content for x in needles), path
+    if files_backend == "s3":
+        # The bucket keeps versions: the deleted objects' bytes are still there, sealed with a
+        # key that no longer exists anywhere.
+        kept = request.getfixturevalue("s3_server").versions(world.app.state.settings.files_url)
+        assert len(kept) == 2 and set(kept) == {b for b in blobs if b is not None}
+        for blob in kept:
+            assert not any(x in blob for x in needles)
     # ... nor in the database's files, where the control message is found.
     where = await storage.find(*needles, control.encode())
     assert where[control.encode()], "the scan should find an ordinary message's text"
@@ -348,6 +364,7 @@ async def private_chat(world: World, school: dict[str, Any]) -> tuple[Any, Any, 
     return t, p1, r.json()["id"]
 
 
+@both_stores
 async def test_recalling_a_private_message_shreds_its_key(
     world: World, school: dict[str, Any], data_dir: Path
 ) -> None:
@@ -378,10 +395,13 @@ async def test_recalling_a_private_message_shreds_its_key(
     file_key = sealing.key_path(data_dir, sealing.KeyRef.file(frow.id, frow.key_id))
     await world.db.commit()
     assert all(k.exists() for k in keys) and file_key.exists()
+    sealed = {frow.storage_key, frow.thumb_key}  # the sealed file and its thumbnail
+    assert sealed <= await stored_keys(world.app)
     for seq in (m["seq"], img["seq"]):
         r = await t.post(f"/api/v1/conversations/{conv}/messages/{seq}/recall")
         assert r.status_code == 204
     assert not any(k.exists() for k in keys) and not file_key.exists()
+    assert not sealed & await stored_keys(world.app)
     for seq in (m["seq"], img["seq"]):
         row = await message_row(world, conv, seq)
         assert row.recalled_at and row.key_id is None and row.sealed is None
@@ -389,6 +409,7 @@ async def test_recalling_a_private_message_shreds_its_key(
     assert [(x["recalled"], x["body"], x["file"]) for x in items] == [(True, None, None)] * 2
 
 
+@both_stores
 async def test_a_lost_key_reads_as_burned(
     world: World, school: dict[str, Any], data_dir: Path
 ) -> None:
@@ -464,7 +485,6 @@ async def test_orphaned_keys_are_shredded(
     # A send whose transaction rolls back after its key was written.
     before = key_files(data_dir)
     async with world.app.state.sessionmaker() as db:
-        db.info["data_dir"] = data_dir
         teacher = (
             await db.execute(select(Person).where(Person.username == "teacher"))
         ).scalar_one()

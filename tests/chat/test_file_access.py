@@ -8,10 +8,13 @@ import io
 from typing import Any
 
 import httpx
+import pytest
 from PIL import Image
 
 from tests.chat.conftest import cmid
 from tests.conftest import World
+
+pytestmark = pytest.mark.parametrize("files_backend", ["local", "s3"])
 
 
 def png(color: tuple[int, int, int] = (10, 120, 200)) -> bytes:

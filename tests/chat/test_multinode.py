@@ -1,5 +1,7 @@
 """Two app processes on PostgreSQL and Redis: a message sent through node A reaches a client on
-node B; a node killed with SIGKILL loses nothing for clients that move to the other node.
+node B; a node killed with SIGKILL loses nothing for clients that move to the other node; files
+uploaded through one node are read and deleted through the other, by a shared data folder or by
+an S3 bucket with no folder shared.
 
 Runs in the PostgreSQL pass (`--db=postgres`), against this machine's Redis."""
 
@@ -27,7 +29,13 @@ REDIS = os.environ.get("BELLWORK_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 class Node:
-    def __init__(self, database_url: str, channel: str, data_dir: str) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        channel: str,
+        data_dir: str,
+        extra_env: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("BELLWORK_")}
         env.update(
@@ -38,6 +46,7 @@ class Node:
             BELLWORK_ARGON2_TIME_COST="1",
             BELLWORK_ARGON2_MEMORY_KIB="1024",
         )
+        env.update(extra_env or {})
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -232,4 +241,74 @@ async def test_private_message_sealed_on_one_node_is_read_and_burned_on_another(
     assert page["items"] == []
     await on_b.close()
     for c in (teacher_a, guardian_b):
+        await c.aclose()
+
+
+@pytest.fixture
+def bucket_nodes(
+    backend: str, migrated: str, tmp_path: Any, s3_server: Any
+) -> Iterator[tuple[Node, Node, str]]:
+    """Two nodes with data folders of their own, their files in one S3 bucket."""
+    if backend != "postgres":
+        pytest.skip("several app nodes need PostgreSQL and Redis (run with --db=postgres)")
+    channel = f"bellwork:test:{uuid.uuid4().hex}"
+    url = s3_server.url()
+    env = s3_server.env(url)
+    a = Node(migrated, channel, str(tmp_path / "a"), env)
+    b = Node(migrated, channel, str(tmp_path / "b"), env)
+    yield a, b, url
+    for n in (a, b):
+        n.proc.terminate()
+        n.proc.wait(10)
+
+
+async def test_files_are_shared_through_a_bucket_without_a_shared_folder(
+    world: World,
+    school: dict[str, Any],
+    bucket_nodes: tuple[Node, Node, str],
+    tmp_path: Any,
+    s3_server: Any,
+) -> None:
+    import io
+
+    from PIL import Image
+
+    a, b, url = bucket_nodes
+    teacher_a = await login(a.url, "teacher")
+    guardian_b = await login(b.url, "p1")
+    conv = (
+        await teacher_a.post("/api/v1/conversations/direct", json={"person_id": school["p1"].id})
+    ).json()["id"]
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (9, 99, 199)).save(buf, "PNG")
+    f = (
+        await teacher_a.post(
+            f"/api/v1/conversations/{conv}/files",
+            files={"file": ("板书.png", buf.getvalue(), "image/png")},
+        )
+    ).json()
+    m = (
+        await teacher_a.post(
+            f"/api/v1/conversations/{conv}/messages",
+            json={"client_msg_id": cmid(), "kind": "image", "file_id": f["id"]},
+        )
+    ).json()
+    # Node B has never seen the bytes on its disk; it reads them from the bucket.
+    got = await guardian_b.get(f"/api/v1/files/{f['id']}")
+    assert got.status_code == 200 and got.content == buf.getvalue()
+    thumb = await guardian_b.get(f"/api/v1/files/{f['id']}/thumbnail")
+    assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/jpeg"
+    assert not any(p.is_file() for p in (tmp_path / "a").rglob("files/**/*"))
+    assert not any(p.is_file() for p in (tmp_path / "b").rglob("files/**/*"))
+    # Recalled through node B, gone from the bucket for node A too.
+    teacher_b = await login(b.url, "teacher")
+    r = await teacher_b.post(f"/api/v1/conversations/{conv}/messages/{m['seq']}/recall")
+    assert r.status_code == 204
+    assert (await teacher_a.get(f"/api/v1/files/{f['id']}")).status_code == 404
+    listed = s3_server.client().list_objects_v2(
+        Bucket=url.split("://", 1)[1].split("/", 1)[0],
+        Prefix=url.split("://", 1)[1].split("/", 1)[1].split("?", 1)[0] + "/",
+    )
+    assert listed.get("KeyCount", 0) == 0
+    for c in (teacher_a, guardian_b, teacher_b):
         await c.aclose()

@@ -3,11 +3,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import quote
 
 import orjson
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,6 +47,8 @@ from bellwork.core.deps import CurrentActor, CurrentScope
 from bellwork.core.errors import Invalid, NotFound
 from bellwork.core.schemas import Page
 from bellwork.core.types import MAX_SEQ, PathId, PathSeq, QuerySeq
+from bellwork.files import responses as stored
+from bellwork.runtime import runtime_of
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
 
@@ -65,14 +65,9 @@ def _data_dir(request: Request) -> Path:
     return Path(request.app.state.settings.data_dir)
 
 
-async def chat_db(request: Request, db: RequestDB) -> AsyncSession:
-    """The request's session, told where the data folder is: private messages are sealed with
-    keys kept there (chat/sealing.py), and the service reads them to answer."""
-    db.info["data_dir"] = _data_dir(request)
-    return db
-
-
-DB = Annotated[AsyncSession, Depends(chat_db)]
+# The request's session: chat finds the data folder (keys of private chats) and the files store
+# through its runtime (`runtime_of(db)`).
+DB = RequestDB
 
 
 @router.get("/conversations", response_model=Page[ConversationOut])
@@ -327,28 +322,18 @@ async def _file(db: DB, actor_id: PathId, file_id: PathId) -> StoredFile:
     return f
 
 
-def _disposition(kind: str, name: str) -> str:
-    quoted = quote(name)
-    if quoted == name:
-        return f'{kind}; filename="{name}"'
-    return f"{kind}; filename*=utf-8''{quoted}"
-
-
-async def _private(request: Request, f: StoredFile, thumbnail: bool) -> Response:
+async def _private(db: AsyncSession, f: StoredFile, thumbnail: bool) -> Response:
     """A private chat's file, decrypted for this answer and never cached by the browser."""
-    data_dir = _data_dir(request)
-
-    def read() -> tuple[bytes | None, str | None]:
-        return filestore.read_private(data_dir, f, thumbnail), filestore.read_name(data_dir, f)
-
-    data, name = await asyncio.to_thread(read)
+    runtime = runtime_of(db)
+    data = await filestore.open_private(runtime.files, runtime.data_dir, f, thumbnail)
+    name = await asyncio.to_thread(filestore.read_name, runtime.data_dir, f)
     if data is None or name is None:
         raise NotFound("file")  # burned a moment ago (or its key is lost)
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
     if thumbnail:
         return Response(data, media_type="image/jpeg", headers=headers)
     inline = f.content_type.startswith("image/")
-    headers["Content-Disposition"] = _disposition("inline" if inline else "attachment", name)
+    headers["Content-Disposition"] = stored.disposition("inline" if inline else "attachment", name)
     return Response(data, media_type=f.content_type, headers=headers)
 
 
@@ -358,16 +343,19 @@ async def download(file_id: PathId, request: Request, db: DB, actor: CurrentActo
     its members), 404 alike for everyone else."""
     f = await _file(db, actor.id, file_id)
     if f.key_id is not None:
-        return await _private(request, f, thumbnail=False)
-    path = filestore.path_of(_data_dir(request), f.storage_key)
-    inline = f.content_type.startswith("image/")
-    return FileResponse(
-        path,
+        return await _private(db, f, thumbnail=False)
+    answer = await stored.send(
+        request,
+        runtime_of(db).files,
+        f.storage_key,
         media_type=f.content_type,
         filename=f.name,
-        content_disposition_type="inline" if inline else "attachment",
+        inline=f.content_type.startswith("image/"),
         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"},
     )
+    if answer is None:
+        raise NotFound("file")  # deleted a moment ago
+    return answer
 
 
 @router.get("/files/{file_id}/thumbnail")
@@ -376,10 +364,14 @@ async def thumbnail(file_id: PathId, request: Request, db: DB, actor: CurrentAct
     if f.thumb_key is None:
         raise NotFound("file")
     if f.key_id is not None:
-        return await _private(request, f, thumbnail=True)
-    path = filestore.path_of(_data_dir(request), f.thumb_key)
-    return FileResponse(
-        path,
+        return await _private(db, f, thumbnail=True)
+    answer = await stored.send(
+        request,
+        runtime_of(db).files,
+        f.thumb_key,
         media_type="image/jpeg",
         headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"},
     )
+    if answer is None:
+        raise NotFound("file")
+    return answer

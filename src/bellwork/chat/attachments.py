@@ -1,7 +1,8 @@
 """Files in conversations: uploading one to send, who may read it, how it is shown.
 
 A file belongs to the message that carries it (one message per file: recalling or burning the
-message deletes the file) or is its group's avatar. The bytes are stored by `chat/files.py`."""
+message deletes the file) or is its group's avatar. The bytes are stored by `chat/files.py` in
+the runtime's store (files/)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,13 @@ from bellwork.chat import files as filestore
 from bellwork.chat.access import access_conversation
 from bellwork.chat.models import Conversation, ConversationMember, Message, StoredFile
 from bellwork.chat.schemas import FileOut
+from bellwork.runtime import runtime_of
 
 
 def data_dir_of(db: AsyncSession) -> Path:
-    """The data folder (keys and files), which the chat API puts in the session's info."""
-    found = db.info.get("data_dir")
-    if found is None:
-        raise RuntimeError("chat session without info['data_dir']")
-    return Path(found)
+    """The data folder of the session's runtime, whose keys/ holds private chats' keys (the
+    files themselves are in `runtime.files`, chat/files.py)."""
+    return runtime_of(db).data_dir
 
 
 def file_out(f: StoredFile, name: str | None = None) -> FileOut:

@@ -36,7 +36,6 @@ __all__ = [
     "open_private",
     "path_of",
     "read_name",
-    "read_private",
     "sniff",
     "storage_of",
     "store",
@@ -155,23 +154,6 @@ async def open_private(
         return None
     purpose = "thumb" if thumbnail else "file"
     return await asyncio.to_thread(sealing.unseal, key, purpose, ref.key_id, blob)
-
-
-def read_private(data_dir: Path, f: StoredFile, thumbnail: bool) -> bytes | None:
-    """`open_private` for the default local store, blocking (kept for callers not yet moved
-    to `open_private`)."""
-    ref = key_ref(f)
-    storage_key = f.thumb_key if thumbnail else f.storage_key
-    if ref is None or storage_key is None:
-        return None
-    key = sealing.read_key(data_dir, ref)
-    if key is None:
-        return None
-    try:
-        blob = path_of(data_dir, storage_key).read_bytes()
-    except FileNotFoundError:
-        return None
-    return sealing.unseal(key, "thumb" if thumbnail else "file", ref.key_id, blob)
 
 
 async def delete_file(db: AsyncSession, data_dir: Path, file_id: int) -> None:
