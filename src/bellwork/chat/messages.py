@@ -183,9 +183,18 @@ async def post_message(
         created_at=msg.created_at,
         unread_count=max(0, conv.member_count - 1) if own else None,  # nobody else read it yet
     )
+    await _deliver(db, conv, out)
+    return out
+
+
+async def _deliver(db: AsyncSession, conv: Conversation, out: MessageOut) -> None:
+    """Queues `message.new` for after the commit: to the conversation's topic (its current
+    members); in a private chat, the text to the sender's devices and a hidden copy to the
+    other; whoever joined after a quoted message gets the quote without its text."""
     event = out.model_copy(update={"unread_count": None})
     if conv.private:
-        assert sender is not None
+        assert out.sender is not None
+        sender_id = out.sender.id
         # The recipient gets it hidden until opened; the sender's own devices get the text.
         hidden = event.model_copy(
             update={
@@ -196,13 +205,13 @@ async def post_message(
                 "client_msg_id": None,
             }
         )
-        others = [p for p in await member_ids(db, conv.id) if p != sender.id]
-        emit(db, ev.MessageNew(conversation_id=conv.id, message=event), people=[sender.id])
+        others = [p for p in await member_ids(db, conv.id) if p != sender_id]
+        emit(db, ev.MessageNew(conversation_id=conv.id, message=event), people=[sender_id])
         emit(db, ev.MessageNew(conversation_id=conv.id, message=hidden), people=others)
-        return out
+        return
     # client_msg_id is carried so the sender's devices can match their pending send.
     newcomers: list[int] = []
-    if reply_to is not None and reply_preview:
+    if out.reply_to_seq is not None and out.reply_preview:
         # Who joined after the quoted message gets the quote without its text.
         newcomers = list(
             (
@@ -210,7 +219,7 @@ async def post_message(
                     select(ConversationMember.person_id).where(
                         ConversationMember.conversation_id == conv.id,
                         ConversationMember.left_seq.is_(None),
-                        ConversationMember.joined_seq >= reply_to.seq,
+                        ConversationMember.joined_seq >= out.reply_to_seq,
                     )
                 )
             ).scalars()
@@ -224,7 +233,6 @@ async def post_message(
     if newcomers:
         bare = event.model_copy(update={"reply_preview": None, "client_msg_id": None})
         emit(db, ev.MessageNew(conversation_id=conv.id, message=bare), people=newcomers)
-    return out
 
 
 async def post_notice(
