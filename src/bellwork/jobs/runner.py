@@ -203,8 +203,6 @@ class Runner:
                     now = self.clock()
                     if not await queue.hold(db, job, now, self.lease):
                         raise LeaseLost
-                    # Chat's file code still reads the data folder from the session.
-                    db.info["data_dir"] = runtime.data_dir
                     ctx = JobContext(job.id, job.kind, job.payload, job.attempt, db, runtime, now)
                     await spec.run(ctx)
                     await queue.finish(db, job, self.clock())
