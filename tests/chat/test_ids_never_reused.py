@@ -27,7 +27,9 @@ async def test_a_deleted_file_or_message_id_is_not_given_again(
     ).json()["id"]
     # The highest file id goes with its recalled message ...
     first = (
-        await t.post(f"/api/v1/conversations/{conv}/files", files={"file": ("a.png", png())})
+        await t.post(
+            f"/api/v1/conversations/{conv}/files", files={"file": ("a.png", png((7, 77, 177)))}
+        )
     ).json()
     m = (
         await t.post(
@@ -40,7 +42,9 @@ async def test_a_deleted_file_or_message_id_is_not_given_again(
     await world.db.commit()
     # ... and the next upload does not get it: the old link still says "not found".
     second = (
-        await t.post(f"/api/v1/conversations/{conv}/files", files={"file": ("b.png", png())})
+        await t.post(
+            f"/api/v1/conversations/{conv}/files", files={"file": ("b.png", png((8, 88, 188)))}
+        )
     ).json()
     assert second["id"] > first["id"]
     assert (await p1.get(f"/api/v1/files/{first['id']}")).status_code == 404

@@ -35,7 +35,9 @@ async def test_recalled_text_and_file_name_leave_the_database_files(
     text_ = secret()
     name = f"secret-{uuid.uuid4().hex[:10]}.png"
     m = await send(t, g, text_)
-    f = (await t.post(f"/api/v1/conversations/{g}/files", files={"file": (name, png())})).json()
+    f = (
+        await t.post(f"/api/v1/conversations/{g}/files", files={"file": (name, png((9, 99, 199)))})
+    ).json()
     img = (
         await t.post(
             f"/api/v1/conversations/{g}/messages",
