@@ -17,7 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.chat import events as ev
-from bellwork.chat.models import Conversation, ConversationMember
+from bellwork.chat.access import access_conversation
+from bellwork.chat.models import ConversationMember
+from bellwork.core.errors import NotFound
 from bellwork.realtime.outbox import publish
 from bellwork.realtime.protocol import Part, person_topic, topic
 
@@ -38,17 +40,13 @@ async def _member_topics(db: AsyncSession, person_id: int) -> list[str]:
 
 
 async def _may_follow(db: AsyncSession, person_id: int, conversation_id: int) -> bool:
-    found = await db.execute(
-        select(ConversationMember.conversation_id)
-        .join(Conversation, Conversation.id == ConversationMember.conversation_id)
-        .where(
-            ConversationMember.conversation_id == conversation_id,
-            ConversationMember.person_id == person_id,
-            ConversationMember.left_seq.is_(None),
-            Conversation.dissolved_at.is_(None),
-        )
-    )
-    return found.first() is not None
+    """A conversation one may reach (chat.access's rule: a current member of one that is not
+    dissolved)."""
+    try:
+        await access_conversation(db, person_id, conversation_id)
+    except NotFound:
+        return False
+    return True
 
 
 async def _read(db: AsyncSession, person_id: int, frame: ev.ClientRead) -> None:
