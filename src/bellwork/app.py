@@ -49,6 +49,7 @@ from bellwork.protocol import PROTOCOL
 from bellwork.realtime import api as realtime
 from bellwork.realtime.hub import Hub
 from bellwork.runtime import Runtime
+from bellwork.workbench.api import router as workbench_router
 
 log = logging.getLogger("bellwork")
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -206,6 +207,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         import_router,
         chat_router,
         jobs_router,
+        workbench_router,
     ):
         app.include_router(router)
 

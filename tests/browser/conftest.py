@@ -206,12 +206,14 @@ def new_page(
             assert not p.errors, f"uncaught errors in the page: {p.errors}"
 
 
-def login(page: Any, who: str, password: str = PASSWORD) -> None:
-    page.goto("/login")
+def login(page: Any, who: str, password: str = PASSWORD, then: str | None = "/directory") -> None:
+    """Logs in on the login page and waits for the page it leads to: `then` (as `?next=`), or
+    with `then=None`, where everyone lands (the messages)."""
+    page.goto(f"/login?next={then}" if then else "/login")
     page.get_by_test_id("login-form").locator("#login").fill(who)
     page.get_by_test_id("login-form").locator("#password").fill(password)
     page.get_by_test_id("login-submit").click()
-    page.wait_for_url(re.compile(r"/directory"))
+    page.wait_for_url(re.compile(re.escape(then or "/chat")))
 
 
 def node(tree: Any, text: str, part: str) -> Any:

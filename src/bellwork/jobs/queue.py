@@ -241,6 +241,12 @@ async def count_states(db: AsyncSession) -> dict[str, int]:
     return counts
 
 
+async def count_dead(db: AsyncSession) -> int:
+    """Dead jobs (waiting for an admin to look); by the (state, run_at) index."""
+    n = await db.scalar(select(func.count()).select_from(Job).where(Job.state == DEAD))
+    return int(n or 0)
+
+
 async def retry(db: AsyncSession, job_id: int, actor_id: int | None) -> Job:
     """Queues a dead job again, with its attempts counted afresh (audited)."""
     job = (

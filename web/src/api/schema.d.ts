@@ -1080,6 +1080,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workbench": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Workbench
+         * @description The tools the person may use in their units, in order, each with what waits for them.
+         */
+        get: operations["workbench_api_v1_workbench_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1979,6 +1999,29 @@ export interface components {
             /** Temporary Password */
             temporary_password: string;
         };
+        /** TileOut */
+        TileOut: {
+            /**
+             * Key
+             * @description `<domain>.<tool>`; the client's label is workbench.tile.<key>
+             */
+            key: string;
+            /**
+             * Section
+             * @enum {string}
+             */
+            section: "tools" | "admin";
+            /**
+             * Path
+             * @description Where the web client opens the tool.
+             */
+            path: string;
+            /**
+             * Count
+             * @description What waits for the person there; null: not counted.
+             */
+            count: number | null;
+        };
         /** TokenCreate */
         TokenCreate: {
             /** Name */
@@ -2098,6 +2141,11 @@ export interface components {
              * @description The same over one's muted conversations.
              */
             muted_unread: number;
+        };
+        /** WorkbenchOut */
+        WorkbenchOut: {
+            /** Tiles */
+            tiles: components["schemas"]["TileOut"][];
         };
         /**
          * Problem
@@ -4318,6 +4366,26 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    workbench_api_v1_workbench_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkbenchOut"];
                 };
             };
         };

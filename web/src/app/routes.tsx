@@ -16,6 +16,8 @@ const TokensPage = lazy(() => import("../features/tokens/TokensPage"));
 const AuditPage = lazy(() => import("../features/audit/AuditPage"));
 const JobsPage = lazy(() => import("../features/jobs/JobsPage"));
 const ChatPage = lazy(() => import("../features/chat/ChatPage"));
+const WorkbenchPage = lazy(() => import("../features/workbench/WorkbenchPage"));
+const MePage = lazy(() => import("../features/me/MePage"));
 
 export function Loading() {
   return (
@@ -69,7 +71,7 @@ export function AppRoutes() {
           </RequireAuth>
         }
       >
-        <Route index element={<Navigate to="/directory" replace />} />
+        <Route index element={<Navigate to="/chat" replace />} />
         <Route path="/directory" element={<DirectoryPage />} />
         <Route path="/password" element={<ChangePasswordPage />} />
         <Route path="/units" element={<Guard allow={() => true}><UnitsPage /></Guard>} />
@@ -77,6 +79,8 @@ export function AppRoutes() {
         <Route path="/tokens" element={<Guard allow={() => true}><TokensPage /></Guard>} />
         <Route path="/audit" element={<Guard allow={(a) => a.canSeeAudit}><AuditPage /></Guard>} />
         <Route path="/jobs" element={<Guard allow={(a) => a.canSeeJobs}><JobsPage /></Guard>} />
+        <Route path="/workbench" element={<Guard allow={() => true}><WorkbenchPage /></Guard>} />
+        <Route path="/me" element={<Guard allow={() => true}><MePage /></Guard>} />
         <Route path="/chat/:conversationId?" element={<Guard allow={() => true}><ChatPage /></Guard>} />
         <Route path="*" element={<NotFound />} />
       </Route>

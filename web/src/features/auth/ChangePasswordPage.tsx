@@ -37,7 +37,7 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
               onSuccess: () => {
                 void message.success(t("password.changed"));
                 form.resetFields();
-                if (!forced) navigate("/directory");
+                if (!forced) navigate("/me");
               },
               onError: (e) => form.setFields(fieldErrors(e) as never),
             },

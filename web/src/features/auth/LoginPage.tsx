@@ -7,7 +7,7 @@ import { errorText } from "../../app/errors";
 import { LanguageSwitch } from "../layout/LanguageSwitch";
 
 function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/directory";
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/login") ? next : "/chat";
 }
 
 export function LoginPage() {

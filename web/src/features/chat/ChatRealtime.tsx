@@ -107,8 +107,11 @@ export function ChatRealtime() {
   return null;
 }
 
-/** The menu entry's label: "消息" with the unread total. Asks for notification permission once. */
-export function ChatNavLabel() {
+/**
+ * The menu entry's label: "消息" with the unread total (unless the tab bar shows it on the icon).
+ * Asks for notification permission once.
+ */
+export function ChatNavLabel({ badge = true }: { badge?: boolean }) {
   const t = useT();
   const total = useUnreadTotal();
   return (
@@ -119,7 +122,7 @@ export function ChatNavLabel() {
       }}
     >
       {t("chat.nav")}
-      {total > 0 && <Badge count={total} size="small" overflowCount={99} style={{ marginLeft: 6 }} />}
+      {badge && total > 0 && <Badge count={total} size="small" overflowCount={99} style={{ marginLeft: 6 }} />}
     </span>
   );
 }

@@ -3,6 +3,9 @@ import { App, Button, Result, Spin, Typography } from "antd";
 import { ArrowLeftOutlined, FireOutlined, SearchOutlined, SettingOutlined, SoundOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import { useT } from "../../i18n";
+import { ApiError } from "../../api/http";
+import { useSocketStatus } from "../../realtime";
+import { ConnectionLine } from "../layout/ConnectionLine";
 import { useChatSync } from "./live";
 import { lastSeq } from "./live/history";
 import { useConversation, useHistory, useMembers, useMessageActions, type Message } from "./api";
@@ -93,6 +96,15 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
       if (sync.active === id) sync.active = null;
     };
   }, [sync, id]);
+  // Back online after a failed load: load again.
+  const status = useSocketStatus();
+  const failed = history.isError || conv.isError;
+  useEffect(() => {
+    if (status !== "open" || !failed) return;
+    if (conv.isError) void conv.refetch();
+    if (history.isError) void history.refetch();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [status, failed]);
   const loadOlder = useCallback(() => sync?.loadOlder(id) ?? Promise.resolve(), [sync, id]);
 
   const sendFiles = (files: File[]) => {
@@ -113,6 +125,38 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
     }
   };
 
+  // Not reachable (offline, server down): say so, with what to do, never an endless spinner.
+  // Offline, React Query pauses a fetch (and resumes it when the browser is back online).
+  const unreachable =
+    history.fetchStatus === "paused" ||
+    conv.fetchStatus === "paused" ||
+    [conv.error, history.error].some((e) => e instanceof ApiError && e.status === 0);
+  if (!history.data && unreachable)
+    return (
+      <div className="bw-chat-view" data-testid="chat-unreachable">
+        {phone && (
+          <div className="bw-chat-header">
+            <Button type="text" icon={<ArrowLeftOutlined />} onClick={onBack} aria-label={t("common.back")} data-testid="chat-back" />
+            {conv.data && <Typography.Text strong ellipsis>{conversationTitleNode(conv.data, tn)}</Typography.Text>}
+          </div>
+        )}
+        <Result
+          status="warning"
+          title={t("conn.cannotLoad")}
+          subTitle={t("conn.cannotLoadHint")}
+          extra={
+            <Button
+              onClick={() => {
+                if (conv.isError) void conv.refetch();
+                void history.refetch();
+              }}
+            >
+              {t("common.retry")}
+            </Button>
+          }
+        />
+      </div>
+    );
   if (conv.isError) return <Result status="404" title={t("chat.notFound")} extra={<Button onClick={onBack}>{t("common.back")}</Button>} />;
   if (conv.data === null) return <Result status="info" title={t("chat.gone")} extra={<Button onClick={onBack}>{t("common.back")}</Button>} />;
   if (!conv.data || !history.data)
@@ -167,6 +211,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
           <Button type="text" icon={<SettingOutlined />} onClick={() => setSettings(true)} aria-label={t("chat.settings")} data-testid="chat-settings-open" />
         )}
       </div>
+      {phone && <ConnectionLine testId="chat-view-offline" />}
       <MessageList
         conv={c}
         me={me}

@@ -15,7 +15,7 @@ import {
 } from "@ant-design/icons";
 import { useMe } from "../../api/hooks";
 import { useT } from "../../i18n";
-import { useSocketStatus } from "../../realtime";
+import { ConnectionLine } from "../layout/ConnectionLine";
 import { loadMoreConversations } from "./live/sync";
 import { useConversations, useListCursor, useOpenConversation, type Conversation } from "./api";
 import { useDrafts } from "./drafts";
@@ -53,17 +53,6 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
   const [mode, setMode] = useState<NewChatMode | null>(null);
   const hasDevices = list.data?.some((c) => c.kind === "devices");
   const more = useLoadMore(list.data?.length ?? 0, list.isFetching);
-  const status = useSocketStatus();
-  // Say so only when the socket stays down (not for the moment it takes to connect).
-  const [offline, setOffline] = useState(false);
-  useEffect(() => {
-    if (status === "open") {
-      setOffline(false);
-      return;
-    }
-    const timer = setTimeout(() => setOffline(true), 1500);
-    return () => clearTimeout(timer);
-  }, [status]);
 
   return (
     <div className="bw-chat-list" data-testid="chat-list">
@@ -86,11 +75,7 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
           <Button type="primary" shape="circle" icon={<PlusOutlined />} aria-label={t("chat.new")} data-testid="chat-new" />
         </Dropdown>
       </div>
-      {offline && (
-        <div className="bw-chat-offline" data-testid="chat-offline" role="status">
-          {t("chat.connecting")}
-        </div>
-      )}
+      <ConnectionLine testId="chat-offline" />
       <div className="bw-chat-list-items" role="list" ref={more.box} onScroll={more.onScroll}>
         {!hasDevices && (
           <div

@@ -1,26 +1,23 @@
-import { useState } from "react";
-import { App, Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography } from "antd";
+import type { ReactNode } from "react";
+import { App, Avatar, Badge, Button, Dropdown, Grid, Layout, Menu, Space, Typography } from "antd";
 import {
-  AuditOutlined,
-  ClusterOutlined,
+  AppstoreOutlined,
+  ArrowLeftOutlined,
   ContactsOutlined,
-  KeyOutlined,
   LockOutlined,
   LogoutOutlined,
-  MenuOutlined,
   MessageOutlined,
   PoweroffOutlined,
-  ScheduleOutlined,
-  UploadOutlined,
+  UserOutlined,
 } from "@ant-design/icons";
 import { Outlet, useLocation, useNavigate } from "react-router-dom";
 import { useLogout, useMe } from "../../api/hooks";
-import { useAccess } from "../../access";
 import { useT } from "../../i18n";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { UnitTree } from "./UnitTree";
 import { useSelectedUnit } from "./selection";
-import { ChatNavLabel, ChatRealtime } from "../chat/ChatRealtime";
+import { ChatNavLabel, ChatRealtime, useUnreadTotal } from "../chat/ChatRealtime";
+import { ConnectionLine } from "./ConnectionLine";
 
 export function useIsPhone(): boolean {
   const screens = Grid.useBreakpoint();
@@ -45,6 +42,7 @@ function UserMenu({ phone }: { phone: boolean }) {
         items: [
           { key: "who", label: <Typography.Text type="secondary">{me.username ?? me.phone ?? me.email}</Typography.Text>, disabled: true },
           { type: "divider" },
+          { key: "me", icon: <UserOutlined />, label: t("nav.me"), onClick: () => navigate("/me") },
           { key: "password", icon: <LockOutlined />, label: t("user.changePassword"), onClick: () => navigate("/password") },
           { key: "logout", icon: <LogoutOutlined />, label: t("user.logout"), onClick: () => logout.mutate(undefined, done) },
           {
@@ -76,49 +74,112 @@ function UserMenu({ phone }: { phone: boolean }) {
   );
 }
 
+/** The four places of the app; on a phone they are the tab bar at the bottom. */
+const TABS = ["/chat", "/workbench", "/directory", "/me"] as const;
+type Tab = (typeof TABS)[number];
+
+/** Where a page below the tabs goes back to when there is no history to go back through. */
+function parentOf(pathname: string): Tab {
+  if (pathname.startsWith("/password") || pathname.startsWith("/settings")) return "/me";
+  if (pathname.startsWith("/chat")) return "/chat";
+  return "/workbench";
+}
+
+function TabBar({ current }: { current: Tab | undefined }) {
+  const t = useT();
+  const navigate = useNavigate();
+  const icons: Record<Tab, ReactNode> = {
+    "/chat": <MessageOutlined />,
+    "/workbench": <AppstoreOutlined />,
+    "/directory": <ContactsOutlined />,
+    "/me": <UserOutlined />,
+  };
+  const labels: Record<Tab, ReactNode> = {
+    "/chat": <ChatNavLabel badge={false} />,
+    "/workbench": t("nav.workbench"),
+    "/directory": t("nav.directory"),
+    "/me": t("nav.me"),
+  };
+  return (
+    <nav className="bw-tabbar" aria-label={t("nav.tabs")} data-testid="tabbar">
+      {TABS.map((key) => (
+        <button
+          key={key}
+          type="button"
+          className={`bw-tab${current === key ? " bw-tab-active" : ""}`}
+          aria-current={current === key ? "page" : undefined}
+          data-testid={`tab-${key.slice(1)}`}
+          onClick={() => navigate(key)}
+        >
+          {key === "/chat" ? <ChatTabIcon>{icons[key]}</ChatTabIcon> : icons[key]}
+          <span className="bw-tab-label">{labels[key]}</span>
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+/** The 消息 tab's icon with the unread total on it. */
+function ChatTabIcon({ children }: { children: ReactNode }) {
+  const total = useUnreadTotal();
+  return (
+    <Badge count={total} overflowCount={99} size="small" offset={[4, 0]} data-testid="tab-chat-badge">
+      <span className="bw-tab-icon">{children}</span>
+    </Badge>
+  );
+}
+
 export function AppLayout() {
   const t = useT();
   const phone = useIsPhone();
-  const access = useAccess();
   const location = useLocation();
   const navigate = useNavigate();
   const [selected, select] = useSelectedUnit();
-  const [menuOpen, setMenuOpen] = useState(false);
 
   const items = [
     { key: "/chat", icon: <MessageOutlined />, label: <ChatNavLabel /> },
+    { key: "/workbench", icon: <AppstoreOutlined />, label: <span data-testid="nav-workbench">{t("nav.workbench")}</span> },
     { key: "/directory", icon: <ContactsOutlined />, label: t("nav.directory") },
-    { key: "/units", icon: <ClusterOutlined />, label: t("nav.units") },
-    ...(access.canManageSomething ? [{ key: "/import", icon: <UploadOutlined />, label: t("nav.import") }] : []),
-    { key: "/tokens", icon: <KeyOutlined />, label: t("nav.tokens") },
-    ...(access.canSeeAudit ? [{ key: "/audit", icon: <AuditOutlined />, label: t("nav.audit") }] : []),
-    ...(access.canSeeJobs ? [{ key: "/jobs", icon: <ScheduleOutlined />, label: t("nav.jobs") }] : []),
   ];
-  const current = items.find((i) => location.pathname.startsWith(i.key))?.key;
+  const path = location.pathname;
+  const tab = TABS.find((k) => path === k || path.startsWith(`${k}/`));
+  const current = items.find((i) => path.startsWith(i.key))?.key;
   const go = (key: string) => {
-    setMenuOpen(false);
-    const keepUnit = (key === "/directory" || key === "/units") && selected != null;
+    const keepUnit = key === "/directory" && selected != null;
     navigate(keepUnit ? `${key}?unit=${selected}` : key);
   };
-  const showTree = !phone && (location.pathname === "/directory" || location.pathname === "/units");
+  const showTree = !phone && (path === "/directory" || path === "/units");
+  // On a phone: the tabs on the four top-level pages; a page below them has a back arrow
+  // instead, and an open conversation has the whole screen (it draws its own header).
+  const inConversation = phone && /^\/chat\/[^/]+/.test(path);
+  const topLevel = tab != null && !inConversation;
+  const back = () => {
+    if (location.key !== "default") navigate(-1);
+    else navigate(parentOf(path));
+  };
+  const shell = phone ? (inConversation ? "bw-shell-bare" : topLevel ? "bw-shell-tabs" : "bw-shell-sub") : "bw-shell-desk";
 
   return (
-    <Layout style={{ minHeight: "100vh" }}>
-      <Layout.Header className="bw-header">
-        {phone && (
-          <Button type="text" icon={<MenuOutlined />} aria-label={t("nav.menu")} data-testid="nav-toggle" onClick={() => setMenuOpen(true)} />
-        )}
-        <span className="bw-logo" onClick={() => navigate("/directory")}>
-          {t("app.name")}
-        </span>
-        {phone ? (
-          <div style={{ flex: 1 }} />
-        ) : (
-          <Menu mode="horizontal" selectedKeys={current ? [current] : []} items={items} onClick={(e) => go(e.key)} />
-        )}
-        <LanguageSwitch compact={phone} />
-        <UserMenu phone={phone} />
-      </Layout.Header>
+    <Layout className={`bw-shell ${shell}`} style={{ minHeight: "100vh" }}>
+      {!inConversation && (
+        <Layout.Header className="bw-header">
+          {phone && !topLevel && (
+            <Button type="text" icon={<ArrowLeftOutlined />} aria-label={t("common.back")} data-testid="nav-back" onClick={back} />
+          )}
+          <span className="bw-logo" onClick={() => navigate("/chat")}>
+            {t("app.name")}
+          </span>
+          {phone ? (
+            <div style={{ flex: 1 }} />
+          ) : (
+            <Menu mode="horizontal" selectedKeys={current ? [current] : []} items={items} onClick={(e) => go(e.key)} />
+          )}
+          <LanguageSwitch compact={phone} />
+          {!phone && <UserMenu phone={phone} />}
+        </Layout.Header>
+      )}
+      {/* Chat says so in its own list and conversation. */}
+      {!path.startsWith("/chat") && <ConnectionLine />}
       <Layout>
         {showTree && (
           <Layout.Sider width={272} className="bw-sider" theme="light">
@@ -130,9 +191,7 @@ export function AppLayout() {
           <Outlet />
         </Layout.Content>
       </Layout>
-      <Drawer placement="left" open={menuOpen} onClose={() => setMenuOpen(false)} size={260} title={t("app.name")} styles={{ body: { padding: 0 } }}>
-        <Menu mode="inline" selectedKeys={current ? [current] : []} items={items} onClick={(e) => go(e.key)} style={{ borderInlineEnd: "none" }} />
-      </Drawer>
+      {phone && topLevel && <TabBar current={tab} />}
     </Layout>
   );
 }

@@ -11,12 +11,14 @@ import { errorText, fieldErrors } from "../../app/errors";
 import { UnitBar } from "../layout/UnitBar";
 import { UnitTreeSelect } from "../layout/UnitTreeSelect";
 import { useSelectedUnit } from "../layout/selection";
+import { useIsPhone } from "../layout/AppLayout";
 
 type Dialog = { type: "create"; parent: UnitOut | null } | { type: "edit"; unit: UnitOut } | { type: "move"; unit: UnitOut } | null;
 
 export default function UnitsPage() {
   const t = useT();
   const tn = useTn();
+  const phone = useIsPhone();
   const access = useAccess();
   const [unitId, select] = useSelectedUnit();
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -100,7 +102,7 @@ export default function UnitsPage() {
             )
           }
         >
-          <Typography.Paragraph type="secondary">{t("units.selectHint")}</Typography.Paragraph>
+          <Typography.Paragraph type="secondary">{t(phone ? "units.selectHintPhone" : "units.selectHint")}</Typography.Paragraph>
           {table}
         </Card>
       ) : unit.isPending ? (

@@ -1,0 +1,16 @@
+"""The workbench of this installation: every domain's tiles, in the order they appear.
+
+A new capability (notices, forms, approvals, lessons ...) declares its `Tile` in its own package
+and adds it here; the web client needs its icon and the label `workbench.tile.<key>` in both
+languages (tests/test_workbench.py checks the labels exist). See CONTRIBUTING.md ("Workbench").
+"""
+
+from __future__ import annotations
+
+from bellwork.audit.tiles import TILES as AUDIT
+from bellwork.auth.tiles import TILES as AUTH
+from bellwork.jobs.tiles import TILES as JOBS
+from bellwork.org.tiles import TILES as ORG
+from bellwork.workbench.registry import Workbench
+
+WORKBENCH = Workbench([*ORG, *AUTH, *AUDIT, *JOBS])
