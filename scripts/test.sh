@@ -97,16 +97,27 @@ check "ruff check" "$VENV/bin/ruff" check
 check "ruff format --check" "$VENV/bin/ruff" format --check
 check "mypy" "$VENV/bin/mypy"
 
-# 6. The test suite on each backend. Exit code 5 (no tests collected) is not a failure.
+# 6. The test suite on each backend, in two lanes side by side (the tests wait on processes,
+# sockets and browsers much of the time, and each backend has its own database, data folder and
+# ports): SQLite (then the browser tests, in a process of their own: sync Playwright leaves an
+# event loop running, which breaks the async tests that come after it in the same process) and
+# PostgreSQL. Each lane's output is shown when it ends. Exit code 5 (no tests collected) is not
+# a failure.
 declare -A RESULT
-run_pytest() {
-    local name=$1 log rc=0
+LANES=$(mktemp -d)
+trap 'rm -rf "$LANES"' EXIT
+lane_pytest() {
+    local name=$1 rc=0
     shift
+    "$VENV/bin/pytest" -q "$@" "${EXTRA[@]}" >"$LANES/$name.log" 2>&1 || rc=$?
+    echo "$rc" >"$LANES/$name.rc"
+}
+report_pytest() {
+    local name=$1 rc
     step "pytest on $name"
-    log=$(mktemp)
-    "$VENV/bin/pytest" -q "$@" "${EXTRA[@]}" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
-    RESULT[$name]=$(grep -E '^=*.* in [0-9.]+s' "$log" | tail -n1 | sed -E 's/^=+ //; s/ =+$//')
-    rm -f "$log"
+    cat "$LANES/$name.log"
+    rc=$(cat "$LANES/$name.rc")
+    RESULT[$name]=$(grep -E '^=*.* in [0-9.]+s' "$LANES/$name.log" | tail -n1 | sed -E 's/^=+ //; s/ =+$//')
     case $rc in
         0) ;;
         5) RESULT[$name]="no tests collected" ;;
@@ -116,13 +127,30 @@ run_pytest() {
             ;;
     esac
 }
-# Browser tests get their own process: sync Playwright leaves an event loop running, which breaks
-# the async tests that come after it in the same process.
-run_pytest sqlite --db=sqlite -m "not browser"
-run_pytest browser --db=sqlite -m browser
+step "pytest: SQLite (then browser) and PostgreSQL side by side"
+pg_ok=0
 if "$VENV/bin/python" -c 'import asyncio, asyncpg, sys; asyncio.run(asyncpg.connect(sys.argv[1]))' \
     "$PG_DSN" 2>/dev/null; then
-    BELLWORK_TEST_PG=$PG_DSN run_pytest postgres --db=postgres -m "not browser"
+    pg_ok=1
+fi
+(
+    lane_pytest sqlite --db=sqlite -m "not browser"
+    lane_pytest browser --db=sqlite -m browser
+) &
+sqlite_lane=$!
+if [ "$pg_ok" = 1 ]; then
+    BELLWORK_TEST_PG=$PG_DSN lane_pytest postgres --db=postgres -m "not browser" &
+    pg_lane=$!
+fi
+lane_started=$SECONDS
+wait "$sqlite_lane"
+note "SQLite lane done in $((SECONDS - lane_started))s"
+report_pytest sqlite
+report_pytest browser
+if [ "$pg_ok" = 1 ]; then
+    wait "$pg_lane"
+    note "PostgreSQL lane done in $((SECONDS - lane_started))s"
+    report_pytest postgres
 else
     RESULT[postgres]="cannot connect to $PG_DSN (FAILED)"
     FAILED+=("pytest on postgres")

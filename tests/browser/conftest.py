@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -213,7 +214,7 @@ def login(page: Any, who: str, password: str = PASSWORD, then: str | None = "/di
     page.get_by_test_id("login-form").locator("#login").fill(who)
     page.get_by_test_id("login-form").locator("#password").fill(password)
     page.get_by_test_id("login-submit").click()
-    page.wait_for_url(re.compile(re.escape(then or "/chat")))
+    page.wait_for_url(lambda url: urlsplit(url).path == (then or "/chat"))
 
 
 def node(tree: Any, text: str, part: str) -> Any:

@@ -105,7 +105,7 @@ def test_create_person_reset_password_forced_change(new_page: NewPage, server: S
     forced.locator("#new_password").fill("a-new-long-password-2026")
     forced.locator("#repeat").fill("a-new-long-password-2026")
     forced.get_by_role("button", name=re.compile("修改密码")).click()
-    expect(other.get_by_test_id("directory")).to_be_visible()
+    expect(other.get_by_test_id("chat-page")).to_be_visible()  # where everyone lands
 
     # Log out everywhere from the user menu.
     other.get_by_test_id("user-menu").click()

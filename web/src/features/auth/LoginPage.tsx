@@ -22,7 +22,8 @@ export function LoginPage() {
 
   return (
     <div className="bw-center" style={{ flexDirection: "column", gap: 16 }}>
-      <div style={{ position: "fixed", top: 8, right: 8 }}>
+      {/* In the flow above the card, so that a phone's narrow screen never hides it. */}
+      <div style={{ width: "100%", maxWidth: 380, display: "flex", justifyContent: "flex-end", marginBottom: -8 }}>
         <LanguageSwitch />
       </div>
       <Card style={{ width: "100%", maxWidth: 380 }}>
