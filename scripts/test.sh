@@ -97,12 +97,11 @@ check "ruff check" "$VENV/bin/ruff" check
 check "ruff format --check" "$VENV/bin/ruff" format --check
 check "mypy" "$VENV/bin/mypy"
 
-# 6. The test suite on each backend, in two lanes side by side (the tests wait on processes,
-# sockets and browsers much of the time, and each backend has its own database, data folder and
-# ports): SQLite (then the browser tests, in a process of their own: sync Playwright leaves an
-# event loop running, which breaks the async tests that come after it in the same process) and
-# PostgreSQL. Each lane's output is shown when it ends. Exit code 5 (no tests collected) is not
-# a failure.
+# 6. The test suite in three lanes side by side (the tests wait on processes, sockets and
+# browsers much of the time; each lane has its own database, data folder and ports): SQLite,
+# the browser tests (a process of their own: sync Playwright leaves an event loop running, which
+# breaks the async tests that come after it in the same process) and PostgreSQL. Each lane's
+# output is shown when it ends. Exit code 5 (no tests collected) is not a failure.
 declare -A RESULT
 LANES=$(mktemp -d)
 trap 'rm -rf "$LANES"' EXIT
@@ -127,29 +126,30 @@ report_pytest() {
             ;;
     esac
 }
-step "pytest: SQLite (then browser) and PostgreSQL side by side"
+step "pytest: SQLite, browser and PostgreSQL side by side"
 pg_ok=0
 if "$VENV/bin/python" -c 'import asyncio, asyncpg, sys; asyncio.run(asyncpg.connect(sys.argv[1]))' \
     "$PG_DSN" 2>/dev/null; then
     pg_ok=1
 fi
-(
-    lane_pytest sqlite --db=sqlite -m "not browser"
-    lane_pytest browser --db=sqlite -m browser
-) &
+lane_started=$SECONDS
+lane_pytest sqlite --db=sqlite -m "not browser" &
 sqlite_lane=$!
+lane_pytest browser --db=sqlite -m browser &
+browser_lane=$!
 if [ "$pg_ok" = 1 ]; then
     BELLWORK_TEST_PG=$PG_DSN lane_pytest postgres --db=postgres -m "not browser" &
     pg_lane=$!
 fi
-lane_started=$SECONDS
 wait "$sqlite_lane"
-note "SQLite lane done in $((SECONDS - lane_started))s"
+note "SQLite lane done after $((SECONDS - lane_started))s"
 report_pytest sqlite
+wait "$browser_lane"
+note "browser lane done after $((SECONDS - lane_started))s"
 report_pytest browser
 if [ "$pg_ok" = 1 ]; then
     wait "$pg_lane"
-    note "PostgreSQL lane done in $((SECONDS - lane_started))s"
+    note "PostgreSQL lane done after $((SECONDS - lane_started))s"
     report_pytest postgres
 else
     RESULT[postgres]="cannot connect to $PG_DSN (FAILED)"
