@@ -144,3 +144,31 @@ def test_conversation_opened_offline_says_so_and_loads_when_back(
     shot(page, "phone-conversation-offline")
     page.context.set_offline(False)
     expect(page.get_by_test_id("chat-view")).to_contain_text("离线前的消息", timeout=30_000)
+
+
+def test_qr_login_from_a_signed_in_phone(new_page: NewPage, server: Server) -> None:
+    phone = new_page(**PHONE)
+    login(phone, "teacher")
+    desk = new_page()
+    desk.goto("/login")
+    desk.get_by_role("tab", name="扫码登录").click()
+    qr = desk.get_by_test_id("qr-login")
+    expect(qr.locator("canvas")).to_be_visible()
+    expect(qr).to_have_attribute("data-url", re.compile(r"/qr/[A-Za-z0-9_-]{20,}$"))
+    url = qr.get_attribute("data-url")
+    assert url is not None
+    shot(desk, "desktop-login-qr")
+
+    # What the phone's camera would open.
+    phone.goto(url.replace(server.url, ""))
+    expect(phone.get_by_test_id("qr-device")).to_have_text("Chrome · Linux")
+    expect(desk.get_by_test_id("qr-status")).to_have_text("已扫描，请在手机上确认登录")
+    shot(phone, "phone-qr-approve")
+    phone.get_by_test_id("qr-approve").click()
+    expect(phone.get_by_test_id("qr-approved")).to_be_visible()
+
+    expect(desk.get_by_test_id("chat-page")).to_be_visible(timeout=20_000)
+    expect(desk.get_by_test_id("user-menu")).to_contain_text("武佑强")
+    # The code is spent: opening it again says so.
+    phone.goto(url.replace(server.url, ""))
+    expect(phone.get_by_test_id("qr-ended")).to_be_visible()

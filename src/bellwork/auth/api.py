@@ -1,15 +1,22 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import select
 
-from bellwork.auth import service
+from bellwork.auth import qr, service
+from bellwork.auth.models import QrLogin
 from bellwork.auth.schemas import (
     LoggedOut,
     LoginIn,
     LoginOut,
     Me,
     PasswordChange,
+    QrPollIn,
+    QrPollOut,
+    QrRequestOut,
+    QrStarted,
     TokenCreate,
     TokenCreated,
     TokenOut,
@@ -23,10 +30,11 @@ from bellwork.core.types import PathId
 from bellwork.db.session import unit_of_work
 from bellwork.org.access import load_scope
 from bellwork.org.directory import person_detail
-from bellwork.org.models import Membership, Role, Unit
+from bellwork.org.models import Membership, Person, Role, Unit
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 tokens_router = APIRouter(prefix="/api/v1/tokens", tags=["tokens"])
+QrCode = Annotated[str, Path(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 async def build_me(db: DB, actor: Actor) -> Me:
@@ -105,6 +113,68 @@ async def login(data: LoginIn, request: Request, response: Response, db: DB) -> 
     _set_cookies(response, secret, session.csrf_token)
     actor = Actor(person=person, session=session, address=address)
     return LoginOut(person=await build_me(db, actor), csrf_token=session.csrf_token)
+
+
+@router.post("/qr", response_model=QrStarted, responses={429: {"description": "Too many open"}})
+async def qr_start(request: Request, db: DB) -> QrStarted:
+    """Asks to be logged in by a phone: show `code` as a QR code of `/qr/<code>`, keep `secret`
+    and poll with it. Expires after two minutes (auth/qr.py)."""
+    address = client_address(request)
+    started = await qr.start(db, request.headers.get("user-agent"), address)
+    return QrStarted(
+        code=started.code,
+        secret=started.secret,
+        expires_at=started.request.expires_at,
+        poll_seconds=qr.POLL_SECONDS,
+    )
+
+
+@router.post("/qr/poll", response_model=QrPollOut)
+async def qr_poll(data: QrPollIn, request: Request, response: Response, db: DB) -> QrPollOut:
+    """The state of this browser's request; once a phone approved it, the session: the cookies
+    are set and `login` holds the person, as after a password login. 404 for an unknown secret."""
+    state, person_id = await qr.poll(db, data.secret)
+    if person_id is None:
+        return QrPollOut(state=state)
+    person = await db.get(Person, person_id)
+    if person is None or not person.active:
+        return QrPollOut(state="refused")
+    address = client_address(request)
+    session, secret = await service.create_session(
+        db, person, request.headers.get("user-agent"), address
+    )
+    _set_cookies(response, secret, session.csrf_token)
+    actor = Actor(person=person, session=session, address=address)
+    login = LoginOut(person=await build_me(db, actor), csrf_token=session.csrf_token)
+    return QrPollOut(state="approved", login=login)
+
+
+def _qr_out(r: QrLogin) -> QrRequestOut:
+    return QrRequestOut(
+        state=qr.state_of(r),
+        user_agent=r.user_agent,
+        address=r.address,
+        created_at=r.created_at,
+        expires_at=r.expires_at,
+    )
+
+
+@router.get("/qr/{code}", response_model=QrRequestOut)
+async def qr_look(code: QrCode, db: DB, actor: CurrentActor) -> QrRequestOut:
+    """For the signed-in phone that scanned the code: which browser asked, from where."""
+    return _qr_out(await qr.look(db, actor, code))
+
+
+@router.post("/qr/{code}/approve", response_model=QrRequestOut)
+async def qr_approve(code: QrCode, db: DB, actor: CurrentActor) -> QrRequestOut:
+    """Logs the asking browser in as me. 409 `qr_login_ended` if it expired or was decided."""
+    return _qr_out(await qr.decide(db, actor, code, approve=True))
+
+
+@router.post("/qr/{code}/refuse", response_model=QrRequestOut)
+async def qr_refuse(code: QrCode, db: DB, actor: CurrentActor) -> QrRequestOut:
+    """Refuses the request: the asking browser is told so and gets nothing."""
+    return _qr_out(await qr.decide(db, actor, code, approve=False))
 
 
 @router.get("/me", response_model=Me)

@@ -56,3 +56,29 @@ class LoginFailure(Base):
     account: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QrLogin(Base):
+    """A desktop asking to be logged in by a phone that already is (扫码登录).
+
+    The QR code carries `code` (anyone who sees the screen may read it); only the desktop that
+    asked knows `secret`, and only it can take the session once a signed-in person approves.
+    Both are stored as SHA-256. A request lives for `QR_SECONDS` and gives one session.
+    """
+
+    __tablename__ = "qr_login"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(String(64))
+    person_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="CASCADE")
+    )
+    scanned_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+    refused_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -52,3 +53,34 @@ class TokenCreated(TokenOut):
 
 class LoggedOut(BaseModel):
     ended_sessions: int
+
+
+class QrStarted(BaseModel):
+    code: str = Field(description="Goes into the QR code, as the web client's URL /qr/<code>.")
+    secret: str = Field(description="Kept by the asking browser only; it polls with it.")
+    expires_at: datetime
+    poll_seconds: int
+
+
+class QrPollIn(BaseModel):
+    secret: str = Field(min_length=1, max_length=64)
+
+
+QrState = Literal["waiting", "scanned", "approved", "refused", "expired", "used"]
+
+
+class QrPollOut(BaseModel):
+    state: QrState
+    login: LoginOut | None = Field(
+        default=None, description="Once approved: the session (cookies are set too)."
+    )
+
+
+class QrRequestOut(BaseModel):
+    """What the phone shows before approving: which browser asked, from where, when."""
+
+    state: QrState
+    user_agent: str | None
+    address: str | None
+    created_at: datetime
+    expires_at: datetime

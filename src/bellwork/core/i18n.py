@@ -469,9 +469,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Only a dead job (one that used up its attempts) can be retried.",
         "zh-CN": "只有已失败（重试次数用尽）的任务可以重试。",
     },
+    "qr_login_ended": {
+        "en": "This QR code has expired or was already used. Show a new one on the computer.",
+        "zh-CN": "此二维码已过期或已被使用，请在电脑上刷新二维码。",
+    },
+    "qr_login_busy": {
+        "en": "Too many QR codes were requested from this address; try again in {seconds} s.",
+        "zh-CN": "此地址请求的二维码过多，请在 {seconds} 秒后重试。",
+    },
 }
 
 THINGS: dict[str, dict[str, str]] = {
+    "qr_login": {"en": "QR login request", "zh-CN": "扫码登录请求"},
     "unit": {"en": "Unit", "zh-CN": "组织"},
     "person": {"en": "Person", "zh-CN": "人员"},
     "membership": {"en": "Membership", "zh-CN": "成员身份"},

@@ -36,18 +36,24 @@ export function useMe() {
 }
 
 export function useLogin() {
-  const qc = useQueryClient();
+  const signedIn = useSignedIn();
   return useMutation({
     mutationFn: (body: { login: string; password: string }) =>
       call(api.POST("/api/v1/auth/login", { body })),
     meta: { silent: true },
-    onSuccess: async (out) => {
-      bumpAuthEpoch(true);
-      await qc.cancelQueries();
-      qc.clear();
-      qc.setQueryData(["me"], out.person);
-    },
+    onSuccess: (out) => signedIn(out.person),
   });
+}
+
+/** Takes a session the server has handed out (password or QR login): who is now logged in. */
+export function useSignedIn() {
+  const qc = useQueryClient();
+  return async (person: Me) => {
+    bumpAuthEpoch(true);
+    await qc.cancelQueries();
+    qc.clear();
+    qc.setQueryData(["me"], person);
+  };
 }
 
 export function useLogout(everywhere: boolean) {

@@ -24,6 +24,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Qr Start
+         * @description Asks to be logged in by a phone: show `code` as a QR code of `/qr/<code>`, keep `secret`
+         *     and poll with it. Expires after two minutes (auth/qr.py).
+         */
+        post: operations["qr_start_api_v1_auth_qr_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/qr/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Qr Poll
+         * @description The state of this browser's request; once a phone approved it, the session: the cookies
+         *     are set and `login` holds the person, as after a password login. 404 for an unknown secret.
+         */
+        post: operations["qr_poll_api_v1_auth_qr_poll_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/qr/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Qr Look
+         * @description For the signed-in phone that scanned the code: which browser asked, from where.
+         */
+        get: operations["qr_look_api_v1_auth_qr__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/qr/{code}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Qr Approve
+         * @description Logs the asking browser in as me. 409 `qr_login_ended` if it expired or was decided.
+         */
+        post: operations["qr_approve_api_v1_auth_qr__code__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/qr/{code}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Qr Refuse
+         * @description Refuses the request: the asking browser is told so and gets nothing.
+         */
+        post: operations["qr_refuse_api_v1_auth_qr__code__refuse_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/me": {
         parameters: {
             query?: never;
@@ -1885,6 +1987,66 @@ export interface components {
             /** Is Admin */
             is_admin?: boolean | null;
         };
+        /** QrPollIn */
+        QrPollIn: {
+            /** Secret */
+            secret: string;
+        };
+        /** QrPollOut */
+        QrPollOut: {
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "waiting" | "scanned" | "approved" | "refused" | "expired" | "used";
+            /** @description Once approved: the session (cookies are set too). */
+            login?: components["schemas"]["LoginOut"] | null;
+        };
+        /**
+         * QrRequestOut
+         * @description What the phone shows before approving: which browser asked, from where, when.
+         */
+        QrRequestOut: {
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "waiting" | "scanned" | "approved" | "refused" | "expired" | "used";
+            /** User Agent */
+            user_agent: string | null;
+            /** Address */
+            address: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+        };
+        /** QrStarted */
+        QrStarted: {
+            /**
+             * Code
+             * @description Goes into the QR code, as the web client's URL /qr/<code>.
+             */
+            code: string;
+            /**
+             * Secret
+             * @description Kept by the asking browser only; it polls with it.
+             */
+            secret: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Poll Seconds */
+            poll_seconds: number;
+        };
         /** ReadIn */
         ReadIn: {
             /** Seq */
@@ -2452,6 +2614,161 @@ export interface operations {
             };
             /** @description Throttled */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    qr_start_api_v1_auth_qr_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrStarted"];
+                };
+            };
+            /** @description Too many open */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    qr_poll_api_v1_auth_qr_poll_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QrPollIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrPollOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    qr_look_api_v1_auth_qr__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    qr_approve_api_v1_auth_qr__code__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    qr_refuse_api_v1_auth_qr__code__refuse_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QrRequestOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,6 +18,7 @@ const JobsPage = lazy(() => import("../features/jobs/JobsPage"));
 const ChatPage = lazy(() => import("../features/chat/ChatPage"));
 const WorkbenchPage = lazy(() => import("../features/workbench/WorkbenchPage"));
 const MePage = lazy(() => import("../features/me/MePage"));
+const QrApprovePage = lazy(() => import("../features/auth/QrApprovePage"));
 
 export function Loading() {
   return (
@@ -80,6 +81,7 @@ export function AppRoutes() {
         <Route path="/audit" element={<Guard allow={(a) => a.canSeeAudit}><AuditPage /></Guard>} />
         <Route path="/jobs" element={<Guard allow={(a) => a.canSeeJobs}><JobsPage /></Guard>} />
         <Route path="/workbench" element={<Guard allow={() => true}><WorkbenchPage /></Guard>} />
+        <Route path="/qr/:code" element={<Guard allow={() => true}><QrApprovePage /></Guard>} />
         <Route path="/me" element={<Guard allow={() => true}><MePage /></Guard>} />
         <Route path="/chat/:conversationId?" element={<Guard allow={() => true}><ChatPage /></Guard>} />
         <Route path="*" element={<NotFound />} />
