@@ -209,3 +209,66 @@ async def test_who_joins_a_unit_group_later_does_not_see_what_came_before(
         c for c in (await n.get("/api/v1/conversations")).json()["items"] if c["id"] == group
     )
     assert listed["last_message"]["body"] == "欢迎新老师" and listed["unread"] == 1
+
+
+async def test_a_class_group_is_named_with_its_grade_and_follows_renames(world: World) -> None:
+    school = await world.unit("实验小学")
+    grade = await world.unit("一年级", "grade", school)
+    klass = await world.unit("1班", "class", grade)
+    head = await world.person("李校长", (school, "head"), username="head")
+    teacher = await world.person("王老师", (klass, "teacher"), username="teacher")
+    student = await world.person("王军杰", (klass, "student"))
+    await world.guardian("王妈妈", student, klass, phone="13900000001")
+    t = await world.login(teacher)
+    g = (await t.get(f"/api/v1/units/{klass.id}/group")).json()
+    assert g["name"] == "一年级1班" and g["unit_kind"] == "class"
+
+    h = await world.login(head)
+    r = await h.patch(f"/api/v1/units/{grade.id}", json={"name": "初一"})
+    assert r.status_code == 200, r.text
+    assert (await t.get(f"/api/v1/conversations/{g['id']}")).json()["name"] == "初一1班"
+    r = await h.patch(f"/api/v1/units/{klass.id}", json={"name": "2班"})
+    assert (await t.get(f"/api/v1/conversations/{g['id']}")).json()["name"] == "初一2班"
+
+
+async def test_migration_names_existing_class_groups_with_their_grade(tmp_path: Any) -> None:
+    from sqlalchemy import text
+
+    from bellwork.chat.models import Conversation
+    from bellwork.db.base import utcnow
+    from bellwork.db.engine import make_engine
+    from bellwork.db.migrate import upgrade
+    from bellwork.org.models import Unit
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old.sqlite3'}"
+    await upgrade(url, "0011")
+    now = utcnow()
+    engine = make_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                Unit.__table__.insert(),
+                [
+                    {"id": 1, "kind": "school", "name": "实验小学", "path": "/1/", "depth": 0},
+                    {"id": 2, "kind": "grade", "name": "一年级", "path": "/1/2/", "depth": 1},
+                    {"id": 3, "kind": "class", "name": "1班", "path": "/1/2/3/", "depth": 2},
+                    {"id": 4, "kind": "class", "name": "兴趣班", "path": "/1/4/", "depth": 1},
+                ],
+            )
+            await conn.execute(text("UPDATE unit SET parent_id = 1 WHERE id IN (2, 4)"))
+            await conn.execute(text("UPDATE unit SET parent_id = 2 WHERE id = 3"))
+            common = {"last_seq": 0, "member_count": 2, "last_message_at": now, "private": False}
+            await conn.execute(
+                Conversation.__table__.insert(),
+                [
+                    {"id": 1, "kind": "unit", "name": "1班", "unit_id": 3, **common},
+                    {"id": 2, "kind": "unit", "name": "兴趣班", "unit_id": 4, **common},
+                    {"id": 3, "kind": "group", "name": "1班", "unit_id": None, **common},
+                ],
+            )
+        await upgrade(url)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT id, name FROM conversation ORDER BY id"))).all()
+        assert [tuple(r) for r in rows] == [(1, "一年级1班"), (2, "兴趣班"), (3, "1班")]
+    finally:
+        await engine.dispose()

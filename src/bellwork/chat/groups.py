@@ -44,9 +44,15 @@ async def wanted_members(db: AsyncSession, unit: Unit) -> dict[int, str]:
     return out
 
 
-def group_name(unit: Unit) -> str:
+async def group_name(db: AsyncSession, unit: Unit) -> str:
     """A unit group is named after its unit; clients say what kind of group it is in the
-    reader's language (a class's: "1班 家校群" / "1班 home–school group"), from `unit_kind`."""
+    reader's language (a class's: "一年级1班 家校群" / "一年级1班 home–school group"), from
+    `unit_kind`. A class is named with its grade: a bare "1班" is ambiguous for a teacher
+    of classes in two grades."""
+    if unit.kind == UnitKind.klass.value and unit.parent_id is not None:
+        parent = await db.get(Unit, unit.parent_id)
+        if parent is not None and parent.kind == UnitKind.grade.value:
+            return f"{parent.name}{unit.name}"[:200]
     return unit.name
 
 
@@ -75,7 +81,9 @@ async def open_unit_group(
         conv = await get_or_create_keyed(
             db,
             key,
-            Conversation(kind=ConversationKind.unit.value, name=group_name(unit), unit_id=unit.id),
+            Conversation(
+                kind=ConversationKind.unit.value, name=await group_name(db, unit), unit_id=unit.id
+            ),
             wanted,
         )
     else:
@@ -105,8 +113,9 @@ async def sync_group(db: AsyncSession, conv: Conversation, unit: Unit) -> None:
     add = {p: r for p, r in wanted.items() if p not in current or current[p] != r}
     added = await add_people(db, conv, add)
     removed = await remove_people(db, conv, [p for p in current if p not in wanted])
-    if unit.archived_at is None and conv.name != group_name(unit):
-        conv.name = group_name(unit)
+    name = await group_name(db, unit)
+    if unit.archived_at is None and conv.name != name:
+        conv.name = name
     await members_changed(db, conv, added, removed)
 
 
@@ -153,7 +162,7 @@ async def roster_changed(db: AsyncSession, unit_ids: set[int]) -> None:
         wanted = await wanted_members(db, unit)
         if len(wanted) >= 2:
             made = Conversation(
-                kind=ConversationKind.unit.value, name=group_name(unit), unit_id=unit.id
+                kind=ConversationKind.unit.value, name=await group_name(db, unit), unit_id=unit.id
             )
             conv = await get_or_create_keyed(db, f"u:{unit.id}", made, wanted)
             if conv is not made:  # another transaction created it first: bring it in step

@@ -16,6 +16,7 @@ from bellwork.core.errors import Forbidden, Invalid
 from bellwork.db.base import utcnow
 from bellwork.org import access
 from bellwork.org.access import Scope
+from bellwork.org.hooks import roster_changed
 from bellwork.org.models import Membership, Person, Unit
 from bellwork.org.schemas import UnitCreate, UnitOut, UnitUpdate
 from bellwork.org.search import prefix_end
@@ -160,6 +161,10 @@ async def update_unit(
         unit.kind = data.kind.value
     if unit_snapshot(unit) != before:
         await record(db, actor.id, "unit.update", "unit", unit.id, before, unit_snapshot(unit))
+    if unit.name != before["name"]:
+        # Its group is named after it, and a class's group after its grade too.
+        children = await db.execute(select(Unit.id).where(Unit.parent_id == unit.id))
+        await roster_changed(db, {unit.id, *children.scalars()})
     return unit
 
 
