@@ -11,8 +11,9 @@ from bellwork.auth.service import Actor
 from bellwork.chat.access import access_conversation
 from bellwork.chat.models import Conversation, ConversationMember
 from bellwork.chat.schemas import ConversationOut, MemberOut, PersonRef, UnreadTotal
-from bellwork.chat.shaping import conversations_out
+from bellwork.chat.shaping import conversations_out, near_path, parent_out
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
+from bellwork.org.guardians import parents_of
 from bellwork.org.models import Person
 
 
@@ -105,9 +106,17 @@ async def list_members(db: AsyncSession, actor: Actor, conversation_id: int) -> 
         )
         .order_by(ConversationMember.role, Person.sort_key)
     )
+    conv = await db.get(Conversation, conversation_id)
+    members = select(ConversationMember.person_id).where(
+        ConversationMember.conversation_id == conversation_id,
+        ConversationMember.left_seq.is_(None),
+    )
+    parents = await parents_of(db, members, await near_path(db, conv) if conv else None)
     return [
         MemberOut(
-            person=PersonRef(id=m.person_id, name=name),
+            person=PersonRef(
+                id=m.person_id, name=name, parent_of=parent_out(parents.get(m.person_id))
+            ),
             role=m.role,
             last_read_seq=m.last_read_seq if m.person_id == actor.id else None,
         )

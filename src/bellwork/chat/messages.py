@@ -169,10 +169,16 @@ async def post_message(
             .values(last_read_seq=seq)
         )
     own = sender is not None and kind != MessageKind.system
+    sender_ref = None
+    if sender is not None:
+        # A guardian's as their child's parent (org/guardians.py), like every other sender.
+        sender_ref = (await person_refs(db, {sender.id}, conv)).get(sender.id) or PersonRef(
+            id=sender.id, name=sender.name
+        )
     out = MessageOut(
         conversation_id=conv.id,
         seq=seq,
-        sender=PersonRef(id=sender.id, name=sender.name) if sender is not None else None,
+        sender=sender_ref,
         kind=kind,
         body=body,
         mentions=said,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Literal, NotRequired, TypedDict
 
 from pydantic import AfterValidator, BaseModel, Field
 
@@ -17,9 +17,19 @@ MAX_GROUP = 3000
 GroupName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(required_name)]
 
 
+class ParentOfOut(BaseModel):
+    """A guardian shown as their child's parent (org/guardians.py): clients word it in the
+    reader's language from the child's name and the relation (王军杰妈妈 / Wang Junjie's mother)."""
+
+    student_id: int
+    student_name: str
+    relation: str | None
+
+
 class PersonRef(BaseModel):
     id: int
     name: str
+    parent_of: ParentOfOut | None = None
 
 
 class FileOut(BaseModel):
@@ -155,9 +165,16 @@ class Receipt(BaseModel):
     unread: list[ReceiptGroup]
 
 
+class ParentOfData(TypedDict):
+    student_id: int
+    student_name: str
+    relation: str | None
+
+
 class PersonRefData(TypedDict):
     id: int
     name: str
+    parent_of: NotRequired[ParentOfData]
 
 
 class ReceiptGroupData(TypedDict):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,19 +28,39 @@ from bellwork.chat.models import (
     MessageKind,
 )
 from bellwork.chat.receipts import receipt_counts
-from bellwork.chat.schemas import ConversationOut, MessageOut, PersonRef
+from bellwork.chat.schemas import ConversationOut, MessageOut, ParentOfOut, PersonRef
+from bellwork.org.guardians import ParentOf, parents_of
 from bellwork.org.models import Person, Unit, UnitKind
 from bellwork.runtime import has_runtime, runtime_of
 
 PREVIEW = 80
 
 
-async def person_refs(db: AsyncSession, ids: set[int]) -> dict[int, PersonRef]:
+def parent_out(p: ParentOf | None) -> ParentOfOut | None:
+    return ParentOfOut(**asdict(p)) if p is not None else None
+
+
+async def near_path(db: AsyncSession, conv: Conversation) -> str | None:
+    """The unit a unit group belongs to: whose students a guardian there is shown the parent of."""
+    if conv.unit_id is None:
+        return None
+    return await db.scalar(select(Unit.path).where(Unit.id == conv.unit_id))
+
+
+async def person_refs(
+    db: AsyncSession, ids: set[int], conv: Conversation | None = None
+) -> dict[int, PersonRef]:
+    """People by id, guardians as their child's parent (`org.guardians`): in `conv`'s unit
+    group, a child of that unit first."""
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
     rows = await db.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
-    return {pid: PersonRef(id=pid, name=name) for pid, name in rows}
+    parents = await parents_of(db, ids, await near_path(db, conv) if conv else None)
+    return {
+        pid: PersonRef(id=pid, name=name, parent_of=parent_out(parents.get(pid)))
+        for pid, name in rows
+    }
 
 
 async def unseal(db: AsyncSession, messages: Iterable[Message]) -> dict[int, sealing.Content]:
@@ -98,7 +119,7 @@ async def messages_out(
     of something said before that shows no preview)."""
     if not messages:
         return []
-    people = await person_refs(db, {m.sender_id for m in messages if m.sender_id})
+    people = await person_refs(db, {m.sender_id for m in messages if m.sender_id}, conv)
     files = await files_out(db, {m.file_id for m in messages if m.file_id})
     reply_seqs = {m.reply_to_seq for m in messages if m.reply_to_seq}
     replies: dict[int, Message] = {}
@@ -168,7 +189,12 @@ async def conversations_out(
                 ConversationMember.person_id != viewer_id,
             )
         )
-        peers = {cid: PersonRef(id=pid, name=name) for cid, pid, name in rows2}
+        found = list(rows2)
+        parents = await parents_of(db, {pid for _, pid, _ in found})
+        peers = {
+            cid: PersonRef(id=pid, name=name, parent_of=parent_out(parents.get(pid)))
+            for cid, pid, name in found
+        }
     unit_ids = {c.unit_id for c in convs if c.unit_id is not None}
     unit_kinds: dict[int, str] = {}
     if unit_ids:

@@ -1871,6 +1871,19 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /**
+         * ParentOfOut
+         * @description A guardian shown as their child's parent (org/guardians.py): clients word it in the
+         *     reader's language from the child's name and the relation (王军杰妈妈 / Wang Junjie's mother).
+         */
+        ParentOfOut: {
+            /** Student Id */
+            student_id: number;
+            /** Student Name */
+            student_name: string;
+            /** Relation */
+            relation: string | null;
+        };
         /** PasswordChange */
         PasswordChange: {
             /** Current Password */
@@ -1969,6 +1982,7 @@ export interface components {
             id: number;
             /** Name */
             name: string;
+            parent_of?: components["schemas"]["ParentOfOut"] | null;
         };
         /** PersonUpdate */
         PersonUpdate: {

@@ -11,6 +11,7 @@ import { useConversations, useListCursor } from "./api";
 import { useMe } from "../../api/hooks";
 import { RESEND_EVERY, resendFailed, restorePending } from "./pending";
 import { conversationTitle, previewText } from "./text";
+import { displayName } from "../people/parents";
 
 /**
  * Total unread of the conversations that are not muted, all of them however much of the list is
@@ -88,7 +89,7 @@ export function ChatRealtime() {
       if (document.visibilityState === "visible" || conv?.muted) return;
       if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
       const title = conv ? conversationTitle(conv, t) : t("chat.title");
-      const body = conv?.kind === "direct" ? previewText(m, t) : `${m.sender?.name ?? ""}: ${previewText(m, t)}`;
+      const body = conv?.kind === "direct" ? previewText(m, t) : `${m.sender ? displayName(m.sender, t) : ""}: ${previewText(m, t)}`;
       try {
         const n = new Notification(title, { body, tag: `bw-chat-${m.conversation_id}` });
         n.onclick = () => {

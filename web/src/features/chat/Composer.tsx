@@ -7,6 +7,7 @@ import type { Conversation, Member, Message } from "./api";
 import { getDraft, setDraft } from "./drafts";
 import { useTn } from "../../i18n/isolate";
 import { previewNode } from "./text";
+import { displayName } from "../people/parents";
 
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 /** The server's limit on a message's text (chat/schemas.py MAX_TEXT). */
@@ -66,9 +67,10 @@ export function Composer({
     ? [
         ...(canAll && allLabel.toLowerCase().includes(q) ? [{ value: allLabel, label: `${allLabel} (${conv.member_count})`, key: "all" }] : []),
         ...members
-          .filter((m) => m.person.id !== me && m.person.name.toLowerCase().includes(q))
+          .filter((m) => m.person.id !== me && (m.person.name.toLowerCase().includes(q) || displayName(m.person, t).toLowerCase().includes(q)))
           .slice(0, 50)
-          .map((m) => ({ value: m.person.name, label: <bdi>{m.person.name}</bdi>, key: String(m.person.id) })),
+          // A guardian is mentioned as their child's parent (@王军杰妈妈), as the group knows them.
+          .map((m) => ({ value: displayName(m.person, t), label: <bdi>{displayName(m.person, t)}</bdi>, key: String(m.person.id) })),
       ]
     : [];
 
@@ -124,7 +126,7 @@ export function Composer({
             const value = String(opt.value ?? "");
             if (value === allLabel && canAll) picked.current.set(value, "all");
             else {
-              const m = members.find((x) => x.person.name === value && x.person.id !== me);
+              const m = members.find((x) => displayName(x.person, t) === value && x.person.id !== me);
               if (m) picked.current.set(value, m.person.id);
             }
           }}

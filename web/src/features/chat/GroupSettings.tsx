@@ -9,6 +9,7 @@ import { ConversationAvatar } from "./ConversationList";
 import { BURN_CHOICES, burnLabel } from "./NewChatModal";
 import { useTn } from "../../i18n/isolate";
 import { conversationTitleNode } from "./text";
+import { displayName } from "../people/parents";
 
 /** Name, members and roles; add/remove, admins, hand over, leave, dissolve. */
 export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conversation; me: number; onClose: () => void; onGone: () => void; phone: boolean }) {
@@ -128,7 +129,7 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
                       </a>,
                       <Popconfirm
                         key="owner"
-                        title={tn("chat.transferConfirm", { name: m.person.name })}
+                        title={tn("chat.transferConfirm", { name: displayName(m.person, t) })}
                         okText={t("common.confirm")}
                         cancelText={t("common.cancel")}
                         onConfirm={() => a.role.mutateAsync({ person_id: m.person.id, role: "owner" }).catch(fail)}
@@ -141,7 +142,7 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
                     acts.push(
                       <Popconfirm
                         key="remove"
-                        title={tn("chat.removeConfirm", { name: m.person.name })}
+                        title={tn("chat.removeConfirm", { name: displayName(m.person, t) })}
                         okText={t("common.confirm")}
                         cancelText={t("common.cancel")}
                         onConfirm={() => a.remove.mutateAsync(m.person.id).catch(fail)}
@@ -156,9 +157,14 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
                     <div className="bw-chat-member">
                       <span className="bw-chat-member-name">
                         <Avatar size="small" style={{ background: "#87a8d0" }}>
-                          {m.person.name.slice(0, 1)}
+                          {displayName(m.person, t).slice(0, 1)}
                         </Avatar>
-                        <bdi>{m.person.name}</bdi>
+                        <bdi>{displayName(m.person, t)}</bdi>
+                        {m.person.parent_of && (
+                          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                            <bdi>{m.person.name}</bdi>
+                          </Typography.Text>
+                        )}
                         {roleLabel(m.role) && <Tag color={m.role === "owner" ? "gold" : "blue"}>{roleLabel(m.role)}</Tag>}
                       </span>
                       {acts.length > 0 && <span className="bw-chat-member-actions">{acts}</span>}

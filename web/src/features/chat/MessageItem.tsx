@@ -15,6 +15,7 @@ import type { Conversation, FileOut, Message } from "./api";
 import type { Pending } from "./pending";
 import { useTn } from "../../i18n/isolate";
 import { fileSize, previewNode } from "./text";
+import { displayName } from "../people/parents";
 
 const RECALL_WINDOW_MS = 2 * 60_000;
 
@@ -148,13 +149,13 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
     <div className={`bw-chat-row${mine ? " bw-chat-row-mine" : ""}`} data-testid="chat-message" data-seq={m.seq} data-mine={mine ? "1" : "0"}>
       {!mine && (
         <Avatar size={32} style={{ background: "#87a8d0", flex: "none" }}>
-          {m.sender?.name.slice(0, 1)}
+          {m.sender ? displayName(m.sender, t).slice(0, 1) : null}
         </Avatar>
       )}
       <div className="bw-chat-col">
         {showSender && !mine && (
           <div className="bw-chat-sender">
-            <bdi>{m.sender?.name}</bdi>
+            <bdi title={m.sender?.parent_of ? m.sender.name : undefined}>{m.sender ? displayName(m.sender, t) : null}</bdi>
           </div>
         )}
         <div className="bw-chat-bubble-line">

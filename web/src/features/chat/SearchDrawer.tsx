@@ -5,6 +5,7 @@ import { ApiError } from "../../api/http";
 import { useT } from "../../i18n";
 import { useSearchMessages, type Message } from "./api";
 import { previewText } from "./text";
+import { displayName } from "../people/parents";
 
 /** `text` with every case-insensitive occurrence of `q` in a <mark>. */
 export function highlight(text: string, q: string): ReactNode[] {
@@ -67,7 +68,7 @@ export function SearchDrawer({ id, me, phone, onClose, onPick }: { id: number; m
                 <List.Item className="bw-chat-search-item" onClick={() => onPick(m)} data-testid="chat-search-result" data-seq={m.seq}>
                   <div style={{ minWidth: 0, width: "100%" }}>
                     <div className="bw-chat-search-meta">
-                      <span>{m.sender ? m.sender.id === me ? t("chat.you") : <bdi>{m.sender.name}</bdi> : ""}</span>
+                      <span>{m.sender ? m.sender.id === me ? t("chat.you") : <bdi>{displayName(m.sender, t)}</bdi> : ""}</span>
                       <span>{dayjs(m.created_at).format("YYYY-MM-DD HH:mm")}</span>
                     </div>
                     <div className="bw-chat-search-text">{highlight(m.body ?? previewText(m, t, me), q)}</div>

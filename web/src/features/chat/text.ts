@@ -3,6 +3,7 @@ import { createElement, Fragment, type ReactNode } from "react";
 import type { MessageKey, TFunction } from "../../i18n";
 import { bdi, type TNodes } from "../../i18n/isolate";
 import type { Conversation, Message } from "./api";
+import { kinKey, type NamedPerson } from "../people/parents";
 
 /**
  * How a text is put together: as a plain string (notifications, quotes, tests) or as React nodes
@@ -19,10 +20,16 @@ interface Out<R> {
 const plain = (t: TFunction): Out<string> => ({ t: t as Out<string>["t"], user: (s) => s, cat: (...p) => p.join("") });
 const rich = (tn: TNodes): Out<ReactNode> => ({ t: tn, user: bdi, cat: (...p) => createElement(Fragment, null, ...p) });
 
+/** A person as shown: a guardian as their child's parent (people/parents.ts), else their name. */
+function person<R>(o: Out<R>, p: NamedPerson): R {
+  if (!p.parent_of) return o.user(p.name);
+  return o.t("people.parentOf", { child: o.user(p.parent_of.student_name), kin: o.t(kinKey(p.parent_of.relation)) });
+}
+
 function preview<R>(m: Message | null | undefined, o: Out<R>, me?: number): R | string {
   if (!m) return "";
   if (m.recalled) {
-    const who = m.sender?.id === me ? o.t("chat.you") : o.user(m.sender?.name ?? "");
+    const who = m.sender?.id === me ? o.t("chat.you") : m.sender ? person(o, m.sender) : "";
     return o.t("chat.recalledBy", { name: who });
   }
   if (m.kind === "system") return system(m, o, me);
@@ -47,7 +54,7 @@ function listLine<R>(c: Conversation, o: Out<R>, me?: number): R | string {
   if (!m) return "";
   const text = preview(m, o, me);
   if (m.recalled || m.kind === "system" || c.kind === "direct" || c.kind === "devices" || !m.sender) return text;
-  return o.cat(m.sender.id === me ? o.t("chat.you") : o.user(m.sender.name), ": ", text);
+  return o.cat(m.sender.id === me ? o.t("chat.you") : person(o, m.sender), ": ", text);
 }
 
 export function listPreview(c: Conversation, t: TFunction, me?: number): string {
@@ -77,7 +84,7 @@ function title<R>(c: Conversation, o: Out<R>): R | string {
   if (c.kind === "devices") return o.t("chat.myDevices");
   // A unit group is named after its unit; a class's is its home–school group.
   if (c.kind === "unit" && c.unit_kind === "class") return o.t("chat.classGroupName", { name: c.name });
-  return o.user(c.peer?.name ?? c.name);
+  return c.peer ? person(o, c.peer) : o.user(c.name);
 }
 
 export function conversationTitle(c: Conversation, t: TFunction): string {
@@ -96,7 +103,7 @@ function system<R>(m: Message, o: Out<R>, me?: number): R | string {
   } catch {
     return o.user(m.body ?? "");
   }
-  const name = m.sender ? (m.sender.id === me ? o.t("chat.you") : m.sender.name) : "";
+  const name = m.sender ? (m.sender.id === me ? o.t("chat.you") : person(o, m.sender)) : "";
   switch (v.event) {
     case "group.created":
       return o.t("chat.sysCreated", { name, group: v.name ?? "" });
