@@ -48,6 +48,9 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
   /** A message to scroll to and highlight (a search result); `n` makes each pick a new one. */
   const [focus, setFocus] = useState<{ seq: number; n: number } | null>(null);
   const [dragging, setDragging] = useState(false);
+  /** My messages recalled in this tab, by seq: their text, to write again (重新编辑). */
+  const [recalled, setRecalled] = useState<Map<number, string>>(() => new Map());
+  const [insert, setInsert] = useState<{ text: string; n: number } | null>(null);
   const visible = useDocumentVisible();
 
   useEffect(() => {
@@ -227,8 +230,13 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
           onReply: setReplyTo,
           onRecall: (m) =>
             actions.recall.mutate(m.seq, {
+              onSuccess: () => {
+                if (m.body && m.kind === "text") setRecalled((r) => new Map(r).set(m.seq, m.body!));
+              },
               onError: (e) => showError(e.message),
             }),
+          recalledText: (m) => recalled.get(m.seq),
+          onReedit: (text) => setInsert((i) => ({ text, n: (i?.n ?? 0) + 1 })),
           onOpenPrivate: (m) => actions.open.mutate(m.seq, { onError: (e) => showError(e.message) }),
           onReceipt: setReceiptOf,
         }}
@@ -239,6 +247,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
         me={me}
         members={members.data ?? []}
         replyTo={replyTo}
+        insert={insert}
         onCancelReply={() => setReplyTo(null)}
         onFiles={sendFiles}
         onSend={(d) => {

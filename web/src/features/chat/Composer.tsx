@@ -27,6 +27,7 @@ export function Composer({
   onCancelReply,
   onSend,
   onFiles,
+  insert = null,
   phone = false,
 }: {
   conv: Conversation;
@@ -36,6 +37,8 @@ export function Composer({
   onCancelReply: () => void;
   onSend: (d: Draft) => void;
   onFiles: (files: File[]) => void;
+  /** Text to put in the box (a recalled message written again); `n` makes each a new one. */
+  insert?: { text: string; n: number } | null;
   /** A phone has no Shift key to speak of: the hint leaves it out. */
   phone?: boolean;
 }) {
@@ -55,6 +58,16 @@ export function Composer({
     const ta = input.current?.textarea;
     if (ta) ta.setSelectionRange(ta.value.length, ta.value.length);
   }, []);
+  useEffect(() => {
+    if (!insert) return;
+    setText(text ? `${text}${text.endsWith("\n") ? "" : "\n"}${insert.text}` : insert.text);
+    const ta = input.current?.textarea;
+    if (ta) {
+      ta.focus();
+      requestAnimationFrame(() => ta.setSelectionRange(ta.value.length, ta.value.length));
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [insert]);
   const imageInput = useRef<HTMLInputElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const allLabel = t("chat.mentionAll");

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { App, Avatar, Button, Dropdown, Image, Spin, Typography } from "antd";
 import {
   DownloadOutlined,
@@ -85,9 +85,12 @@ export interface ItemProps {
   onOpenPrivate: (m: Message) => void;
   onReceipt: (m: Message) => void;
   opening?: boolean;
+  /** The text of a message of mine I recalled in this tab, to write again (重新编辑). */
+  recalledText?: (m: Message) => string | undefined;
+  onReedit?: (text: string) => void;
 }
 
-export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall, onOpenPrivate, onReceipt, opening }: ItemProps) {
+export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall, onOpenPrivate, onReceipt, opening, recalledText, onReedit }: ItemProps) {
   const t = useT();
   const tn = useTn();
   const { message } = App.useApp();
@@ -96,9 +99,15 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
   }
   const mine = m.sender?.id === me;
   if (m.recalled) {
+    const again = mine && onReedit ? recalledText?.(m) : undefined;
     return (
       <div className="bw-chat-system" data-testid="chat-recalled">
         {previewNode(m, tn, me)}
+        {again && (
+          <a style={{ marginLeft: 8 }} onClick={() => onReedit?.(again)} data-testid="chat-reedit">
+            {t("chat.reedit")}
+          </a>
+        )}
       </div>
     );
   }
@@ -140,7 +149,7 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
   } else if (m.kind === "file") {
     content = m.file ? <FileCard file={m.file} /> : <span className="bw-chat-muted-text">{t("chat.filePreview", { name: "" })}</span>;
   } else {
-    content = <span className="bw-chat-text">{renderMentions(m.body ?? "")}</span>;
+    content = <LongText text={m.body ?? ""} />;
   }
 
   const unread = m.unread_count;
@@ -194,6 +203,44 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
         </div>
       </div>
     </div>
+  );
+}
+
+/** Links a message may carry: http(s) only, ending before trailing punctuation. */
+const LINK = /(https?:\/\/[^\s<>"'，。！？、；：（）【】《》]+[^\s<>"'，。！？、；：（）【】《》.,;:!?)\]])/g;
+
+/** A message's text: links clickable, @mentions marked. */
+export function renderText(text: string): ReactNode[] {
+  return text.split(LINK).flatMap((part, i) =>
+    i % 2 === 1 ? (
+      <a key={`l${i}`} href={part} target="_blank" rel="noopener noreferrer nofollow" className="bw-chat-link" data-testid="chat-link">
+        {part}
+      </a>
+    ) : (
+      renderMentions(part).map((x, j) => (typeof x === "string" ? x : <span key={`m${i}-${j}`}>{x}</span>))
+    ),
+  );
+}
+
+/** Past this many characters or lines a message is folded, with "show more". */
+const FOLD_CHARS = 600;
+const FOLD_LINES = 12;
+
+function LongText({ text }: { text: string }) {
+  const t = useT();
+  const long = text.length > FOLD_CHARS || text.split("\n").length > FOLD_LINES;
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <span className={`bw-chat-text${long && !open ? " bw-chat-folded" : ""}`} data-testid="chat-text">
+        {renderText(text)}
+      </span>
+      {long && (
+        <a className="bw-chat-fold" onClick={() => setOpen(!open)} data-testid="chat-fold">
+          {open ? t("chat.showLess") : t("chat.showMore")}
+        </a>
+      )}
+    </>
   );
 }
 
