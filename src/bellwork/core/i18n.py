@@ -126,6 +126,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "v.int_type": {"en": "Must be a whole number.", "zh-CN": "必须是整数。"},
     "v.string_type": {"en": "Must be text.", "zh-CN": "必须是文本。"},
     "v.bool_parsing": {"en": "Must be true or false.", "zh-CN": "必须是 true 或 false。"},
+    "v.bool_type": {"en": "Must be true or false.", "zh-CN": "必须是 true 或 false。"},
     "v.literal_error": {"en": "Must be one of {expected}.", "zh-CN": "只能是 {expected} 之一。"},
     "v.enum": {"en": "Must be one of {expected}.", "zh-CN": "只能是 {expected} 之一。"},
     "v.json_invalid": {"en": "The request is not valid JSON.", "zh-CN": "请求不是有效的 JSON。"},

@@ -50,7 +50,9 @@ def _backfill() -> None:
     conn = op.get_bind()
     everyone: dict[int, int] = {}
     named: dict[tuple[int, int], int] = {}
-    rows = conn.execution_options(yield_per=2000).execute(
+    # Streamed (the statement's option: on the connection it would stay for the rest of the
+    # migration, and alembic's own update would not learn how many rows it changed).
+    rows = conn.execute(
         sa.select(_message.c.conversation_id, _message.c.seq, _message.c.mentions)
         .where(
             _message.c.mentions.isnot(None),
@@ -58,6 +60,7 @@ def _backfill() -> None:
             _message.c.recalled_at.is_(None),
         )
         .order_by(_message.c.conversation_id, _message.c.seq)
+        .execution_options(yield_per=2000)
     )
     for conv, seq, mentions in rows:
         for m in mentions if isinstance(mentions, list) else ():
