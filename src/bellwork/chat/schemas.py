@@ -76,19 +76,15 @@ class ConversationOut(BaseModel):
     member_count: int
     my_role: MemberRole
     muted: bool
-    pinned: bool = Field(
-        default=False, description="置顶 by oneself: the list shows pinned ones first"
-    )
+    pinned: bool = Field(description="置顶 by oneself: the list shows pinned ones first")
     last_seq: int
     last_read_seq: int
     unread: int
     mention_seq: int | None = Field(
-        default=None,
         description="The newest unread message that mentions oneself by name (the list shows "
         '"[有人@我]"); null once read.',
     )
     mention_all_seq: int | None = Field(
-        default=None,
         description='The newest unread message that mentions everyone ("[@所有人]"); null once '
         "read.",
     )
