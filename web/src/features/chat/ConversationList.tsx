@@ -250,8 +250,8 @@ function ConversationItem({
         {...touch}
       >
         <Badge
-          count={c.muted ? 0 : c.unread}
-          dot={c.muted && c.unread > 0}
+          count={c.unread}
+          dot={c.muted}
           color={c.muted ? "#bfbfbf" : undefined}
           size="small"
           overflowCount={99}

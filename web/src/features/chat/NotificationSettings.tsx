@@ -142,7 +142,7 @@ export default function NotificationSettings() {
         </Row>
         {p.dnd && (
           <div className="bw-notify-window" data-testid="notify-window">
-            <label>
+            <label data-testid="notify-from">
               <Typography.Text type="secondary">{t("chat.notify.from")}</Typography.Text>
               <TimePicker
                 value={time(p.dnd_start)}
@@ -153,11 +153,10 @@ export default function NotificationSettings() {
                 needConfirm={false}
                 status={fieldError("dnd_start") ? "error" : undefined}
                 onChange={pick("dnd_start")}
-                data-testid="notify-from"
               />
             </label>
             <span className="bw-notify-dash">–</span>
-            <label>
+            <label data-testid="notify-to">
               <Typography.Text type="secondary">{t("chat.notify.to")}</Typography.Text>
               <TimePicker
                 value={time(p.dnd_end)}
@@ -168,7 +167,6 @@ export default function NotificationSettings() {
                 needConfirm={false}
                 status={fieldError("dnd_end") ? "error" : undefined}
                 onChange={pick("dnd_end")}
-                data-testid="notify-to"
               />
             </label>
             {overnight && (
