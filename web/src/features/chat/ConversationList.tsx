@@ -59,6 +59,13 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
   const [mode, setMode] = useState<NewChatMode | null>(null);
   /** The conversation whose menu (pin, mute) is open: right click, long press or its "…". */
   const [menuFor, setMenuFor] = useState<number | null>(null);
+  const own = useOwnSettings();
+  const { message } = App.useApp();
+  const act = (action: ItemAction, c: Conversation) => {
+    const failed = (e: Error) => void message.error(errorText(e, t));
+    if (action === "pin") own.pin.mutate({ id: c.id, pinned: !c.pinned }, { onError: failed });
+    else own.mute.mutate({ id: c.id, muted: !c.muted }, { onError: failed });
+  };
   const hasDevices = list.data?.some((c) => c.kind === "devices");
   const more = useLoadMore(list.data?.length ?? 0, list.isFetching);
   const navigate = useNavigate();
@@ -127,6 +134,7 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
             me={me?.id}
             menuOpen={menuFor === c.id}
             onMenu={(open) => setMenuFor(open ? c.id : null)}
+            onAction={act}
             onOpen={onOpen}
           />
         ))}
@@ -151,6 +159,8 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
   );
 }
 
+type ItemAction = "pin" | "mute";
+
 /** How long a finger rests on a conversation before its menu opens (a phone's long press). */
 const LONG_PRESS_MS = 500;
 
@@ -166,6 +176,7 @@ function ConversationItem({
   me,
   menuOpen,
   onMenu,
+  onAction,
   onOpen,
 }: {
   c: Conversation;
@@ -174,12 +185,11 @@ function ConversationItem({
   me: number | undefined;
   menuOpen: boolean;
   onMenu: (open: boolean) => void;
+  onAction: (action: ItemAction, c: Conversation) => void;
   onOpen: (id: number) => void;
 }) {
   const t = useT();
   const tn = useTn();
-  const { message } = App.useApp();
-  const own = useOwnSettings();
   const marker = mentionMarker(c);
   const press = useRef<{ timer: ReturnType<typeof setTimeout> | null; x: number; y: number; fired: boolean }>({ timer: null, x: 0, y: 0, fired: false });
   const stop = () => {
@@ -205,7 +215,6 @@ function ConversationItem({
     },
     onTouchCancel: stop,
   };
-  const failed = (e: Error) => void message.error(errorText(e, t));
   const items = [
     {
       key: "pin",
@@ -228,8 +237,7 @@ function ConversationItem({
         onClick: ({ key, domEvent }) => {
           domEvent.stopPropagation();
           onMenu(false);
-          if (key === "pin") own.pin.mutate({ id: c.id, pinned: !c.pinned }, { onError: failed });
-          if (key === "mute") own.mute.mutate({ id: c.id, muted: !c.muted }, { onError: failed });
+          onAction(key as ItemAction, c);
         },
       }}
     >
