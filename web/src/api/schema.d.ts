@@ -1478,7 +1478,6 @@ export interface components {
             /**
              * Pinned
              * @description 置顶 by oneself: the list shows pinned ones first
-             * @default false
              */
             pinned: boolean;
             /** Last Seq */
@@ -1491,12 +1490,12 @@ export interface components {
              * Mention Seq
              * @description The newest unread message that mentions oneself by name (the list shows "[有人@我]"); null once read.
              */
-            mention_seq?: number | null;
+            mention_seq: number | null;
             /**
              * Mention All Seq
              * @description The newest unread message that mentions everyone ("[@所有人]"); null once read.
              */
-            mention_all_seq?: number | null;
+            mention_all_seq: number | null;
             last_message: components["schemas"]["MessageOut"] | null;
             /**
              * Last Message At
