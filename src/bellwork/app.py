@@ -45,6 +45,7 @@ from bellwork.jobs.runner import Runner
 from bellwork.jobs.sockets import socket_audit
 from bellwork.org.api import memberships, people, units
 from bellwork.org.importer_api import router as import_router
+from bellwork.preferences.api import router as preferences_router
 from bellwork.protocol import PROTOCOL
 from bellwork.realtime import api as realtime
 from bellwork.realtime.hub import Hub
@@ -208,6 +209,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chat_router,
         jobs_router,
         workbench_router,
+        preferences_router,
     ):
         app.include_router(router)
 

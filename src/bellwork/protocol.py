@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bellwork.chat.live import PART as CHAT
 from bellwork.org.live import PART as ORG
+from bellwork.preferences.live import PART as PREFERENCES
 from bellwork.realtime.protocol import Protocol
 
-PROTOCOL = Protocol([CHAT, ORG])
+PROTOCOL = Protocol([CHAT, ORG, PREFERENCES])

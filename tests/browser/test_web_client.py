@@ -262,6 +262,7 @@ def test_every_page_fits_a_phone(new_page: NewPage, lang: str) -> None:
         ("/audit", "audit-table"),
         ("/workbench", "workbench"),
         ("/me", "me-page"),
+        ("/settings/notifications", "notify-settings"),
         ("/chat", "chat-list"),
     ]:
         page.goto(path)

@@ -11,7 +11,27 @@ from bellwork.protocol import PROTOCOL
 from tests.chat.conftest import Socket, cmid, connect, send
 from tests.conftest import World
 
-KEYS = ("id", "name", "kind", "last_seq", "last_read_seq", "unread", "member_count", "my_role")
+KEYS = (
+    "id",
+    "name",
+    "kind",
+    "last_seq",
+    "last_read_seq",
+    "unread",
+    "member_count",
+    "my_role",
+    "muted",
+    "pinned",
+    "mention_seq",
+    "mention_all_seq",
+)
+
+
+def read_past_mentions(conv: dict[str, Any]) -> None:
+    """A marker goes once one's read position passes its message (as the web client does)."""
+    for key in ("mention_seq", "mention_all_seq"):
+        if conv[key] is not None and conv[key] <= conv["last_read_seq"]:
+            conv[key] = None
 
 
 class ClientState:
@@ -51,6 +71,11 @@ class ClientState:
             conv["last_message"] = m
             if m["sender"] and m["sender"]["id"] == self.me:
                 conv["last_read_seq"] = max(conv["last_read_seq"], m["seq"])
+            if self.me in m["mentions"]:
+                conv["mention_seq"] = m["seq"]
+            if "all" in m["mentions"]:
+                conv["mention_all_seq"] = m["seq"]
+            read_past_mentions(conv)
             conv["unread"] = conv["last_seq"] - conv["last_read_seq"]
         elif kind == "message.recalled":
             m = self.msgs.get(e["conversation_id"], {}).get(e["seq"])
@@ -63,6 +88,7 @@ class ClientState:
             if conv is not None:
                 conv["last_read_seq"] = max(conv["last_read_seq"], e["last_read_seq"])
                 conv["unread"] = conv["last_seq"] - conv["last_read_seq"]
+                read_past_mentions(conv)
         elif kind == "members.changed":
             conv = self.convs.get(e["conversation_id"])
             if conv is not None:
@@ -116,6 +142,19 @@ async def test_events_turn_old_state_into_new_state(
         await t.delete(f"/api/v1/conversations/{g}/members/{school['p2'].id}")
         unit = (await t.get(f"/api/v1/units/{school['klass'].id}/group")).json()["id"]
         await send(t, unit, "班级通知", mentions=["all"])
+        # Mentions mark p1's list, reading and recalls take the markers away again, and what
+        # p1 pins or mutes on another device arrives here.
+        first = await send(t, g, "@家长1 请看", mentions=[school["p1"].id])
+        await send(t, g, "@家长1 @所有人", mentions=[school["p1"].id, "all"])
+        later = await send(t, g, "@家长1 最后", mentions=[school["p1"].id])
+        await t.post(f"/api/v1/conversations/{g}/messages/{later['seq']}/recall")
+        await send(t, direct, "@你", mentions=[school["p1"].id])
+        await p1_other_device.post(f"/api/v1/conversations/{direct}/read", json={"seq": 99})
+        await p1_other_device.put(f"/api/v1/conversations/{g}/pin", json={"pinned": True})
+        await p1_other_device.put(f"/api/v1/conversations/{unit}/mute", json={"muted": True})
+        await p1_other_device.put(f"/api/v1/conversations/{direct}/pin", json={"pinned": True})
+        await p1_other_device.put(f"/api/v1/conversations/{direct}/pin", json={"pinned": False})
+        assert first["seq"] > 0
         doomed = (
             await t.post(
                 "/api/v1/conversations/groups",
@@ -133,6 +172,12 @@ async def test_events_turn_old_state_into_new_state(
     await fresh.load(p1)
     assert state.summary() == fresh.summary()
     assert unit in state.convs  # the unit group was announced when it was first opened
+    # The burst left markers and settings to compare, not only empty ones.
+    assert state.convs[g]["mention_seq"] == first["seq"] + 1
+    assert state.convs[g]["mention_all_seq"] == first["seq"] + 1
+    assert state.convs[unit]["mention_all_seq"] is not None
+    assert state.convs[direct]["mention_seq"] is None  # read on the other device
+    assert state.convs[g]["pinned"] and state.convs[unit]["muted"]
 
 
 async def test_group_change_tells_each_member_their_own_view(

@@ -292,3 +292,29 @@ async def test_student_membership_ops_move_guardians_along(
     assert (await t1.get(f"/api/v1/people/{org['P1'].id}")).status_code == 404
     t2 = await world.login(org["T2"])
     assert (await t2.get(f"/api/v1/people/{org['P1'].id}")).status_code == 200
+
+
+@pytest.mark.parametrize("viewer", ["T1", "P1", "S1", "M1", "HA"])
+async def test_message_from_the_card_matches_opening_a_direct_chat(
+    world: World, org: dict[str, Any], viewer: str
+) -> None:
+    """发消息 on a person's card (`can_message`) is offered exactly where opening the direct
+    chat succeeds: everyone one sees, not oneself, not a deactivated account; the people one
+    does not see have no card and no chat (404 alike)."""
+    from bellwork.db.base import utcnow
+
+    org["M2"].deactivated_at = utcnow()
+    await world.commit()
+    c = await world.login(org[viewer])
+    for k in ALL:
+        card = await c.get(f"/api/v1/people/{org[k].id}")
+        opened = await c.post("/api/v1/conversations/direct", json={"person_id": org[k].id})
+        if k not in SEES[viewer]:
+            assert card.status_code == 404 and opened.status_code == 404, (viewer, k)
+            continue
+        may = card.json()["can_message"]
+        assert may is (k != viewer and k != "M2"), (viewer, k)
+        assert opened.status_code == (200 if may else 422), (viewer, k, opened.text)
+        if not may:
+            code = "direct_with_self" if k == viewer else "person_inactive"
+            assert opened.json()["code"] == code

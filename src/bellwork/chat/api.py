@@ -35,6 +35,8 @@ from bellwork.chat.schemas import (
     MessageCreate,
     MessageOut,
     MessagePage,
+    Muted,
+    Pinned,
     ReadIn,
     ReadOut,
     Receipt,
@@ -51,10 +53,6 @@ from bellwork.files import responses as stored
 from bellwork.runtime import runtime_of
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
-
-
-class Muted(BaseModel):
-    muted: bool
 
 
 class Added(BaseModel):
@@ -152,9 +150,16 @@ async def update_conversation(
 async def mute(
     conversation_id: PathId, data: Muted, db: DB, actor: CurrentActor
 ) -> ConversationOut:
-    conv, me = await access.access_conversation(db, actor.id, conversation_id)
-    me.muted = data.muted
-    return await shaping.conversation_out(db, actor.id, conv, me)
+    """消息免打扰 for oneself: no badge in the total, no alert (but for mentions of oneself)."""
+    return await listing.set_own(db, actor, conversation_id, muted=data.muted)
+
+
+@router.put("/conversations/{conversation_id}/pin", response_model=ConversationOut)
+async def pin(
+    conversation_id: PathId, data: Pinned, db: DB, actor: CurrentActor
+) -> ConversationOut:
+    """置顶 for oneself: pinned conversations come first in one's list."""
+    return await listing.set_own(db, actor, conversation_id, pinned=data.pinned)
 
 
 @router.get("/conversations/{conversation_id}/members", response_model=list[MemberOut])

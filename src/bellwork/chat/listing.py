@@ -1,8 +1,10 @@
-"""One's conversations, a page at a time; one's unread total; a conversation's members."""
+"""One's conversations, a page at a time; one's unread total; a conversation's members; one's
+own settings of a conversation (muted, pinned)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, case, func, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,8 +13,16 @@ from bellwork.auth.service import Actor
 from bellwork.chat.access import access_conversation
 from bellwork.chat.models import Conversation, ConversationMember
 from bellwork.chat.schemas import ConversationOut, MemberOut, PersonRef, UnreadTotal
-from bellwork.chat.shaping import conversations_out, near_path, parent_out
+from bellwork.chat.shaping import (
+    announce,
+    conversation_out,
+    conversations_out,
+    near_path,
+    parent_out,
+)
+from bellwork.core.errors import Invalid
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
+from bellwork.db.base import utcnow
 from bellwork.org.guardians import parents_of
 from bellwork.org.models import Person
 
@@ -27,27 +37,61 @@ def _mine(person_id: int) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+def _pinned() -> ColumnElement[int]:
+    """1 for a conversation one has pinned (置顶), else 0: the list's first sort key."""
+    return case((ConversationMember.pinned_at.isnot(None), 1), else_=0)
+
+
+def _order() -> tuple[ColumnElement[Any], ...]:
+    """The list's order: pinned ones first, then most recent activity, then by id. Pinned ones
+    among themselves go by activity too (as everyone else: a pinned chat with news rises to
+    the top of the pinned ones), so one cursor shape serves both parts of the list."""
+    return (_pinned().desc(), Conversation.last_message_at.desc(), Conversation.id.desc())
+
+
+def _cursor_of(conv: Conversation, member: ConversationMember) -> str:
+    pinned = 1 if member.pinned_at is not None else 0
+    return encode_cursor([pinned, conv.last_message_at.isoformat(), conv.id])
+
+
 def _after(cursor: str | None) -> ColumnElement[bool] | None:
-    """The conversations after `cursor` (a page's `next_cursor`, the (last activity, id) of its
-    last conversation) in the list's order: most recent activity first, then by id."""
-    after = decode_cursor(cursor, datetime, int)
-    if after is None:
+    """The conversations after `cursor` (a page's `next_cursor`: whether its last conversation
+    is pinned, its last activity and id) in the list's order. A cursor of two values (from
+    before pins existed) is a place among the conversations not pinned."""
+    if not cursor:
         return None
-    at, before_id = after
-    return or_(
+    try:
+        values = decode_cursor(cursor, int, datetime, int)
+    except Invalid:
+        values = decode_cursor(cursor, datetime, int)
+        if values is not None:
+            values.insert(0, 0)
+    if values is None:
+        return None
+    pinned, at, before_id = values
+    if pinned not in (0, 1):
+        raise Invalid("bad_cursor", errors=[{"field": "cursor"}])
+    same = or_(
         Conversation.last_message_at < at,
         and_(Conversation.last_message_at == at, Conversation.id < before_id),
     )
+    if pinned == 0:
+        return and_(ConversationMember.pinned_at.is_(None), same)
+    # After a pinned one: the rest of the pinned ones, then every conversation not pinned.
+    return or_(ConversationMember.pinned_at.is_(None), same)
 
 
 async def list_conversations(
     db: AsyncSession, actor: Actor, limit: int = 50, cursor: str | None = None
 ) -> Page[ConversationOut]:
-    """One's conversations, most recent activity first (then by id), a page at a time.
+    """One's conversations, pinned ones first, then most recent activity first (then by id), a
+    page at a time.
 
-    The cursor is the (last activity, id) of the page's last conversation, so paging never
-    repeats one. A conversation whose activity moves it above the cursor while one pages (a new
-    message) is not in a later page: the client learns of it from the live events (docs/api.md).
+    The cursor is the place of the page's last conversation (pinned or not, last activity, id),
+    so paging never repeats one nor skips one. Pinning or unpinning while one pages moves a
+    conversation across the cursor as a new message does: the client learns of it from the
+    live event (conversation.updated), as it learns of a conversation whose activity moves it
+    above the cursor (a new message; docs/api.md).
     """
     stmt = (
         select(Conversation, ConversationMember)
@@ -57,13 +101,12 @@ async def list_conversations(
     after = _after(cursor)
     if after is not None:
         stmt = stmt.where(after)
-    stmt = stmt.order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+    stmt = stmt.order_by(*_order())
     rows = (await db.execute(stmt.limit(limit + 1))).all()
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]
-        last = rows[-1][0]
-        next_cursor = encode_cursor([last.last_message_at.isoformat(), last.id])
+        next_cursor = _cursor_of(rows[-1][0], rows[-1][1])
     items = await conversations_out(db, actor.id, [(c, m) for c, m in rows])
     return Page[ConversationOut](items=items, next_cursor=next_cursor)
 
@@ -122,3 +165,27 @@ async def list_members(db: AsyncSession, actor: Actor, conversation_id: int) -> 
         )
         for m, name in rows
     ]
+
+
+async def set_own(
+    db: AsyncSession,
+    actor: Actor,
+    conversation_id: int,
+    *,
+    muted: bool | None = None,
+    pinned: bool | None = None,
+) -> ConversationOut:
+    """Mutes or pins (置顶) a conversation for oneself; one's other tabs and devices hear of it
+    (conversation.updated), nobody else does. Pinning again keeps the time of the first pin."""
+    conv, me = await access_conversation(db, actor.id, conversation_id)
+    changed = False
+    if muted is not None and me.muted != muted:
+        me.muted = muted
+        changed = True
+    if pinned is not None and (me.pinned_at is not None) != pinned:
+        me.pinned_at = utcnow() if pinned else None
+        changed = True
+    if changed:
+        await db.flush()
+        await announce(db, conv, [actor.id])
+    return await conversation_out(db, actor.id, conv, me)

@@ -89,8 +89,9 @@ async def open_direct(
     if person_id == actor.id:
         raise Invalid("direct_with_self", errors=[{"field": "person_id"}])
     other = await org_access.access_person(db, scope, person_id)
-    if not other.active:
-        raise Invalid("person_inactive", errors=[{"field": "person_id"}])
+    refusal = org_access.message_refusal(scope, other)
+    if refusal is not None:
+        raise Invalid(refusal, errors=[{"field": "person_id"}])
     lo, hi = sorted((actor.id, person_id))
     key = f"{'p' if private else 'd'}:{lo}:{hi}"
     conv = await get_or_create_keyed(

@@ -33,6 +33,7 @@ from bellwork.chat.access import (
 )
 from bellwork.chat.attachments import data_dir_of, file_in_use, files_out
 from bellwork.chat.live import emit
+from bellwork.chat.mentions import mark_mentioned, unmention
 from bellwork.chat.models import (
     Conversation,
     ConversationKind,
@@ -53,20 +54,26 @@ RECALL_WINDOW = timedelta(minutes=2)
 SYSTEM_NAMES = 10  # people named in a system message; `count` says how many in all
 
 
-async def _next_seq(db: AsyncSession, conv: Conversation) -> int:
-    """Takes the next sequence number; the row update serialises senders of one conversation."""
+async def _next_seq(db: AsyncSession, conv: Conversation, *, mentions_all: bool = False) -> int:
+    """Takes the next sequence number; the row update serialises senders of one conversation.
+    `mentions_all`: the message mentions everyone, which the same update records."""
     now = utcnow()
+    values: dict[str, Any] = {"last_seq": Conversation.last_seq + 1, "last_message_at": now}
+    if mentions_all:
+        values["mention_all_seq"] = Conversation.last_seq + 1
     seq = (
         await db.execute(
             update(Conversation)
             .where(Conversation.id == conv.id)
-            .values(last_seq=Conversation.last_seq + 1, last_message_at=now)
+            .values(**values)
             .returning(Conversation.last_seq)
             .execution_options(synchronize_session=False)
         )
     ).scalar_one()
     conv.last_seq = seq
     conv.last_message_at = now
+    if mentions_all:
+        conv.mention_all_seq = seq
     return int(seq)
 
 
@@ -128,7 +135,9 @@ async def post_message(
         sealed = await asyncio.to_thread(sealing.seal_message, key, key_id, body, said)
     # Everything above only read. The sequence number is taken last, so the conversation's row
     # (PostgreSQL) or the database (SQLite) stays locked only for the statements up to commit.
-    seq = await _next_seq(db, conv)
+    # A private chat's mentions are sealed with its text: no marker gives them away.
+    marks = [] if conv.private else said
+    seq = await _next_seq(db, conv, mentions_all="all" in marks)
     msg = Message(
         conversation_id=conv.id,
         seq=seq,
@@ -157,6 +166,8 @@ async def post_message(
         # fail, the orphan sweep shreds the key.
         ref = sealing.KeyRef.message(msg.id, key_id)
         await asyncio.to_thread(sealing.write_key, data_dir_of(db), ref, key)
+    if marks:
+        await mark_mentioned(db, conv, seq, marks, sender.id if sender is not None else 0)
     if sender is not None:
         # Sending reads everything before it.
         await db.execute(
@@ -377,10 +388,14 @@ async def recall(
     ) and is_admin(me)
     if not ((own and in_time) or group_admin):
         raise Forbidden("recall_window_passed" if own else "recall_not_allowed")
+    said = list(msg.mentions or [])
     msg.recalled_at = utcnow()
     msg.recalled_by = actor.id
     msg.body = None
     msg.mentions = None
+    if said:
+        # Its "[有人@我]" / "[@所有人]" markers go back to the mention before it.
+        await unmention(db, conv, seq, said)
     if msg.key_id is not None:
         # The key goes once the recall is committed (a recall that rolls back keeps the message
         # readable); if this node dies in between, the orphan sweep shreds it.

@@ -69,6 +69,10 @@ class Conversation(Base):
     member_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     dissolved_at: Mapped[datetime | None]
+    # (Columns added later come last, where their migration put them.)
+    # The newest message that mentions everyone (@所有人); who has not read it sees "[@所有人]".
+    # One column per conversation, so an @all to 3,000 members writes no member row.
+    mention_all_seq: Mapped[int | None]
 
 
 class ConversationMember(Base):
@@ -90,6 +94,11 @@ class ConversationMember(Base):
     last_read_seq: Mapped[int] = mapped_column(default=0)
     muted: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The newest message that mentions this member by name; shown ("[有人@我]") while it is
+    # unread (after last_read_seq and joined_seq), so reading clears it without a write.
+    mention_seq: Mapped[int | None]
+    # 置顶: pinned conversations come first in one's list (chat/listing.py says in which order).
+    pinned_at: Mapped[datetime | None]
 
     def unread(self, last_seq: int) -> int:
         """One's unread messages in a conversation whose newest seq is `last_seq`: those after
@@ -98,6 +107,13 @@ class ConversationMember(Base):
         `unread_sql` below is the same in SQL, for totals over many conversations in one query
         (tests/chat/test_unread.py checks that the two agree)."""
         return max(0, last_seq - max(self.last_read_seq, self.joined_seq))
+
+    def unread_mention(self, seq: int | None) -> int | None:
+        """`seq` (a message that mentions this member, or everyone) if it is still unread for
+        them, else None: read, or said before they joined."""
+        if seq is None or seq <= max(self.last_read_seq, self.joined_seq):
+            return None
+        return seq
 
     @classmethod
     def unread_sql(cls, last_seq: SQLColumnExpression[int]) -> ColumnElement[int]:

@@ -76,9 +76,18 @@ class ConversationOut(BaseModel):
     member_count: int
     my_role: MemberRole
     muted: bool
+    pinned: bool = Field(description="置顶 by oneself: the list shows pinned ones first")
     last_seq: int
     last_read_seq: int
     unread: int
+    mention_seq: int | None = Field(
+        description="The newest unread message that mentions oneself by name (the list shows "
+        '"[有人@我]"); null once read.',
+    )
+    mention_all_seq: int | None = Field(
+        description='The newest unread message that mentions everyone ("[@所有人]"); null once '
+        "read.",
+    )
     last_message: MessageOut | None
     last_message_at: datetime
     peer: PersonRef | None = Field(default=None, description="The other person of a direct chat")
@@ -131,6 +140,14 @@ class MessageCreate(BaseModel):
     mentions: Annotated[list[Id | Literal["all"]], Field(max_length=200)] = []
     reply_to_seq: Seq | None = None
     file_id: Id | None = None
+
+
+class Pinned(BaseModel):
+    pinned: bool
+
+
+class Muted(BaseModel):
+    muted: bool
 
 
 class ReadIn(BaseModel):

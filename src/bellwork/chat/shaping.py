@@ -230,9 +230,12 @@ async def conversations_out(
                 member_count=conv.member_count,
                 my_role=mem.role,
                 muted=mem.muted,
+                pinned=mem.pinned_at is not None,
                 last_seq=conv.last_seq,
                 last_read_seq=mem.last_read_seq,
                 unread=mem.unread(conv.last_seq),
+                mention_seq=mem.unread_mention(mem.mention_seq),
+                mention_all_seq=mem.unread_mention(conv.mention_all_seq),
                 last_message=msg_out,
                 last_message_at=conv.last_message_at,
                 peer=peer,
@@ -280,8 +283,11 @@ async def announce(db: AsyncSession, conv: Conversation, people: list[int]) -> N
                 update={
                     "my_role": MemberRole(mem.role),
                     "muted": mem.muted,
+                    "pinned": mem.pinned_at is not None,
                     "last_read_seq": mem.last_read_seq,
                     "unread": mem.unread(conv.last_seq),
+                    "mention_seq": mem.unread_mention(mem.mention_seq),
+                    "mention_all_seq": mem.unread_mention(conv.mention_all_seq),
                     "last_message": _seen_by(last, mem.joined_seq),
                 }
             )

@@ -126,6 +126,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "v.int_type": {"en": "Must be a whole number.", "zh-CN": "必须是整数。"},
     "v.string_type": {"en": "Must be text.", "zh-CN": "必须是文本。"},
     "v.bool_parsing": {"en": "Must be true or false.", "zh-CN": "必须是 true 或 false。"},
+    "v.bool_type": {"en": "Must be true or false.", "zh-CN": "必须是 true 或 false。"},
     "v.literal_error": {"en": "Must be one of {expected}.", "zh-CN": "只能是 {expected} 之一。"},
     "v.enum": {"en": "Must be one of {expected}.", "zh-CN": "只能是 {expected} 之一。"},
     "v.json_invalid": {"en": "The request is not valid JSON.", "zh-CN": "请求不是有效的 JSON。"},
@@ -406,6 +407,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "只能 @ 本会话的成员。",
     },
     "reply_not_found": {"en": "The quoted message does not exist.", "zh-CN": "引用的消息不存在。"},
+    # preferences
+    "v.time_invalid": {
+        "en": "Must be a time of day as HH:MM, from 00:00 to 23:59.",
+        "zh-CN": "请填写时间，格式为 HH:MM（00:00–23:59）。",
+    },
+    "dnd_window_empty": {
+        "en": "Do not disturb must end at another time than it starts.",
+        "zh-CN": "免打扰的结束时间不能与开始时间相同。",
+    },
     "cannot_change_own_role": {
         "en": "The owner keeps the role until handing the group to another member.",
         "zh-CN": "群主需先把群转让给其他成员，才能改变自己的身份。",

@@ -6,5 +6,14 @@ from bellwork.chat import models as chat_models
 from bellwork.db.base import Base
 from bellwork.jobs import models as jobs_models
 from bellwork.org import models as org_models
+from bellwork.preferences import models as preferences_models
 
-__all__ = ["Base", "audit_models", "auth_models", "chat_models", "jobs_models", "org_models"]
+__all__ = [
+    "Base",
+    "audit_models",
+    "auth_models",
+    "chat_models",
+    "jobs_models",
+    "org_models",
+    "preferences_models",
+]

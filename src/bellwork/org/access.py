@@ -177,6 +177,18 @@ async def access_person(db: AsyncSession, scope: Scope, person_id: int) -> Perso
     return person
 
 
+def message_refusal(scope: Scope, person: Person) -> str | None:
+    """Why one may not open a direct chat with `person`, a person one can see (the problem
+    code), or None if one may: not with oneself (that is "My devices"), not with a deactivated
+    account. chat's `open_direct` applies it; a person's card offers 发消息 only where it is
+    None (`PersonDetail.can_message`)."""
+    if person.id == scope.person_id:
+        return "direct_with_self"
+    if not person.active:
+        return "person_inactive"
+    return None
+
+
 async def access_unit(db: AsyncSession, unit_id: int) -> Unit:
     unit = await db.get(Unit, unit_id)
     if unit is None:

@@ -186,6 +186,7 @@ async def person_detail(db: AsyncSession, scope: Scope, person: Person) -> Perso
         guardians=guardians,
         children=children,
         can_manage=await access.can_manage_person(db, scope, person),
+        can_message=access.message_refusal(scope, person) is None,
     )
 
 

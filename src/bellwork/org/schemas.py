@@ -194,6 +194,11 @@ class PersonDetail(BaseModel):
     guardians: list[LinkedPerson]
     children: list[LinkedPerson]
     can_manage: bool
+    can_message: bool = Field(
+        default=False,
+        description="One may open a direct chat with this person (发消息): not oneself, an "
+        "active account (the rule `POST /conversations/direct` applies).",
+    )
 
 
 class MembershipIn(BaseModel):

@@ -843,8 +843,31 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Mute */
+        /**
+         * Mute
+         * @description 消息免打扰 for oneself: no badge in the total, no alert (but for mentions of oneself).
+         */
         put: operations["mute_api_v1_conversations__conversation_id__mute_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}/pin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Pin
+         * @description 置顶 for oneself: pinned conversations come first in one's list.
+         */
+        put: operations["pin_api_v1_conversations__conversation_id__pin_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1202,6 +1225,33 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Preferences
+         * @description One's notification settings (the defaults until one changes something).
+         */
+        get: operations["get_preferences_api_v1_me_preferences_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update Preferences
+         * @description Change some of them (the fields left out stay as they are). The do-not-disturb window
+         *     runs from `dnd_start` to `dnd_end` in the device's local time, past midnight when it ends
+         *     earlier than it starts; it must not be empty. Mentions of oneself alert even in a muted
+         *     conversation, but nothing alerts inside the window (docs/chat.md, "Notifications").
+         */
+        patch: operations["update_preferences_api_v1_me_preferences_patch"];
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1425,12 +1475,27 @@ export interface components {
             my_role: components["schemas"]["MemberRole"];
             /** Muted */
             muted: boolean;
+            /**
+             * Pinned
+             * @description 置顶 by oneself: the list shows pinned ones first
+             */
+            pinned: boolean;
             /** Last Seq */
             last_seq: number;
             /** Last Read Seq */
             last_read_seq: number;
             /** Unread */
             unread: number;
+            /**
+             * Mention Seq
+             * @description The newest unread message that mentions oneself by name (the list shows "[有人@我]"); null once read.
+             */
+            mention_seq: number | null;
+            /**
+             * Mention All Seq
+             * @description The newest unread message that mentions everyone ("[@所有人]"); null once read.
+             */
+            mention_all_seq: number | null;
             last_message: components["schemas"]["MessageOut"] | null;
             /**
              * Last Message At
@@ -1975,6 +2040,12 @@ export interface components {
             children: components["schemas"]["LinkedPerson"][];
             /** Can Manage */
             can_manage: boolean;
+            /**
+             * Can Message
+             * @description One may open a direct chat with this person (发消息): not oneself, an active account (the rule `POST /conversations/direct` applies).
+             * @default false
+             */
+            can_message: boolean;
         };
         /** PersonRef */
         PersonRef: {
@@ -2000,6 +2071,74 @@ export interface components {
             title?: string | null;
             /** Is Admin */
             is_admin?: boolean | null;
+        };
+        /** Pinned */
+        Pinned: {
+            /** Pinned */
+            pinned: boolean;
+        };
+        /** PreferencesOut */
+        PreferencesOut: {
+            /**
+             * Notifications
+             * @description Desktop notifications of new messages
+             */
+            notifications: boolean;
+            /**
+             * Sound
+             * @description A short sound for new messages
+             */
+            sound: boolean;
+            /**
+             * Dnd
+             * @description Do not disturb from dnd_start to dnd_end: nothing alerts
+             */
+            dnd: boolean;
+            /**
+             * Dnd Start
+             * @description HH:MM, the device's local time
+             */
+            dnd_start: string;
+            /**
+             * Dnd End
+             * @description HH:MM, the device's local time; earlier than dnd_start: past midnight
+             */
+            dnd_end: string;
+        };
+        /**
+         * PreferencesPatch
+         * @description The settings to change; those left out stay as they are.
+         */
+        PreferencesPatch: {
+            /**
+             * Notifications
+             * @default true
+             */
+            notifications: boolean;
+            /**
+             * Sound
+             * @default true
+             */
+            sound: boolean;
+            /**
+             * Dnd
+             * @default false
+             */
+            dnd: boolean;
+            /**
+             * Dnd Start
+             * @description A time of day, HH:MM (00:00–23:59)
+             * @default 22:00
+             * @example 22:00
+             */
+            dnd_start: string;
+            /**
+             * Dnd End
+             * @description A time of day, HH:MM (00:00–23:59)
+             * @default 07:00
+             * @example 22:00
+             */
+            dnd_end: string;
         };
         /** QrPollIn */
         QrPollIn: {
@@ -2489,6 +2628,18 @@ export interface components {
             type: "pong";
         };
         /**
+         * PreferencesUpdated
+         * @description One's preferences changed (on another tab or device): what they are now.
+         */
+        PreferencesUpdated: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "preferences.updated";
+            preferences: components["schemas"]["PreferencesOut"];
+        };
+        /**
          * ReadMoved
          * @description `person_id` has read everything up to `last_read_seq` in the conversation.
          */
@@ -2529,7 +2680,7 @@ export interface components {
             /** Topics */
             topics: string[];
         };
-        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"];
+        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["PreferencesUpdated"];
         /** ClientPing */
         ClientPing: {
             /**
@@ -4088,6 +4239,41 @@ export interface operations {
             };
         };
     };
+    pin_api_v1_conversations__conversation_id__pin_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Pinned"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     members_api_v1_conversations__conversation_id__members_get: {
         parameters: {
             query?: never;
@@ -4717,6 +4903,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkbenchOut"];
+                };
+            };
+        };
+    };
+    get_preferences_api_v1_me_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+        };
+    };
+    update_preferences_api_v1_me_preferences_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -19,6 +19,7 @@ const ChatPage = lazy(() => import("../features/chat/ChatPage"));
 const WorkbenchPage = lazy(() => import("../features/workbench/WorkbenchPage"));
 const MePage = lazy(() => import("../features/me/MePage"));
 const QrApprovePage = lazy(() => import("../features/auth/QrApprovePage"));
+const NotificationSettings = lazy(() => import("../features/chat/NotificationSettings"));
 
 export function Loading() {
   return (
@@ -83,6 +84,7 @@ export function AppRoutes() {
         <Route path="/workbench" element={<Guard allow={() => true}><WorkbenchPage /></Guard>} />
         <Route path="/qr/:code" element={<Guard allow={() => true}><QrApprovePage /></Guard>} />
         <Route path="/me" element={<Guard allow={() => true}><MePage /></Guard>} />
+        <Route path="/settings/notifications" element={<Guard allow={() => true}><NotificationSettings /></Guard>} />
         <Route path="/chat/:conversationId?" element={<Guard allow={() => true}><ChatPage /></Guard>} />
         <Route path="*" element={<NotFound />} />
       </Route>

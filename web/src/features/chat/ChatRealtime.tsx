@@ -12,6 +12,9 @@ import { useMe } from "../../api/hooks";
 import { RESEND_EVERY, resendFailed, restorePending } from "./pending";
 import { conversationTitle, previewText } from "./text";
 import { displayName } from "../people/parents";
+import { alertFor, claimAlert, mentionsMe } from "./alerts";
+import { DEFAULT_PREFERENCES, usePreferences, usePreferencesLive } from "./preferences";
+import { armSound, playChime } from "./sound";
 
 /**
  * Total unread of the conversations that are not muted, all of them however much of the list is
@@ -83,15 +86,27 @@ export function ChatRealtime() {
   }, [total]);
   useEffect(() => () => void (document.title = base.current), []);
 
+  // One's notification preferences, kept live across one's tabs; the sound may play once the
+  // person has interacted with the page (browsers' rule).
+  usePreferencesLive();
+  const prefs = usePreferences(me != null).data ?? DEFAULT_PREFERENCES;
+  useEffect(() => armSound(), []);
+
   useEffect(() => {
-    if (!sync) return;
+    if (!sync || me == null) return;
     sync.notify = (conv, m) => {
-      if (document.visibilityState === "visible" || conv?.muted) return;
-      if (typeof Notification === "undefined" || Notification.permission !== "granted") return;
+      const hidden = document.visibilityState !== "visible";
+      const alert = alertFor({ conv, msg: m, me, prefs, now: new Date(), hidden, openId: sync.active });
+      if (!alert.notify && !alert.sound) return;
+      if (!claimAlert(typeof localStorage === "undefined" ? null : localStorage, `${m.conversation_id}:${m.seq}`)) return;
+      if (alert.sound) playChime();
+      if (!alert.notify || typeof Notification === "undefined" || Notification.permission !== "granted") return;
       const title = conv ? conversationTitle(conv, t) : t("chat.title");
-      const body = conv?.kind === "direct" ? previewText(m, t) : `${m.sender ? displayName(m.sender, t) : ""}: ${previewText(m, t)}`;
+      const marker = mentionsMe(m, me) ? `${t(m.mentions?.includes(me) ? "chat.markerMe" : "chat.markerAll")} ` : "";
+      const body = marker + (conv?.kind === "direct" ? previewText(m, t) : `${m.sender ? displayName(m.sender, t) : ""}: ${previewText(m, t)}`);
       try {
-        const n = new Notification(title, { body, tag: `bw-chat-${m.conversation_id}` });
+        // Silent: the page plays its own sound (or none, as the person chose).
+        const n = new Notification(title, { body, tag: `bw-chat-${m.conversation_id}`, silent: true });
         n.onclick = () => {
           window.focus();
           navigate(`/chat/${m.conversation_id}`);
@@ -104,7 +119,7 @@ export function ChatRealtime() {
     return () => {
       sync.notify = null;
     };
-  }, [sync, t, navigate]);
+  }, [sync, t, navigate, me, prefs]);
   return null;
 }
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { App, Button, Result, Spin, Typography } from "antd";
-import { ArrowLeftOutlined, FireOutlined, SearchOutlined, SettingOutlined, SoundOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, FireOutlined, SearchOutlined, SettingOutlined } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import { useT } from "../../i18n";
 import { ApiError } from "../../api/http";
@@ -11,6 +11,7 @@ import { lastSeq } from "./live/history";
 import { useConversation, useHistory, useMembers, useMessageActions, type Message } from "./api";
 import { Composer, IMAGE_TYPES } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
+import { BellOffOutlined } from "./icons";
 import { MessageList } from "./MessageList";
 import { burnLabel } from "./NewChatModal";
 import { settleDelivered, usePending } from "./pending";
@@ -206,7 +207,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
             ) : c.kind === "group" || c.kind === "unit" ? (
               t("chat.membersCount", { n: c.member_count })
             ) : null}
-            {c.muted && <SoundOutlined style={{ marginLeft: 6 }} />}
+            {c.muted && <BellOffOutlined style={{ marginLeft: 6 }} aria-label={t("chat.muted")} title={t("chat.muted")} />}
           </span>
         </div>
         <Button type="text" icon={<SearchOutlined />} onClick={() => setSearching(true)} aria-label={t("chat.search")} title={t("chat.search")} data-testid="chat-search-open" />

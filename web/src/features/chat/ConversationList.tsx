@@ -1,12 +1,16 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type TouchEvent } from "react";
+import { useNavigate } from "react-router-dom";
 import { useQueryClient } from "@tanstack/react-query";
-import { Avatar, Badge, Button, Dropdown, Empty, Spin, Typography } from "antd";
+import { App, Avatar, Badge, Button, Dropdown, Empty, Spin, Typography } from "antd";
 import {
+  BellOutlined,
   DesktopOutlined,
+  EllipsisOutlined,
   FireOutlined,
   MessageOutlined,
   PlusOutlined,
-  SoundOutlined,
+  PushpinFilled,
+  PushpinOutlined,
   TeamOutlined,
   UserOutlined,
   ApartmentOutlined,
@@ -17,7 +21,10 @@ import { useMe } from "../../api/hooks";
 import { useT } from "../../i18n";
 import { ConnectionLine } from "../layout/ConnectionLine";
 import { loadMoreConversations } from "./live/sync";
-import { useConversations, useListCursor, useOpenConversation, type Conversation } from "./api";
+import { useConversations, useListCursor, useOpenConversation, useOwnSettings, type Conversation } from "./api";
+import { errorText } from "../../app/errors";
+import { mentionMarker } from "./live/history";
+import { BellOffOutlined } from "./icons";
 import { useDrafts } from "./drafts";
 import { useTn } from "../../i18n/isolate";
 import { conversationTitleNode, listPreviewNode, listTime } from "./text";
@@ -45,14 +52,23 @@ export function ConversationAvatar({ c, size = 40 }: { c: Conversation; size?: n
 
 export function ConversationList({ activeId, onOpen }: { activeId: number | null; onOpen: (id: number) => void }) {
   const t = useT();
-  const tn = useTn();
   const me = useMe().data;
   const drafts = useDrafts(me?.id);
   const list = useConversations();
   const open = useOpenConversation();
   const [mode, setMode] = useState<NewChatMode | null>(null);
+  /** The conversation whose menu (pin, mute) is open: right click, long press or its "…". */
+  const [menuFor, setMenuFor] = useState<number | null>(null);
+  const own = useOwnSettings();
+  const { message } = App.useApp();
+  const act = (action: ItemAction, c: Conversation) => {
+    const failed = (e: Error) => void message.error(errorText(e, t));
+    if (action === "pin") own.pin.mutate({ id: c.id, pinned: !c.pinned }, { onError: failed });
+    else own.mute.mutate({ id: c.id, muted: !c.muted }, { onError: failed });
+  };
   const hasDevices = list.data?.some((c) => c.kind === "devices");
   const more = useLoadMore(list.data?.length ?? 0, list.isFetching);
+  const navigate = useNavigate();
 
   return (
     <div className="bw-chat-list" data-testid="chat-list">
@@ -60,6 +76,16 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
         <Typography.Title level={5} style={{ margin: 0 }}>
           {t("chat.title")}
         </Typography.Title>
+        <span className="bw-chat-list-tools">
+        <Button
+          type="text"
+          shape="circle"
+          icon={<BellOutlined />}
+          aria-label={t("chat.notify.title")}
+          title={t("chat.notify.title")}
+          onClick={() => navigate("/settings/notifications")}
+          data-testid="chat-notify-settings"
+        />
         <Dropdown
           trigger={["click"]}
           menu={{
@@ -74,6 +100,7 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
         >
           <Button type="primary" shape="circle" icon={<PlusOutlined />} aria-label={t("chat.new")} data-testid="chat-new" />
         </Dropdown>
+        </span>
       </div>
       <ConnectionLine testId="chat-offline" />
       <div className="bw-chat-list-items" role="list" ref={more.box} onScroll={more.onScroll}>
@@ -99,42 +126,17 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
           </div>
         )}
         {list.data?.map((c) => (
-          <div
+          <ConversationItem
             key={c.id}
-            role="listitem"
-            className={`bw-chat-item${c.id === activeId ? " bw-chat-item-active" : ""}`}
-            data-testid={`chat-item-${c.id}`}
-            data-kind={c.kind}
-            onClick={() => onOpen(c.id)}
-          >
-            <Badge count={c.muted ? 0 : c.unread} dot={c.muted && c.unread > 0} size="small" overflowCount={99}>
-              <ConversationAvatar c={c} />
-            </Badge>
-            <div className="bw-chat-item-main">
-              <div className="bw-chat-item-top">
-                <span className="bw-chat-item-name">
-                  {conversationTitleNode(c, tn)}
-                  {c.kind === "unit" && c.unit_kind !== "class" && (
-                    <span className="bw-chat-tag" data-testid="chat-unit-tag">
-                      {t("chat.unitTagInternal")}
-                    </span>
-                  )}
-                  {c.private && <span className="bw-chat-tag bw-chat-tag-red">{t("chat.privateTag")}</span>}
-                </span>
-                <span className="bw-chat-item-time">{c.last_message ? listTime(c.last_message_at) : ""}</span>
-              </div>
-              <div className="bw-chat-item-preview">
-                {drafts[c.id] && c.id !== activeId ? (
-                  <span data-testid="chat-draft">
-                    <span className="bw-chat-draft">{t("chat.draft")}</span> <bdi>{drafts[c.id]}</bdi>
-                  </span>
-                ) : (
-                  <span>{listPreviewNode(c, tn, me?.id)}</span>
-                )}
-                {c.muted && <SoundOutlined className="bw-chat-muted" aria-label={t("chat.muted")} title={t("chat.muted")} />}
-              </div>
-            </div>
-          </div>
+            c={c}
+            active={c.id === activeId}
+            draft={c.id !== activeId ? drafts[c.id] : undefined}
+            me={me?.id}
+            menuOpen={menuFor === c.id}
+            onMenu={(open) => setMenuFor(open ? c.id : null)}
+            onAction={act}
+            onOpen={onOpen}
+          />
         ))}
         {more.loading && (
           <div className="bw-center" style={{ padding: 12 }} data-testid="chat-list-more">
@@ -154,6 +156,166 @@ export function ConversationList({ activeId, onOpen }: { activeId: number | null
       </div>
       {mode && <NewChatModal mode={mode} onClose={() => setMode(null)} onOpened={(id) => { setMode(null); onOpen(id); }} />}
     </div>
+  );
+}
+
+type ItemAction = "pin" | "mute";
+
+/** How long a finger rests on a conversation before its menu opens (a phone's long press). */
+const LONG_PRESS_MS = 500;
+
+/**
+ * One conversation in the list: avatar with its unread badge (grey for a muted one), name, time,
+ * the "[有人@我]" / "[@所有人]" marker before the preview, the pin and mute marks. Its menu (pin,
+ * mute) opens on a right click, a long press, or the "…" button shown on hover.
+ */
+function ConversationItem({
+  c,
+  active,
+  draft,
+  me,
+  menuOpen,
+  onMenu,
+  onAction,
+  onOpen,
+}: {
+  c: Conversation;
+  active: boolean;
+  draft: string | undefined;
+  me: number | undefined;
+  menuOpen: boolean;
+  onMenu: (open: boolean) => void;
+  onAction: (action: ItemAction, c: Conversation) => void;
+  onOpen: (id: number) => void;
+}) {
+  const t = useT();
+  const tn = useTn();
+  const marker = mentionMarker(c);
+  const press = useRef<{ timer: ReturnType<typeof setTimeout> | null; x: number; y: number; fired: boolean }>({ timer: null, x: 0, y: 0, fired: false });
+  const stop = () => {
+    if (press.current.timer) clearTimeout(press.current.timer);
+    press.current.timer = null;
+  };
+  const touch = {
+    onTouchStart: (e: TouchEvent) => {
+      const p = e.touches[0];
+      press.current = { timer: null, x: p.clientX, y: p.clientY, fired: false };
+      press.current.timer = setTimeout(() => {
+        press.current.fired = true;
+        onMenu(true);
+      }, LONG_PRESS_MS);
+    },
+    onTouchMove: (e: TouchEvent) => {
+      const p = e.touches[0];
+      if (Math.abs(p.clientX - press.current.x) > 10 || Math.abs(p.clientY - press.current.y) > 10) stop();
+    },
+    onTouchEnd: (e: TouchEvent) => {
+      stop();
+      if (press.current.fired) e.preventDefault(); // the press opened the menu: no click after it
+    },
+    onTouchCancel: stop,
+  };
+  const items = [
+    {
+      key: "pin",
+      icon: <PushpinOutlined />,
+      label: <span data-testid="chat-menu-pin">{c.pinned ? t("chat.unpin") : t("chat.pin")}</span>,
+    },
+    {
+      key: "mute",
+      icon: c.muted ? <BellOutlined /> : <BellOffOutlined />,
+      label: <span data-testid="chat-menu-mute">{c.muted ? t("chat.unmuteAction") : t("chat.muteAction")}</span>,
+    },
+  ];
+  return (
+    <Dropdown
+      trigger={["contextMenu"]}
+      open={menuOpen}
+      onOpenChange={onMenu}
+      menu={{
+        items,
+        onClick: ({ key, domEvent }) => {
+          domEvent.stopPropagation();
+          onMenu(false);
+          onAction(key as ItemAction, c);
+        },
+      }}
+    >
+      <div
+        role="listitem"
+        className={`bw-chat-item${active ? " bw-chat-item-active" : ""}${c.pinned ? " bw-chat-item-pinned" : ""}`}
+        data-testid={`chat-item-${c.id}`}
+        data-kind={c.kind}
+        data-pinned={c.pinned || undefined}
+        data-muted={c.muted || undefined}
+        onClick={() => {
+          if (press.current.fired) {
+            press.current.fired = false;
+            return;
+          }
+          onOpen(c.id);
+        }}
+        {...touch}
+      >
+        <Badge
+          count={c.unread}
+          dot={c.muted}
+          color={c.muted ? "#bfbfbf" : undefined}
+          size="small"
+          overflowCount={99}
+          data-testid={c.muted && c.unread > 0 ? "chat-badge-muted" : undefined}
+        >
+          <ConversationAvatar c={c} />
+        </Badge>
+        <div className="bw-chat-item-main">
+          <div className="bw-chat-item-top">
+            <span className="bw-chat-item-name">
+              {conversationTitleNode(c, tn)}
+              {c.kind === "unit" && c.unit_kind !== "class" && (
+                <span className="bw-chat-tag" data-testid="chat-unit-tag">
+                  {t("chat.unitTagInternal")}
+                </span>
+              )}
+              {c.private && <span className="bw-chat-tag bw-chat-tag-red">{t("chat.privateTag")}</span>}
+            </span>
+            <span className="bw-chat-item-time">
+              {c.pinned && <PushpinFilled className="bw-chat-pin" aria-label={t("chat.pinned")} title={t("chat.pinned")} data-testid="chat-pin-mark" />}
+              {c.last_message ? listTime(c.last_message_at) : ""}
+            </span>
+          </div>
+          <div className="bw-chat-item-preview">
+            <span>
+              {marker && (
+                <span className="bw-chat-marker" data-testid="chat-marker" data-marker={marker}>
+                  {t(marker === "me" ? "chat.markerMe" : "chat.markerAll")}
+                </span>
+              )}
+              {draft ? (
+                <span data-testid="chat-draft">
+                  <span className="bw-chat-draft">{t("chat.draft")}</span> <bdi>{draft}</bdi>
+                </span>
+              ) : (
+                listPreviewNode(c, tn, me)
+              )}
+            </span>
+            {c.muted && <BellOffOutlined className="bw-chat-muted" aria-label={t("chat.muted")} title={t("chat.muted")} data-testid="chat-muted-mark" />}
+          </div>
+        </div>
+        <Button
+          className="bw-chat-item-more"
+          type="text"
+          size="small"
+          icon={<EllipsisOutlined />}
+          aria-label={t("chat.itemMenu")}
+          title={t("chat.itemMenu")}
+          data-testid={`chat-item-more-${c.id}`}
+          onClick={(e) => {
+            e.stopPropagation();
+            onMenu(!menuOpen);
+          }}
+        />
+      </div>
+    </Dropdown>
   );
 }
 

@@ -3,7 +3,7 @@ import { Alert, App, Avatar, Button, Drawer, Input, List, Popconfirm, Select, Sp
 import { ApiError } from "../../api/http";
 import { useT } from "../../i18n";
 import { PersonSelect } from "../people/PersonSelect";
-import { useGroupActions, useMembers, type Conversation } from "./api";
+import { useGroupActions, useMembers, useOwnSettings, type Conversation } from "./api";
 import { IMAGE_TYPES } from "./Composer";
 import { ConversationAvatar } from "./ConversationList";
 import { BURN_CHOICES, burnLabel } from "./NewChatModal";
@@ -18,6 +18,7 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
   const { message, modal } = App.useApp();
   const members = useMembers(conv.id);
   const a = useGroupActions(conv.id);
+  const own = useOwnSettings();
   const [name, setName] = useState(conv.name);
   const [error, setError] = useState<string | null>(null);
   const avatarInput = useRef<HTMLInputElement>(null);
@@ -95,9 +96,15 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
           </div>
         )}
         {isUnit && <Alert type="info" showIcon message={t("chat.unitFollowsRoster")} />}
-        <Space>
-          <Switch checked={conv.muted} loading={a.mute.isPending} onChange={(v) => a.mute.mutate(v, ok)} data-testid="chat-mute" />
-          {t("chat.mute")}
+        <Space direction="vertical" size={12}>
+          <Space>
+            <Switch checked={conv.pinned} loading={own.pin.isPending} onChange={(v) => own.pin.mutate({ id: conv.id, pinned: v }, ok)} data-testid="chat-pin" />
+            {t("chat.pin")}
+          </Space>
+          <Space>
+            <Switch checked={conv.muted} loading={own.mute.isPending} onChange={(v) => own.mute.mutate({ id: conv.id, muted: v }, ok)} data-testid="chat-mute" />
+            {t("chat.mute")}
+          </Space>
         </Space>
         {(isGroup || isUnit) && (
           <div>

@@ -159,6 +159,33 @@ export function useOpenConversation() {
   };
 }
 
+/**
+ * One's own settings of a conversation: 置顶 (pin) and 消息免打扰 (mute). The answer is applied at
+ * once as the conversation.updated event the server also sends to one's other tabs.
+ */
+export function useOwnSettings() {
+  const qc = useQueryClient();
+  const sync = useChatSync();
+  const apply = (c: Conversation) => {
+    if (sync) sync.handle({ type: "conversation.updated", conversation: c });
+    else qc.setQueryData(chatKeys.conversation(c.id), c);
+  };
+  return {
+    pin: useMutation({
+      mutationFn: (v: { id: number; pinned: boolean }) =>
+        call(api.PUT("/api/v1/conversations/{conversation_id}/pin", { ...path(v.id), body: { pinned: v.pinned } })),
+      meta: { silent: true },
+      onSuccess: apply,
+    }),
+    mute: useMutation({
+      mutationFn: (v: { id: number; muted: boolean }) =>
+        call(api.PUT("/api/v1/conversations/{conversation_id}/mute", { ...path(v.id), body: { muted: v.muted } })),
+      meta: { silent: true },
+      onSuccess: apply,
+    }),
+  };
+}
+
 export function useGroupActions(id: number) {
   const qc = useQueryClient();
   const refresh = () => {
@@ -201,11 +228,6 @@ export function useGroupActions(id: number) {
         qc.setQueryData(chatKeys.conversation(id), c);
         refresh();
       },
-    }),
-    mute: useMutation({
-      mutationFn: (muted: boolean) =>
-        call(api.PUT("/api/v1/conversations/{conversation_id}/mute", { ...path(id), body: { muted } })),
-      ...opts,
     }),
     add: useMutation({
       mutationFn: (person_ids: number[]) =>

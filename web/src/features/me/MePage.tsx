@@ -1,5 +1,5 @@
 import { App, Avatar, Button, Card, List, Segmented, Space, Typography } from "antd";
-import { LockOutlined, LogoutOutlined, PoweroffOutlined, RightOutlined } from "@ant-design/icons";
+import { BellOutlined, LockOutlined, LogoutOutlined, PoweroffOutlined, RightOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router-dom";
 import { useLogout, useMe } from "../../api/hooks";
 import { LOCALES, useI18n } from "../../i18n";
@@ -58,6 +58,13 @@ export default function MePage() {
       </Card>
       <Card size="small" title={t("me.account")} styles={{ body: { padding: 0 } }}>
         <List>
+          <List.Item className="bw-me-row" onClick={() => navigate("/settings/notifications")} data-testid="me-notifications">
+            <Space>
+              <BellOutlined />
+              {t("me.notifications")}
+            </Space>
+            <RightOutlined style={{ color: "#bbb" }} />
+          </List.Item>
           <List.Item className="bw-me-row" onClick={() => navigate("/password")} data-testid="me-password">
             <Space>
               <LockOutlined />

@@ -19,7 +19,8 @@ import {
   Tag,
   Typography,
 } from "antd";
-import { DeleteOutlined, EditOutlined, KeyOutlined, PlusOutlined, StopOutlined, UndoOutlined, LinkOutlined } from "@ant-design/icons";
+import { DeleteOutlined, EditOutlined, KeyOutlined, PlusOutlined, StopOutlined, UndoOutlined, LinkOutlined, MessageOutlined } from "@ant-design/icons";
+import { useNavigate } from "react-router-dom";
 import { useMe, usePerson, usePersonMutations } from "../../api/hooks";
 import { ROLES, type LinkedPerson, type PersonDetail, type PersonUpdate, type Role } from "../../api/types";
 import { useT } from "../../i18n";
@@ -27,6 +28,7 @@ import { joinIsolated, useTn } from "../../i18n/isolate";
 import { errorText, fieldErrors } from "../../app/errors";
 import { useIsPhone } from "../layout/AppLayout";
 import { UnitTreeSelect } from "../layout/UnitTreeSelect";
+import { useOpenConversation } from "../chat/api";
 import { PhoneText, RoleTag } from "./labels";
 import { PersonSelect } from "./PersonSelect";
 
@@ -154,6 +156,8 @@ function PersonCard({ p, onOpenPerson }: { p: PersonDetail; onOpenPerson: (id: n
         </div>
       </div>
 
+      {p.can_message && <MessageButton personId={p.id} />}
+
       {p.can_manage && (
         <Space wrap style={{ marginBottom: 16 }}>
           <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="person-edit">
@@ -271,6 +275,38 @@ function PersonCard({ p, onOpenPerson }: { p: PersonDetail; onOpenPerson: (id: n
       {adding && <AddMembershipModal personId={p.id} onClose={() => setAdding(false)} />}
       {linking && <LinkGuardianModal p={p} onClose={() => setLinking(false)} />}
     </div>
+  );
+}
+
+/**
+ * 发消息: opens the direct chat with this person (created on first use) and goes to it. Offered
+ * where the server says one may (`can_message`). 打电话 joins it once calls exist.
+ */
+function MessageButton({ personId }: { personId: number }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const open = useOpenConversation();
+  return (
+    <Space wrap style={{ marginBottom: 16 }}>
+      <Button
+        type="primary"
+        icon={<MessageOutlined />}
+        loading={open.direct.isPending}
+        data-testid="person-message"
+        onClick={() =>
+          open.direct.mutate(
+            { person_id: personId },
+            {
+              onSuccess: (c) => navigate(`/chat/${c.id}`),
+              onError: (e) => void message.error(errorText(e, t)),
+            },
+          )
+        }
+      >
+        {t("person.message")}
+      </Button>
+    </Space>
   );
 }
 

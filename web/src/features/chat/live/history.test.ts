@@ -7,6 +7,7 @@ import {
   emptyHistory,
   lastSeq,
   matchesSearch,
+  mentionMarker,
   mergeConversations,
   mergeMessages,
 } from "./history";
@@ -36,6 +37,9 @@ const conv = (id: number, over: Partial<ConversationOut> = {}): ConversationOut 
   member_count: 3,
   my_role: "member",
   muted: false,
+  pinned: false,
+  mention_seq: null,
+  mention_all_seq: null,
   last_seq: 2,
   last_read_seq: 2,
   unread: 0,
@@ -117,6 +121,48 @@ describe("conversation list", () => {
     expect(applyToList(list, { type: "conversation.removed", conversation_id: 1 }, 9).list).toEqual([]);
     const renamed = applyToList(list, { type: "conversation.updated", conversation: conv(1, { name: "x" }) }, 9);
     expect(renamed.list[0].name).toBe("x");
+  });
+});
+
+describe("pins and mention markers", () => {
+  it("puts pinned conversations first, each part by activity", () => {
+    const list = [
+      conv(1, { last_message_at: "2026-11-24T10:00:00Z" }),
+      conv(2, { last_message_at: "2026-11-24T07:00:00Z", pinned: true }),
+      conv(3, { last_message_at: "2026-11-24T09:00:00Z", pinned: true }),
+      conv(4, { last_message_at: "2026-11-24T11:00:00Z" }),
+    ];
+    expect(mergeConversations([], list).map((c) => c.id)).toEqual([3, 2, 4, 1]);
+    // News in a pinned one lifts it among the pinned; unpinning (another tab) puts it back.
+    const m = { ...msg(3), conversation_id: 2, created_at: "2026-11-24T12:00:00Z" };
+    const r = applyToList(mergeConversations([], list), { type: "message.new", conversation_id: 2, message: m }, 9);
+    expect(r.list.map((c) => c.id)).toEqual([2, 3, 4, 1]);
+    const unpinned = applyToList(r.list, { type: "conversation.updated", conversation: { ...r.list[0], pinned: false } }, 9);
+    expect(unpinned.list.map((c) => c.id)).toEqual([3, 2, 4, 1]);
+  });
+
+  it("marks a mention of me or of everyone until I read past it; mine wins", () => {
+    const list = [conv(1, { last_seq: 2, last_read_seq: 2 })];
+    const at = (seq: number, mentions: MessageOut["mentions"], sender = 2) =>
+      ({ type: "message.new", conversation_id: 1, message: msg(seq, { mentions, sender: { id: sender, name: "B" } }) }) as const;
+    let l = applyToList(list, at(3, ["all"]), 9).list;
+    expect(l[0]).toMatchObject({ mention_seq: null, mention_all_seq: 3 });
+    expect(mentionMarker(l[0])).toBe("all");
+    l = applyToList(l, at(4, [9, 5]), 9).list;
+    expect(l[0]).toMatchObject({ mention_seq: 4, mention_all_seq: 3 });
+    expect(mentionMarker(l[0])).toBe("me");
+    l = applyToList(l, at(5, [5]), 9).list; // someone else named: nothing for me
+    expect(l[0]).toMatchObject({ mention_seq: 4, mention_all_seq: 3 });
+    // Reading up to the @all (another device) leaves my mention; reading past it clears both.
+    l = applyToList(l, { type: "read", conversation_id: 1, person_id: 9, last_read_seq: 3 }, 9).list;
+    expect(l[0]).toMatchObject({ mention_seq: 4, mention_all_seq: null });
+    expect(applyToList(l, { type: "read", conversation_id: 1, person_id: 9, last_read_seq: 5 }, 9).list[0]).toMatchObject({
+      mention_seq: null,
+      mention_all_seq: null,
+    });
+    expect(mentionMarker(conv(1))).toBeNull();
+    // My own message with @all, or any message of mine: no marker for me, and what was there goes.
+    expect(applyToList(l, at(6, ["all"], 9), 9).list[0]).toMatchObject({ mention_seq: null, mention_all_seq: null });
   });
 });
 

@@ -99,9 +99,36 @@ export function applyToHistory(h: History, ev: ConversationEvent): Applied {
   }
 }
 
-/** The list's order: most recent activity first, then by id (as the server pages it). */
-export function byActivity(a: Pick<ConversationOut, "id" | "last_message_at">, b: Pick<ConversationOut, "id" | "last_message_at">): number {
-  return b.last_message_at.localeCompare(a.last_message_at) || b.id - a.id;
+/** A conversation's place in the list: what the list's order looks at. */
+export type Placed = Pick<ConversationOut, "id" | "last_message_at" | "pinned">;
+
+/**
+ * The list's order, as the server pages it: pinned ones (置顶) first, then most recent activity,
+ * then by id. Pinned ones among themselves go by activity too.
+ */
+export function byActivity(a: Placed, b: Placed): number {
+  return Number(!!b.pinned) - Number(!!a.pinned) || b.last_message_at.localeCompare(a.last_message_at) || b.id - a.id;
+}
+
+/** The "[有人@我]" / "[@所有人]" marker a conversation shows, or null: a mention of oneself wins. */
+export function mentionMarker(c: Pick<ConversationOut, "mention_seq" | "mention_all_seq">): "me" | "all" | null {
+  return c.mention_seq != null ? "me" : c.mention_all_seq != null ? "all" : null;
+}
+
+/** The conversation with the markers of what one has read (up to `last_read_seq`) taken away. */
+export function clearReadMentions(c: ConversationOut): ConversationOut {
+  const me = c.mention_seq != null && c.mention_seq <= c.last_read_seq ? null : c.mention_seq;
+  const all = c.mention_all_seq != null && c.mention_all_seq <= c.last_read_seq ? null : c.mention_all_seq;
+  return me === c.mention_seq && all === c.mention_all_seq ? c : { ...c, mention_seq: me, mention_all_seq: all };
+}
+
+/** A new message's markers for person `me`: it names them, or everyone (not their own). */
+function withMentions(c: ConversationOut, m: MessageOut, me: number): ConversationOut {
+  if (m.sender?.id === me || !m.mentions?.length) return c;
+  let next = c;
+  if (m.mentions.includes(me)) next = { ...next, mention_seq: Math.max(next.mention_seq ?? 0, m.seq) };
+  if (m.mentions.includes("all")) next = { ...next, mention_all_seq: Math.max(next.mention_all_seq ?? 0, m.seq) };
+  return next;
 }
 
 export function sortConversations(list: ConversationOut[]): ConversationOut[] {
@@ -146,7 +173,8 @@ export function applyToList(list: ConversationOut[], ev: ServerEvent, me: number
       const last_seq = Math.max(c.last_seq, m.seq);
       const last_read_seq = mine ? Math.max(c.last_read_seq, m.seq) : c.last_read_seq;
       const unread = mine ? 0 : c.unread + Math.max(1, m.seq - c.last_seq);
-      return replace(i, { ...c, last_seq, last_read_seq, unread, last_message: m, last_message_at: m.created_at }, true);
+      const next = withMentions({ ...c, last_seq, last_read_seq, unread, last_message: m, last_message_at: m.created_at }, m, me);
+      return replace(i, clearReadMentions(next), true);
     }
     case "message.recalled": {
       const i = idx(ev.conversation_id);
@@ -166,7 +194,7 @@ export function applyToList(list: ConversationOut[], ev: ServerEvent, me: number
       const c = list[i];
       if (!c || ev.last_read_seq <= c.last_read_seq) return { list, refetch: false };
       const unread = Math.max(0, Math.min(c.unread, c.last_seq - ev.last_read_seq));
-      return replace(i, { ...c, last_read_seq: ev.last_read_seq, unread });
+      return replace(i, clearReadMentions({ ...c, last_read_seq: ev.last_read_seq, unread }));
     }
     case "conversation.updated": {
       const i = idx(ev.conversation.id);

@@ -13,6 +13,7 @@ import {
   applyToHistory,
   applyToList,
   applyToSearch,
+  clearReadMentions,
   emptyHistory,
   firstSeq,
   lastSeq,
@@ -282,7 +283,7 @@ export class ChatSync {
     if (list) {
       let r = applyToList(list, ev, this.me);
       if (ev.type === "message.new" && ev.conversation_id === this.active && document.visibilityState === "visible") {
-        r = { ...r, list: r.list.map((c) => (c.id === this.active ? { ...c, unread: 0 } : c)) };
+        r = { ...r, list: r.list.map((c) => (c.id === this.active ? { ...c, unread: 0, mention_seq: null, mention_all_seq: null } : c)) };
       }
       if (r.list !== list) this.qc.setQueryData(chatKeys.list, r.list);
       if (r.refetch && ev.type === "message.new") void this.refreshConversation(ev.conversation_id);
@@ -313,7 +314,9 @@ export class ChatSync {
     if (ev.type === "read") {
       if (ev.person_id === this.me) {
         this.qc.setQueryData<ConversationOut | null>(chatKeys.conversation(id), (c) =>
-          c && ev.last_read_seq > c.last_read_seq ? { ...c, last_read_seq: ev.last_read_seq, unread: Math.max(0, c.last_seq - ev.last_read_seq) } : c,
+          c && ev.last_read_seq > c.last_read_seq
+            ? clearReadMentions({ ...c, last_read_seq: ev.last_read_seq, unread: Math.max(0, c.last_seq - ev.last_read_seq) })
+            : c,
         );
       } else this.scheduleReceipts(id);
       return;
@@ -384,7 +387,7 @@ export class ChatSync {
   /** Marks everything up to `seq` read: a socket frame, or POST .../read when the socket is down. */
   markRead(id: number, seq: number) {
     const patchConv = (c: ConversationOut) =>
-      seq > c.last_read_seq ? { ...c, last_read_seq: seq, unread: Math.max(0, c.last_seq - seq) } : c;
+      seq > c.last_read_seq ? clearReadMentions({ ...c, last_read_seq: seq, unread: Math.max(0, c.last_seq - seq) }) : c;
     this.setList((l) => l.map((c) => (c.id === id ? patchConv(c) : c)));
     this.qc.setQueryData<ConversationOut | null>(chatKeys.conversation(id), (c) => (c ? patchConv(c) : c));
     if (!this.rt.send({ type: "read", conversation_id: id, seq })) {

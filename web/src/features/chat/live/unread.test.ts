@@ -17,6 +17,9 @@ const conv = (id: number, minute: number, over: Partial<ConversationOut> = {}): 
   member_count: 3,
   my_role: "member",
   muted: false,
+  pinned: false,
+  mention_seq: null,
+  mention_all_seq: null,
   last_seq: 4,
   last_read_seq: 4,
   unread: 0,
@@ -106,5 +109,20 @@ describe("unread total", () => {
     expect(after([{ type: "conversation.removed", conversation_id: 5 }])).toEqual({ shown: REST, refetch: false });
     // With the whole list loaded there is no rest to ask for.
     expect(restChangedBy({ type: "conversation.removed", conversation_id: 1 }, ME, page, null)).toBe(false);
+  });
+
+  it("asks again when a pin or unpin moves a conversation across the cursor", () => {
+    // Pinning one from further down lifts it above the cursor: the list counts it now.
+    const old = conv(1, 10, { unread: 1, last_seq: 5 });
+    const pinned: ServerEvent = { type: "conversation.updated", conversation: { ...old, pinned: true } };
+    expect(after([pinned])).toEqual({ shown: 3 + REST, refetch: true });
+    // Unpinning a loaded one whose activity is older than the cursor drops it below.
+    const top = [conv(6, 5, { unread: 2, last_seq: 6, pinned: true }), ...page];
+    const unpin: ServerEvent = { type: "conversation.updated", conversation: { ...top[0], pinned: false } };
+    expect(after([unpin], top).refetch).toBe(true);
+    // A pinned edge: every conversation not pinned is after it.
+    const pinnedEdge = placeOf(top[0]);
+    expect(countedByList(page[0], pinnedEdge)).toBe(false);
+    expect(countedByList(top[0], pinnedEdge)).toBe(true);
   });
 });

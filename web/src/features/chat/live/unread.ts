@@ -13,15 +13,16 @@
 import type { ConversationOut, ServerEvent } from "./events";
 import { byActivity } from "./history";
 
-/** A place in the list's order (most recent activity first, then id). */
+/** A place in the list's order (pinned ones first, then most recent activity, then id). */
 export interface ListPlace {
   id: number;
   last_message_at: string;
+  pinned: boolean;
 }
 
 /** The place of the last conversation of the last loaded page: the list's cursor. */
 export function placeOf(c: ListPlace | undefined): ListPlace | null {
-  return c ? { id: c.id, last_message_at: c.last_message_at } : null;
+  return c ? { id: c.id, last_message_at: c.last_message_at, pinned: !!c.pinned } : null;
 }
 
 /**
@@ -68,5 +69,7 @@ export function restChangedBy(ev: ServerEvent, me: number, list: ConversationOut
   const id = unreadTouched(ev, me);
   if (id == null || edge == null) return false;
   const c = list?.find((x) => x.id === id);
+  // A conversation that changes place (pinned, unpinned) may cross the cursor either way.
+  if (ev.type === "conversation.updated" && !countedByList(ev.conversation, edge)) return true;
   return !c || !countedByList(c, edge);
 }
