@@ -87,7 +87,7 @@ def test_demo_prints_logins_and_is_idempotent(tmp_path: Path) -> None:
             " JOIN person p ON p.id = m.person_id"
             " WHERE p.username = 'teacher' AND c.kind = 'unit'"
         ).fetchall()
-    assert len(groups) == 1 and groups[0][0] == "1班" and groups[0][1] > 10, groups
+    assert len(groups) == 1 and groups[0][0] == "一年级1班" and groups[0][1] > 10, groups
     roster = tmp_path / "more.csv"
     roster.write_text("班级,学生姓名,学号\n一年级/1班,韩梅梅,2026200\n", encoding="utf-8")
     r = run(["import", str(roster), "--kind", "roster", "--unit", "3"], tmp_path)
