@@ -1,5 +1,5 @@
-"""Guardians shown as their child's parent (王军杰妈妈): in member lists, receipts, message
-senders and direct chats; in a class group with the child of that class; a teacher who is also a
+"""Guardians shown as their child's parent (王军杰妈妈): in member lists, message senders,
+mentions and direct chats; in a class group with the child of that class; a teacher who is also a
 parent stays a teacher."""
 
 from __future__ import annotations
@@ -55,14 +55,8 @@ async def test_guardians_appear_as_parents_of_the_child_of_this_class(world: Wor
     page = (await t.get(f"/api/v1/conversations/{g1['id']}/messages")).json()
     assert label(page["items"][-1]["sender"]) == ("王军杰", "母亲")
 
-    # The teacher's notice: who has not read it, guardians as parents.
-    r = await t.post(
-        f"/api/v1/conversations/{g1['id']}/messages", json={"client_msg_id": cmid(), "body": "通知"}
-    )
-    seq = r.json()["seq"]
-    receipt = (await t.get(f"/api/v1/conversations/{g1['id']}/messages/{seq}/receipt")).json()
-    people = [p for g in receipt["unread"] for p in g["people"]]
-    assert {p["name"]: label(p) for p in people}["李娟"] == ("王军杰", "母亲")
+    # The read receipt's lists show names under each class (labelling 3,000 guardians there
+    # needs a stored label first: docs/chat.md).
 
     # A direct chat with her: the teacher sees her as a parent too.
     d = (await t.post("/api/v1/conversations/direct", json={"person_id": mum.id})).json()

@@ -27,7 +27,6 @@ from bellwork.chat.schemas import (
     ReceiptGroupData,
 )
 from bellwork.core.errors import Forbidden
-from bellwork.org.guardians import parents_of
 from bellwork.org.models import Membership, Person, Unit
 from bellwork.org.units import path_names
 
@@ -188,21 +187,8 @@ async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int
     # Plain data: 3,000 pydantic objects would cost more than the query.
     read: dict[str | None, list[PersonRefData]] = defaultdict(list)
     unread: dict[str | None, list[PersonRefData]] = defaultdict(list)
-    # Guardians as their child's parent: one query over the members, not one per person.
-    parents = await parents_of(
-        db,
-        select(ConversationMember.person_id).where(ConversationMember.conversation_id == conv.id),
-        await db.scalar(select(Unit.path).where(Unit.id == conv.unit_id)) if conv.unit_id else None,
-    )
     for pid, last, name, path in members:
         person: PersonRefData = {"id": pid, "name": name}
-        parent = parents.get(pid)
-        if parent is not None:
-            person["parent_of"] = {
-                "student_id": parent.student_id,
-                "student_name": parent.student_name,
-                "relation": parent.relation,
-            }
         (read if last >= seq else unread)[labels.get(path) if path else None].append(person)
 
     def groups(d: dict[str | None, list[PersonRefData]]) -> list[ReceiptGroupData]:

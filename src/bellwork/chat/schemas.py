@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, NotRequired, TypedDict
+from typing import Annotated, Literal, TypedDict
 
 from pydantic import AfterValidator, BaseModel, Field
 
@@ -168,9 +168,17 @@ class UnreadTotal(BaseModel):
     muted_unread: int = Field(description="The same over one's muted conversations.")
 
 
+class ReceiptPerson(BaseModel):
+    """A member in a read receipt's lists: by name (guardians are not labelled as parents
+    there yet; docs/chat.md)."""
+
+    id: int
+    name: str
+
+
 class ReceiptGroup(BaseModel):
     unit: str | None = Field(description="Which class or department, as a path of names")
-    people: list[PersonRef]
+    people: list[ReceiptPerson]
 
 
 class Receipt(BaseModel):
@@ -182,16 +190,9 @@ class Receipt(BaseModel):
     unread: list[ReceiptGroup]
 
 
-class ParentOfData(TypedDict):
-    student_id: int
-    student_name: str
-    relation: str | None
-
-
 class PersonRefData(TypedDict):
     id: int
     name: str
-    parent_of: NotRequired[ParentOfData]
 
 
 class ReceiptGroupData(TypedDict):

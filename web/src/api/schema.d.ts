@@ -2246,7 +2246,18 @@ export interface components {
              */
             unit: string | null;
             /** People */
-            people: components["schemas"]["PersonRef"][];
+            people: components["schemas"]["ReceiptPerson"][];
+        };
+        /**
+         * ReceiptPerson
+         * @description A member in a read receipt's lists: by name (guardians are not labelled as parents
+         *     there yet; docs/chat.md).
+         */
+        ReceiptPerson: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /**
          * Role

@@ -4,7 +4,6 @@ import { useReceipt, type Receipt } from "./api";
 import { useTn } from "../../i18n/isolate";
 import { previewNode } from "./text";
 import type { Message } from "./api";
-import { displayName } from "../people/parents";
 
 function Groups({ groups }: { groups: Receipt["read"] }) {
   const t = useT();
@@ -22,14 +21,9 @@ function Groups({ groups }: { groups: Receipt["read"] }) {
             renderItem={(p) => (
               <List.Item style={{ paddingInline: 0 }}>
                 <Avatar size="small" style={{ background: "#87a8d0", marginRight: 8 }}>
-                  {displayName(p, t).slice(0, 1)}
+                  {p.name.slice(0, 1)}
                 </Avatar>
-                <bdi>{displayName(p, t)}</bdi>
-                {p.parent_of && (
-                  <Typography.Text type="secondary" style={{ marginLeft: 6, fontSize: 12 }}>
-                    <bdi>{p.name}</bdi>
-                  </Typography.Text>
-                )}
+                <bdi>{p.name}</bdi>
               </List.Item>
             )}
           />
