@@ -154,7 +154,7 @@ async def list_members(db: AsyncSession, actor: Actor, conversation_id: int) -> 
         ConversationMember.conversation_id == conversation_id,
         ConversationMember.left_seq.is_(None),
     )
-    parents = await parents_of(db, members, await near_path(db, conv) if conv else None)
+    parents = await parents_of(db, members, (lambda: near_path(db, conv)) if conv else None)
     return [
         MemberOut(
             person=PersonRef(

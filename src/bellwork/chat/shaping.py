@@ -56,7 +56,7 @@ async def person_refs(
     if not ids:
         return {}
     rows = await db.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
-    parents = await parents_of(db, ids, await near_path(db, conv) if conv else None)
+    parents = await parents_of(db, ids, (lambda: near_path(db, conv)) if conv else None)
     return {
         pid: PersonRef(id=pid, name=name, parent_of=parent_out(parents.get(pid)))
         for pid, name in rows

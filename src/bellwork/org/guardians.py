@@ -11,7 +11,7 @@ parent stays a teacher). Which child, for a guardian of several: one who is a st
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Select, exists, select
@@ -34,10 +34,12 @@ class ParentOf:
 async def parents_of(
     db: AsyncSession,
     people: Collection[int] | Select[int],
-    near_path: str | None = None,
+    near_path: str | Callable[[], Awaitable[str | None]] | None = None,
 ) -> dict[int, ParentOf]:
     """How each guardian among `people` (ids, or a select of ids, e.g. a conversation's
-    members) is shown: as the parent of which child. Others are missing from the answer."""
+    members) is shown: as the parent of which child. Others are missing from the answer.
+    `near_path` (or a function that finds it, called only for a guardian of several
+    children) is the unit whose students come first."""
     student = aliased(Person)
     other_role = exists().where(
         Membership.person_id == GuardianLink.guardian_id, Membership.role != Role.guardian.value
@@ -60,8 +62,14 @@ async def parents_of(
             found = await db.execute(base.where(GuardianLink.guardian_id.in_(ids[i : i + BATCH])))
             rows.extend((g, s, n, r) for g, s, n, r in found)
     near: set[int] = set()
-    if near_path is not None and rows:
-        students = sorted({r[1] for r in rows})
+    counts: dict[int, int] = {}
+    for r in rows:
+        counts[r[0]] = counts.get(r[0], 0) + 1
+    several = {g for g, n in counts.items() if n > 1}
+    if callable(near_path):
+        near_path = await near_path() if several else None
+    if near_path is not None and several:
+        students = sorted({r[1] for r in rows if r[0] in several})
         for i in range(0, len(students), BATCH):
             found = await db.execute(
                 select(Membership.person_id)
