@@ -487,6 +487,41 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Too many QR codes were requested from this address; try again in {seconds} s.",
         "zh-CN": "此地址请求的二维码过多，请在 {seconds} 秒后重试。",
     },
+    # audit log filters and export
+    "audit_unknown_action": {
+        "en": "Unknown action: {value}.",
+        "zh-CN": "未知的操作：{value}。",
+    },
+    "audit_too_many_actions": {
+        "en": "Choose at most {limit} actions.",
+        "zh-CN": "最多选择 {limit} 种操作。",
+    },
+    "audit_unknown_person": {
+        "en": "There is no person with id {value}.",
+        "zh-CN": "找不到编号为 {value} 的人员。",
+    },
+    "audit_unknown_unit": {
+        "en": "There is no unit with id {value}.",
+        "zh-CN": "找不到编号为 {value} 的组织。",
+    },
+    "audit_time_without_zone": {
+        "en": "{param} must include a time zone offset, e.g. 2025-03-01T00:00:00+08:00.",
+        "zh-CN": "{param} 必须带时区偏移，例如 2025-03-01T00:00:00+08:00。",
+    },
+    "audit_empty_range": {
+        "en": "The start of the time range must be before its end.",
+        "zh-CN": "时间范围的开始必须早于结束。",
+    },
+    "unknown_time_zone": {
+        "en": "Unknown time zone: {value}.",
+        "zh-CN": "未知的时区：{value}。",
+    },
+    "audit_export_too_large": {
+        "en": "More than {limit} entries match. Narrow the filters (a shorter time range, "
+        "one unit or one action) and export again.",
+        "zh-CN": "符合条件的记录超过 {limit} 条。"
+        "请缩小筛选范围（更短的时间段、某个组织或某种操作）后再导出。",
+    },
 }
 
 THINGS: dict[str, dict[str, str]] = {

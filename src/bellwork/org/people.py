@@ -80,14 +80,20 @@ async def create_person(db: AsyncSession, actor: Actor, scope: Scope, data: Pers
     db.add(person)
     await db.flush()
     seen: set[tuple[int, str]] = set()
+    added: list[dict[str, Any]] = []
     for m in data.memberships:
         if (m.unit_id, m.role.value) in seen:
             continue
         seen.add((m.unit_id, m.role.value))
         db.add(Membership(person_id=person.id, unit_id=m.unit_id, role=m.role.value, title=m.title))
+        added.append({"unit_id": m.unit_id, "role": m.role.value, "title": m.title})
     await refresh_search_keys(db, person)
     await roster_changed(db, {m.unit_id for m in data.memberships})
-    await record(db, actor.id, "person.create", "person", person.id, None, person_snapshot(person))
+    after = person_snapshot(person) | ({"memberships": added} if added else {})
+    first_unit = added[0]["unit_id"] if added else None
+    await record(
+        db, actor.id, "person.create", "person", person.id, None, after, unit_id=first_unit
+    )
     return person
 
 

@@ -66,6 +66,7 @@ async def add_membership(
         person.id,
         None,
         {"unit_id": m.unit_id, "role": m.role, "title": m.title},
+        unit_id=m.unit_id,
     )
     return m
 
@@ -93,6 +94,7 @@ async def remove_membership(
         m.person_id,
         {"unit_id": m.unit_id, "role": m.role, "title": m.title},
         None,
+        unit_id=m.unit_id,
     )
 
 

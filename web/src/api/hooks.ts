@@ -385,14 +385,4 @@ export function useTokenMutations() {
   };
 }
 
-export function useAudit() {
-  return useInfiniteQuery({
-    queryKey: ["audit"],
-    queryFn: ({ pageParam }) =>
-      call(api.GET("/api/v1/audit", { params: { query: { cursor: pageParam ?? undefined, limit: 50 } } })),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor ?? null,
-  });
-}
-
 export type { UnitOut };

@@ -611,9 +611,55 @@ export interface paths {
         };
         /**
          * List Audit
-         * @description Administrative actions, newest first (installation admins only).
+         * @description Administrative actions, newest first, in the reader's words (installation admins only).
+         *
+         *     Filters (combined): `actor_id` (who), `action` (what; repeatable), `since`/`until` (when:
+         *     `since <= at < until`, with offsets), `unit_id` (the unit or anything under it: units,
+         *     memberships, and people who are members there), `target_type` + `target_id` (one thing).
+         *     Bad values: 422 naming the field.
          */
         get: operations["list_audit_api_v1_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Actions
+         * @description Every action the log records, in the reader's words (for the action filter).
+         */
+        get: operations["list_actions_api_v1_audit_actions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Audit
+         * @description The entries matching the filters (as for the list) as an XLSX workbook in the reader's
+         *     language, times in `tz`. At most 10,000 entries: 422 `audit_export_too_large` beyond.
+         */
+        get: operations["export_audit_api_v1_audit_export_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1296,12 +1342,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** ActorRef */
-        ActorRef: {
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
+        /** ActionOut */
+        ActionOut: {
+            /** Action */
+            action: string;
+            /** Label */
+            label: string;
+            /** Target Type */
+            target_type: string;
         };
         /** Added */
         Added: {
@@ -1317,18 +1365,30 @@ export interface components {
              * Format: date-time
              */
             at: string;
-            actor: components["schemas"]["ActorRef"] | null;
+            /** @description null: done by the system (a command, a job) */
+            actor: components["schemas"]["Ref"] | null;
             /** Action */
             action: string;
+            /** Action Label */
+            action_label: string;
             /** Target Type */
             target_type: string;
             /** Target Id */
             target_id: number | null;
-            /** Before */
+            target: components["schemas"]["Ref"];
+            /** Changes */
+            changes: components["schemas"]["ChangeOut"][];
+            /**
+             * Before
+             * @description As recorded
+             */
             before: {
                 [key: string]: unknown;
             } | null;
-            /** After */
+            /**
+             * After
+             * @description As recorded
+             */
             after: {
                 [key: string]: unknown;
             } | null;
@@ -1421,6 +1481,19 @@ export interface components {
             detail: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * ChangeOut
+         * @description One field of the entry. `before`/`after` is null for a side the action has not (a
+         *     creation has no before); unchanged fields of an update are left out.
+         */
+        ChangeOut: {
+            /** Field */
+            field: string;
+            /** Label */
+            label: string;
+            before: components["schemas"]["Shown"] | null;
+            after: components["schemas"]["Shown"] | null;
         };
         /**
          * ColumnChoice
@@ -2260,6 +2333,29 @@ export interface components {
             name: string;
         };
         /**
+         * Ref
+         * @description A person, unit or other thing an entry names. `label` is what to show: its name, or
+         *     "(已删除) #12" / "(deleted) #12" when it no longer exists.
+         */
+        Ref: {
+            /** Type */
+            type: string;
+            /** Id */
+            id: number | null;
+            /**
+             * Name
+             * @description Its current name; null when deleted or nameless
+             */
+            name: string | null;
+            /**
+             * Deleted
+             * @default false
+             */
+            deleted: boolean;
+            /** Label */
+            label: string;
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -2271,6 +2367,15 @@ export interface components {
              * @enum {string}
              */
             role: "admin" | "member" | "owner";
+        };
+        /**
+         * Shown
+         * @description One value in the reader's words ("—" when empty); `ref` when it names a person or unit.
+         */
+        Shown: {
+            /** Text */
+            text: string;
+            ref?: components["schemas"]["Ref"] | null;
         };
         /** Summary */
         Summary: {
@@ -3840,10 +3945,20 @@ export interface operations {
     list_audit_api_v1_audit_get: {
         parameters: {
             query?: {
-                target_type?: string | null;
-                target_id?: number | null;
+                /** @description The reader's IANA time zone, for moments shown as text (default Asia/Shanghai) */
+                tz?: string | null;
                 cursor?: string | null;
                 limit?: number;
+                actor_id?: number | null;
+                /** @description Any of these actions (repeat the parameter); see /api/v1/audit/actions */
+                action?: string[] | null;
+                /** @description With a time zone offset */
+                since?: string | null;
+                /** @description With a time zone offset */
+                until?: string | null;
+                unit_id?: number | null;
+                target_type?: string | null;
+                target_id?: number | null;
             };
             header?: never;
             path?: never;
@@ -3858,6 +3973,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_actions_api_v1_audit_actions_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionOut"][];
+                };
+            };
+        };
+    };
+    export_audit_api_v1_audit_export_get: {
+        parameters: {
+            query?: {
+                /** @description The reader's IANA time zone, for moments shown as text (default Asia/Shanghai) */
+                tz?: string | null;
+                actor_id?: number | null;
+                /** @description Any of these actions (repeat the parameter); see /api/v1/audit/actions */
+                action?: string[] | null;
+                /** @description With a time zone offset */
+                since?: string | null;
+                /** @description With a time zone offset */
+                until?: string | null;
+                unit_id?: number | null;
+                target_type?: string | null;
+                target_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description Validation Error */
