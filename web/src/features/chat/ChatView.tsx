@@ -6,6 +6,7 @@ import { useT } from "../../i18n";
 import { ApiError } from "../../api/http";
 import { useSocketStatus } from "../../realtime";
 import { ConnectionLine } from "../layout/ConnectionLine";
+import { displayName } from "../people/parents";
 import { useChatSync } from "./live";
 import { lastSeq } from "./live/history";
 import { useConversation, useHistory, useMembers, useMessageActions, type Message } from "./api";
@@ -206,6 +207,8 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
               </>
             ) : c.kind === "group" || c.kind === "unit" ? (
               t("chat.membersCount", { n: c.member_count })
+            ) : c.peer?.parent_of ? (
+              <bdi data-testid="chat-peer-parent">{displayName(c.peer, t)}</bdi>
             ) : null}
             {c.muted && <BellOffOutlined style={{ marginLeft: 6 }} aria-label={t("chat.muted")} title={t("chat.muted")} />}
           </span>

@@ -84,7 +84,8 @@ function title<R>(c: Conversation, o: Out<R>): R | string {
   if (c.kind === "devices") return o.t("chat.myDevices");
   // A unit group is named after its unit; a class's is its home–school group.
   if (c.kind === "unit" && c.unit_kind === "class") return o.t("chat.classGroupName", { name: c.name });
-  return c.peer ? person(o, c.peer) : o.user(c.name);
+  // A direct chat is titled with the person's own name; the header says whose parent they are.
+  return o.user(c.peer?.name ?? c.name);
 }
 
 export function conversationTitle(c: Conversation, t: TFunction): string {
