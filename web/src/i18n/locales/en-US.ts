@@ -408,7 +408,7 @@ const enUS: Messages = {
   "chat.quoteRecalled": "The quoted message was recalled",
   "chat.connecting": "Connecting… new messages will sync once connected",
   "chat.search": "Search chat history",
-  "chat.searchPlaceholder": "Search messages",
+  "chat.searchPlaceholder": "Search messages and file names",
   "chat.searchEmpty": "No matching messages",
   "chat.searchHint": "Type a word and press Enter",
   "chat.searchCount": "Matching messages: {n}",
