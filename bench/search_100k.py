@@ -115,11 +115,16 @@ def build(total_people: int, seed: int = 7) -> Seeded:
         rows["person"].append(p)
         if name not in key_cache:
             key_cache[name] = search_keys(name)
-        keys = set(key_cache[name])
-        keys |= search_keys("", p["phone"], p["student_number"], p["username"], p["email"])
-        for k in keys:
+        keys = dict(key_cache[name])
+        for k, rank in search_keys(
+            "", p["phone"], p["student_number"], p["username"], p["email"]
+        ).items():
+            keys[k] = min(rank, keys.get(k, rank))
+        for k, rank in keys.items():
             ids["key"] += 1
-            rows["person_search_key"].append({"id": ids["key"], "person_id": pid, "key": k})
+            rows["person_search_key"].append(
+                {"id": ids["key"], "person_id": pid, "key": k, "rank": rank}
+            )
         return pid
 
     def member(pid: int, uid: int, role: str, title: str | None = None) -> None:
@@ -246,6 +251,7 @@ QUERIES = [
     ("browse (no q)", ""),
     ("pinyin zhangwei", "zhangwei"),
     ("initials zw", "zw"),
+    ("initials zs", "zs"),
     ("letter z", "z"),
     ("surname 张", "张"),
     ("phone prefix", "<phone>"),

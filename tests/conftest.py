@@ -213,8 +213,9 @@ class World:
             self.db.add(Membership(person_id=p.id, unit_id=unit.id, role=role))
         from bellwork.org.models import PersonSearchKey
 
-        for k in search_keys(p.name, p.phone, p.student_number, p.username, p.email):
-            self.db.add(PersonSearchKey(person_id=p.id, key=k))
+        keys = search_keys(p.name, p.phone, p.student_number, p.username, p.email)
+        for k, rank in keys.items():
+            self.db.add(PersonSearchKey(person_id=p.id, key=k, rank=rank))
         await self.db.flush()
         return p
 

@@ -4,6 +4,7 @@ paging, their 422s, and the XLSX export."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -154,7 +155,8 @@ async def test_names_are_looked_up_once_per_page(world: World, app: Any) -> None
     statements: list[str] = []
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
+        # The look-ups of names by id (not the session's own queries, which vary with time).
+        if re.search(r"WHERE (person|unit|api_token|job)\.id IN", statement):
             statements.append(statement)
 
     engine = app.state.runtime.engine.sync_engine
@@ -169,7 +171,7 @@ async def test_names_are_looked_up_once_per_page(world: World, app: Any) -> None
         event.remove(engine, "before_cursor_execute", count)
     assert len(few) == 2 and len(many) == 34 and "实验小学 / 1班" in str(few)
     assert {e["target"]["label"] for e in many} >= {f"学生{i}" for i in range(30)}
-    assert n_many == n_few, (n_few, n_many)
+    assert 2 <= n_few == n_many <= 3, (n_few, n_many)  # people, units, the units above them
 
 
 async def test_filter_by_who_what_and_when(world: World, db: Any) -> None:

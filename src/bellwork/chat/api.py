@@ -163,8 +163,17 @@ async def pin(
 
 
 @router.get("/conversations/{conversation_id}/members", response_model=list[MemberOut])
-async def members(conversation_id: PathId, db: DB, actor: CurrentActor) -> list[MemberOut]:
-    return await listing.list_members(db, actor, conversation_id)
+async def members(
+    conversation_id: PathId,
+    db: DB,
+    actor: CurrentActor,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=200)] = None,
+) -> list[MemberOut]:
+    """The current members. With `q` (the @-picker): those whose name, its pinyin (`zhangsan`)
+    or pinyin initials (`zs`) start with `q`, as the directory matches them (phones and other
+    identifiers left out), the best match first; `limit` caps the answer."""
+    return await listing.list_members(db, actor, conversation_id, q, limit)
 
 
 @router.post("/conversations/{conversation_id}/members", response_model=Added)

@@ -1,13 +1,15 @@
-"""A conversation's history as one member may read it: pages back, catching up, searching."""
+"""A conversation's history as one member may read it: pages back, catching up, searching (a
+message's text or the name of its file)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.auth.service import Actor
 from bellwork.chat.access import access_conversation
-from bellwork.chat.models import Conversation, Message, MessageKind
+from bellwork.chat.attachments import files_out
+from bellwork.chat.models import Conversation, Message, MessageKind, StoredFile
 from bellwork.chat.schemas import MessagePage
 from bellwork.chat.shaping import message_content, messages_out, unseal
 
@@ -26,9 +28,13 @@ async def list_messages(
     if q and conv.private:
         return await _search_private(db, conv, actor.id, stmt, before_seq, after_seq, limit, q)
     if q:
+        # The text, or the name of the file the message carries.
         like = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        named = select(StoredFile.id).where(
+            StoredFile.id == Message.file_id, StoredFile.name.ilike(like, escape="\\")
+        )
         stmt = stmt.where(
-            Message.body.ilike(like, escape="\\"),
+            or_(Message.body.ilike(like, escape="\\"), exists(named)),
             Message.recalled_at.is_(None),
             Message.kind != MessageKind.system.value,
         )
@@ -62,8 +68,8 @@ async def _search_private(
     limit: int,
     q: str,
 ) -> MessagePage:
-    """Search in a private chat: its text is sealed, so the messages the viewer may read are
-    opened batch by batch and matched here (case-insensitively)."""
+    """Search in a private chat: its text and file names are sealed, so the messages the viewer
+    may read are opened batch by batch and matched here (case-insensitively)."""
     needle = q.casefold()
     stmt = stmt.where(
         Message.recalled_at.is_(None),
@@ -83,9 +89,13 @@ async def _search_private(
                 page = page.where(Message.seq < edge)
         rows = list((await db.execute(page.limit(batch))).scalars())
         opened = await unseal(db, rows)
+        files = await files_out(db, {m.file_id for m in rows if m.file_id is not None})
         for m in rows:
             content = message_content(m, opened)
-            if content and content.body and needle in content.body.casefold():
+            file = files.get(m.file_id) if m.file_id is not None else None
+            if (content and content.body and needle in content.body.casefold()) or (
+                file is not None and needle in file.name.casefold()
+            ):
                 found.append(m)
         if len(rows) < batch:
             break

@@ -23,8 +23,10 @@ from bellwork.chat.shaping import (
 from bellwork.core.errors import Invalid
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
 from bellwork.db.base import utcnow
+from bellwork.org.directory import key_match, match_rank
 from bellwork.org.guardians import parents_of
 from bellwork.org.models import Person
+from bellwork.org.search import normalise_query
 
 
 def _mine(person_id: int) -> tuple[ColumnElement[bool], ...]:
@@ -136,25 +138,42 @@ async def unread_total(db: AsyncSession, person_id: int, cursor: str | None = No
     return UnreadTotal(unread=loud, muted_unread=muted)
 
 
-async def list_members(db: AsyncSession, actor: Actor, conversation_id: int) -> list[MemberOut]:
+async def list_members(
+    db: AsyncSession,
+    actor: Actor,
+    conversation_id: int,
+    q: str | None = None,
+    limit: int | None = None,
+) -> list[MemberOut]:
     """The current members and their roles. Read positions are private: each sees only their
-    own (in a home-school group no parent learns which other parents have read)."""
+    own (in a home-school group no parent learns which other parents have read).
+
+    With `q` (the @-picker): the members whose name, its pinyin or initials start with it —
+    the directory's search keys and ranks (org/search.py), identifiers left out so that no
+    member finds another by their phone — the best match first, at most `limit`."""
     await access_conversation(db, actor.id, conversation_id)
-    rows = await db.execute(
+    stmt = (
         select(ConversationMember, Person.name)
         .join(Person, Person.id == ConversationMember.person_id)
         .where(
             ConversationMember.conversation_id == conversation_id,
             ConversationMember.left_seq.is_(None),
         )
-        .order_by(ConversationMember.role, Person.sort_key)
     )
+    query = normalise_query(q or "")
+    if query:
+        rank = match_rank(Person.id, query, names_only=True)
+        stmt = stmt.where(key_match(Person.id, query, names_only=True))
+        stmt = stmt.order_by(rank, Person.sort_key, Person.id)
+    else:
+        stmt = stmt.order_by(ConversationMember.role, Person.sort_key)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = (await db.execute(stmt)).all()
     conv = await db.get(Conversation, conversation_id)
-    members = select(ConversationMember.person_id).where(
-        ConversationMember.conversation_id == conversation_id,
-        ConversationMember.left_seq.is_(None),
+    parents = await parents_of(
+        db, {m.person_id for m, _ in rows}, (lambda: near_path(db, conv)) if conv else None
     )
-    parents = await parents_of(db, members, (lambda: near_path(db, conv)) if conv else None)
     return [
         MemberOut(
             person=PersonRef(

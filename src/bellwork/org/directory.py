@@ -6,7 +6,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import and_, exists, func, literal, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    ScalarSelect,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
@@ -21,7 +32,7 @@ from bellwork.org.schemas import (
     PersonDetail,
     UnitRef,
 )
-from bellwork.org.search import normalise_query, prefix_end
+from bellwork.org.search import COMMON, IDENTIFIER, normalise_query, prefix_end
 from bellwork.org.units import path_names, subtree_clause
 
 # A prefix with at least this many search keys is "common": see search_people.
@@ -63,6 +74,66 @@ async def briefs(db: AsyncSession, scope: Scope, people: Sequence[Person]) -> li
     ]
 
 
+def key_range(query: str) -> ColumnElement[bool]:
+    """Search keys starting with `query` (a normalised query): an index range."""
+    return and_(PersonSearchKey.key >= query, PersonSearchKey.key < prefix_end(query))
+
+
+def key_match(
+    person_id: Any, query: str, *, rank: int | None = None, names_only: bool = False
+) -> Exists:
+    """Whether a key of `person_id` starts with `query` — of that `rank` only, or leaving out
+    identifiers (phone, number, username, email) for `names_only`."""
+    probe = select(PersonSearchKey.id).where(
+        PersonSearchKey.person_id == person_id, key_range(query)
+    )
+    if rank is not None:
+        probe = probe.where(PersonSearchKey.rank == rank)
+    if names_only:
+        probe = probe.where(PersonSearchKey.rank != IDENTIFIER)
+    return exists(probe)
+
+
+def match_rank(person_id: Any, query: str, *, names_only: bool = False) -> ScalarSelect[Any]:
+    """The best (lowest) rank of `person_id`'s keys starting with `query`; NULL when none."""
+    best = select(func.min(PersonSearchKey.rank)).where(
+        PersonSearchKey.person_id == person_id, key_range(query)
+    )
+    if names_only:
+        best = best.where(PersonSearchKey.rank != IDENTIFIER)
+    return best.scalar_subquery()
+
+
+def _matches(query: str, above: int | None = None) -> Any:
+    """The people with a key starting with `query` and their best rank, as a materialised CTE
+    (`above`: only those whose best rank is worse than that)."""
+    best = func.min(PersonSearchKey.rank)
+    found = (
+        select(PersonSearchKey.person_id, best.label("rank"))
+        .where(key_range(query))
+        .group_by(PersonSearchKey.person_id)
+    )
+    if above is not None:
+        found = found.having(best > above)
+    return found.cte("matches").prefix_with("MATERIALIZED")
+
+
+async def _ranked(
+    db: AsyncSession, stmt: Select[Any], rank: Any, after: list[Any] | None, limit: int
+) -> list[tuple[int, Person]]:
+    """`stmt`'s people with their rank, by (rank, pinyin order, id), after the cursor. The
+    sort expression keeps the planner from walking the whole directory through the sort_key
+    index for a few candidates."""
+    if after is not None:
+        stmt = stmt.where(
+            tuple_(rank, Person.sort_key, Person.id)
+            > tuple_(literal(after[0]), literal(after[1]), literal(after[2]))
+        )
+    shown = rank.label("rank")
+    stmt = stmt.add_columns(shown).order_by(shown, Person.sort_key.concat(""), Person.id)
+    return [(r, p) for p, r in (await db.execute(stmt.limit(limit))).all()]
+
+
 async def search_people(
     db: AsyncSession,
     scope: Scope,
@@ -73,7 +144,11 @@ async def search_people(
     cursor: str | None,
     limit: int,
 ) -> Page[PersonBrief]:
-    """The directory: people visible to `scope`, optionally matching q and within a unit."""
+    """The directory: people visible to `scope`, optionally matching q and within a unit.
+
+    Without q, in pinyin order. With q, the best match first (org/search.py's ranks: the name
+    or its common reading, then an identifier, then a rare reading of a polyphonic character),
+    in pinyin order within a rank; the cursor carries the rank."""
     small_scope = not scope.admin and (
         not scope.head_paths or await access.subtree_size(db, scope, COMMON_PREFIX) < COMMON_PREFIX
     )
@@ -85,37 +160,6 @@ async def search_people(
         stmt = select(Person).where(access.visible_people_clause(scope))
     if not include_inactive:
         stmt = stmt.where(Person.deactivated_at.is_(None))
-    query = normalise_query(q or "")
-    # Three shapes of query, so each stays an index walk over few rows (bench/search_100k.py):
-    # - a small scope (no admin; heads only of units with fewer than COMMON_PREFIX memberships):
-    #   sort the visible people, probing each one's keys;
-    # - a big scope and a rarer prefix ("zhangwei", "张"): start from the matching people;
-    # - a big scope and a very common prefix (a single letter, which given names spread over
-    #   the whole directory): walk the directory in name order and probe each person's keys,
-    #   stopping at the page size.
-    sort_matches = small_scope
-    if query:
-        key_range = and_(PersonSearchKey.key >= query, PersonSearchKey.key < prefix_end(query))
-        common = False
-        if not small_scope:
-            sample = select(PersonSearchKey.id).where(key_range).limit(COMMON_PREFIX).subquery()
-            found = (await db.execute(select(func.count()).select_from(sample))).scalar_one()
-            common = found >= COMMON_PREFIX
-        if small_scope or common:
-            probe = select(PersonSearchKey.id).where(
-                PersonSearchKey.person_id == Person.id, key_range
-            )
-            stmt = stmt.where(exists(probe))
-        else:
-            matches = (
-                select(PersonSearchKey.person_id)
-                .where(key_range)
-                .distinct()
-                .cte("matches")
-                .prefix_with("MATERIALIZED")
-            )
-            stmt = stmt.join(matches, matches.c.person_id == Person.id)
-            sort_matches = True
     if unit_id is not None:
         unit = await access.access_unit(db, unit_id)
         in_unit = select(Membership.person_id)
@@ -126,14 +170,70 @@ async def search_people(
         else:
             in_unit = in_unit.where(Membership.unit_id == unit.id)
         stmt = stmt.where(Person.id.in_(in_unit))
+    query = normalise_query(q or "")
+    if not query:
+        return await _browse(db, scope, stmt, small_scope, cursor, limit)
+    # Three shapes of query, so each stays an index walk over few rows (bench/search_100k.py):
+    # - a small scope (no admin; heads only of units with fewer than COMMON_PREFIX memberships):
+    #   rank the visible people, probing each one's keys;
+    # - a big scope and a rarer prefix ("zhangwei", "张"): start from the matching people;
+    # - a big scope and a very common prefix (a single letter, which given names spread over
+    #   the whole directory): walk the directory in name order and probe each person's keys
+    #   for a common match, stopping at the page size; only past the last of those (deep
+    #   pages) start from the people who match otherwise.
+    after = decode_cursor(cursor, int, str, int)
+    rows: list[tuple[int, Person]]
+    if small_scope:
+        rank = match_rank(Person.id, query)
+        rows = await _ranked(db, stmt.where(key_match(Person.id, query)), rank, after, limit + 1)
+    else:
+        sample = select(PersonSearchKey.id).where(key_range(query)).limit(COMMON_PREFIX)
+        found = (await db.execute(select(func.count()).select_from(sample.subquery()))).scalar()
+        if (found or 0) < COMMON_PREFIX:
+            m = _matches(query)
+            joined = stmt.join(m, m.c.person_id == Person.id)
+            rows = await _ranked(db, joined, m.c.rank, after, limit + 1)
+        else:
+            rows = []
+            if after is None or after[0] == COMMON:
+                walk = stmt.where(key_match(Person.id, query, rank=COMMON))
+                if after is not None:
+                    walk = walk.where(
+                        tuple_(Person.sort_key, Person.id)
+                        > tuple_(literal(after[1]), literal(after[2]))
+                    )
+                walk = walk.order_by(Person.sort_key, Person.id).limit(limit + 1)
+                rows = [(COMMON, p) for p in (await db.execute(walk)).scalars()]
+                after = None
+            if len(rows) <= limit:
+                m = _matches(query, above=COMMON)
+                joined = stmt.join(m, m.c.person_id == Person.id)
+                rows += await _ranked(db, joined, m.c.rank, after, limit + 1 - len(rows))
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last_rank, last = rows[-1]
+        next_cursor = encode_cursor([last_rank, last.sort_key, last.id])
+    people = [p for _, p in rows]
+    return Page[PersonBrief](items=await briefs(db, scope, people), next_cursor=next_cursor)
+
+
+async def _browse(
+    db: AsyncSession,
+    scope: Scope,
+    stmt: Select[Any],
+    small_scope: bool,
+    cursor: str | None,
+    limit: int,
+) -> Page[PersonBrief]:
+    """Everyone `stmt` selects, in pinyin order (the directory without a query)."""
     after = decode_cursor(cursor, str, int)
     if after is not None:
         stmt = stmt.where(
             tuple_(Person.sort_key, Person.id) > tuple_(literal(after[0]), literal(after[1]))
         )
-    if sort_matches:
-        # Sort the few candidates; the expression keeps the planner from walking the whole
-        # directory through the sort_key index instead.
+    if small_scope:
+        # Sort the few visible people (see _ranked).
         stmt = stmt.order_by(Person.sort_key.concat(""), Person.id)
     else:
         stmt = stmt.order_by(Person.sort_key, Person.id)

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from bellwork.db.base import Base, BigId, CText, utcnow
@@ -141,17 +141,20 @@ class PersonSearchKey(Base):
     """Prefix-searchable keys of a person: name and its tail, pinyin, initials, phone, number.
 
     One row per key; a lookup is an indexed range scan `key >= q AND key < q || U+FFFF`.
+    `rank` orders the matches (org/search.py: 0 the name and its common reading, 1 an
+    identifier, 2 a rare reading); both indexes carry it, so ranking reads no table rows.
     """
 
     __tablename__ = "person_search_key"
     __table_args__ = (
-        Index("ix_person_search_key_key", "key", "person_id"),
-        Index("ix_person_search_key_person_id_key", "person_id", "key"),
+        Index("ix_person_search_key_key", "key", "person_id", "rank"),
+        Index("ix_person_search_key_person_id_key", "person_id", "key", "rank"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     person_id: Mapped[int] = mapped_column(BigId, ForeignKey("person.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(CText(120))
+    rank: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
 
 Index("ix_person_name", Person.name)

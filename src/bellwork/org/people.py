@@ -42,7 +42,7 @@ async def refresh_search_keys(db: AsyncSession, person: Person) -> None:
     keys = search_keys(
         person.name, person.phone, person.student_number, person.username, person.email
     )
-    db.add_all(PersonSearchKey(person_id=person.id, key=k) for k in sorted(keys))
+    db.add_all(PersonSearchKey(person_id=person.id, key=k, rank=keys[k]) for k in sorted(keys))
 
 
 async def _check_unique(db: AsyncSession, values: dict[str, Any], exclude_id: int | None) -> None:

@@ -928,7 +928,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Members */
+        /**
+         * Members
+         * @description The current members. With `q` (the @-picker): those whose name, its pinyin (`zhangsan`)
+         *     or pinyin initials (`zs`) start with `q`, as the directory matches them (phones and other
+         *     identifiers left out), the best match first; `limit` caps the answer.
+         */
         get: operations["members_api_v1_conversations__conversation_id__members_get"];
         put?: never;
         /**
@@ -4464,7 +4469,10 @@ export interface operations {
     };
     members_api_v1_conversations__conversation_id__members_get: {
         parameters: {
-            query?: never;
+            query?: {
+                q?: string | null;
+                limit?: number | null;
+            };
             header?: never;
             path: {
                 conversation_id: number;

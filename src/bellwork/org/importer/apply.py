@@ -163,8 +163,8 @@ class Importer:
             )
         batch: list[dict[str, Any]] = []
         for p in people:
-            for k in search_keys(p.name, p.phone, p.student_number, p.username, p.email):
-                batch.append({"person_id": p.id, "key": k})
+            keys = search_keys(p.name, p.phone, p.student_number, p.username, p.email)
+            batch.extend({"person_id": p.id, "key": k, "rank": r} for k, r in keys.items())
         for i in range(0, len(batch), 5000):
             await self.db.execute(insert(PersonSearchKey), batch[i : i + 5000])
 

@@ -3,7 +3,8 @@ import { Button, Mentions, Tooltip } from "antd";
 import type { MentionsRef } from "antd/es/mentions";
 import { CloseOutlined, PaperClipOutlined, PictureOutlined, SendOutlined } from "@ant-design/icons";
 import { useT } from "../../i18n";
-import type { Conversation, Member, Message } from "./api";
+import { useMemberSearch, type Conversation, type Member, type Message } from "./api";
+import { useDebounced } from "../../lib/useDebounced";
 import { getDraft, setDraft } from "./drafts";
 import { useTn } from "../../i18n/isolate";
 import { previewNode } from "./text";
@@ -74,13 +75,18 @@ export function Composer({
   const canAll = (conv.kind === "group" || conv.kind === "unit") && conv.my_role !== "member";
   const mentionable = conv.kind === "group" || conv.kind === "unit";
   const [search, setSearch] = useState("");
-  // A group may have 3,000 members: offer at most 50 matches at a time.
-  const q = search.toLowerCase();
+  // Typed after "@": the server matches names, pinyin and initials ("zs" finds 张三) with the
+  // directory's keys; nothing typed yet: the first members. At most 50 at a time (a group may
+  // have 3,000 members).
+  const q = search.trim().toLowerCase();
+  const typed = useDebounced(q, 150);
+  const found = useMemberSearch(mentionable && typed ? conv.id : null, typed);
+  const candidates = q ? (found.data ?? []) : members;
   const options = mentionable
     ? [
         ...(canAll && allLabel.toLowerCase().includes(q) ? [{ value: allLabel, label: `${allLabel} (${conv.member_count})`, key: "all" }] : []),
-        ...members
-          .filter((m) => m.person.id !== me && (m.person.name.toLowerCase().includes(q) || displayName(m.person, t).toLowerCase().includes(q)))
+        ...candidates
+          .filter((m) => m.person.id !== me)
           .slice(0, 50)
           // A guardian is mentioned as their child's parent (@王军杰妈妈), as the group knows them.
           .map((m) => ({ value: displayName(m.person, t), label: <bdi>{displayName(m.person, t)}</bdi>, key: String(m.person.id) })),
@@ -139,7 +145,7 @@ export function Composer({
             const value = String(opt.value ?? "");
             if (value === allLabel && canAll) picked.current.set(value, "all");
             else {
-              const m = members.find((x) => displayName(x.person, t) === value && x.person.id !== me);
+              const m = [...candidates, ...members].find((x) => displayName(x.person, t) === value && x.person.id !== me);
               if (m) picked.current.set(value, m.person.id);
             }
           }}

@@ -23,7 +23,14 @@ export function highlight(text: string, q: string): ReactNode[] {
   return out;
 }
 
-/** Searches the conversation's history; picking a result shows it in the chat. */
+/** A result's line: its text, or what it carries with the file's name (a hit may be by name). */
+function resultText(m: Message, t: ReturnType<typeof useT>, me: number): string {
+  if (m.body != null) return m.body;
+  const line = previewText(m, t, me);
+  return m.file && !line.includes(m.file.name) ? `${line} ${m.file.name}` : line;
+}
+
+/** Searches the conversation's history (text and file names); picking a result shows it. */
 export function SearchDrawer({ id, me, phone, onClose, onPick }: { id: number; me: number; phone: boolean; onClose: () => void; onPick: (m: Message) => void }) {
   const t = useT();
   const [text, setText] = useState("");
@@ -71,7 +78,7 @@ export function SearchDrawer({ id, me, phone, onClose, onPick }: { id: number; m
                       <span>{m.sender ? m.sender.id === me ? t("chat.you") : <bdi>{displayName(m.sender, t)}</bdi> : ""}</span>
                       <span>{dayjs(m.created_at).format("YYYY-MM-DD HH:mm")}</span>
                     </div>
-                    <div className="bw-chat-search-text">{highlight(m.body ?? previewText(m, t, me), q)}</div>
+                    <div className="bw-chat-search-text">{highlight(resultText(m, t, me), q)}</div>
                   </div>
                 </List.Item>
               )}

@@ -1,5 +1,5 @@
 /** React Query hooks of the chat screens. The realtime dispatcher writes into the same entries. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, call, postForm } from "../../api/http";
 import type { components } from "../../api/schema";
 import { chatKeys, useChatSync } from "./live";
@@ -56,6 +56,26 @@ export function useMembers(id: number | null) {
     queryFn: () => call(api.GET("/api/v1/conversations/{conversation_id}/members", path(id!))),
     enabled: id != null,
     staleTime: 60_000,
+  });
+}
+
+/**
+ * The @-picker's matches: members whose name, pinyin or pinyin initials start with `q`, as the
+ * directory matches them (the server's search keys; no matcher of our own), best first.
+ */
+export function useMemberSearch(id: number | null, q: string) {
+  return useQuery({
+    queryKey: [...chatKeys.members(id ?? 0), "search", q],
+    meta: { quiet404: true },
+    queryFn: () =>
+      call(
+        api.GET("/api/v1/conversations/{conversation_id}/members", {
+          params: { path: { conversation_id: id! }, query: { q, limit: 50 } },
+        }),
+      ),
+    enabled: id != null && q !== "",
+    staleTime: 60_000,
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -471,7 +471,7 @@ const enUS: Messages = {
   "chat.sysOther": "The group changed",
   "chat.quoteRecalled": "The quoted message was recalled",
   "chat.search": "Search chat history",
-  "chat.searchPlaceholder": "Search messages",
+  "chat.searchPlaceholder": "Search messages and file names",
   "chat.searchEmpty": "No matching messages",
   "chat.searchHint": "Type a word and press Enter",
   "chat.searchCount": "Matching messages: {n}",

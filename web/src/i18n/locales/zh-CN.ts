@@ -470,7 +470,7 @@ const zhCN = {
   "chat.sysOther": "群聊有更新",
   "chat.quoteRecalled": "引用的消息已撤回",
   "chat.search": "查找聊天记录",
-  "chat.searchPlaceholder": "搜索消息内容",
+  "chat.searchPlaceholder": "搜索消息内容或文件名",
   "chat.searchEmpty": "没有找到相关消息",
   "chat.searchHint": "输入关键词后按 Enter 搜索",
   "chat.searchCount": "找到 {n} 条相关消息",

@@ -187,6 +187,14 @@ describe("search results", () => {
     expect(matchesSearch(msg(1, { body: "x", recalled: true }), "x")).toBe(false);
   });
 
+  it("matches a file's name too (a recipient's unopened private file has none)", () => {
+    const file = { id: 9, name: "三年级成绩单.xlsx", content_type: "application/octet-stream", size: 10, has_thumbnail: false };
+    expect(matchesSearch(msg(1, { kind: "file", body: null, file }), "成绩")).toBe(true);
+    expect(matchesSearch(msg(1, { kind: "image", body: null, file: { ...file, name: "Sports-Day.png" } }), "sports")).toBe(true);
+    expect(matchesSearch(msg(1, { kind: "file", body: null, file: null }), "成绩")).toBe(false);
+    expect(matchesSearch(msg(1, { kind: "file", body: null, file, recalled: true }), "成绩")).toBe(false);
+  });
+
   it("a new matching message appears, in seq order; others change nothing", () => {
     const p = page(2, 5);
     const hit = applyToSearch(p, "考试", { type: "message.new", conversation_id: 1, message: msg(7, { body: "补考试卷" }) }, 50);

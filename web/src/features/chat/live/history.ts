@@ -219,10 +219,14 @@ export interface SearchPage {
   has_more: boolean;
 }
 
-/** Whether a message is a hit for `q`, as the server matches: its shown text contains `q`, any case. */
+/**
+ * Whether a message is a hit for `q`, as the server matches: its shown text or the name of its
+ * file contains `q`, any case.
+ */
 export function matchesSearch(m: MessageOut, q: string): boolean {
   const needle = q.toLowerCase();
-  return needle.length > 0 && m.kind !== "system" && !m.recalled && m.body != null && m.body.toLowerCase().includes(needle);
+  if (!needle || m.kind === "system" || m.recalled) return false;
+  return !!m.body?.toLowerCase().includes(needle) || !!m.file?.name.toLowerCase().includes(needle);
 }
 
 export interface SearchApplied {
