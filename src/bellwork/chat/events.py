@@ -76,6 +76,27 @@ class MembersChanged(BaseModel):
     member_count: int
 
 
+class AnnouncementChanged(BaseModel):
+    """The group's announcement (群公告) was posted, replaced or removed: fetch it again
+    (`GET /conversations/{id}/announcement`; what one sees of it depends on who one is)."""
+
+    type: Literal["announcement.changed"] = "announcement.changed"
+    conversation_id: int
+    announcement_id: int | None
+
+
+class AnnouncementConfirmed(BaseModel):
+    """`person_id` confirmed reading the announcement. Goes to its author and to that person's
+    own devices (which stop asking), not to the whole group."""
+
+    type: Literal["announcement.confirmed"] = "announcement.confirmed"
+    conversation_id: int
+    announcement_id: int
+    person_id: int
+    confirmed_at: datetime
+    confirmed_count: int
+
+
 CHAT_EVENTS: tuple[type[BaseModel], ...] = (
     MessageNew,
     MessageRecalled,
@@ -85,6 +106,8 @@ CHAT_EVENTS: tuple[type[BaseModel], ...] = (
     ConversationUpdated,
     ConversationRemoved,
     MembersChanged,
+    AnnouncementChanged,
+    AnnouncementConfirmed,
 )
 
 

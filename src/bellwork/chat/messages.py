@@ -389,6 +389,10 @@ async def recall(
     if not ((own and in_time) or group_admin):
         raise Forbidden("recall_window_passed" if own else "recall_not_allowed")
     said = list(msg.mentions or [])
+    if msg.kind == MessageKind.announcement.value:
+        from bellwork.chat.announcements import recalled  # it posts with this module
+
+        await recalled(db, conv, seq)
     msg.recalled_at = utcnow()
     msg.recalled_by = actor.id
     msg.body = None

@@ -46,6 +46,8 @@ class MessageKind(StrEnum):
     image = "image"
     file = "file"
     system = "system"
+    # 群公告: a group's announcement as it was posted (chat/announcements.py).
+    announcement = "announcement"
 
 
 class Conversation(Base):
@@ -182,3 +184,39 @@ class StoredFile(Base):
     # empty and `sealed_name` holds it encrypted; `key_id` names the key (chat/sealing.py).
     key_id: Mapped[str | None] = mapped_column(String(32))
     sealed_name: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Announcement(Base):
+    """群公告: a group's announcement (chat/announcements.py). The current one is the newest
+    that was not removed; `seq` is the message that announced it in the chat."""
+
+    __tablename__ = "announcement"
+    __table_args__ = (Index("ix_announcement_conversation", "conversation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("conversation.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(Text)
+    # Members are asked to press "confirm read"; who did is a row each in announcement_confirm.
+    confirm: Mapped[bool] = mapped_column(default=False)
+    seq: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
+
+
+class AnnouncementConfirm(Base):
+    """A member confirmed having read an announcement."""
+
+    __tablename__ = "announcement_confirm"
+    __table_args__ = (UniqueConstraint("announcement_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    announcement_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("announcement.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int] = mapped_column(BigId, ForeignKey("person.id", ondelete="CASCADE"))
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)

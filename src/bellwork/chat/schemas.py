@@ -221,3 +221,56 @@ class ReceiptCount(BaseModel):
 class MessagePage(BaseModel):
     items: list[MessageOut]
     has_more: bool
+
+
+MAX_ANNOUNCEMENT = 2000
+
+
+def announcement_text(value: str) -> str:
+    """Trimmed; lines kept. Nothing visible in it counts as empty."""
+    v = value.strip()
+    if not v:
+        raise ValueError("must not be empty")
+    return v
+
+
+class AnnouncementIn(BaseModel):
+    body: Annotated[str, Field(max_length=MAX_ANNOUNCEMENT), AfterValidator(announcement_text)] = (
+        Field(description="The text, at most 2,000 characters; blank is refused.")
+    )
+    confirm: bool = Field(
+        default=False, description='Ask every member to press "confirm read" (确认已读).'
+    )
+
+
+class AnnouncementOut(BaseModel):
+    id: int
+    conversation_id: int
+    body: str
+    author: PersonRef | None
+    created_at: datetime
+    seq: int | None = Field(description="The message that announced it in the chat")
+    confirm: bool
+    confirmed_at: datetime | None = Field(
+        description="When oneself confirmed it; null if not (or not asked to)"
+    )
+    confirmed_count: int | None = Field(
+        description="For its author and the group's admins: members who confirmed; else null"
+    )
+    pending_count: int | None = Field(
+        description="For its author and the group's admins: current members (the author "
+        "apart) who have not confirmed; else null"
+    )
+    can_edit: bool = Field(description="Oneself may post a new one or remove it")
+
+
+class AnnouncementState(BaseModel):
+    """A group's current announcement, or null when it has none."""
+
+    announcement: AnnouncementOut | None
+    can_edit: bool
+
+
+class ConfirmationOut(BaseModel):
+    person: PersonRef
+    confirmed_at: datetime | None

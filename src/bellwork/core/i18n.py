@@ -436,6 +436,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "System messages cannot be recalled.",
         "zh-CN": "系统消息不能撤回。",
     },
+    "announcement_replaced": {
+        "en": "This announcement has been replaced or removed.",
+        "zh-CN": "该群公告已被更新或删除。",
+    },
+    "announcement_no_confirm": {
+        "en": "This announcement does not ask you to confirm it.",
+        "zh-CN": "该群公告无需你确认。",
+    },
+    "announcement_lists_for_admins": {
+        "en": "Only the announcement's author and the group's admins see who has confirmed it.",
+        "zh-CN": "只有公告发布者和群管理员可以查看确认情况。",
+    },
     "not_private": {
         "en": "This is not a private (burn-after-reading) chat.",
         "zh-CN": "这不是阅后即焚私聊。",
@@ -534,6 +546,7 @@ THINGS: dict[str, dict[str, str]] = {
     "page": {"en": "Page", "zh-CN": "页面"},
     "conversation": {"en": "Conversation", "zh-CN": "会话"},
     "message": {"en": "Message", "zh-CN": "消息"},
+    "announcement": {"en": "Announcement", "zh-CN": "群公告"},
     "file": {"en": "File", "zh-CN": "文件"},
     "job": {"en": "Job", "zh-CN": "任务"},
 }

@@ -1195,6 +1195,79 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{conversation_id}/announcement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Announcement
+         * @description The group's announcement (群公告) as oneself sees it, or null; `can_edit`: oneself may
+         *     post one (the group's owner and admins).
+         */
+        get: operations["get_announcement_api_v1_conversations__conversation_id__announcement_get"];
+        /**
+         * Put Announcement
+         * @description Post the group's announcement, replacing the current one: it is pinned at the top of the
+         *     conversation and announced in the chat (a message of kind `announcement` mentioning
+         *     everyone). `confirm`: members are asked to confirm having read it. Owner and admins.
+         */
+        put: operations["put_announcement_api_v1_conversations__conversation_id__announcement_put"];
+        post?: never;
+        /**
+         * Delete Announcement
+         * @description Take the announcement down (the chat message that announced it stays). Owner and
+         *     admins.
+         */
+        delete: operations["delete_announcement_api_v1_conversations__conversation_id__announcement_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}/announcements/{announcement_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Announcement
+         * @description Confirm having read the current announcement (确认已读); again is the same.
+         */
+        post: operations["confirm_announcement_api_v1_conversations__conversation_id__announcements__announcement_id__confirm_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}/announcements/{announcement_id}/confirmations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Confirmations
+         * @description Who confirmed, or who has not, among the current members (its author apart), a page at
+         *     a time. For the announcement's author and the group's admins.
+         */
+        get: operations["list_confirmations_api_v1_conversations__conversation_id__announcements__announcement_id__confirmations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -1361,6 +1434,71 @@ export interface components {
             /** Added */
             added: number[];
         };
+        /** AnnouncementIn */
+        AnnouncementIn: {
+            /**
+             * Body
+             * @description The text, at most 2,000 characters; blank is refused.
+             */
+            body: string;
+            /**
+             * Confirm
+             * @description Ask every member to press "confirm read" (确认已读).
+             * @default false
+             */
+            confirm: boolean;
+        };
+        /** AnnouncementOut */
+        AnnouncementOut: {
+            /** Id */
+            id: number;
+            /** Conversation Id */
+            conversation_id: number;
+            /** Body */
+            body: string;
+            author: components["schemas"]["PersonRef"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Seq
+             * @description The message that announced it in the chat
+             */
+            seq: number | null;
+            /** Confirm */
+            confirm: boolean;
+            /**
+             * Confirmed At
+             * @description When oneself confirmed it; null if not (or not asked to)
+             */
+            confirmed_at: string | null;
+            /**
+             * Confirmed Count
+             * @description For its author and the group's admins: members who confirmed; else null
+             */
+            confirmed_count: number | null;
+            /**
+             * Pending Count
+             * @description For its author and the group's admins: current members (the author apart) who have not confirmed; else null
+             */
+            pending_count: number | null;
+            /**
+             * Can Edit
+             * @description Oneself may post a new one or remove it
+             */
+            can_edit: boolean;
+        };
+        /**
+         * AnnouncementState
+         * @description A group's current announcement, or null when it has none.
+         */
+        AnnouncementState: {
+            announcement: components["schemas"]["AnnouncementOut"] | null;
+            /** Can Edit */
+            can_edit: boolean;
+        };
         /** AuditOut */
         AuditOut: {
             /** Id */
@@ -1525,6 +1663,12 @@ export interface components {
              * @description synonym: a known heading; remembered: mapped by hand in an earlier import into this unit; null: not recognised
              */
             source: ("synonym" | "remembered") | null;
+        };
+        /** ConfirmationOut */
+        ConfirmationOut: {
+            person: components["schemas"]["PersonRef"];
+            /** Confirmed At */
+            confirmed_at: string | null;
         };
         /**
          * ConversationKind
@@ -1895,7 +2039,7 @@ export interface components {
          * MessageKind
          * @enum {string}
          */
-        MessageKind: "text" | "image" | "file" | "system";
+        MessageKind: "text" | "image" | "file" | "system" | "announcement";
         /** MessageOut */
         MessageOut: {
             /** Conversation Id */
@@ -1990,6 +2134,13 @@ export interface components {
         Page_AuditOut_: {
             /** Items */
             items: components["schemas"]["AuditOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[ConfirmationOut] */
+        Page_ConfirmationOut_: {
+            /** Items */
+            items: components["schemas"]["ConfirmationOut"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2598,6 +2749,47 @@ export interface components {
             }[];
         };
         /**
+         * AnnouncementChanged
+         * @description The group's announcement (群公告) was posted, replaced or removed: fetch it again
+         *     (`GET /conversations/{id}/announcement`; what one sees of it depends on who one is).
+         */
+        AnnouncementChanged: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "announcement.changed";
+            /** Conversation Id */
+            conversation_id: number;
+            /** Announcement Id */
+            announcement_id: number | null;
+        };
+        /**
+         * AnnouncementConfirmed
+         * @description `person_id` confirmed reading the announcement. Goes to its author and to that person's
+         *     own devices (which stop asking), not to the whole group.
+         */
+        AnnouncementConfirmed: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "announcement.confirmed";
+            /** Conversation Id */
+            conversation_id: number;
+            /** Announcement Id */
+            announcement_id: number;
+            /** Person Id */
+            person_id: number;
+            /**
+             * Confirmed At
+             * Format: date-time
+             */
+            confirmed_at: string;
+            /** Confirmed Count */
+            confirmed_count: number;
+        };
+        /**
          * ConversationRemoved
          * @description One left, was removed, or the group was dissolved: drop it from the list.
          */
@@ -2801,7 +2993,7 @@ export interface components {
             /** Topics */
             topics: string[];
         };
-        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["PreferencesUpdated"];
+        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["AnnouncementChanged"] | components["schemas"]["AnnouncementConfirmed"] | components["schemas"]["PreferencesUpdated"];
         /** ClientPing */
         ClientPing: {
             /**
@@ -4985,6 +5177,170 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_announcement_api_v1_conversations__conversation_id__announcement_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementState"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_announcement_api_v1_conversations__conversation_id__announcement_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_announcement_api_v1_conversations__conversation_id__announcement_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_announcement_api_v1_conversations__conversation_id__announcements__announcement_id__confirm_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AnnouncementOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_confirmations_api_v1_conversations__conversation_id__announcements__announcement_id__confirmations_get: {
+        parameters: {
+            query: {
+                /** @description true: who confirmed; false: who has not */
+                confirmed: boolean;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                conversation_id: number;
+                announcement_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ConfirmationOut_"];
                 };
             };
             /** @description Validation Error */

@@ -21,6 +21,8 @@ import { SearchDrawer } from "./SearchDrawer";
 import { ConversationAvatar } from "./ConversationList";
 import { useTn } from "../../i18n/isolate";
 import { conversationTitleNode, previewText } from "./text";
+import { useAnnouncement, useAnnouncementLive } from "./announcement/api";
+import { AnnouncementBar, AnnouncementDrawer, AnnouncementEditor } from "./announcement/Announcement";
 
 function useDocumentVisible(): boolean {
   const [v, set] = useState(() => document.visibilityState === "visible");
@@ -54,6 +56,11 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
   const [recalled, setRecalled] = useState<Map<number, string>>(() => new Map());
   const [insert, setInsert] = useState<{ text: string; n: number } | null>(null);
   const visible = useDocumentVisible();
+  const groupish = !!conv.data && (conv.data.kind === "group" || conv.data.kind === "unit") && !conv.data.private;
+  const announcement = useAnnouncement(id, groupish);
+  useAnnouncementLive();
+  /** The announcement drawer, or its editor ("new": none yet or replacing it). */
+  const [announcing, setAnnouncing] = useState<"view" | "edit" | null>(null);
 
   useEffect(() => {
     setReplyTo(null);
@@ -61,6 +68,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
     setSettings(false);
     setSearching(false);
     setFocus(null);
+    setAnnouncing(null);
   }, [id]);
 
   // Reading: the conversation is open and the tab visible: mark the newest message read.
@@ -219,6 +227,9 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
         )}
       </div>
       {phone && <ConnectionLine testId="chat-view-offline" />}
+      {groupish && announcement.data?.announcement && (
+        <AnnouncementBar a={announcement.data.announcement} me={me} onOpen={() => setAnnouncing("view")} />
+      )}
       <MessageList
         conv={c}
         me={me}
@@ -243,6 +254,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
           onReedit: (text) => setInsert((i) => ({ text, n: (i?.n ?? 0) + 1 })),
           onOpenPrivate: (m) => actions.open.mutate(m.seq, { onError: (e) => showError(e.message) }),
           onReceipt: setReceiptOf,
+          onAnnouncement: groupish ? () => setAnnouncing("view") : undefined,
         }}
       />
       <Composer
@@ -286,7 +298,38 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
           }}
         />
       )}
-      {settings && <GroupSettings conv={c} me={me} phone={phone} onClose={() => setSettings(false)} onGone={() => { setSettings(false); onBack(); }} />}
+      {announcing === "view" && announcement.data?.announcement && (
+        <AnnouncementDrawer
+          id={id}
+          a={announcement.data.announcement}
+          me={me}
+          phone={phone}
+          onClose={() => setAnnouncing(null)}
+          onEdit={() => setAnnouncing("edit")}
+        />
+      )}
+      {announcing === "edit" && (
+        <AnnouncementEditor
+          id={id}
+          current={announcement.data?.announcement ?? null}
+          onClose={() => setAnnouncing(announcement.data?.announcement ? "view" : null)}
+          onDone={() => setAnnouncing(null)}
+        />
+      )}
+      {settings && (
+        <GroupSettings
+          conv={c}
+          me={me}
+          phone={phone}
+          onClose={() => setSettings(false)}
+          onGone={() => { setSettings(false); onBack(); }}
+          announcement={groupish ? (announcement.data ?? null) : null}
+          onAnnouncement={(edit) => {
+            setSettings(false);
+            setAnnouncing(edit ? "edit" : "view");
+          }}
+        />
+      )}
     </div>
   );
 }

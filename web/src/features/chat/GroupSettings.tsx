@@ -10,9 +10,27 @@ import { BURN_CHOICES, burnLabel } from "./NewChatModal";
 import { useTn } from "../../i18n/isolate";
 import { conversationTitleNode } from "./text";
 import { displayName } from "../people/parents";
+import type { AnnouncementState } from "./announcement/api";
 
 /** Name, members and roles; add/remove, admins, hand over, leave, dissolve. */
-export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conversation; me: number; onClose: () => void; onGone: () => void; phone: boolean }) {
+export function GroupSettings({
+  conv,
+  me,
+  onClose,
+  onGone,
+  phone,
+  announcement,
+  onAnnouncement,
+}: {
+  conv: Conversation;
+  me: number;
+  onClose: () => void;
+  onGone: () => void;
+  phone: boolean;
+  /** The group's announcement (群公告), for groups; `onAnnouncement(edit)` opens it or its editor. */
+  announcement?: AnnouncementState | null;
+  onAnnouncement?: (edit: boolean) => void;
+}) {
   const t = useT();
   const tn = useTn();
   const { message, modal } = App.useApp();
@@ -93,6 +111,27 @@ export function GroupSettings({ conv, me, onClose, onGone, phone }: { conv: Conv
               onChange={(s: number) => a.burn.mutate(s, { ...ok, onSuccess: () => void message.success(t("common.saved")) })}
               options={BURN_CHOICES.map((s) => ({ value: s, label: burnLabel(s, t) }))}
             />
+          </div>
+        )}
+        {announcement && onAnnouncement && (
+          <div data-testid="chat-settings-announcement">
+            <Typography.Text type="secondary">{t("announce.title")}</Typography.Text>
+            {announcement.announcement ? (
+              <a className="bw-announce-setting" onClick={() => onAnnouncement(false)}>
+                <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ marginBottom: 0 }}>
+                  <bdi>{announcement.announcement.body}</bdi>
+                </Typography.Paragraph>
+              </a>
+            ) : (
+              <div>
+                <Typography.Text type="secondary">{t("announce.none")}</Typography.Text>
+              </div>
+            )}
+            {announcement.can_edit && (
+              <Button size="small" style={{ marginTop: 4 }} onClick={() => onAnnouncement(true)} data-testid="chat-announcement-new">
+                {announcement.announcement ? t("announce.edit") : t("announce.new")}
+              </Button>
+            )}
           </div>
         )}
         {isUnit && <Alert type="info" showIcon message={t("chat.unitFollowsRoster")} />}

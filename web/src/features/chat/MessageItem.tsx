@@ -7,6 +7,7 @@ import {
   EyeOutlined,
   FileOutlined,
   FireOutlined,
+  NotificationOutlined,
   PictureOutlined,
 } from "@ant-design/icons";
 import dayjs from "dayjs";
@@ -88,9 +89,11 @@ export interface ItemProps {
   /** The text of a message of mine I recalled in this tab, to write again (重新编辑). */
   recalledText?: (m: Message) => string | undefined;
   onReedit?: (text: string) => void;
+  /** Opens the group's announcement (a tap on an announcement's card). */
+  onAnnouncement?: () => void;
 }
 
-export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall, onOpenPrivate, onReceipt, opening, recalledText, onReedit }: ItemProps) {
+export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall, onOpenPrivate, onReceipt, opening, recalledText, onReedit, onAnnouncement }: ItemProps) {
   const t = useT();
   const tn = useTn();
   const { message } = App.useApp();
@@ -148,6 +151,20 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
     content = m.file ? <ImageBox file={m.file} /> : <span className="bw-chat-muted-text">{t("chat.imagePreview")}</span>;
   } else if (m.kind === "file") {
     content = m.file ? <FileCard file={m.file} /> : <span className="bw-chat-muted-text">{t("chat.filePreview", { name: "" })}</span>;
+  } else if (m.kind === "announcement") {
+    content = (
+      <div className="bw-announce-card" data-testid="chat-announcement">
+        <div className="bw-announce-card-head">
+          <NotificationOutlined /> {t("announce.title")}
+        </div>
+        <LongText text={m.body ?? ""} />
+        {onAnnouncement && (
+          <a className="bw-announce-card-open" onClick={onAnnouncement} data-testid="chat-announcement-open">
+            {t("announce.view")}
+          </a>
+        )}
+      </div>
+    );
   } else {
     content = <LongText text={m.body ?? ""} />;
   }

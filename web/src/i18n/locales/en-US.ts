@@ -505,6 +505,27 @@ const enUS: Messages = {
   "chat.notify.nextDay": "{time} the next day",
   "chat.notify.mutedNote": "Muted conversations do not alert you, except when someone mentions you or everyone.",
   "chat.notify.syncNote": "These settings are kept with your account and apply on your other devices too.",
+  // group announcements
+  "announce.title": "Group announcement",
+  "announce.preview": "[Announcement] {text}",
+  "announce.view": "View announcement",
+  "announce.toConfirm": "To confirm",
+  "announce.countShort": "{done}/{all} confirmed",
+  "announce.confirm": "Confirm I have read it",
+  "announce.youConfirmed": "You confirmed at {time}",
+  "announce.edit": "Edit announcement",
+  "announce.new": "Post an announcement",
+  "announce.publish": "Post",
+  "announce.placeholder": "What every member of the group should know",
+  "announce.askConfirm": "Ask members to confirm they have read it",
+  "announce.replaces": "It replaces the current announcement and tells everyone in the group.",
+  "announce.removeConfirm": "Delete this announcement? Its message in the chat stays.",
+  "announce.pendingTab": "Not confirmed {n}",
+  "announce.confirmedTab": "Confirmed {n}",
+  "announce.noneConfirmed": "Nobody has confirmed yet",
+  "announce.allConfirmed": "Every member has confirmed",
+  "announce.none": "None",
+  "announce.blank": "Write the announcement",
 };
 
 export default enUS;

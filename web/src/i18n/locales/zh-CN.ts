@@ -504,6 +504,27 @@ const zhCN = {
   "chat.notify.nextDay": "次日 {time}",
   "chat.notify.mutedNote": "设置了“消息免打扰”的会话不提醒，但有人 @我 或 @所有人 时仍会提醒。",
   "chat.notify.syncNote": "这些设置保存在你的账号中，在你的其他设备上同样生效。",
+  // group announcements
+  "announce.title": "群公告",
+  "announce.preview": "[群公告] {text}",
+  "announce.view": "查看公告",
+  "announce.toConfirm": "待确认",
+  "announce.countShort": "{done}/{all} 已确认",
+  "announce.confirm": "确认已读",
+  "announce.youConfirmed": "你已于 {time} 确认",
+  "announce.edit": "编辑公告",
+  "announce.new": "发布公告",
+  "announce.publish": "发布",
+  "announce.placeholder": "写下要告诉全体群成员的内容",
+  "announce.askConfirm": "需要群成员确认已读",
+  "announce.replaces": "发布后将替换当前公告，并在群里通知所有人。",
+  "announce.removeConfirm": "删除这条群公告？群里的公告消息会保留。",
+  "announce.pendingTab": "未确认 {n}",
+  "announce.confirmedTab": "已确认 {n}",
+  "announce.noneConfirmed": "还没有人确认",
+  "announce.allConfirmed": "全部成员都已确认",
+  "announce.none": "未设置",
+  "announce.blank": "请填写公告内容",
 };
 
 export type MessageKey = keyof typeof zhCN;
