@@ -223,6 +223,24 @@ def node(tree: Any, text: str, part: str) -> Any:
     return row.locator(f".ant-tree-{part}, .ant-select-tree-{part}").first
 
 
+def expand(tree: Any, text: str) -> None:
+    """Opens the node with `text` in an antd Tree or TreeSelect. A click that lands while the
+    tree renders again (its own first load finishing, on a busy machine) can be lost: the
+    switcher is clicked again until the node shows open."""
+    switcher = node(tree, text, "switcher")
+    opened = re.compile(r"switcher_open")
+    for _ in range(4):
+        if opened.search(switcher.get_attribute("class") or ""):
+            return
+        switcher.click()
+        try:
+            expect(switcher).to_have_class(opened, timeout=4000)
+            return
+        except AssertionError:
+            continue
+    expect(switcher).to_have_class(opened)
+
+
 def shot(page: Any, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Server, login, node, shot
+from .conftest import Server, expand, login, node, shot
 from .test_web_client import _unit_id
 
 pytestmark = pytest.mark.browser
@@ -46,8 +46,8 @@ def test_unit_admin_create_rename_move_refused_archive_restore(
     dialog = page.get_by_role("dialog")
     dialog.get_by_test_id("unit-move-target").click()
     tree = page.locator(".ant-select-tree")
-    node(tree, "滨江区教育局", "switcher").click()
-    node(tree, "滨江第一中学", "switcher").click()
+    expand(tree, "滨江区教育局")
+    expand(tree, "滨江第一中学")
     node(tree, "初一", "title").click()
     dialog.get_by_role("button", name=re.compile("移\\s*动")).click()
     expect(dialog.get_by_test_id("unit-move-error")).to_contain_text(
@@ -171,7 +171,7 @@ def test_membership_and_guardian_editing_on_the_card(new_page: NewPage, server: 
     dialog = page.get_by_role("dialog", name="添加所属组织")
     dialog.locator(".ant-select").first.click()
     tree = page.locator(".ant-select-tree")
-    node(tree, "滨江区教育局", "switcher").click()
+    expand(tree, "滨江区教育局")
     node(tree, "基础教育科", "title").click()
     dialog.get_by_role("button", name=re.compile("保\\s*存")).click()
     expect(dialog).to_have_count(0)

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from .conftest import Server, login, node, shot
+from .conftest import Server, expand, login, shot
 from .test_web_client import _unit_id
 
 pytestmark = pytest.mark.browser
@@ -87,9 +87,9 @@ def test_desktop_words_links_filters_and_export(
     # Which unit: the class (through its tree), and the creation too once "what" allows it.
     page.get_by_test_id("audit-unit").click()
     tree = page.locator(".ant-select-tree")
-    node(tree, "滨江区教育局", "switcher").click()
-    node(tree, "滨江实验小学", "switcher").click()
-    node(tree, "一年级", "switcher").click()
+    expand(tree, "滨江区教育局")
+    expand(tree, "滨江实验小学")
+    expand(tree, "一年级")
     tree.locator(".ant-select-tree-treenode", has_text="2班").locator(
         ".ant-select-tree-title"
     ).first.click()

@@ -8,6 +8,7 @@ import {
   lastSeq,
   matchesSearch,
   mentionMarker,
+  keepNewer,
   mergeConversations,
   mergeMessages,
 } from "./history";
@@ -121,6 +122,19 @@ describe("conversation list", () => {
     expect(applyToList(list, { type: "conversation.removed", conversation_id: 1 }, 9).list).toEqual([]);
     const renamed = applyToList(list, { type: "conversation.updated", conversation: conv(1, { name: "x" }) }, 9);
     expect(renamed.list[0].name).toBe("x");
+  });
+});
+
+describe("a refetched list", () => {
+  it("keeps what live events brought while it was on its way", () => {
+    const m = { ...msg(6), conversation_id: 2, mentions: [9] };
+    const cached = applyToList([conv(1, { last_seq: 3 }), conv(2, { last_seq: 5 })], { type: "message.new", conversation_id: 2, message: m }, 9).list;
+    // The server read its answer before message 6: its copy of 2 is older than the cache's.
+    const fetched = [conv(1, { last_seq: 4, name: "renamed" }), conv(2, { last_seq: 5 })];
+    const out = keepNewer(fetched, cached);
+    expect(out.find((c) => c.id === 2)).toMatchObject({ last_seq: 6, mention_seq: 6 });
+    expect(out.find((c) => c.id === 1)).toMatchObject({ last_seq: 4, name: "renamed" });
+    expect(keepNewer(fetched, undefined)).toBe(fetched);
   });
 });
 

@@ -148,6 +148,20 @@ export function mergeConversations(list: ConversationOut[], page: ConversationOu
   return sortConversations([...byId.values()]);
 }
 
+/**
+ * A refetched list, keeping the copy of a conversation that live events took further while the
+ * fetch was on its way (a message that arrived meanwhile, with its "[有人@我]"): the server read
+ * its answer before that message, and must not undo it.
+ */
+export function keepNewer(fetched: ConversationOut[], cached: ConversationOut[] | undefined): ConversationOut[] {
+  if (!cached?.length) return fetched;
+  const byId = new Map(cached.map((c) => [c.id, c]));
+  return sortConversations(fetched.map((c) => {
+    const x = byId.get(c.id);
+    return x && x.last_seq > c.last_seq ? x : c;
+  }));
+}
+
 export interface ListApplied {
   list: ConversationOut[];
   /** The list cannot be brought up to date from the event alone: refetch it. */

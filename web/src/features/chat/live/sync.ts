@@ -17,6 +17,7 @@ import {
   emptyHistory,
   firstSeq,
   lastSeq,
+  keepNewer,
   mergeConversations,
   mergeMessages,
   type History,
@@ -86,7 +87,7 @@ export async function fetchConversations(qc: QueryClient): Promise<ConversationO
     edge = placeOf(page.items[page.items.length - 1]) ?? edge;
   } while (cursor && items.length < want);
   qc.setQueryData<ListCursor>(chatKeys.listCursor, { cursor, generation, edge });
-  return items;
+  return keepNewer(items, qc.getQueryData<ConversationOut[]>(chatKeys.list));
 }
 
 let loadingMore: Promise<void> | null = null;
