@@ -29,6 +29,7 @@ from bellwork.auth.api import tokens_router
 from bellwork.chat import groups as _groups  # noqa: F401 - registers the roster listener
 from bellwork.chat.announcements_api import router as announcements_router
 from bellwork.chat.api import router as chat_router
+from bellwork.chat.invites_api import router as invites_router
 from bellwork.config import Settings, get_settings
 from bellwork.core import redact
 from bellwork.core.errors import (
@@ -208,6 +209,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         import_router,
         chat_router,
+        invites_router,
         announcements_router,
         jobs_router,
         workbench_router,

@@ -97,6 +97,23 @@ class AnnouncementConfirmed(BaseModel):
     confirmed_count: int
 
 
+class JoinRequested(BaseModel):
+    """Someone asked to join the group by its code: to its owner and admins."""
+
+    type: Literal["join.requested"] = "join.requested"
+    conversation_id: int
+    request_id: int
+
+
+class JoinDecided(BaseModel):
+    """A request to join was approved or refused: to the one who asked and the admins."""
+
+    type: Literal["join.decided"] = "join.decided"
+    conversation_id: int
+    request_id: int
+    approved: bool
+
+
 CHAT_EVENTS: tuple[type[BaseModel], ...] = (
     MessageNew,
     MessageRecalled,
@@ -106,6 +123,8 @@ CHAT_EVENTS: tuple[type[BaseModel], ...] = (
     ConversationUpdated,
     ConversationRemoved,
     MembersChanged,
+    JoinRequested,
+    JoinDecided,
     AnnouncementChanged,
     AnnouncementConfirmed,
 )

@@ -183,6 +183,8 @@ async def update_group(
             if await file_in_message(db, f.id):  # recalling that message would delete it
                 raise Invalid("bad_avatar", errors=[{"field": "avatar_file_id"}])
         conv.avatar_file_id = data.avatar_file_id
+    if "join_mode" in fields and data.join_mode is not None:
+        conv.join_mode = data.join_mode.value
     await announce(db, conv, await member_ids(db, conv.id))
     return conv, me
 

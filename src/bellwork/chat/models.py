@@ -35,6 +35,14 @@ class ConversationKind(StrEnum):
     devices = "devices"
 
 
+class JoinMode(StrEnum):
+    """How people join a group by its QR code or link (chat/invites.py)."""
+
+    open = "open"  # at once
+    approval = "approval"  # an owner or admin approves each request
+    off = "off"  # the group's code does not work
+
+
 class MemberRole(StrEnum):
     owner = "owner"
     admin = "admin"
@@ -75,6 +83,10 @@ class Conversation(Base):
     # The newest message that mentions everyone (@所有人); who has not read it sees "[@所有人]".
     # One column per conversation, so an @all to 3,000 members writes no member row.
     mention_all_seq: Mapped[int | None]
+    # 扫码入群: how people join by the group's QR code (chat/invites.py).
+    join_mode: Mapped[str] = mapped_column(
+        String(16), default=JoinMode.approval.value, server_default=JoinMode.approval.value
+    )
 
 
 class ConversationMember(Base):
@@ -220,3 +232,45 @@ class AnnouncementConfirm(Base):
     )
     person_id: Mapped[int] = mapped_column(BigId, ForeignKey("person.id", ondelete="CASCADE"))
     confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GroupInvite(Base):
+    """A group's QR code / link (chat/invites.py): `code` is in the link; it works until
+    `expires_at` or until replaced (`revoked_at`)."""
+
+    __tablename__ = "group_invite"
+    __table_args__ = (Index("ix_group_invite_conversation", "conversation_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("conversation.id", ondelete="CASCADE")
+    )
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class JoinRequest(Base):
+    """Someone asked to join a group by its code; an owner or admin decides. One row per
+    (group, person): asking again after a refusal asks anew."""
+
+    __tablename__ = "join_request"
+    __table_args__ = (UniqueConstraint("conversation_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("conversation.id", ondelete="CASCADE")
+    )
+    person_id: Mapped[int] = mapped_column(BigId, ForeignKey("person.id", ondelete="CASCADE"))
+    # Whose code they scanned (named in the request and in the notice when they join).
+    invited_by: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(BigId)
+    approved: Mapped[bool | None]

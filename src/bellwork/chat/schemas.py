@@ -5,7 +5,7 @@ from typing import Annotated, Literal, TypedDict
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from bellwork.chat.models import ConversationKind, MemberRole, MessageKind
+from bellwork.chat.models import ConversationKind, JoinMode, MemberRole, MessageKind
 from bellwork.core.types import Id, Seq
 from bellwork.org.models import UnitKind
 from bellwork.org.schemas import required_name
@@ -91,6 +91,11 @@ class ConversationOut(BaseModel):
     last_message: MessageOut | None
     last_message_at: datetime
     peer: PersonRef | None = Field(default=None, description="The other person of a direct chat")
+    join_mode: JoinMode | None = Field(
+        default=None,
+        description="A group's: how people join by its QR code (open: at once; approval: an "
+        "admin approves; off: the code does not work); null for other conversations",
+    )
 
 
 class MemberOut(BaseModel):
@@ -121,6 +126,9 @@ class GroupUpdate(BaseModel):
     name: GroupName | None = None
     avatar_file_id: Id | None = None
     burn_seconds: Annotated[int | None, Field(ge=10, le=300)] = None
+    join_mode: JoinMode | None = Field(
+        default=None, description="How people join by the group's QR code (owner and admins)"
+    )
 
 
 class MembersAdd(BaseModel):
@@ -274,3 +282,41 @@ class AnnouncementState(BaseModel):
 class ConfirmationOut(BaseModel):
     person: PersonRef
     confirmed_at: datetime | None
+
+
+class InviteOut(BaseModel):
+    """A group's QR code / link: `/join/{code}` in the web client."""
+
+    conversation_id: int
+    code: str
+    expires_at: datetime
+    join_mode: JoinMode
+
+
+class InvitePreview(BaseModel):
+    """What the person who scanned a group's code sees before joining."""
+
+    conversation_id: int
+    name: str
+    avatar_file_id: int | None
+    member_count: int
+    join_mode: JoinMode
+    invited_by: PersonRef | None
+    expires_at: datetime
+    member: bool = Field(description="Oneself is in the group already")
+    requested: bool = Field(description="Oneself asked to join and waits for an admin")
+
+
+class JoinOut(BaseModel):
+    status: Literal["joined", "member", "requested"] = Field(
+        description="joined: now a member; member: was one already; requested: an owner or "
+        "admin decides"
+    )
+    conversation_id: int
+
+
+class JoinRequestOut(BaseModel):
+    id: int
+    person: PersonRef
+    invited_by: PersonRef | None
+    created_at: datetime

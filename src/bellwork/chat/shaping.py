@@ -239,6 +239,7 @@ async def conversations_out(
                 last_message=msg_out,
                 last_message_at=conv.last_message_at,
                 peer=peer,
+                join_mode=conv.join_mode if conv.kind == ConversationKind.group.value else None,
             )
         )
     return out

@@ -436,6 +436,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "System messages cannot be recalled.",
         "zh-CN": "系统消息不能撤回。",
     },
+    "invites_off": {
+        "en": "This group does not take people by its QR code or link.",
+        "zh-CN": "该群已关闭扫码或链接入群。",
+    },
+    "invite_invalid": {
+        "en": "This QR code or link has expired or been replaced. Ask for a new one.",
+        "zh-CN": "该二维码或链接已过期或已被重置，请向群成员索取新的。",
+    },
     "announcement_replaced": {
         "en": "This announcement has been replaced or removed.",
         "zh-CN": "该群公告已被更新或删除。",
@@ -547,6 +555,8 @@ THINGS: dict[str, dict[str, str]] = {
     "conversation": {"en": "Conversation", "zh-CN": "会话"},
     "message": {"en": "Message", "zh-CN": "消息"},
     "announcement": {"en": "Announcement", "zh-CN": "群公告"},
+    "invite": {"en": "QR code or link", "zh-CN": "二维码或链接"},
+    "join_request": {"en": "Request to join", "zh-CN": "入群申请"},
     "file": {"en": "File", "zh-CN": "文件"},
     "job": {"en": "Job", "zh-CN": "任务"},
 }

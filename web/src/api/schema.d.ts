@@ -1195,6 +1195,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{conversation_id}/invite": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Invite
+         * @description The group's QR code / link (`/join/{code}`), valid 7 days; made on first ask. Any
+         *     member while the group takes people by code (`join_mode` not off); owners and admins
+         *     always.
+         */
+        get: operations["get_invite_api_v1_conversations__conversation_id__invite_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}/invite/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset Invite
+         * @description A new code; the old one stops working. Owners and admins.
+         */
+        post: operations["reset_invite_api_v1_conversations__conversation_id__invite_reset_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invites/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Preview Invite
+         * @description The group behind a code, before joining. 404 `invite_invalid` for an expired or
+         *     replaced code.
+         */
+        get: operations["preview_invite_api_v1_invites__code__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invites/{code}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join By Invite
+         * @description Join by the code: at once where the group is open, else a request that an owner or
+         *     admin approves (`status: requested`).
+         */
+        post: operations["join_by_invite_api_v1_invites__code__join_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}/join-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Join Requests
+         * @description Requests to join waiting for a decision, oldest first. Owners and admins.
+         */
+        get: operations["list_join_requests_api_v1_conversations__conversation_id__join_requests_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}/join-requests/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Join
+         * @description Approve: the person joins (announced in the chat).
+         */
+        post: operations["approve_join_api_v1_conversations__conversation_id__join_requests__request_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}/join-requests/{request_id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refuse Join
+         * @description Refuse: the person is told; they may ask again.
+         */
+        post: operations["refuse_join_api_v1_conversations__conversation_id__join_requests__request_id__refuse_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{conversation_id}/announcement": {
         parameters: {
             query?: never;
@@ -1726,6 +1870,8 @@ export interface components {
             last_message_at: string;
             /** @description The other person of a direct chat */
             peer?: components["schemas"]["PersonRef"] | null;
+            /** @description A group's: how people join by its QR code (open: at once; approval: an admin approves; off: the code does not work); null for other conversations */
+            join_mode?: components["schemas"]["JoinMode"] | null;
         };
         /** DirectCreate */
         DirectCreate: {
@@ -1780,6 +1926,8 @@ export interface components {
             avatar_file_id?: number | null;
             /** Burn Seconds */
             burn_seconds?: number | null;
+            /** @description How people join by the group's QR code (owner and admins) */
+            join_mode?: components["schemas"]["JoinMode"] | null;
         };
         /** GuardianIn */
         GuardianIn: {
@@ -1841,6 +1989,53 @@ export interface components {
             columns?: {
                 [key: string]: string;
             };
+        };
+        /**
+         * InviteOut
+         * @description A group's QR code / link: `/join/{code}` in the web client.
+         */
+        InviteOut: {
+            /** Conversation Id */
+            conversation_id: number;
+            /** Code */
+            code: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            join_mode: components["schemas"]["JoinMode"];
+        };
+        /**
+         * InvitePreview
+         * @description What the person who scanned a group's code sees before joining.
+         */
+        InvitePreview: {
+            /** Conversation Id */
+            conversation_id: number;
+            /** Name */
+            name: string;
+            /** Avatar File Id */
+            avatar_file_id: number | null;
+            /** Member Count */
+            member_count: number;
+            join_mode: components["schemas"]["JoinMode"];
+            invited_by: components["schemas"]["PersonRef"] | null;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /**
+             * Member
+             * @description Oneself is in the group already
+             */
+            member: boolean;
+            /**
+             * Requested
+             * @description Oneself asked to join and waits for an admin
+             */
+            requested: boolean;
         };
         /** JobCounts */
         JobCounts: {
@@ -1904,6 +2099,35 @@ export interface components {
             created_at: string;
             /** Finished At */
             finished_at: string | null;
+        };
+        /**
+         * JoinMode
+         * @description How people join a group by its QR code or link (chat/invites.py).
+         * @enum {string}
+         */
+        JoinMode: "open" | "approval" | "off";
+        /** JoinOut */
+        JoinOut: {
+            /**
+             * Status
+             * @description joined: now a member; member: was one already; requested: an owner or admin decides
+             * @enum {string}
+             */
+            status: "joined" | "member" | "requested";
+            /** Conversation Id */
+            conversation_id: number;
+        };
+        /** JoinRequestOut */
+        JoinRequestOut: {
+            /** Id */
+            id: number;
+            person: components["schemas"]["PersonRef"];
+            invited_by: components["schemas"]["PersonRef"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** LinkedPerson */
         LinkedPerson: {
@@ -2850,6 +3074,38 @@ export interface components {
             /** Connection Id */
             connection_id: string;
         };
+        /**
+         * JoinDecided
+         * @description A request to join was approved or refused: to the one who asked and the admins.
+         */
+        JoinDecided: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "join.decided";
+            /** Conversation Id */
+            conversation_id: number;
+            /** Request Id */
+            request_id: number;
+            /** Approved */
+            approved: boolean;
+        };
+        /**
+         * JoinRequested
+         * @description Someone asked to join the group by its code: to its owner and admins.
+         */
+        JoinRequested: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "join.requested";
+            /** Conversation Id */
+            conversation_id: number;
+            /** Request Id */
+            request_id: number;
+        };
         /** MembersChanged */
         MembersChanged: {
             /**
@@ -2993,7 +3249,7 @@ export interface components {
             /** Topics */
             topics: string[];
         };
-        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["AnnouncementChanged"] | components["schemas"]["AnnouncementConfirmed"] | components["schemas"]["PreferencesUpdated"];
+        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["JoinRequested"] | components["schemas"]["JoinDecided"] | components["schemas"]["AnnouncementChanged"] | components["schemas"]["AnnouncementConfirmed"] | components["schemas"]["PreferencesUpdated"];
         /** ClientPing */
         ClientPing: {
             /**
@@ -5178,6 +5434,221 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_invite_api_v1_conversations__conversation_id__invite_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reset_invite_api_v1_conversations__conversation_id__invite_reset_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_invite_api_v1_invites__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitePreview"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    join_by_invite_api_v1_invites__code__join_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_join_requests_api_v1_conversations__conversation_id__join_requests_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JoinRequestOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_join_api_v1_conversations__conversation_id__join_requests__request_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refuse_join_api_v1_conversations__conversation_id__join_requests__request_id__refuse_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

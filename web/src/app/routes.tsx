@@ -19,6 +19,7 @@ const ChatPage = lazy(() => import("../features/chat/ChatPage"));
 const WorkbenchPage = lazy(() => import("../features/workbench/WorkbenchPage"));
 const MePage = lazy(() => import("../features/me/MePage"));
 const QrApprovePage = lazy(() => import("../features/auth/QrApprovePage"));
+const JoinPage = lazy(() => import("../features/chat/invite/JoinPage"));
 const NotificationSettings = lazy(() => import("../features/chat/NotificationSettings"));
 
 export function Loading() {
@@ -83,6 +84,7 @@ export function AppRoutes() {
         <Route path="/jobs" element={<Guard allow={(a) => a.canSeeJobs}><JobsPage /></Guard>} />
         <Route path="/workbench" element={<Guard allow={() => true}><WorkbenchPage /></Guard>} />
         <Route path="/qr/:code" element={<Guard allow={() => true}><QrApprovePage /></Guard>} />
+        <Route path="/join/:code" element={<Guard allow={() => true}><JoinPage /></Guard>} />
         <Route path="/me" element={<Guard allow={() => true}><MePage /></Guard>} />
         <Route path="/settings/notifications" element={<Guard allow={() => true}><NotificationSettings /></Guard>} />
         <Route path="/chat/:conversationId?" element={<Guard allow={() => true}><ChatPage /></Guard>} />

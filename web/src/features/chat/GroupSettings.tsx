@@ -11,6 +11,8 @@ import { useTn } from "../../i18n/isolate";
 import { conversationTitleNode } from "./text";
 import { displayName } from "../people/parents";
 import type { AnnouncementState } from "./announcement/api";
+import { InviteModal, JoinModeSelect, JoinRequests } from "./invite/Invite";
+import { QrcodeOutlined } from "@ant-design/icons";
 
 /** Name, members and roles; add/remove, admins, hand over, leave, dissolve. */
 export function GroupSettings({
@@ -39,6 +41,7 @@ export function GroupSettings({
   const own = useOwnSettings();
   const [name, setName] = useState(conv.name);
   const [error, setError] = useState<string | null>(null);
+  const [inviting, setInviting] = useState(false);
   const avatarInput = useRef<HTMLInputElement>(null);
   const isGroup = conv.kind === "group";
   const isUnit = conv.kind === "unit";
@@ -135,6 +138,16 @@ export function GroupSettings({
           </div>
         )}
         {isUnit && <Alert type="info" showIcon message={t("chat.unitFollowsRoster")} />}
+        {isGroup && (admin || conv.join_mode !== "off") && (
+          <Button icon={<QrcodeOutlined />} onClick={() => setInviting(true)} data-testid="chat-invite-open">
+            {t("invite.title")}
+          </Button>
+        )}
+        {isGroup && admin && (
+          <JoinModeSelect conv={conv} loading={a.joinMode.isPending} onChange={(m) => a.joinMode.mutate(m, { ...ok, onSuccess: () => void message.success(t("common.saved")) })} />
+        )}
+        {isGroup && admin && <JoinRequests conv={conv} />}
+        {inviting && <InviteModal conv={conv} admin={admin} onClose={() => setInviting(false)} />}
         <Space direction="vertical" size={12}>
           <Space>
             <Switch checked={conv.pinned} loading={own.pin.isPending} onChange={(v) => own.pin.mutate({ id: conv.id, pinned: v }, ok)} data-testid="chat-pin" />

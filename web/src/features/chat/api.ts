@@ -240,6 +240,15 @@ export function useGroupActions(id: number) {
         refresh();
       },
     }),
+    joinMode: useMutation({
+      mutationFn: (join_mode: "open" | "approval" | "off") =>
+        call(api.PATCH("/api/v1/conversations/{conversation_id}", { ...path(id), body: { join_mode } })),
+      meta: { silent: true },
+      onSuccess: (c: Conversation) => {
+        qc.setQueryData(chatKeys.conversation(id), c);
+        refresh();
+      },
+    }),
     burn: useMutation({
       mutationFn: (burn_seconds: number) =>
         call(api.PATCH("/api/v1/conversations/{conversation_id}", { ...path(id), body: { burn_seconds } })),

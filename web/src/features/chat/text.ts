@@ -117,6 +117,10 @@ function system<R>(m: Message, o: Out<R>, me?: number): R | string {
       return o.t("chat.sysRemoved", { name, who: who(v, o, me) });
     case "members.left":
       return o.t("chat.sysLeft", { who: who(v, o, me) });
+    case "members.joined":
+      return v.by_name
+        ? o.t("chat.sysJoinedVia", { who: who(v, o, me), by: v.by_id === me ? o.t("chat.youObject") : o.user(v.by_name) })
+        : o.t("chat.sysJoined", { who: who(v, o, me) });
     default:
       return o.t("chat.sysOther");
   }
@@ -137,6 +141,9 @@ interface SystemBody {
   person_ids?: number[];
   names?: string[];
   count?: number;
+  /** members.joined: whose QR code they scanned. */
+  by_id?: number;
+  by_name?: string;
 }
 
 /** The people a system message is about: "张三、李四" / "Zhang and Li", or of a crowd the first
