@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from pydantic import SecretStr
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,6 +40,19 @@ from bellwork.org.search import search_keys
 
 PG_ADMIN_DSN = os.environ.get("BELLWORK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "correct-horse-9"
+
+
+def insert_before(model: Any, *later: str) -> Any:
+    """An INSERT into `model`'s table for a migration test that writes rows at an older schema:
+    the columns added by later migrations (`later`) are left out, Python-side defaults and all
+    (the model's own table would fill them in, and the old table has no such column)."""
+    cols = []
+    for c in model.__table__.columns:
+        if c.name in later:
+            continue
+        default = c.default.arg if c.default is not None else None  # type: ignore[attr-defined]
+        cols.append(sa.Column(c.name, c.type, primary_key=c.primary_key, default=default))
+    return sa.Table(model.__tablename__, sa.MetaData(), *cols).insert()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 from bellwork.chat.models import Message, StoredFile
 from tests.chat.conftest import cmid, send
 from tests.chat.test_burn import burn_now, expire_all, png
-from tests.conftest import World
+from tests.conftest import World, insert_before
 
 
 async def test_a_deleted_file_or_message_id_is_not_given_again(
@@ -155,7 +155,7 @@ async def test_migration_0006_rebuilds_sqlite_tables_and_keeps_every_row(
                 ],
             )
             await conn.execute(
-                Conversation.__table__.insert(),
+                insert_before(Conversation, "join_mode"),
                 [
                     {
                         "id": 4,

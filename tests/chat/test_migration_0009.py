@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.conftest import PG_ADMIN_DSN
+from tests.conftest import PG_ADMIN_DSN, insert_before
 
 
 @contextlib.asynccontextmanager
@@ -75,11 +75,11 @@ async def test_migration_0009_fills_in_the_markers(tmp_path: Path, backend: str)
                     ],
                 )
                 await c.execute(
-                    Conversation.__table__.insert(),
+                    insert_before(Conversation, "join_mode"),
                     [{"id": 10, "name": "甲", "last_seq": 5, **conv}],
                 )
                 await c.execute(
-                    Conversation.__table__.insert(),
+                    insert_before(Conversation, "join_mode"),
                     [{"id": 11, "name": "乙", "last_seq": 1, **conv}],
                 )
                 await c.execute(

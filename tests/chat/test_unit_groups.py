@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.chat.conftest import connect, send
-from tests.conftest import World
+from tests.conftest import World, insert_before
 
 
 async def names(c: Any, conv: int) -> set[str]:
@@ -164,7 +164,7 @@ async def test_migration_names_existing_unit_groups_after_their_unit(tmp_path: A
             )
             common = {"last_seq": 0, "member_count": 2, "last_message_at": now, "private": False}
             await conn.execute(
-                Conversation.__table__.insert(),
+                insert_before(Conversation, "join_mode"),
                 [
                     {"id": 1, "kind": "unit", "name": "1班 家校群", "unit_id": 1, **common},
                     {"id": 2, "kind": "unit", "name": "前端组", "unit_id": 2, **common},
@@ -259,7 +259,7 @@ async def test_migration_names_existing_class_groups_with_their_grade(tmp_path: 
             await conn.execute(text("UPDATE unit SET parent_id = 2 WHERE id = 3"))
             common = {"last_seq": 0, "member_count": 2, "last_message_at": now, "private": False}
             await conn.execute(
-                Conversation.__table__.insert(),
+                insert_before(Conversation, "join_mode"),
                 [
                     {"id": 1, "kind": "unit", "name": "1班", "unit_id": 3, **common},
                     {"id": 2, "kind": "unit", "name": "兴趣班", "unit_id": 4, **common},
