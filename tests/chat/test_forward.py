@@ -127,7 +127,11 @@ async def test_forwarded_file_shares_its_bytes_and_outlives_the_original(
     p2 = await world.login(school["p2"])
     source = await direct(t, school["p1"])
     img = await upload(t, source, "课表.png", png(), "image")
+    row = await world.db.get(StoredFile, img["file"]["id"])
+    assert row is not None
+    key = row.storage_key
     before = await stored_keys(world.app)
+    assert {key, f"{key}.thumb"} <= before
     target = await direct(t, school["p2"])
     r = await forward(t, source, [img["seq"]], [target])
     assert r.status_code == 201, r.text
@@ -152,7 +156,7 @@ async def test_forwarded_file_shares_its_bytes_and_outlives_the_original(
     r = await t.post(f"/api/v1/conversations/{target}/messages/{copy['seq']}/recall")
     assert r.status_code == 204
     assert (await p2.get(f"/api/v1/files/{copy['file']['id']}")).status_code == 404
-    assert await stored_keys(world.app) == set()
+    assert await stored_keys(world.app) == before - {key, f"{key}.thumb"}
 
 
 async def test_recalling_a_copy_keeps_the_original(world: World, school: dict[str, Any]) -> None:
