@@ -14,6 +14,7 @@ from bellwork.chat import (
     access,
     attachments,
     burn,
+    forwarding,
     groups,
     history,
     listing,
@@ -28,8 +29,11 @@ from bellwork.chat.schemas import (
     ConversationOut,
     DirectCreate,
     FileOut,
+    ForwardCreate,
+    ForwardOut,
     GroupCreate,
     GroupUpdate,
+    History,
     MemberOut,
     MembersAdd,
     MessageCreate,
@@ -244,6 +248,42 @@ async def send(
     if not new:
         response.status_code = 200
     return out
+
+
+@router.post(
+    "/forward",
+    response_model=ForwardOut,
+    status_code=201,
+    responses={200: {"description": "A retry: the earlier forward's messages"}},
+)
+async def forward(
+    data: ForwardCreate, db: DB, actor: CurrentActor, response: Response
+) -> ForwardOut:
+    """转发: forward messages of a conversation one may read to up to 9 conversations one is a
+    member of — each as a message of its own (逐条转发), or all (up to 100) as one chat-history
+    card (`merged`: 合并转发, a message of kind "history"), followed by the `note` (留言) if any.
+    Forwarded images and files are readable by the target's members like any file sent there.
+
+    Refused, with nothing posted: messages of a private (burn-after-reading) chat
+    (403 `forward_private`), into one (403 `forward_to_private`), recalled (422
+    `forward_recalled`) or system messages (422 `forward_system`), messages that are not there
+    or were said before one joined (404 `forward_message_missing`), more than 100 messages
+    (422 `forward_too_many`) or 9 targets (422 `forward_too_many_targets`), a target one is not
+    in (404 `forward_target_unknown`); `errors` names the message (`seq`) or target (`id`).
+    Retrying with the same `client_msg_id` returns the first forward's messages (200)."""
+    out, new = await forwarding.forward(db, actor, data)
+    if not new:
+        response.status_code = 200
+    return ForwardOut(messages=out)
+
+
+@router.get("/conversations/{conversation_id}/messages/{seq}/history", response_model=History)
+async def card_history(
+    conversation_id: PathId, seq: PathSeq, db: DB, actor: CurrentActor
+) -> History:
+    """The messages of a chat-history card (kind "history"), oldest first: who said what and
+    when, with each image or file as its copy in this conversation (`GET /files/{id}`)."""
+    return await forwarding.history(db, actor, conversation_id, seq)
 
 
 @router.post("/conversations/{conversation_id}/read", response_model=ReadOut)

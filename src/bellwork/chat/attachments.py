@@ -1,8 +1,9 @@
 """Files in conversations: uploading one to send, who may read it, how it is shown.
 
 A file belongs to the message that carries it (one message per file: recalling or burning the
-message deletes the file) or is its group's avatar. The bytes are stored by `chat/files.py` in
-the runtime's store (files/)."""
+message deletes the file), to the chat-history card that lists it (`card_seq`: recalling the
+card deletes its files), or is its group's avatar. The bytes are stored by `chat/files.py` in
+the runtime's store (files/); a forwarded file is a row of its own sharing them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bellwork.auth.service import Actor
 from bellwork.chat import files as filestore
 from bellwork.chat.access import access_conversation
-from bellwork.chat.models import Conversation, ConversationMember, Message, StoredFile
+from bellwork.chat.models import (
+    Conversation,
+    ConversationMember,
+    Message,
+    MessageKind,
+    StoredFile,
+)
 from bellwork.chat.schemas import FileOut
 from bellwork.runtime import runtime_of
 
@@ -60,9 +67,34 @@ async def files_out(db: AsyncSession, ids: set[int]) -> dict[int, FileOut]:
 
 
 async def file_in_message(db: AsyncSession, file_id: int) -> bool:
-    """Whether a message carries the file (recalling or burning that message deletes it)."""
+    """Whether a message (or a chat-history card) carries the file (recalling or burning that
+    message deletes it)."""
     found = await db.execute(select(Message.id).where(Message.file_id == file_id).limit(1))
-    return found.first() is not None
+    if found.first() is not None:
+        return True
+    card = await db.execute(
+        select(StoredFile.id).where(StoredFile.id == file_id, StoredFile.card_seq.isnot(None))
+    )
+    return card.first() is not None
+
+
+async def delete_message_files(db: AsyncSession, data_dir: Path, msg: Message) -> None:
+    """Deletes the files a message carries (recalled or burned): its own, or a card's. The
+    bytes go with the last row naming them (chat/files.py); `data_dir` holds private keys."""
+    if msg.file_id is not None:
+        await filestore.delete_file(db, data_dir, msg.file_id)
+        msg.file_id = None
+    if msg.kind == MessageKind.history.value:
+        ids = (
+            await db.execute(
+                select(StoredFile.id).where(
+                    StoredFile.conversation_id == msg.conversation_id,
+                    StoredFile.card_seq == msg.seq,
+                )
+            )
+        ).scalars()
+        for file_id in list(ids):
+            await filestore.delete_file(db, data_dir, file_id)
 
 
 async def file_in_use(db: AsyncSession, file: StoredFile) -> bool:
@@ -105,11 +137,13 @@ async def file_readable(
     no secret (ids are sequential), so a file follows the message that carries it: readable by
     those who may see that message (sent after they joined, not recalled; in a private chat,
     the recipient once they opened it), by its uploader (an upload not sent yet, which the
-    sender's client shows while it sends), and, as the group's avatar, by every member."""
+    sender's client shows while it sends), and, as the group's avatar, by every member. A
+    file inside a chat-history card follows the card the same way."""
     if f.owner_id == me.person_id or conv.avatar_file_id == f.id:
         return True
+    carried = Message.file_id == f.id if f.card_seq is None else Message.seq == f.card_seq
     stmt = select(Message.id).where(
-        Message.file_id == f.id,
+        carried,
         Message.conversation_id == conv.id,
         Message.seq > me.joined_seq,
         Message.recalled_at.is_(None),

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.auth.service import Actor
 from bellwork.chat import events as ev
-from bellwork.chat import files as filestore
 from bellwork.chat import sealing
 from bellwork.chat.access import access_conversation, get_message
+from bellwork.chat.attachments import delete_message_files
 from bellwork.chat.live import emit
 from bellwork.chat.models import Message, StoredFile
 from bellwork.chat.receipts import mark_read
@@ -78,8 +78,7 @@ async def burn_expired(db: AsyncSession, data_dir: Any) -> int:
     if refs:
         await asyncio.to_thread(sealing.shred, Path(data_dir), refs)
     for msg in rows:
-        if msg.file_id is not None:
-            await filestore.delete_file(db, data_dir, msg.file_id)
+        await delete_message_files(db, Path(data_dir), msg)
     # Announced after every file's shredding was queued: after-commit work runs in order, so
     # a client told "deleted" finds nothing left.
     for msg in rows:

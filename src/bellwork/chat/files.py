@@ -6,6 +6,16 @@ Checking the bytes (type from the bytes, never the client's claim; thumbnails) i
 who may read a file is chat's: chat/attachments.py decides, chat/api.py answers. The bytes of a
 private conversation's file, its thumbnail and its name are encrypted with a key of their own
 that never leaves this installation's key folder, so what reaches the store is ciphertext.
+
+Forwarding a file (chat/forwarding.py) neither copies nor moves its bytes: `share` adds a row of
+its own in the target conversation (its own owner, its own message, its own access) naming the
+same objects in the store. A message's file is still one row per message, so recalling or
+burning a message deletes its row as before; `delete_file` deletes the bytes only with the last
+row that names them, so recalling the original leaves every forwarded copy readable and
+recalling a copy leaves the original. Copying instead would cost a write of up to 50 MB per file
+and target (100 messages to 9 conversations: 900 copies) for nothing a reader could tell apart.
+Private conversations' files are sealed with a key of their own and are never shared (their
+messages cannot be forwarded, nor can anything be forwarded into a private chat).
 """
 
 from __future__ import annotations
@@ -15,6 +25,7 @@ import contextlib
 import hashlib
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.chat import sealing
@@ -33,9 +44,11 @@ __all__ = [
     "clean_name",
     "delete_file",
     "key_ref",
+    "lock_for_sharing",
     "open_private",
     "path_of",
     "read_name",
+    "share",
     "sniff",
     "storage_of",
     "store",
@@ -156,14 +169,71 @@ async def open_private(
     return await asyncio.to_thread(sealing.unseal, key, purpose, ref.key_id, blob)
 
 
+async def share(
+    db: AsyncSession, source: StoredFile, owner_id: int, conversation_id: int
+) -> StoredFile:
+    """A row for `source`'s bytes in another conversation (forwarding): the same objects in the
+    store, its own id, owner and conversation. The caller adds it to the session (several at
+    once) and links it to the message that carries it. `source` must have been read with
+    `lock_for_sharing`, so that a recall deleting it at the same moment waits for this
+    transaction (and then leaves the bytes to the new row), or this one finds it gone."""
+    if source.key_id is not None:
+        raise ValueError("a private conversation's file is never shared")
+    return StoredFile(
+        owner_id=owner_id,
+        conversation_id=conversation_id,
+        name=source.name,
+        content_type=source.content_type,
+        size=source.size,
+        sha256=source.sha256,
+        storage_key=source.storage_key,
+        thumb_key=source.thumb_key,
+        width=source.width,
+        height=source.height,
+    )
+
+
+async def lock_for_sharing(db: AsyncSession, ids: set[int]) -> dict[int, StoredFile]:
+    """The files by id, locked against deletion until the transaction ends (FOR SHARE on
+    PostgreSQL; SQLite's writers take turns anyway). A file deleted meanwhile is missing."""
+    if not ids:
+        return {}
+    rows = await db.execute(
+        select(StoredFile)
+        .where(StoredFile.id.in_(ids))
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
+    return {f.id: f for f in rows.scalars()}
+
+
 async def delete_file(db: AsyncSession, data_dir: Path, file_id: int) -> None:
-    """Deletes the file, its thumbnail, its key (if private) and its row. The key is shredded
-    first: from then on whatever copies of the ciphertext a store keeps are noise."""
+    """Deletes the file's row, and with the last row naming its bytes (forwarded copies share
+    them) the bytes, thumbnail and key (if private). The key is shredded first: from then on
+    whatever copies of the ciphertext a store keeps are noise."""
     f = await db.get(StoredFile, file_id)
     if f is None:
         return
-    keys = [f.storage_key] + ([f.thumb_key] if f.thumb_key else [])
+    key = f.storage_key
     ref = key_ref(f)
+    keys = [key] + ([f.thumb_key] if f.thumb_key else [])
+    if ref is None:
+        # Every row of these bytes, locked (PostgreSQL): two recalls of two copies take turns,
+        # so the second sees the first's row gone and deletes the bytes; a forward sharing
+        # this row at the same moment has it locked, and its new row is seen below.
+        await db.execute(
+            select(StoredFile.id)
+            .where(StoredFile.storage_key == key)
+            .order_by(StoredFile.id)
+            .with_for_update()
+        )
+    await db.delete(f)
+    await db.flush()
+    others = await db.scalar(
+        select(func.count()).select_from(StoredFile).where(StoredFile.storage_key == key)
+    )
+    if ref is None and others:
+        return  # forwarded copies (or their original) still show these bytes
     files = storage_of(db)
 
     async def after_commit() -> None:
@@ -173,4 +243,3 @@ async def delete_file(db: AsyncSession, data_dir: Path, file_id: int) -> None:
 
     # After commit: a recall or burn that rolls back must not leave a message whose file is gone.
     on_commit(db, after_commit)
-    await db.delete(f)

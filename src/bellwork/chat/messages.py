@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bellwork.auth.service import Actor
 from bellwork.chat import events as ev
-from bellwork.chat import files as filestore
 from bellwork.chat import sealing
 from bellwork.chat.access import (
     access_conversation,
@@ -31,7 +30,7 @@ from bellwork.chat.access import (
     is_admin,
     member_ids,
 )
-from bellwork.chat.attachments import data_dir_of, file_in_use, files_out
+from bellwork.chat.attachments import data_dir_of, delete_message_files, file_in_use, files_out
 from bellwork.chat.live import emit
 from bellwork.chat.mentions import mark_mentioned, unmention
 from bellwork.chat.models import (
@@ -43,7 +42,7 @@ from bellwork.chat.models import (
     StoredFile,
 )
 from bellwork.chat.schemas import MessageCreate, MessageOut, PersonRef
-from bellwork.chat.shaping import messages_out, person_refs, preview, unseal
+from bellwork.chat.shaping import card_out, messages_out, person_refs, preview, unseal
 from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound
 from bellwork.db.base import utcnow
 from bellwork.db.engine import scrub_sqlite
@@ -87,6 +86,7 @@ async def post_message(
     mentions: Sequence[int | str] = (),
     reply_to: Message | None = None,
     file: StoredFile | None = None,
+    card: dict[str, Any] | None = None,
     client_msg_id: str | None = None,
 ) -> MessageOut:
     """Posts a message into `conv`; the one way a message is inserted. Returns it as its sender
@@ -96,7 +96,8 @@ async def post_message(
     The caller has decided that the post is allowed and checked what it passes (a member's send
     is checked by `send_message`; another domain applies its own rules): `body` as it is to be
     stored, `mentions` of current members (or "all"), `reply_to` a message of `conv` that is not
-    a notice, `file` one uploaded into `conv` that no other message carries.
+    a notice, `file` one uploaded into `conv` that no other message carries, `card` the
+    content of a chat-history card (`kind=MessageKind.history`, chat/forwarding.py).
 
     `sender`: the person who says it, or None for a post by the system itself (a robot, a
     reminder, a DING escalation): no person is named, nobody's read position moves, and it is
@@ -149,6 +150,7 @@ async def post_message(
         file_id=file.id if file is not None else None,
         client_msg_id=client_msg_id,
         created_at=utcnow(),
+        card=card,
         key_id=key_id,
         sealed=sealed,
     )
@@ -196,6 +198,7 @@ async def post_message(
         reply_to_seq=msg.reply_to_seq,
         reply_preview=reply_preview,
         file=file_shown,
+        card=card_out(card),
         client_msg_id=client_msg_id,
         created_at=msg.created_at,
         unread_count=max(0, conv.member_count - 1) if own else None,  # nobody else read it yet
@@ -412,9 +415,8 @@ async def recall(
             await asyncio.to_thread(sealing.shred, keys_dir, [ref])
 
         on_commit(db, shred_key)
-    if msg.file_id is not None:
-        await filestore.delete_file(db, data_dir, msg.file_id)
-        msg.file_id = None
+    msg.card = None
+    await delete_message_files(db, Path(data_dir), msg)
     engine = db.bind
     if isinstance(engine, AsyncEngine) and engine.dialect.name == "sqlite":
         # The old text and file name are overwritten in the database (secure_delete), but the

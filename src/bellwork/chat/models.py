@@ -56,6 +56,9 @@ class MessageKind(StrEnum):
     system = "system"
     # 群公告: a group's announcement as it was posted (chat/announcements.py).
     announcement = "announcement"
+    # A chat-history card: several messages forwarded as one (chat/forwarding.py); its
+    # content is `Message.card`, its files are StoredFiles with `card_seq` set.
+    history = "history"
 
 
 class Conversation(Base):
@@ -169,12 +172,20 @@ class Message(Base):
     # key kept outside the database (chat/sealing.py), `key_id` names that key.
     key_id: Mapped[str | None] = mapped_column(String(32))
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # kind "history": the forwarded messages (chat/forwarding.py, `ChatHistoryData`); NULL
+    # once recalled.
+    card: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class StoredFile(Base):
-    """An uploaded file, kept in the files folder under a random key."""
+    """An uploaded file, kept in the files store under a random key.
+
+    A forwarded file is a row of its own in the target conversation that shares the bytes
+    (`storage_key`, `thumb_key`) of the row it was forwarded from: the bytes go when the last
+    row naming them is deleted (chat/files.py, `delete_file`)."""
 
     __tablename__ = "stored_file"
+    __table_args__ = (Index("ix_stored_file_card", "conversation_id", "card_seq"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     owner_id: Mapped[int | None] = mapped_column(
@@ -187,7 +198,7 @@ class StoredFile(Base):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(100), unique=True)
+    storage_key: Mapped[str] = mapped_column(String(100), index=True)
     thumb_key: Mapped[str | None] = mapped_column(String(100))
     width: Mapped[int | None]
     height: Mapped[int | None]
@@ -196,6 +207,9 @@ class StoredFile(Base):
     # empty and `sealed_name` holds it encrypted; `key_id` names the key (chat/sealing.py).
     key_id: Mapped[str | None] = mapped_column(String(32))
     sealed_name: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # A file inside a chat-history card: the seq of the card (a message of kind "history" in
+    # this conversation) that carries it, instead of a message's `file_id`.
+    card_seq: Mapped[int | None]
 
 
 class Announcement(Base):

@@ -42,6 +42,60 @@ class FileOut(BaseModel):
     has_thumbnail: bool = False
 
 
+class HistoryPerson(BaseModel):
+    """A person in a chat-history card, named as they were shown when it was forwarded."""
+
+    id: int | None = None
+    name: str
+    parent_of: ParentOfOut | None = None
+
+
+class HistorySource(BaseModel):
+    """Where a chat-history card's messages were said, for its title: a group's name
+    ("群聊 一年级1班 的聊天记录" / "Chat history of group …") or the people of a direct chat
+    ("张三和李四的聊天记录" / "Chat history of 张三 and 李四"); clients word it."""
+
+    kind: Literal["group", "people"]
+    name: str | None = None
+    people: list[HistoryPerson] = []
+
+
+class HistoryItem(BaseModel):
+    """One forwarded message inside a chat-history card."""
+
+    sender: HistoryPerson | None
+    created_at: datetime
+    kind: Literal["text", "image", "file", "history"]
+    text: str | None = Field(default=None, description="A text message's text")
+    file: FileOut | None = Field(
+        default=None,
+        description="An image or file: its copy in this conversation (`GET /files/{id}`), "
+        "readable by the conversation's members who may see the card",
+    )
+    source: HistorySource | None = Field(
+        default=None, description="A card inside the card: whose chat history it was"
+    )
+
+
+class HistoryCard(BaseModel):
+    """What a message of kind "history" shows in the conversation: its title, how many
+    messages it holds and the first few (texts cut short). All of them:
+    `GET /conversations/{id}/messages/{seq}/history`."""
+
+    source: HistorySource
+    count: int
+    preview: list[HistoryItem]
+
+
+class History(BaseModel):
+    """Every message of a chat-history card, oldest first."""
+
+    conversation_id: int
+    seq: int
+    source: HistorySource
+    items: list[HistoryItem]
+
+
 class MessageOut(BaseModel):
     conversation_id: int
     seq: int
@@ -52,6 +106,9 @@ class MessageOut(BaseModel):
     reply_to_seq: int | None = None
     reply_preview: str | None = None
     file: FileOut | None = None
+    card: HistoryCard | None = Field(
+        default=None, description='kind "history": the forwarded chat history it holds'
+    )
     client_msg_id: str | None = None
     created_at: datetime
     recalled: bool = False
@@ -148,6 +205,40 @@ class MessageCreate(BaseModel):
     mentions: Annotated[list[Id | Literal["all"]], Field(max_length=200)] = []
     reply_to_seq: Seq | None = None
     file_id: Id | None = None
+
+
+MAX_FORWARD = 100
+MAX_FORWARD_TARGETS = 9
+
+
+class ForwardCreate(BaseModel):
+    client_msg_id: Annotated[str, Field(min_length=1, max_length=40, pattern="^[^/]+$")] = Field(
+        description="Chosen by the client; a retry with the same id returns the first "
+        "forward's messages. Each message posted carries `<client_msg_id>/<target>/<n>`."
+    )
+    conversation_id: Id = Field(description="Where the messages are forwarded from")
+    seqs: Annotated[list[Seq], Field(min_length=1, max_length=1000)] = Field(
+        description=f"The messages to forward (at most {MAX_FORWARD}), in any order: they go "
+        "oldest first"
+    )
+    merged: bool = Field(
+        default=False,
+        description="false: 逐条转发, each message as a message of its own; true: 合并转发, "
+        'all of them as one chat-history card (kind "history")',
+    )
+    targets: Annotated[list[Id], Field(min_length=1, max_length=100)] = Field(
+        description=f"Conversations to forward to (at most {MAX_FORWARD_TARGETS}), each one "
+        "the sender is a member of and that is not a private (burn-after-reading) chat"
+    )
+    note: Annotated[str | None, Field(max_length=MAX_TEXT)] = Field(
+        default=None, description="留言: a text sent after the forwarded messages to every target"
+    )
+
+
+class ForwardOut(BaseModel):
+    messages: list[MessageOut] = Field(
+        description="What was posted, target by target, each as its sender sees it"
+    )
 
 
 class Pinned(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
+from typing import Any
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,12 +29,36 @@ from bellwork.chat.models import (
     MessageKind,
 )
 from bellwork.chat.receipts import receipt_counts
-from bellwork.chat.schemas import ConversationOut, MessageOut, ParentOfOut, PersonRef
+from bellwork.chat.schemas import (
+    ConversationOut,
+    HistoryCard,
+    HistoryItem,
+    HistorySource,
+    MessageOut,
+    ParentOfOut,
+    PersonRef,
+)
 from bellwork.org.guardians import ParentOf, parents_of
 from bellwork.org.models import Person, Unit, UnitKind
 from bellwork.runtime import has_runtime, runtime_of
 
 PREVIEW = 80
+CARD_PREVIEW = 4  # messages of a chat-history card shown in the conversation
+
+
+def card_out(card: dict[str, Any] | None) -> HistoryCard | None:
+    """What a chat-history card (`Message.card`) shows in the conversation: its title, its
+    size and its first few messages, texts cut short (all of them: chat/forwarding.py)."""
+    if card is None:
+        return None
+    items = card.get("items", [])
+    preview = [HistoryItem.model_validate(i) for i in items[:CARD_PREVIEW]]
+    for item in preview:
+        if item.text is not None:
+            item.text = item.text[:PREVIEW]
+    return HistoryCard(
+        source=HistorySource.model_validate(card["source"]), count=len(items), preview=preview
+    )
 
 
 def parent_out(p: ParentOf | None) -> ParentOfOut | None:
@@ -154,6 +179,7 @@ async def messages_out(
                 if m.reply_to_seq and m.reply_to_seq > joined_seq and content
                 else None,
                 file=files.get(m.file_id) if (m.file_id and content) else None,
+                card=card_out(m.card) if shown else None,
                 client_msg_id=m.client_msg_id if m.sender_id == viewer_id else None,
                 created_at=m.created_at,
                 recalled=m.recalled_at is not None,

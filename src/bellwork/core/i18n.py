@@ -407,6 +407,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "只能 @ 本会话的成员。",
     },
     "reply_not_found": {"en": "The quoted message does not exist.", "zh-CN": "引用的消息不存在。"},
+    # forwarding
+    "forward_too_many": {
+        "en": "At most {limit} messages can be forwarded at once.",
+        "zh-CN": "一次最多转发 {limit} 条消息。",
+    },
+    "forward_too_many_targets": {
+        "en": "Messages can be forwarded to at most {limit} conversations at once.",
+        "zh-CN": "一次最多转发给 {limit} 个会话。",
+    },
+    "forward_private": {
+        "en": "Messages of a burn-after-reading chat cannot be forwarded.",
+        "zh-CN": "阅后即焚私聊的消息不能转发。",
+    },
+    "forward_to_private": {
+        "en": "Nothing can be forwarded into a burn-after-reading chat.",
+        "zh-CN": "不能转发到阅后即焚私聊。",
+    },
+    "forward_message_missing": {
+        "en": "One of the messages to forward does not exist (any more).",
+        "zh-CN": "要转发的消息不存在或已被删除。",
+    },
+    "forward_recalled": {
+        "en": "Recalled messages cannot be forwarded.",
+        "zh-CN": "已撤回的消息不能转发。",
+    },
+    "forward_system": {
+        "en": "System messages cannot be forwarded.",
+        "zh-CN": "系统消息不能转发。",
+    },
+    "forward_not_allowed": {
+        "en": "This message cannot be forwarded.",
+        "zh-CN": "这条消息不能转发。",
+    },
+    "forward_target_unknown": {
+        "en": "You can forward only to conversations you are a member of.",
+        "zh-CN": "只能转发到您所在的会话。",
+    },
     # preferences
     "v.time_invalid": {
         "en": "Must be a time of day as HH:MM, from 00:00 to 23:59.",

@@ -1039,6 +1039,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Forward
+         * @description 转发: forward messages of a conversation one may read to up to 9 conversations one is a
+         *     member of — each as a message of its own (逐条转发), or all (up to 100) as one chat-history
+         *     card (`merged`: 合并转发, a message of kind "history"), followed by the `note` (留言) if any.
+         *     Forwarded images and files are readable by the target's members like any file sent there.
+         *
+         *     Refused, with nothing posted: messages of a private (burn-after-reading) chat
+         *     (403 `forward_private`), into one (403 `forward_to_private`), recalled (422
+         *     `forward_recalled`) or system messages (422 `forward_system`), messages that are not there
+         *     or were said before one joined (404 `forward_message_missing`), more than 100 messages
+         *     (422 `forward_too_many`) or 9 targets (422 `forward_too_many_targets`), a target one is not
+         *     in (404 `forward_target_unknown`); `errors` names the message (`seq`) or target (`id`).
+         *     Retrying with the same `client_msg_id` returns the first forward's messages (200).
+         */
+        post: operations["forward_api_v1_forward_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{conversation_id}/messages/{seq}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Card History
+         * @description The messages of a chat-history card (kind "history"), oldest first: who said what and
+         *     when, with each image or file as its copy in this conversation (`GET /files/{id}`).
+         */
+        get: operations["card_history_api_v1_conversations__conversation_id__messages__seq__history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{conversation_id}/read": {
         parameters: {
             query?: never;
@@ -1908,6 +1960,48 @@ export interface components {
              */
             has_thumbnail: boolean;
         };
+        /** ForwardCreate */
+        ForwardCreate: {
+            /**
+             * Client Msg Id
+             * @description Chosen by the client; a retry with the same id returns the first forward's messages. Each message posted carries `<client_msg_id>/<target>/<n>`.
+             */
+            client_msg_id: string;
+            /**
+             * Conversation Id
+             * @description Where the messages are forwarded from
+             */
+            conversation_id: number;
+            /**
+             * Seqs
+             * @description The messages to forward (at most 100), in any order: they go oldest first
+             */
+            seqs: number[];
+            /**
+             * Merged
+             * @description false: 逐条转发, each message as a message of its own; true: 合并转发, all of them as one chat-history card (kind "history")
+             * @default false
+             */
+            merged: boolean;
+            /**
+             * Targets
+             * @description Conversations to forward to (at most 9), each one the sender is a member of and that is not a private (burn-after-reading) chat
+             */
+            targets: number[];
+            /**
+             * Note
+             * @description 留言: a text sent after the forwarded messages to every target
+             */
+            note?: string | null;
+        };
+        /** ForwardOut */
+        ForwardOut: {
+            /**
+             * Messages
+             * @description What was posted, target by target, each as its sender sees it
+             */
+            messages: components["schemas"]["MessageOut"][];
+        };
         /** GroupCreate */
         GroupCreate: {
             /** Name */
@@ -1935,6 +2029,89 @@ export interface components {
             guardian_id: number;
             /** Relation */
             relation?: string | null;
+        };
+        /**
+         * History
+         * @description Every message of a chat-history card, oldest first.
+         */
+        History: {
+            /** Conversation Id */
+            conversation_id: number;
+            /** Seq */
+            seq: number;
+            source: components["schemas"]["HistorySource"];
+            /** Items */
+            items: components["schemas"]["HistoryItem"][];
+        };
+        /**
+         * HistoryCard
+         * @description What a message of kind "history" shows in the conversation: its title, how many
+         *     messages it holds and the first few (texts cut short). All of them:
+         *     `GET /conversations/{id}/messages/{seq}/history`.
+         */
+        HistoryCard: {
+            source: components["schemas"]["HistorySource"];
+            /** Count */
+            count: number;
+            /** Preview */
+            preview: components["schemas"]["HistoryItem"][];
+        };
+        /**
+         * HistoryItem
+         * @description One forwarded message inside a chat-history card.
+         */
+        HistoryItem: {
+            sender: components["schemas"]["HistoryPerson"] | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "text" | "image" | "file" | "history";
+            /**
+             * Text
+             * @description A text message's text
+             */
+            text?: string | null;
+            /** @description An image or file: its copy in this conversation (`GET /files/{id}`), readable by the conversation's members who may see the card */
+            file?: components["schemas"]["FileOut"] | null;
+            /** @description A card inside the card: whose chat history it was */
+            source?: components["schemas"]["HistorySource"] | null;
+        };
+        /**
+         * HistoryPerson
+         * @description A person in a chat-history card, named as they were shown when it was forwarded.
+         */
+        HistoryPerson: {
+            /** Id */
+            id?: number | null;
+            /** Name */
+            name: string;
+            parent_of?: components["schemas"]["ParentOfOut"] | null;
+        };
+        /**
+         * HistorySource
+         * @description Where a chat-history card's messages were said, for its title: a group's name
+         *     ("群聊 一年级1班 的聊天记录" / "Chat history of group …") or the people of a direct chat
+         *     ("张三和李四的聊天记录" / "Chat history of 张三 and 李四"); clients word it.
+         */
+        HistorySource: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "group" | "people";
+            /** Name */
+            name?: string | null;
+            /**
+             * People
+             * @default []
+             */
+            people: components["schemas"]["HistoryPerson"][];
         };
         /**
          * ImportColumns
@@ -2263,7 +2440,7 @@ export interface components {
          * MessageKind
          * @enum {string}
          */
-        MessageKind: "text" | "image" | "file" | "system" | "announcement";
+        MessageKind: "text" | "image" | "file" | "system" | "announcement" | "history";
         /** MessageOut */
         MessageOut: {
             /** Conversation Id */
@@ -2287,6 +2464,8 @@ export interface components {
             /** Reply Preview */
             reply_preview?: string | null;
             file?: components["schemas"]["FileOut"] | null;
+            /** @description kind "history": the forwarded chat history it holds */
+            card?: components["schemas"]["HistoryCard"] | null;
             /** Client Msg Id */
             client_msg_id?: string | null;
             /**
@@ -5173,6 +5352,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    forward_api_v1_forward_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForwardCreate"];
+            };
+        };
+        responses: {
+            /** @description A retry: the earlier forward's messages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ForwardOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    card_history_api_v1_conversations__conversation_id__messages__seq__history_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: number;
+                seq: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["History"];
                 };
             };
             /** @description Validation Error */

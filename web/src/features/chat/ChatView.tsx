@@ -9,7 +9,7 @@ import { ConnectionLine } from "../layout/ConnectionLine";
 import { displayName } from "../people/parents";
 import { useChatSync } from "./live";
 import { lastSeq } from "./live/history";
-import { useConversation, useHistory, useMembers, useMessageActions, type Message } from "./api";
+import { useConversation, useHistory, useMembers, useMessageActions, type HistorySource, type Message } from "./api";
 import { Composer, IMAGE_TYPES } from "./Composer";
 import { GroupSettings } from "./GroupSettings";
 import { BellOffOutlined } from "./icons";
@@ -20,9 +20,12 @@ import { ReceiptPanel } from "./ReceiptPanel";
 import { SearchDrawer } from "./SearchDrawer";
 import { ConversationAvatar } from "./ConversationList";
 import { useTn } from "../../i18n/isolate";
-import { conversationTitleNode, previewText } from "./text";
 import { useAnnouncement, useAnnouncementLive } from "./announcement/api";
 import { AnnouncementBar, AnnouncementDrawer, AnnouncementEditor } from "./announcement/Announcement";
+import { conversationTitle, conversationTitleNode, historyTitleNode, previewNode, previewText } from "./text";
+import { useMe } from "../../api/hooks";
+import { ForwardModal, MAX_MESSAGES, type ForwardRequest } from "./ForwardModal";
+import { HistoryDrawer } from "./HistoryCard";
 
 function useDocumentVisible(): boolean {
   const [v, set] = useState(() => document.visibilityState === "visible");
@@ -55,6 +58,11 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
   /** My messages recalled in this tab, by seq: their text, to write again (重新编辑). */
   const [recalled, setRecalled] = useState<Map<number, string>>(() => new Map());
   const [insert, setInsert] = useState<{ text: string; n: number } | null>(null);
+  /** 多选: the seqs chosen to forward (null: not selecting). */
+  const [selected, setSelected] = useState<Set<number> | null>(null);
+  const [forwarding, setForwarding] = useState<ForwardRequest | null>(null);
+  const [openCard, setOpenCard] = useState<Message | null>(null);
+  const myName = useMe().data?.name ?? "";
   const visible = useDocumentVisible();
   const groupish = !!conv.data && (conv.data.kind === "group" || conv.data.kind === "unit") && !conv.data.private;
   const announcement = useAnnouncement(id, groupish);
@@ -69,6 +77,9 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
     setSearching(false);
     setFocus(null);
     setAnnouncing(null);
+    setSelected(null);
+    setForwarding(null);
+    setOpenCard(null);
   }, [id]);
 
   // Reading: the conversation is open and the tab visible: mark the newest message read.
@@ -180,6 +191,27 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
     );
   const c = conv.data;
   const hasSettings = c.kind === "group" || c.kind === "unit" || c.kind === "direct";
+  /** A message as one line: who said it and what (the forward picker's summary). */
+  const oneLine = (m: Message) => (
+    <>
+      {m.sender ? (m.sender.id === me ? t("chat.you") : <bdi>{displayName(m.sender, t)}</bdi>) : t("chat.fwd.system")}: {previewNode(m, tn, me)}
+    </>
+  );
+  const forwardSelected = (merged: boolean) => {
+    if (!selected || selected.size === 0) return;
+    const seqs = [...selected].sort((a, b) => a - b);
+    const only = seqs.length === 1 ? history.data?.items.find((m) => m.seq === seqs[0]) : undefined;
+    const source: HistorySource =
+      c.kind === "group" || c.kind === "unit"
+        ? { kind: "group", name: conversationTitle(c, t), people: [] }
+        : { kind: "people", name: null, people: c.peer ? [{ name: myName }, c.peer] : [{ name: myName }] };
+    const summary = merged
+      ? tn("chat.fwd.whatMerged", { title: historyTitleNode(source, tn) })
+      : only
+        ? oneLine(only)
+        : t("chat.fwd.whatOne", { n: seqs.length });
+    setForwarding({ from: id, seqs, merged, summary });
+  };
 
   return (
     <div
@@ -255,8 +287,38 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
           onOpenPrivate: (m) => actions.open.mutate(m.seq, { onError: (e) => showError(e.message) }),
           onReceipt: setReceiptOf,
           onAnnouncement: groupish ? () => setAnnouncing("view") : undefined,
+          onForward: (m) => setForwarding({ from: id, seqs: [m.seq], merged: false, summary: oneLine(m) }),
+          onSelect: (m) => setSelected(new Set([m.seq])),
+          onOpenCard: setOpenCard,
+          selected,
+          onToggle: (m) =>
+            setSelected((s) => {
+              const next = new Set(s);
+              if (next.has(m.seq)) next.delete(m.seq);
+              else if (next.size >= MAX_MESSAGES) showError(t("chat.fwd.maxMessages", { n: MAX_MESSAGES }));
+              else next.add(m.seq);
+              return next;
+            }),
         }}
       />
+      {selected ? (
+        <div className="bw-chat-selectbar" data-testid="chat-selectbar">
+          <div className="bw-chat-selectbar-info">
+            <span className="bw-chat-selectbar-count">{t("chat.fwd.selected", { n: selected.size })}</span>
+            <Button type="text" onClick={() => setSelected(null)} data-testid="chat-select-cancel">
+              {t("common.cancel")}
+            </Button>
+          </div>
+          <div className="bw-chat-selectbar-actions">
+            <Button disabled={selected.size === 0} onClick={() => forwardSelected(false)} data-testid="chat-forward-one-by-one">
+              {t("chat.fwd.oneByOne")}
+            </Button>
+            <Button type="primary" disabled={selected.size === 0} onClick={() => forwardSelected(true)} data-testid="chat-forward-merged">
+              {t("chat.fwd.merged")}
+            </Button>
+          </div>
+        </div>
+      ) : (
       <Composer
         phone={phone}
         conv={c}
@@ -280,6 +342,19 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
           setReplyTo(null);
         }}
       />
+      )}
+      {forwarding && (
+        <ForwardModal
+          req={forwarding}
+          phone={phone}
+          onClose={() => setForwarding(null)}
+          onDone={() => {
+            setForwarding(null);
+            setSelected(null);
+          }}
+        />
+      )}
+      {openCard && <HistoryDrawer conversationId={id} m={openCard} phone={phone} onClose={() => setOpenCard(null)} />}
       {dragging && <div className="bw-chat-dropzone">{t("chat.dropHere")}</div>}
       {receiptOf && <ReceiptPanel conversationId={id} message={receiptOf} onClose={() => setReceiptOf(null)} phone={phone} />}
       {searching && (

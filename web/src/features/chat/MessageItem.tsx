@@ -1,7 +1,6 @@
 import { useEffect, useState, type ReactNode } from "react";
-import { App, Avatar, Button, Dropdown, Image, Spin, Typography } from "antd";
+import { App, Avatar, Button, Checkbox, Dropdown, Spin, Typography } from "antd";
 import {
-  DownloadOutlined,
   EllipsisOutlined,
   ExclamationCircleFilled,
   EyeOutlined,
@@ -12,11 +11,13 @@ import {
 } from "@ant-design/icons";
 import dayjs from "dayjs";
 import { useT } from "../../i18n";
-import type { Conversation, FileOut, Message } from "./api";
+import type { Conversation, Message } from "./api";
 import type { Pending } from "./pending";
 import { useTn } from "../../i18n/isolate";
 import { fileSize, previewNode } from "./text";
 import { displayName } from "../people/parents";
+import { HistoryBubble } from "./HistoryCard";
+import { FileCard, ImageBox } from "./Media";
 
 const RECALL_WINDOW_MS = 2 * 60_000;
 
@@ -26,37 +27,9 @@ export function canRecall(m: Message, conv: Conversation, me: number, now = Date
   return m.sender?.id === me && now - dayjs(m.created_at).valueOf() < RECALL_WINDOW_MS;
 }
 
-function FileCard({ file }: { file: FileOut }) {
-  const t = useT();
-  return (
-    <a className="bw-chat-file" href={`/api/v1/files/${file.id}`} download={file.name} data-testid="chat-file" title={t("chat.download")}>
-      <FileOutlined style={{ fontSize: 28, color: "#1677ff" }} />
-      <span className="bw-chat-file-text">
-        <bdi className="bw-chat-file-name">{file.name}</bdi>
-        <span className="bw-chat-file-size">{fileSize(file.size)}</span>
-      </span>
-      <DownloadOutlined />
-    </a>
-  );
-}
-
-function ImageBox({ file, src }: { file?: FileOut; src?: string }) {
-  const w = file?.width ?? 160;
-  const h = file?.height ?? 120;
-  const scale = Math.min(1, 200 / w, 200 / h);
-  const thumb = src ?? (file ? `/api/v1/files/${file.id}/${file.has_thumbnail ? "thumbnail" : ""}`.replace(/\/$/, "") : undefined);
-  return (
-    <Image
-      data-testid="chat-image"
-      className="bw-chat-image"
-      width={Math.round(w * scale)}
-      height={Math.round(h * scale)}
-      src={thumb}
-      alt={file?.name}
-      preview={file ? { src: `/api/v1/files/${file.id}` } : false}
-      style={{ objectFit: "cover", borderRadius: 6 }}
-    />
-  );
+/** Whether a message may be forwarded (转发): not in a private chat, not recalled, not a notice. */
+export function canForward(m: Message, conv: Conversation): boolean {
+  return !conv.private && !m.recalled && m.kind !== "system";
 }
 
 function Countdown({ until }: { until: string }) {
@@ -91,9 +64,16 @@ export interface ItemProps {
   onReedit?: (text: string) => void;
   /** Opens the group's announcement (a tap on an announcement's card). */
   onAnnouncement?: () => void;
+  /** 转发 this message; 多选 starting with it; open a chat-history card. */
+  onForward?: (m: Message) => void;
+  onSelect?: (m: Message) => void;
+  onOpenCard?: (m: Message) => void;
+  /** Multi-select mode: the seqs chosen (null: not selecting), and choosing one. */
+  selected?: ReadonlySet<number> | null;
+  onToggle?: (m: Message) => void;
 }
 
-export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall, onOpenPrivate, onReceipt, opening, recalledText, onReedit, onAnnouncement }: ItemProps) {
+export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall, onOpenPrivate, onReceipt, opening, recalledText, onReedit, onAnnouncement, onForward, onSelect, onOpenCard, selected, onToggle }: ItemProps) {
   const t = useT();
   const tn = useTn();
   const { message } = App.useApp();
@@ -117,12 +97,18 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
   const hiddenPrivate = conv.private && !mine && m.body == null && !m.file && !m.expires_at;
   // A private message with nothing to show whose time is up: burned (its key is gone).
   const burned = conv.private && !hiddenPrivate && m.body == null && !m.file && m.expires_at != null && dayjs(m.expires_at).valueOf() <= Date.now();
+  const forwardable = canForward(m, conv) && onForward != null;
   const actions = [
     ...(!hiddenPrivate && !conv.private ? [{ key: "reply", label: t("chat.reply") }] : []),
-    ...(m.body && !conv.private ? [{ key: "copy", label: t("common.copy") }] : []),
+    ...(forwardable ? [{ key: "forward", label: t("chat.fwd.forward") }] : []),
+    ...(m.body && !conv.private && m.kind !== "history" ? [{ key: "copy", label: t("common.copy") }] : []),
+    ...(forwardable && onSelect ? [{ key: "select", label: t("chat.fwd.select") }] : []),
     ...(canRecall(m, conv, me) ? [{ key: "recall", label: t("chat.recall"), danger: true }] : []),
   ];
+  const selecting = selected != null;
   const onAction = (key: string) => {
+    if (key === "forward") onForward?.(m);
+    if (key === "select") onSelect?.(m);
     if (key === "reply") onReply(m);
     if (key === "recall") onRecall(m);
     if (key === "copy" && m.body) void navigator.clipboard?.writeText(m.body).then(() => message.success(t("common.copied")));
@@ -165,14 +151,33 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
         )}
       </div>
     );
+  } else if (m.kind === "history" && m.card) {
+    content = <HistoryBubble card={m.card} onOpen={selecting ? undefined : () => onOpenCard?.(m)} />;
   } else {
     content = <LongText text={m.body ?? ""} />;
   }
 
   const unread = m.unread_count;
   const showReceipt = mine && conv.kind !== "devices";
+  const isSelected = selected?.has(m.seq) ?? false;
   return (
-    <div className={`bw-chat-row${mine ? " bw-chat-row-mine" : ""}`} data-testid="chat-message" data-seq={m.seq} data-mine={mine ? "1" : "0"}>
+    <div
+      className={`bw-chat-row${mine ? " bw-chat-row-mine" : ""}${selecting ? " bw-chat-row-selecting" : ""}${isSelected ? " bw-chat-row-selected" : ""}`}
+      data-testid="chat-message"
+      data-seq={m.seq}
+      data-mine={mine ? "1" : "0"}
+      onClick={selecting && forwardable ? () => onToggle?.(m) : undefined}
+    >
+      {selecting && (
+        <Checkbox
+          className="bw-chat-select"
+          checked={isSelected}
+          disabled={!forwardable}
+          data-testid="chat-select"
+          aria-label={t("chat.fwd.select")}
+          title={forwardable ? undefined : t("chat.fwd.notHere")}
+        />
+      )}
       {!mine && (
         <Avatar size={32} style={{ background: "#87a8d0", flex: "none" }}>
           {m.sender ? displayName(m.sender, t).slice(0, 1) : null}
@@ -185,7 +190,7 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
           </div>
         )}
         <div className="bw-chat-bubble-line">
-          <div className={`bw-chat-bubble${m.kind === "image" && !hiddenPrivate ? " bw-chat-bubble-media" : ""}`}>
+          <div className={`bw-chat-bubble${m.kind === "image" && !hiddenPrivate ? " bw-chat-bubble-media" : ""}${m.kind === "history" ? " bw-chat-bubble-card" : ""}`}>
             {(quote ?? m.reply_preview) && (
               <div className="bw-chat-quote">
                 <bdi>{quote ?? m.reply_preview}</bdi>
@@ -193,7 +198,7 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
             )}
             {content}
           </div>
-          {actions.length > 0 && (
+          {actions.length > 0 && !selecting && (
             <Dropdown trigger={["click"]} menu={{ items: actions, onClick: (e) => onAction(e.key) }}>
               <Button size="small" type="text" className="bw-chat-more" icon={<EllipsisOutlined />} aria-label={t("chat.actions")} data-testid="chat-message-actions" />
             </Dropdown>

@@ -12,6 +12,9 @@ export type Message = S["MessageOut"];
 export type Member = S["MemberOut"];
 export type FileOut = S["FileOut"];
 export type Receipt = S["Receipt"];
+export type HistorySource = S["HistorySource"];
+export type HistoryItem = S["HistoryItem"];
+export type ForwardCreate = S["ForwardCreate"];
 
 const path = (id: number) => ({ params: { path: { conversation_id: id } } });
 
@@ -109,6 +112,32 @@ export function useSearchMessages(id: number, q: string) {
       ),
     enabled: q.trim().length > 0,
     staleTime: 10_000,
+  });
+}
+
+/** All the messages of a chat-history card (kind "history"), when it is opened. */
+export function useHistoryCard(id: number, seq: number | null) {
+  return useQuery({
+    queryKey: ["chat", "card", id, seq ?? 0],
+    meta: { quiet404: true },
+    queryFn: () =>
+      call(
+        api.GET("/api/v1/conversations/{conversation_id}/messages/{seq}/history", {
+          params: { path: { conversation_id: id, seq: seq! } },
+        }),
+      ),
+    enabled: seq != null,
+    staleTime: Infinity,
+  });
+}
+
+/** 转发: messages to up to 9 conversations, one by one or merged into a chat-history card. */
+export function useForward() {
+  const sync = useChatSync();
+  return useMutation({
+    mutationFn: (body: ForwardCreate) => call(api.POST("/api/v1/forward", { body })),
+    meta: { silent: true },
+    onSuccess: (r) => r.messages.forEach((m) => sync?.putMessage(m)),
   });
 }
 

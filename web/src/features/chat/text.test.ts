@@ -5,8 +5,8 @@ import { format, type TFunction } from "../../i18n";
 import { renderToStaticMarkup } from "react-dom/server";
 import { createElement, Fragment, type ReactNode } from "react";
 import { formatNodes, type TNodes } from "../../i18n/isolate";
-import { conversationTitle, conversationTitleNode, listPreviewNode, previewNode, systemNode, systemText } from "./text";
-import type { Conversation, Message } from "./api";
+import { conversationTitle, conversationTitleNode, historyTitleNode, historyTitleText, listPreviewNode, previewNode, previewText, systemNode, systemText } from "./text";
+import type { Conversation, HistorySource, Message } from "./api";
 
 const tFor =
   (m: Record<string, string>): TFunction =>
@@ -124,5 +124,28 @@ describe("user text on screen is isolated from the sentence around it", () => {
   it("formatNodes leaves numbers and nested sentences as they are", () => {
     expect(html(formatNodes("{a} · {n} · {x}", { a: "علي", n: 3, x: createElement("b", null, "x") }))).toBe("<bdi>علي</bdi> · 3 · <b>x</b>");
     expect(html(formatNodes("no params"))).toBe("no params");
+  });
+});
+
+describe("chat-history cards", () => {
+  const card = (source: HistorySource): Message =>
+    ({
+      ...sys({}),
+      kind: "history",
+      body: null,
+      card: { source, count: 2, preview: [] },
+    }) as Message;
+  const people: HistorySource = { kind: "people", name: null, people: [{ id: 1, name: "王老师" }, { id: 2, name: "李琪怡", parent_of: { student_id: 3, student_name: "王军杰", relation: "母亲" } }] };
+
+  it("is titled after its group, or its two people (a guardian as a parent)", () => {
+    expect(previewText(card({ kind: "group", name: "教研组", people: [] }), zh)).toBe("[聊天记录] 群聊 教研组 的聊天记录");
+    expect(previewText(card({ kind: "group", name: "教研组", people: [] }), en)).toBe("[Chat history] Chat history of group 教研组");
+    expect(historyTitleText(people, zh)).toBe("王老师和王军杰妈妈的聊天记录");
+    expect(historyTitleText(people, en)).toBe("Chat history of 王老师 and 王军杰's mother");
+    expect(historyTitleText({ kind: "people", name: null, people: [{ id: 1, name: "王老师" }] }, en)).toBe("Chat history of 王老师");
+  });
+
+  it("isolates the names on screen", () => {
+    expect(html(historyTitleNode({ kind: "group", name: "教研组", people: [] }, tnFor(zhCN)))).toBe("群聊 <bdi>教研组</bdi> 的聊天记录");
   });
 });

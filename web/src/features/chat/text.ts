@@ -2,7 +2,7 @@ import dayjs from "dayjs";
 import { createElement, Fragment, type ReactNode } from "react";
 import type { MessageKey, TFunction } from "../../i18n";
 import { bdi, type TNodes } from "../../i18n/isolate";
-import type { Conversation, Message } from "./api";
+import type { Conversation, HistorySource, Message } from "./api";
 import { kinKey, type NamedPerson } from "../people/parents";
 
 /**
@@ -33,11 +33,33 @@ function preview<R>(m: Message | null | undefined, o: Out<R>, me?: number): R | 
     return o.t("chat.recalledBy", { name: who });
   }
   if (m.kind === "system") return system(m, o, me);
+  if (m.kind === "history") return o.t("chat.fwd.cardPreview", { title: m.card ? historyTitle(m.card.source, o) : "" });
   if (m.body == null && m.kind === "text") return o.t("chat.privateHidden");
   if (m.kind === "image") return m.body ? o.user(m.body) : o.t("chat.imagePreview");
   if (m.kind === "file") return o.t("chat.filePreview", { name: m.file?.name ?? "" });
   if (m.kind === "announcement") return o.t("announce.preview", { text: o.user(m.body ?? "") });
   return o.user(m.body ?? "");
+}
+
+/** Whose chat history a card holds: "群聊 Z 的聊天记录", "X和Y的聊天记录" (chat/forwarding.py). */
+function historyTitle<R>(src: HistorySource, o: Out<R>): R | string {
+  if (src.kind === "group") return o.t("chat.fwd.titleGroup", { name: o.user(src.name ?? "") });
+  const [a, b] = src.people ?? [];
+  if (a && b) return o.t("chat.fwd.titleTwo", { a: person(o, a), b: person(o, b) });
+  return o.t("chat.fwd.titleOne", { a: a ? person(o, a) : "" });
+}
+
+export function historyTitleText(src: HistorySource, t: TFunction): string {
+  return historyTitle(src, plain(t));
+}
+
+export function historyTitleNode(src: HistorySource, tn: TNodes): ReactNode {
+  return historyTitle(src, rich(tn));
+}
+
+/** A person inside a chat-history card, as they were shown when it was forwarded. */
+export function historyPersonNode(p: NamedPerson, tn: TNodes): ReactNode {
+  return person(rich(tn), p);
 }
 
 /** One line describing a message (list preview, quote, notification). */

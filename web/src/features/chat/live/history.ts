@@ -84,7 +84,7 @@ export function applyToHistory(h: History, ev: ConversationEvent): Applied {
     }
     case "message.recalled":
       return {
-        history: patch(h, ev.seq, (m) => ({ ...m, recalled: true, body: null, file: null, mentions: [] })),
+        history: patch(h, ev.seq, (m) => ({ ...m, recalled: true, body: null, file: null, card: null, mentions: [] })),
         gapAfter: null,
       };
     case "message.opened":
