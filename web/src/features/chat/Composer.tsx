@@ -9,6 +9,8 @@ import { getDraft, setDraft } from "./drafts";
 import { useTn } from "../../i18n/isolate";
 import { previewNode } from "./text";
 import { displayName } from "../people/parents";
+import { EmojiPicker } from "./EmojiPicker";
+import { insertAt } from "./emoji";
 
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 /** The server's limit on a message's text (chat/schemas.py MAX_TEXT). */
@@ -104,6 +106,14 @@ export function Composer({
     picked.current.clear();
   };
 
+  /** An emoji goes where the caret is (in place of a selection), and the caret after it. */
+  const insertEmoji = (emoji: string) => {
+    const ta = input.current?.textarea;
+    const at = insertAt(text, ta?.selectionStart ?? text.length, ta?.selectionEnd ?? text.length, emoji);
+    setText(at.text);
+    if (ta) requestAnimationFrame(() => ta.setSelectionRange(at.caret, at.caret));
+  };
+
   const pick = (input: HTMLInputElement | null) => {
     const files = input?.files ? Array.from(input.files) : [];
     if (files.length) onFiles(files);
@@ -121,6 +131,7 @@ export function Composer({
         </div>
       )}
       <div className="bw-chat-tools">
+        <EmojiPicker onPick={insertEmoji} />
         <Tooltip title={t("chat.sendImage")}>
           <Button type="text" icon={<PictureOutlined />} onClick={() => imageInput.current?.click()} aria-label={t("chat.sendImage")} data-testid="chat-send-image" />
         </Tooltip>

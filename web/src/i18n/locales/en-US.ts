@@ -505,6 +505,14 @@ const enUS: Messages = {
   "chat.notify.nextDay": "{time} the next day",
   "chat.notify.mutedNote": "Muted conversations do not alert you, except when someone mentions you or everyone.",
   "chat.notify.syncNote": "These settings are kept with your account and apply on your other devices too.",
+  // voice and emoji
+  "emoji.open": "Emoji",
+  "emoji.title": "Choose an emoji",
+  "emoji.smileys": "Smileys",
+  "emoji.gestures": "Gestures",
+  "emoji.hearts": "Symbols",
+  "emoji.school": "School and work",
+  "emoji.nature": "Everyday life",
 };
 
 export default enUS;

@@ -504,6 +504,14 @@ const zhCN = {
   "chat.notify.nextDay": "次日 {time}",
   "chat.notify.mutedNote": "设置了“消息免打扰”的会话不提醒，但有人 @我 或 @所有人 时仍会提醒。",
   "chat.notify.syncNote": "这些设置保存在你的账号中，在你的其他设备上同样生效。",
+  // voice and emoji
+  "emoji.open": "表情",
+  "emoji.title": "选择表情",
+  "emoji.smileys": "笑脸",
+  "emoji.gestures": "手势",
+  "emoji.hearts": "符号",
+  "emoji.school": "学习与工作",
+  "emoji.nature": "生活",
 };
 
 export type MessageKey = keyof typeof zhCN;
