@@ -45,6 +45,7 @@ class MessageKind(StrEnum):
     text = "text"
     image = "image"
     file = "file"
+    voice = "voice"
     system = "system"
 
 
@@ -182,3 +183,7 @@ class StoredFile(Base):
     # empty and `sealed_name` holds it encrypted; `key_id` names the key (chat/sealing.py).
     key_id: Mapped[str | None] = mapped_column(String(32))
     sealed_name: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # A recording's length in milliseconds, read from its container at upload
+    # (files/audio.py); a voice message's is what its bubble shows: 1,000–60,000, checked
+    # against the sender's claim when sent (chat/voice.py). NULL for everything else.
+    duration_ms: Mapped[int | None]

@@ -1617,6 +1617,11 @@ export interface components {
              * @default false
              */
             has_thumbnail: boolean;
+            /**
+             * Duration Ms
+             * @description A recording's length in milliseconds (a voice message's: 1000–60000); null for other files.
+             */
+            duration_ms?: number | null;
         };
         /** GroupCreate */
         GroupCreate: {
@@ -1875,10 +1880,11 @@ export interface components {
             client_msg_id: string;
             /**
              * Kind
+             * @description `image`, `file` and `voice` carry an uploaded `file_id`. `voice`: a recording of 1–60 s (WebM, Ogg or MP4 with sound only, Opus as browsers record it; at most 2 MB) and its `duration_ms`.
              * @default text
              * @enum {string}
              */
-            kind: "text" | "image" | "file";
+            kind: "text" | "image" | "file" | "voice";
             /** Body */
             body?: string | null;
             /**
@@ -1890,12 +1896,17 @@ export interface components {
             reply_to_seq?: number | null;
             /** File Id */
             file_id?: number | null;
+            /**
+             * Duration Ms
+             * @description Voice only: the recording's length in milliseconds as the recorder measured it, 1000–60000. The server checks it against the length the file's container gives (they may differ by up to a second) and shows that one.
+             */
+            duration_ms?: number | null;
         };
         /**
          * MessageKind
          * @enum {string}
          */
-        MessageKind: "text" | "image" | "file" | "system";
+        MessageKind: "text" | "image" | "file" | "voice" | "system";
         /** MessageOut */
         MessageOut: {
             /** Conversation Id */
