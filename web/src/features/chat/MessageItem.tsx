@@ -15,6 +15,7 @@ import type { Conversation, FileOut, Message } from "./api";
 import type { Pending } from "./pending";
 import { useTn } from "../../i18n/isolate";
 import { fileSize, previewNode } from "./text";
+import { PendingVoice, VoiceBubble } from "./VoiceBubble";
 import { displayName } from "../people/parents";
 
 const RECALL_WINDOW_MS = 2 * 60_000;
@@ -148,6 +149,12 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
     content = m.file ? <ImageBox file={m.file} /> : <span className="bw-chat-muted-text">{t("chat.imagePreview")}</span>;
   } else if (m.kind === "file") {
     content = m.file ? <FileCard file={m.file} /> : <span className="bw-chat-muted-text">{t("chat.filePreview", { name: "" })}</span>;
+  } else if (m.kind === "voice") {
+    content = m.file ? (
+      <VoiceBubble fileId={m.file.id} durationMs={m.file.duration_ms ?? 1000} mine={mine} me={me} conversation={m.conversation_id} seq={m.seq} />
+    ) : (
+      <span className="bw-chat-muted-text">{t("chat.voicePreview")}</span>
+    );
   } else {
     content = <LongText text={m.body ?? ""} />;
   }
@@ -168,7 +175,7 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
           </div>
         )}
         <div className="bw-chat-bubble-line">
-          <div className={`bw-chat-bubble${m.kind === "image" && !hiddenPrivate ? " bw-chat-bubble-media" : ""}`}>
+          <div className={`bw-chat-bubble${m.kind === "image" && !hiddenPrivate ? " bw-chat-bubble-media" : ""}${m.kind === "voice" && m.file ? " bw-chat-bubble-voice" : ""}`}>
             {(quote ?? m.reply_preview) && (
               <div className="bw-chat-quote">
                 <bdi>{quote ?? m.reply_preview}</bdi>
@@ -273,12 +280,13 @@ export function PendingItem({ p, onRetry, onDiscard }: { p: Pending; onRetry: ()
     const size = p.localFile?.size ?? p.file?.size ?? p.file_size;
     content = name ? <span className="bw-chat-text"><FileOutlined /> <bdi>{name}</bdi>{size != null && ` · ${fileSize(size)}`}</span> : null;
   }
+  else if (p.kind === "voice") content = <PendingVoice durationMs={p.duration_ms ?? 1000} />;
   else content = <span className="bw-chat-text">{p.body}</span>;
   return (
     <div className="bw-chat-row bw-chat-row-mine" data-testid="chat-pending" data-status={p.status}>
       <div className="bw-chat-col">
         <div className="bw-chat-bubble-line">
-          <div className={`bw-chat-bubble${p.kind === "image" ? " bw-chat-bubble-media" : ""}`}>
+          <div className={`bw-chat-bubble${p.kind === "image" ? " bw-chat-bubble-media" : ""}${p.kind === "voice" ? " bw-chat-bubble-voice" : ""}`}>
             {p.reply_preview && (
               <div className="bw-chat-quote">
                 <bdi>{p.reply_preview}</bdi>

@@ -36,6 +36,7 @@ function preview<R>(m: Message | null | undefined, o: Out<R>, me?: number): R | 
   if (m.body == null && m.kind === "text") return o.t("chat.privateHidden");
   if (m.kind === "image") return m.body ? o.user(m.body) : o.t("chat.imagePreview");
   if (m.kind === "file") return o.t("chat.filePreview", { name: m.file?.name ?? "" });
+  if (m.kind === "voice") return o.t("chat.voicePreview");
   return o.user(m.body ?? "");
 }
 
