@@ -243,7 +243,13 @@ async def list_messages(
 async def send(
     conversation_id: PathId, data: MessageCreate, db: DB, actor: CurrentActor, response: Response
 ) -> MessageOut:
-    """Send a message. Retrying with the same `client_msg_id` returns the first one (200)."""
+    """Send a message. Retrying with the same `client_msg_id` returns the first one (200).
+
+    `image`, `file` and `voice` carry a file uploaded to this conversation first. A voice
+    message (语音) is a recording of 1-60 s with sound only (audio/webm, audio/ogg or audio/mp4,
+    as browsers record Opus; at most 2 MB) and its `duration_ms`, which must agree with the
+    recording's own length to within a second; refused otherwise (`not_a_voice_recording`,
+    `file_too_large`, `voice_duration_invalid`, `voice_duration_mismatch`)."""
     out, new = await messages.send_message(db, actor, conversation_id, data)
     if not new:
         response.status_code = 200
@@ -356,7 +362,9 @@ async def upload(
     file: Annotated[UploadFile, File()],
 ) -> FileOut:
     """Upload a file or image to send in this conversation (images up to 20 MB, files 50 MB).
-    The type is taken from the bytes; a claimed type that does not match them is refused."""
+    The type is taken from the bytes; a claimed type that does not match them is refused. A
+    recording (WebM, Ogg or MP4 with sound only) is stored as audio/webm, audio/ogg or
+    audio/mp4 with its length read from the container (`duration_ms`), to send as `voice`."""
     data = await file.read(filestore.MAX_FILE + 1)
     return await attachments.upload_file(
         db, actor, conversation_id, file.filename or "file", file.content_type, data

@@ -42,6 +42,7 @@ def file_out(f: StoredFile, name: str | None = None) -> FileOut:
         width=f.width,
         height=f.height,
         has_thumbnail=f.thumb_key is not None,
+        duration_ms=f.duration_ms,
     )
 
 

@@ -115,6 +115,7 @@ async def store(
         height=sniffed.height,
         key_id=key_id,
         sealed_name=sealed_name,
+        duration_ms=sniffed.duration_ms,
     )
     try:
         db.add(f)

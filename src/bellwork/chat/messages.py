@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bellwork.auth.service import Actor
 from bellwork.chat import events as ev
-from bellwork.chat import sealing
+from bellwork.chat import sealing, voice
 from bellwork.chat.access import (
     access_conversation,
     find_message,
@@ -329,6 +329,9 @@ async def send_message(
         if await file_in_use(db, file):
             # One file, one message: recalling or burning a message deletes its file.
             raise Conflict("file_already_sent", errors=[{"field": "file_id"}])
+        if data.kind == "voice":
+            voice.check(file, data.duration_ms)  # a recording of 1–60 s (chat/voice.py)
+            body = None  # a recording says it all: no caption
     mentions: list[int | str] = []
     if data.mentions:
         ids = {m for m in data.mentions if isinstance(m, int)}

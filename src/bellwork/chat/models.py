@@ -53,6 +53,7 @@ class MessageKind(StrEnum):
     text = "text"
     image = "image"
     file = "file"
+    voice = "voice"
     system = "system"
     # 群公告: a group's announcement as it was posted (chat/announcements.py).
     announcement = "announcement"
@@ -210,6 +211,10 @@ class StoredFile(Base):
     # A file inside a chat-history card: the seq of the card (a message of kind "history" in
     # this conversation) that carries it, instead of a message's `file_id`.
     card_seq: Mapped[int | None]
+    # A recording's length in milliseconds, read from its container at upload
+    # (files/audio.py); a voice message's is what its bubble shows: 1,000–60,000, checked
+    # against the sender's claim when sent (chat/voice.py). NULL for everything else.
+    duration_ms: Mapped[int | None]
 
 
 class Announcement(Base):

@@ -40,6 +40,11 @@ class FileOut(BaseModel):
     width: int | None = None
     height: int | None = None
     has_thumbnail: bool = False
+    duration_ms: int | None = Field(
+        default=None,
+        description="A recording's length in milliseconds (a voice message's: 1000–60000); "
+        "null for other files.",
+    )
 
 
 class HistoryPerson(BaseModel):
@@ -200,11 +205,22 @@ class MessageCreate(BaseModel):
     client_msg_id: Annotated[str, Field(min_length=1, max_length=64)] = Field(
         description="Chosen by the client; a retry with the same id returns the first message."
     )
-    kind: Literal["text", "image", "file"] = "text"
+    kind: Literal["text", "image", "file", "voice"] = Field(
+        default="text",
+        description="`image`, `file` and `voice` carry an uploaded `file_id`. `voice`: a "
+        "recording of 1–60 s (WebM, Ogg or MP4 with sound only, Opus as browsers record it; at "
+        "most 2 MB) and its `duration_ms`.",
+    )
     body: Annotated[str | None, Field(max_length=MAX_TEXT)] = None
     mentions: Annotated[list[Id | Literal["all"]], Field(max_length=200)] = []
     reply_to_seq: Seq | None = None
     file_id: Id | None = None
+    duration_ms: Annotated[int | None, Field(ge=0, le=3_600_000)] = Field(
+        default=None,
+        description="Voice only: the recording's length in milliseconds as the recorder measured "
+        "it, 1000–60000. The server checks it against the length the file's container gives "
+        "(they may differ by up to a second) and shows that one.",
+    )
 
 
 MAX_FORWARD = 100

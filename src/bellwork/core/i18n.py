@@ -398,6 +398,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "请先上传文件并附上文件编号。",
     },
     "not_an_image": {"en": "That file is not an image.", "zh-CN": "该文件不是图片。"},
+    "not_a_voice_recording": {
+        "en": "A voice message must be a sound recording (WebM, Ogg or MP4 audio).",
+        "zh-CN": "语音消息必须是录音文件（WebM、Ogg 或 MP4 音频）。",
+    },
+    "voice_duration_invalid": {
+        "en": "A voice message must be between 1 and 60 seconds long.",
+        "zh-CN": "语音时长须在 1 到 60 秒之间。",
+    },
+    "voice_duration_mismatch": {
+        "en": "The voice message's length does not match its recording.",
+        "zh-CN": "语音时长与录音文件不符。",
+    },
     "mention_all_not_allowed": {
         "en": "Only the group owner, admins and teachers may mention everyone.",
         "zh-CN": "只有群主、管理员和老师可以 @所有人。",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bellwork.core.errors import Invalid
 from bellwork.core.text import text_problem
+from bellwork.files import audio
 
 THUMB = 320
 MAX_PIXELS = 80_000_000  # width x height; more is refused (a phone photo is 12-50 million)
@@ -28,7 +29,10 @@ SIGNATURES: list[tuple[bytes, int, str]] = [
     (b"ftyp", 4, "video/mp4"),
     (b"OggS", 0, "audio/ogg"),
     (b"RIFF", 0, "audio/wav"),
+    (b"\x1a\x45\xdf\xa3", 0, "video/webm"),  # EBML: WebM or Matroska
 ]
+# Containers that may hold a recording: files/audio.py tells sound-only ones and their length.
+RECORDINGS = {"video/webm", "audio/ogg", "video/mp4"}
 REFUSED: list[bytes] = [b"MZ", b"\x7fELF", b"#!"]
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 # Content types a client may claim for each detected kind.
@@ -47,6 +51,10 @@ COMPATIBLE: dict[str, tuple[str, ...]] = {
     "audio/wav": ("audio/wav", "audio/x-wav", "audio/wave"),
     "audio/mpeg": ("audio/mpeg", "audio/mp3"),
     "video/mp4": ("video/mp4", "audio/mp4", "video/quicktime"),
+    "audio/mp4": ("audio/mp4", "video/mp4", "audio/x-m4a", "audio/m4a"),
+    "video/webm": ("video/webm", "audio/webm", "video/x-matroska", "audio/x-matroska"),
+    "audio/webm": ("audio/webm", "video/webm", "audio/x-matroska"),
+    "audio/ogg": ("audio/ogg", "audio/opus", "application/ogg", "video/ogg"),
     "text/plain": ("text/plain", "text/csv", "text/markdown"),
 }
 
@@ -57,6 +65,7 @@ class Sniffed:
     width: int | None = None
     height: int | None = None
     thumbnail: bytes | None = None  # JPEG, at most THUMB x THUMB (images only)
+    duration_ms: int | None = None  # a recording's length, when its container says
 
 
 def _image(data: bytes) -> Sniffed | None:
@@ -97,6 +106,11 @@ def sniff(data: bytes) -> Sniffed:
         return img
     for sig, offset, ctype in SIGNATURES:
         if head[offset : offset + len(sig)] == sig:
+            if ctype in RECORDINGS:
+                # Sound only (a voice message): audio/webm, audio/ogg, audio/mp4, with its length.
+                found = audio.probe(data)
+                if found is not None:
+                    return Sniffed(found.content_type, duration_ms=found.duration_ms)
             return Sniffed(ctype)
     if b"\x00" not in data[:8192]:
         try:

@@ -1031,6 +1031,12 @@ export interface paths {
         /**
          * Send
          * @description Send a message. Retrying with the same `client_msg_id` returns the first one (200).
+         *
+         *     `image`, `file` and `voice` carry a file uploaded to this conversation first. A voice
+         *     message (语音) is a recording of 1-60 s with sound only (audio/webm, audio/ogg or audio/mp4,
+         *     as browsers record Opus; at most 2 MB) and its `duration_ms`, which must agree with the
+         *     recording's own length to within a second; refused otherwise (`not_a_voice_recording`,
+         *     `file_too_large`, `voice_duration_invalid`, `voice_duration_mismatch`).
          */
         post: operations["send_api_v1_conversations__conversation_id__messages_post"];
         delete?: never;
@@ -1200,7 +1206,9 @@ export interface paths {
         /**
          * Upload
          * @description Upload a file or image to send in this conversation (images up to 20 MB, files 50 MB).
-         *     The type is taken from the bytes; a claimed type that does not match them is refused.
+         *     The type is taken from the bytes; a claimed type that does not match them is refused. A
+         *     recording (WebM, Ogg or MP4 with sound only) is stored as audio/webm, audio/ogg or
+         *     audio/mp4 with its length read from the container (`duration_ms`), to send as `voice`.
          */
         post: operations["upload_api_v1_conversations__conversation_id__files_post"];
         delete?: never;
@@ -1959,6 +1967,11 @@ export interface components {
              * @default false
              */
             has_thumbnail: boolean;
+            /**
+             * Duration Ms
+             * @description A recording's length in milliseconds (a voice message's: 1000–60000); null for other files.
+             */
+            duration_ms?: number | null;
         };
         /** ForwardCreate */
         ForwardCreate: {
@@ -2420,10 +2433,11 @@ export interface components {
             client_msg_id: string;
             /**
              * Kind
+             * @description `image`, `file` and `voice` carry an uploaded `file_id`. `voice`: a recording of 1–60 s (WebM, Ogg or MP4 with sound only, Opus as browsers record it; at most 2 MB) and its `duration_ms`.
              * @default text
              * @enum {string}
              */
-            kind: "text" | "image" | "file";
+            kind: "text" | "image" | "file" | "voice";
             /** Body */
             body?: string | null;
             /**
@@ -2435,12 +2449,17 @@ export interface components {
             reply_to_seq?: number | null;
             /** File Id */
             file_id?: number | null;
+            /**
+             * Duration Ms
+             * @description Voice only: the recording's length in milliseconds as the recorder measured it, 1000–60000. The server checks it against the length the file's container gives (they may differ by up to a second) and shows that one.
+             */
+            duration_ms?: number | null;
         };
         /**
          * MessageKind
          * @enum {string}
          */
-        MessageKind: "text" | "image" | "file" | "system" | "announcement" | "history";
+        MessageKind: "text" | "image" | "file" | "voice" | "system" | "announcement" | "history";
         /** MessageOut */
         MessageOut: {
             /** Conversation Id */

@@ -328,6 +328,13 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
         insert={insert}
         onCancelReply={() => setReplyTo(null)}
         onFiles={sendFiles}
+        onVoice={(file, ms) =>
+          pending.send(
+            { kind: "voice", body: null, mentions: [], reply_to_seq: null, reply_preview: null, localFile: file, duration_ms: ms },
+            showError,
+          )
+        }
+        onVoiceError={(key) => showError(t(key))}
         onSend={(d) => {
           pending.send(
             {

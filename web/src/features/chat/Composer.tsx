@@ -9,6 +9,10 @@ import { getDraft, setDraft } from "./drafts";
 import { useTn } from "../../i18n/isolate";
 import { previewNode } from "./text";
 import { displayName } from "../people/parents";
+import { EmojiPicker } from "./EmojiPicker";
+import { insertAt } from "./emoji";
+import { RecordingBar, useVoiceRecorder, VoiceButton } from "./VoiceRecorder";
+import type { MessageKey } from "../../i18n";
 
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
 /** The server's limit on a message's text (chat/schemas.py MAX_TEXT). */
@@ -28,6 +32,8 @@ export function Composer({
   onCancelReply,
   onSend,
   onFiles,
+  onVoice,
+  onVoiceError,
   insert = null,
   phone = false,
 }: {
@@ -38,6 +44,9 @@ export function Composer({
   onCancelReply: () => void;
   onSend: (d: Draft) => void;
   onFiles: (files: File[]) => void;
+  /** A voice message recorded (its file and length); `onVoiceError` says why one could not be. */
+  onVoice: (file: File, durationMs: number) => void;
+  onVoiceError: (key: MessageKey) => void;
   /** Text to put in the box (a recalled message written again); `n` makes each a new one. */
   insert?: { text: string; n: number } | null;
   /** A phone has no Shift key to speak of: the hint leaves it out. */
@@ -69,6 +78,8 @@ export function Composer({
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [insert]);
+  const recorder = useVoiceRecorder(onVoice, onVoiceError);
+  const recording = recorder.state === "recording";
   const imageInput = useRef<HTMLInputElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const allLabel = t("chat.mentionAll");
@@ -104,6 +115,14 @@ export function Composer({
     picked.current.clear();
   };
 
+  /** An emoji goes where the caret is (in place of a selection), and the caret after it. */
+  const insertEmoji = (emoji: string) => {
+    const ta = input.current?.textarea;
+    const at = insertAt(text, ta?.selectionStart ?? text.length, ta?.selectionEnd ?? text.length, emoji);
+    setText(at.text);
+    if (ta) requestAnimationFrame(() => ta.setSelectionRange(at.caret, at.caret));
+  };
+
   const pick = (input: HTMLInputElement | null) => {
     const files = input?.files ? Array.from(input.files) : [];
     if (files.length) onFiles(files);
@@ -121,17 +140,20 @@ export function Composer({
         </div>
       )}
       <div className="bw-chat-tools">
+        <EmojiPicker onPick={insertEmoji} />
         <Tooltip title={t("chat.sendImage")}>
           <Button type="text" icon={<PictureOutlined />} onClick={() => imageInput.current?.click()} aria-label={t("chat.sendImage")} data-testid="chat-send-image" />
         </Tooltip>
         <Tooltip title={t("chat.sendFile")}>
           <Button type="text" icon={<PaperClipOutlined />} onClick={() => fileInput.current?.click()} aria-label={t("chat.sendFile")} data-testid="chat-send-file" />
         </Tooltip>
+        <VoiceButton state={recorder.state} onStart={() => void recorder.start()} />
         <input ref={imageInput} type="file" accept={IMAGE_TYPES.join(",")} multiple hidden data-testid="chat-image-input" onChange={(e) => pick(e.currentTarget)} />
         <input ref={fileInput} type="file" multiple hidden data-testid="chat-file-input" onChange={(e) => pick(e.currentTarget)} />
         <span className="bw-chat-drop-hint">{t("chat.dropHint")}</span>
       </div>
-      <div className="bw-chat-input-line">
+      {recording && <RecordingBar elapsed={recorder.elapsed} onCancel={() => recorder.finish(false)} onSend={() => recorder.finish(true)} />}
+      <div className="bw-chat-input-line" hidden={recording}>
         <Mentions
           ref={input}
           data-testid="chat-input"

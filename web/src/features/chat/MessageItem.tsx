@@ -15,6 +15,7 @@ import type { Conversation, Message } from "./api";
 import type { Pending } from "./pending";
 import { useTn } from "../../i18n/isolate";
 import { fileSize, previewNode } from "./text";
+import { PendingVoice, VoiceBubble } from "./VoiceBubble";
 import { displayName } from "../people/parents";
 import { HistoryBubble } from "./HistoryCard";
 import { FileCard, ImageBox } from "./Media";
@@ -27,9 +28,10 @@ export function canRecall(m: Message, conv: Conversation, me: number, now = Date
   return m.sender?.id === me && now - dayjs(m.created_at).valueOf() < RECALL_WINDOW_MS;
 }
 
-/** Whether a message may be forwarded (转发): not in a private chat, not recalled, not a notice. */
+/** Whether a message may be forwarded (转发): not in a private chat, not recalled, not a notice,
+ * not a voice message (as in DingTalk: a recording stays in the conversation it was said in). */
 export function canForward(m: Message, conv: Conversation): boolean {
-  return !conv.private && !m.recalled && m.kind !== "system";
+  return !conv.private && !m.recalled && m.kind !== "system" && m.kind !== "voice";
 }
 
 function Countdown({ until }: { until: string }) {
@@ -153,6 +155,12 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
     );
   } else if (m.kind === "history" && m.card) {
     content = <HistoryBubble card={m.card} onOpen={selecting ? undefined : () => onOpenCard?.(m)} />;
+  } else if (m.kind === "voice") {
+    content = m.file ? (
+      <VoiceBubble fileId={m.file.id} durationMs={m.file.duration_ms ?? 1000} mine={mine} me={me} conversation={m.conversation_id} seq={m.seq} />
+    ) : (
+      <span className="bw-chat-muted-text">{t("chat.voicePreview")}</span>
+    );
   } else {
     content = <LongText text={m.body ?? ""} />;
   }
@@ -190,7 +198,7 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
           </div>
         )}
         <div className="bw-chat-bubble-line">
-          <div className={`bw-chat-bubble${m.kind === "image" && !hiddenPrivate ? " bw-chat-bubble-media" : ""}${m.kind === "history" ? " bw-chat-bubble-card" : ""}`}>
+          <div className={`bw-chat-bubble${m.kind === "image" && !hiddenPrivate ? " bw-chat-bubble-media" : ""}${m.kind === "history" ? " bw-chat-bubble-card" : ""}${m.kind === "voice" && m.file ? " bw-chat-bubble-voice" : ""}`}>
             {(quote ?? m.reply_preview) && (
               <div className="bw-chat-quote">
                 <bdi>{quote ?? m.reply_preview}</bdi>
@@ -295,12 +303,13 @@ export function PendingItem({ p, onRetry, onDiscard }: { p: Pending; onRetry: ()
     const size = p.localFile?.size ?? p.file?.size ?? p.file_size;
     content = name ? <span className="bw-chat-text"><FileOutlined /> <bdi>{name}</bdi>{size != null && ` · ${fileSize(size)}`}</span> : null;
   }
+  else if (p.kind === "voice") content = <PendingVoice durationMs={p.duration_ms ?? 1000} />;
   else content = <span className="bw-chat-text">{p.body}</span>;
   return (
     <div className="bw-chat-row bw-chat-row-mine" data-testid="chat-pending" data-status={p.status}>
       <div className="bw-chat-col">
         <div className="bw-chat-bubble-line">
-          <div className={`bw-chat-bubble${p.kind === "image" ? " bw-chat-bubble-media" : ""}`}>
+          <div className={`bw-chat-bubble${p.kind === "image" ? " bw-chat-bubble-media" : ""}${p.kind === "voice" ? " bw-chat-bubble-voice" : ""}`}>
             {p.reply_preview && (
               <div className="bw-chat-quote">
                 <bdi>{p.reply_preview}</bdi>

@@ -17,7 +17,7 @@ import type { FileOut } from "./api";
 export interface StoredMessage {
   conversation_id: number;
   client_msg_id: string;
-  kind: "text" | "image" | "file";
+  kind: "text" | "image" | "file" | "voice";
   body: string | null;
   mentions: (number | "all")[];
   reply_to_seq: number | null;
@@ -27,6 +27,7 @@ export interface StoredMessage {
   /** The chosen file's name and size (shown in the bubble, also when its bytes are lost). */
   file_name?: string;
   file_size?: number;
+  duration_ms?: number;
   error?: string;
   final?: boolean;
   created_at: string;

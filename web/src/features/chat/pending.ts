@@ -13,7 +13,7 @@ import { dropMessage, keepMessage, loadMessages, outboxGeneration, ownOutbox, ty
 
 export interface Pending {
   client_msg_id: string;
-  kind: "text" | "image" | "file";
+  kind: "text" | "image" | "file" | "voice";
   body: string | null;
   mentions: (number | "all")[];
   reply_to_seq: number | null;
@@ -33,6 +33,8 @@ export interface Pending {
   /** A file's name and size, also when its bytes could not be kept across a reload. */
   file_name?: string;
   file_size?: number;
+  /** A voice message's length as recorded (the server checks it against the recording). */
+  duration_ms?: number;
   /** Restored after a reload without the file's bytes (they could not be kept): choose it again. */
   lost_file?: boolean;
 }
@@ -65,6 +67,7 @@ function stored(id: number, p: Pending): StoredMessage {
     file: p.file,
     file_name: p.file_name ?? p.localFile?.name,
     file_size: p.file_size ?? p.localFile?.size,
+    duration_ms: p.duration_ms,
     error: p.error,
     final: p.final,
     created_at: p.created_at,
@@ -130,6 +133,7 @@ function restored(r: Restored, gen: number): Pending {
     file: r.file,
     file_name: r.file_name,
     file_size: r.file_size,
+    duration_ms: r.duration_ms,
     status: "failed",
     error: lost ? undefined : r.error,
     final: r.final || lost || undefined,
@@ -156,6 +160,7 @@ export async function deliverPending(qc: QueryClient, id: number, p: Pending, on
       mentions: p.mentions,
       reply_to_seq: p.reply_to_seq,
       file_id: file?.id ?? null,
+      duration_ms: p.kind === "voice" ? (p.duration_ms ?? null) : null,
     });
     chatSync()?.putMessage(m);
     removePending(qc, id, p.client_msg_id);

@@ -38,6 +38,7 @@ function preview<R>(m: Message | null | undefined, o: Out<R>, me?: number): R | 
   if (m.kind === "image") return m.body ? o.user(m.body) : o.t("chat.imagePreview");
   if (m.kind === "file") return o.t("chat.filePreview", { name: m.file?.name ?? "" });
   if (m.kind === "announcement") return o.t("announce.preview", { text: o.user(m.body ?? "") });
+  if (m.kind === "voice") return o.t("chat.voicePreview");
   return o.user(m.body ?? "");
 }
 
