@@ -82,6 +82,7 @@ def _mine(page: Any, text: str) -> Any:
 
 
 def test_class_group_live_message_read_receipt(new_page: NewPage, server: Server) -> None:
+    server.read_everything(_guardian(server))
     teacher = new_page()
     _open_chat(teacher, "teacher")
     guardian = new_page()

@@ -102,6 +102,7 @@ def _items(page: Any) -> Any:
 
 
 def test_mention_markers_pins_and_mutes_in_the_list(new_page: NewPage, server: Server) -> None:
+    server.read_everything("teacher")
     name = f"家委会 {time.time_ns()}"
     conv = _group_with(server, "teacher", name)
     page = new_page()

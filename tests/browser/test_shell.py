@@ -20,18 +20,6 @@ NewPage = Callable[..., Any]
 PHONE = {"width": 390, "height": 844, "is_mobile": True, "has_touch": True}
 
 
-def _read_everything(server: Server, who: str) -> None:
-    page = server.api("/api/v1/conversations?limit=200", login=who)
-    for c in page["items"]:
-        if c["unread"]:
-            server.api(
-                f"/api/v1/conversations/{c['id']}/read",
-                login=who,
-                method="POST",
-                body={"seq": c["last_seq"]},
-            )
-
-
 def test_phone_lands_on_messages_with_tabs_and_unread_badge(
     new_page: NewPage, server: Server
 ) -> None:
@@ -43,7 +31,7 @@ def test_phone_lands_on_messages_with_tabs_and_unread_badge(
         method="POST",
         body={"name": name, "member_ids": [member]},
     )
-    _read_everything(server, "teacher")  # what other tests sent is not this test's badge
+    server.read_everything("teacher")  # what other tests sent is not this test's badge
     page = new_page(**PHONE)
     login(page, "teacher", then=None)
     expect(page).to_have_url(re.compile(r"/chat$"))
