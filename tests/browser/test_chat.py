@@ -109,12 +109,14 @@ def test_class_group_live_message_read_receipt(new_page: NewPage, server: Server
     expect(item.locator(".ant-badge-count")).to_have_count(0)
     shot(teacher, "desktop-chat-class-group")
 
-    # The receipt panel lists who has read it, grouped by class.
+    # The receipt panel lists who has read it, grouped by class: the guardian as their child's
+    # parent, their own name a hover away.
     receipt.click()
     panel = teacher.get_by_test_id("chat-receipt-panel")
     expect(panel.get_by_role("tab", name=re.compile("已读 1"))).to_be_visible()
     panel.get_by_role("tab", name=re.compile("已读 1")).click()
-    expect(panel).to_contain_text("李琪怡")
+    reader = panel.get_by_test_id("receipt-person").locator("bdi[title='李琪怡']")
+    expect(reader).to_have_text(re.compile(r"^\S+(妈妈|爸爸|家长)$"))
     shot(teacher, "desktop-chat-receipt-panel")
 
     # A guardian may not @all: the server says so, and the page shows its words.

@@ -284,8 +284,8 @@ class UnreadTotal(BaseModel):
 
 
 class ReceiptPerson(BaseModel):
-    """A member in a read receipt's lists: by name (guardians are not labelled as parents
-    there yet; docs/chat.md)."""
+    """A member in a read receipt's lists: by name. Clients label guardians as parents from
+    the members list they hold (`GET .../members`); docs/chat.md says why not here."""
 
     id: int
     name: str

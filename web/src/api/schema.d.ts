@@ -2901,8 +2901,8 @@ export interface components {
         };
         /**
          * ReceiptPerson
-         * @description A member in a read receipt's lists: by name (guardians are not labelled as parents
-         *     there yet; docs/chat.md).
+         * @description A member in a read receipt's lists: by name. Clients label guardians as parents from
+         *     the members list they hold (`GET .../members`); docs/chat.md says why not here.
          */
         ReceiptPerson: {
             /** Id */

@@ -363,7 +363,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
       )}
       {openCard && <HistoryDrawer conversationId={id} m={openCard} phone={phone} onClose={() => setOpenCard(null)} />}
       {dragging && <div className="bw-chat-dropzone">{t("chat.dropHere")}</div>}
-      {receiptOf && <ReceiptPanel conversationId={id} message={receiptOf} onClose={() => setReceiptOf(null)} phone={phone} />}
+      {receiptOf && <ReceiptPanel conversationId={id} message={receiptOf} onClose={() => setReceiptOf(null)} phone={phone} members={members.data} />}
       {searching && (
         <SearchDrawer
           id={id}

@@ -1,11 +1,18 @@
+import { useMemo } from "react";
 import { Avatar, Drawer, Empty, List, Spin, Tabs, Typography } from "antd";
 import { useT } from "../../i18n";
 import { useReceipt, type Receipt } from "./api";
 import { useTn } from "../../i18n/isolate";
 import { previewNode } from "./text";
-import type { Message } from "./api";
+import type { Member, Message } from "./api";
+import { displayName, type NamedPerson } from "../people/parents";
 
-function Groups({ groups }: { groups: Receipt["read"] }) {
+/**
+ * A receipt lists people by name; a guardian is shown as their child's parent from the member
+ * list the chat view holds already (the receipt itself stays a plain list for 3,000 readers:
+ * looking up every guardian's child there doubled its time).
+ */
+function Groups({ groups, people }: { groups: Receipt["read"]; people: Map<number, NamedPerson> }) {
   const t = useT();
   if (!groups.length) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("common.empty")} />;
   return (
@@ -18,14 +25,18 @@ function Groups({ groups }: { groups: Receipt["read"] }) {
           <List
             size="small"
             dataSource={g.people}
-            renderItem={(p) => (
-              <List.Item style={{ paddingInline: 0 }}>
-                <Avatar size="small" style={{ background: "#87a8d0", marginRight: 8 }}>
-                  {p.name.slice(0, 1)}
-                </Avatar>
-                <bdi>{p.name}</bdi>
-              </List.Item>
-            )}
+            renderItem={(p) => {
+              const shown: NamedPerson = people.get(p.id) ?? p;
+              const name = displayName(shown, t);
+              return (
+                <List.Item style={{ paddingInline: 0 }} data-testid="receipt-person">
+                  <Avatar size="small" style={{ background: "#87a8d0", marginRight: 8 }}>
+                    {name.slice(0, 1)}
+                  </Avatar>
+                  <bdi title={shown.parent_of ? p.name : undefined}>{name}</bdi>
+                </List.Item>
+              );
+            }}
           />
         </div>
       ))}
@@ -34,8 +45,22 @@ function Groups({ groups }: { groups: Receipt["read"] }) {
 }
 
 /** Who has read one of my messages and who has not, grouped by class or department. */
-export function ReceiptPanel({ conversationId, message, onClose, phone }: { conversationId: number; message: Message; onClose: () => void; phone: boolean }) {
+export function ReceiptPanel({
+  conversationId,
+  message,
+  onClose,
+  phone,
+  members,
+}: {
+  conversationId: number;
+  message: Message;
+  onClose: () => void;
+  phone: boolean;
+  /** The conversation's current members, as the chat view has them (with parent labels). */
+  members?: Member[];
+}) {
   const t = useT();
+  const people = useMemo(() => new Map((members ?? []).map((m) => [m.person.id, m.person])), [members]);
   const tn = useTn();
   const r = useReceipt(conversationId, message.seq);
   return (
@@ -48,8 +73,8 @@ export function ReceiptPanel({ conversationId, message, onClose, phone }: { conv
       ) : r.data ? (
         <Tabs
           items={[
-            { key: "unread", label: t("chat.unreadTab", { n: r.data.unread_count }), children: <Groups groups={r.data.unread} /> },
-            { key: "read", label: t("chat.readTab", { n: r.data.read_count }), children: <Groups groups={r.data.read} /> },
+            { key: "unread", label: t("chat.unreadTab", { n: r.data.unread_count }), children: <Groups groups={r.data.unread} people={people} /> },
+            { key: "read", label: t("chat.readTab", { n: r.data.read_count }), children: <Groups groups={r.data.read} people={people} /> },
           ]}
         />
       ) : null}
