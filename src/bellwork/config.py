@@ -87,6 +87,21 @@ class Settings(BaseSettings):
             ipaddress.ip_network(network, strict=False)  # ValueError names the bad one
         return value
 
+    smtp_url: str | None = Field(
+        default=None,
+        description="Where email goes: smtp://user:password@host:port (STARTTLS when the "
+        "server offers it), smtps://… for TLS from the start. Unset: email is kept in the "
+        "outbox, where admins see what would have been sent (docs/delivery.md).",
+    )
+    mail_from: str = Field(
+        default="Bellwork <no-reply@localhost>", description="The From of the email Bellwork sends."
+    )
+    sms_provider: str = Field(
+        default="outbox",
+        description="Who sends text messages: `outbox` (none: admins see what would have "
+        "been sent). Provider adapters are listed in docs/delivery.md.",
+    )
+
     login_max_failures_account: int = Field(
         default=5, description="Failed logins for one account within the window before refusing."
     )

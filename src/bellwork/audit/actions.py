@@ -61,6 +61,9 @@ ACTIONS: dict[str, Action] = {
     "person.reactivate": Action("person", "重新启用账号", "Reactivated an account"),
     "person.password_reset": Action("person", "重置密码", "Reset a password"),
     "person.password_change": Action("person", "修改自己的密码", "Changed their own password"),
+    "person.password_recover": Action(
+        "person", "用验证码找回密码", "Set a new password with a code sent to them"
+    ),
     "membership.create": Action("person", "加入组织", "Added to a unit"),
     "membership.delete": Action("person", "移出组织", "Removed from a unit"),
     "guardian.link": Action("person", "关联家长", "Linked a guardian"),
@@ -88,6 +91,7 @@ FIELDS: dict[str, Field] = {
     "is_admin": Field("bool", "系统管理员", "Administrator"),
     "active": Field("bool", "账号启用", "Account active"),
     "must_change_password": Field("bool", "须修改密码", "Must change password"),
+    "code_sent_by": Field("text", "验证码发送方式", "Code sent by"),
     # memberships and guardians
     "memberships": Field("memberships", "所属组织", "Memberships"),
     "unit_id": Field("unit", "组织", "Unit"),

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import select
 
-from bellwork.auth import qr, service
+from bellwork.auth import qr, recovery, service
 from bellwork.auth.models import QrLogin
 from bellwork.auth.schemas import (
     LoggedOut,
@@ -17,6 +17,8 @@ from bellwork.auth.schemas import (
     QrPollOut,
     QrRequestOut,
     QrStarted,
+    ResetConfirm,
+    ResetRequest,
     TokenCreate,
     TokenCreated,
     TokenOut,
@@ -211,6 +213,25 @@ async def change_password(data: PasswordChange, db: DB, actor: AnyActor) -> Me:
     """Change one's own password; other sessions of this person end."""
     await service.change_password(db, actor, data.current_password, data.new_password)
     return await build_me(db, actor)
+
+
+@router.post("/password-reset", status_code=202, responses={429: {"description": "Too soon"}})
+async def request_password_reset(data: ResetRequest, db: DB) -> Response:
+    """找回密码, step 1: if the login (username, phone or email) names an account, a 6-digit
+    code goes to its phone by text message, or to its email (the one typed, or when it has no
+    phone). The answer is the same either way. One code a minute per account."""
+    await recovery.request_reset(db, data.login)
+    return Response(status_code=202)
+
+
+@router.post("/password-reset/confirm", status_code=204)
+async def confirm_password_reset(data: ResetConfirm, request: Request, db: DB) -> Response:
+    """找回密码, step 2: the code (10 minutes, 5 tries) and the new password. Every session of
+    the account ends; log in with the new password."""
+    await recovery.confirm_reset(
+        db, request.app.state.runtime.sessionmaker, data.login, data.code, data.new_password
+    )
+    return Response(status_code=204)
 
 
 def _token_out(t: object) -> TokenOut:

@@ -82,3 +82,21 @@ class QrLogin(Base):
     approved_at: Mapped[datetime | None]
     refused_at: Mapped[datetime | None]
     claimed_at: Mapped[datetime | None]
+
+
+class PasswordReset(Base):
+    """找回密码: a code sent to a person's phone or email (auth/recovery.py). Only its hash is
+    kept; it works once, for 10 minutes, for 5 tries."""
+
+    __tablename__ = "password_reset"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None]

@@ -35,6 +35,16 @@ class PasswordChange(BaseModel):
     new_password: str = Field(min_length=1, max_length=200)
 
 
+class ResetRequest(BaseModel):
+    login: str = Field(min_length=1, max_length=254, description="Username, phone or email")
+
+
+class ResetConfirm(BaseModel):
+    login: str = Field(min_length=1, max_length=254)
+    code: str = Field(min_length=1, max_length=12)
+    new_password: str = Field(min_length=1, max_length=200)
+
+
 class TokenCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
 

@@ -485,6 +485,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "System messages cannot be recalled.",
         "zh-CN": "系统消息不能撤回。",
     },
+    "reset_too_soon": {
+        "en": "A code was sent a moment ago. Ask again in {seconds} s.",
+        "zh-CN": "验证码刚刚发送过，请 {seconds} 秒后再试。",
+    },
+    "reset_code_invalid": {
+        "en": "The code is wrong or has expired. Ask for a new one.",
+        "zh-CN": "验证码错误或已过期，请重新获取。",
+    },
+    "reset_code_text": {
+        "en": "[Bellwork] Your code to set a new password is {code}, valid for {minutes} "
+        "minutes. If you did not ask for it, ignore this message.",
+        "zh-CN": "【Bellwork】你的找回密码验证码为 {code}，{minutes} 分钟内有效。"
+        "如非本人操作，请忽略。",
+    },
+    "reset_code_subject": {"en": "Your Bellwork code", "zh-CN": "Bellwork 验证码"},
     "invites_off": {
         "en": "This group does not take people by its QR code or link.",
         "zh-CN": "该群已关闭扫码或链接入群。",

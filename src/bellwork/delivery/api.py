@@ -1,0 +1,28 @@
+"""The delivery log (发送记录) over HTTP, for admins."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from bellwork.core.deps import DB, CurrentActor
+from bellwork.core.schemas import Page
+from bellwork.delivery.schemas import DeliveryOut
+from bellwork.delivery.service import list_deliveries
+
+router = APIRouter(prefix="/api/v1", tags=["delivery"])
+
+
+@router.get("/deliveries", response_model=Page[DeliveryOut])
+async def deliveries(
+    db: DB,
+    actor: CurrentActor,
+    channel: Literal["email", "sms"] | None = None,
+    status: Literal["queued", "sent", "outbox", "failed"] | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[DeliveryOut]:
+    """Email and text messages Bellwork sent or kept in the outbox (no provider configured
+    for the channel), newest first, with each failure's reason. Admins only."""
+    return await list_deliveries(db, actor, channel, status, cursor, limit)

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bellwork.db.base import Base, BigId, utcnow
+
+# What became of a delivery.
+QUEUED = "queued"  # its job has not run yet (or will try again)
+SENT = "sent"  # the provider took it
+OUTBOX = "outbox"  # no provider for its channel: kept for admins to read
+FAILED = "failed"  # the provider refused it for good, or every attempt failed
+
+EMAIL = "email"
+SMS = "sms"
+CHANNELS = (EMAIL, SMS)
+
+
+class Delivery(Base):
+    """One message to one address on one channel (delivery/__init__.py)."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (Index("ix_delivery_created", "created_at", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(254))
+    person_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    # Why it was sent ("password_reset", "ding"...): for the log and the quotas.
+    purpose: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default=QUEUED)
+    provider: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

@@ -1,0 +1,91 @@
+"""Who carries a delivery out of the server, per channel.
+
+- Email: `SmtpEmail`, any SMTP server (`smtp_url`), through aiosmtplib: STARTTLS when the
+  server offers it on smtp://, TLS from the start on smtps://.
+- Text messages: adapters for SMS providers plug in here (`sms_provider`); until one is
+  configured, `outbox`.
+- `None` for a channel: the outbox (delivery/__init__.py).
+
+A provider raises `ProviderError` with the reason to show in the delivery log; `permanent`
+says trying again will not help (an address the server refuses)."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
+
+import aiosmtplib
+
+from bellwork.config import Settings
+from bellwork.delivery.models import EMAIL, SMS, Delivery
+
+SMTP_TIMEOUT = 30.0
+
+
+class ProviderError(Exception):
+    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason[:1000]
+        self.permanent = permanent
+
+
+class Provider(Protocol):
+    name: str
+
+    async def send(self, delivery: Delivery) -> None: ...
+
+
+class SmtpEmail:
+    name = "smtp"
+
+    def __init__(self, url: str, sender: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("smtp_url must be smtp://[user:password@]host[:port] or smtps://…")
+        self.tls = parts.scheme == "smtps"
+        self.host = parts.hostname
+        self.port = parts.port or (465 if self.tls else 25)
+        self.username = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.sender = sender
+
+    def message(self, d: Delivery) -> EmailMessage:
+        msg = EmailMessage()
+        msg["From"] = self.sender
+        msg["To"] = d.address
+        msg["Subject"] = d.subject or ""
+        msg["Date"] = formatdate(localtime=False)
+        msg["Message-ID"] = make_msgid(domain="bellwork")
+        msg.set_content(d.body)
+        return msg
+
+    async def send(self, d: Delivery) -> None:
+        try:
+            await aiosmtplib.send(
+                self.message(d),
+                hostname=self.host,
+                port=self.port,
+                username=self.username,
+                password=self.password,
+                use_tls=self.tls,
+                start_tls=None,  # when the server offers it
+                timeout=SMTP_TIMEOUT,
+            )
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            raise ProviderError(f"refused: {exc}", permanent=True) from exc
+        except aiosmtplib.SMTPResponseException as exc:
+            # 5xx: the server will not take it; 4xx: try again later.
+            raise ProviderError(f"{exc.code} {exc.message}", permanent=exc.code >= 500) from exc
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise ProviderError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def provider_for(settings: Settings, channel: str) -> Provider | None:
+    """The provider of `channel` under these settings; None: the outbox."""
+    if channel == EMAIL and settings.smtp_url:
+        return SmtpEmail(settings.smtp_url, settings.mail_from)
+    if channel == SMS and settings.sms_provider != "outbox":
+        raise ValueError(f"unknown sms_provider {settings.sms_provider!r}")
+    return None

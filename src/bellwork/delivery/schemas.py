@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class DeliveryOut(BaseModel):
+    id: int
+    channel: Literal["email", "sms"]
+    address: str
+    person_id: int | None
+    purpose: str
+    subject: str | None
+    body: str
+    status: Literal["queued", "sent", "outbox", "failed"] = Field(
+        description="queued: not sent yet (or to be tried again); sent: the provider took it; "
+        "outbox: no provider for its channel, kept here; failed: refused, or every try failed"
+    )
+    provider: str | None
+    error: str | None = Field(description="The provider's reason for the last failure")
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
