@@ -37,6 +37,11 @@ def test_guardian_appears_as_childs_mother_in_the_class_group(
     guardian = new_page(lang="en")
     guardian.who = guardian_phone
     _open_class_group(guardian)
+    # The teacher speaks first: the guardian's message starts a run of its own, under a name
+    # (the run of another test's guardian messages would carry it otherwise).
+    teacher.get_by_test_id("chat-composer").locator("textarea").fill("请各位家长回复")
+    teacher.get_by_test_id("chat-send").click()
+    expect(guardian.get_by_test_id("chat-messages")).to_contain_text("请各位家长回复")
     text = f"收到，谢谢老师 {time.time_ns()}"
     box = guardian.get_by_test_id("chat-composer").locator("textarea")
     box.fill(text)

@@ -20,6 +20,8 @@ const WorkbenchPage = lazy(() => import("../features/workbench/WorkbenchPage"));
 const MePage = lazy(() => import("../features/me/MePage"));
 const QrApprovePage = lazy(() => import("../features/auth/QrApprovePage"));
 const JoinPage = lazy(() => import("../features/chat/invite/JoinPage"));
+const ForgotPasswordPage = lazy(() => import("../features/auth/ForgotPasswordPage"));
+const DeliveriesPage = lazy(() => import("../features/delivery/DeliveriesPage"));
 const NotificationSettings = lazy(() => import("../features/chat/NotificationSettings"));
 
 export function Loading() {
@@ -67,6 +69,7 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/forgot" element={<Suspense fallback={<Spin />}><ForgotPasswordPage /></Suspense>} />
       <Route
         element={
           <RequireAuth>
@@ -82,6 +85,7 @@ export function AppRoutes() {
         <Route path="/tokens" element={<Guard allow={() => true}><TokensPage /></Guard>} />
         <Route path="/audit" element={<Guard allow={(a) => a.canSeeAudit}><AuditPage /></Guard>} />
         <Route path="/jobs" element={<Guard allow={(a) => a.canSeeJobs}><JobsPage /></Guard>} />
+        <Route path="/deliveries" element={<Guard allow={(a) => a.canSeeJobs}><DeliveriesPage /></Guard>} />
         <Route path="/workbench" element={<Guard allow={() => true}><WorkbenchPage /></Guard>} />
         <Route path="/qr/:code" element={<Guard allow={() => true}><QrApprovePage /></Guard>} />
         <Route path="/join/:code" element={<Guard allow={() => true}><JoinPage /></Guard>} />

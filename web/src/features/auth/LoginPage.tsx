@@ -47,6 +47,11 @@ export function LoginPage() {
         <Button type="primary" htmlType="submit" block size="large" loading={login.isPending} data-testid="login-submit">
           {t("login.submit")}
         </Button>
+        <div style={{ textAlign: "right", marginTop: 12 }}>
+          <a onClick={() => navigate("/forgot")} data-testid="login-forgot">
+            {t("forgot.link")}
+          </a>
+        </div>
       </Form>
     </>
   );

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { Badge, Button, Card, Empty, Result, Spin, Typography } from "antd";
-import { AppstoreOutlined, AuditOutlined, ClusterOutlined, KeyOutlined, ScheduleOutlined, UploadOutlined } from "@ant-design/icons";
+import { AppstoreOutlined, AuditOutlined, ClusterOutlined, KeyOutlined, ScheduleOutlined, SendOutlined, UploadOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router-dom";
 import { useT } from "../../i18n";
 import type { MessageKey } from "../../i18n/locales/zh-CN";
@@ -15,6 +15,7 @@ const LOOK: Record<string, { icon: ReactNode; color: string }> = {
   "auth.tokens": { icon: <KeyOutlined />, color: "#722ed1" },
   "audit.log": { icon: <AuditOutlined />, color: "#fa8c16" },
   "jobs.queue": { icon: <ScheduleOutlined />, color: "#eb2f96" },
+  "delivery.log": { icon: <SendOutlined />, color: "#52c41a" },
 };
 
 function TileButton({ tile }: { tile: Tile }) {
