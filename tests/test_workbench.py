@@ -29,9 +29,18 @@ async def test_each_person_sees_the_tools_of_their_role(world: World) -> None:
     r = await (await world.login(admin)).get("/api/v1/workbench")
     assert r.status_code == 200, r.text
     seen = tiles(r.json())
-    assert list(seen) == ["org.units", "org.import", "auth.tokens", "audit.log", "jobs.queue"]
+    assert list(seen) == [
+        "org.units",
+        "org.import",
+        "auth.tokens",
+        "audit.log",
+        "jobs.queue",
+        "delivery.log",
+    ]
     jobs = {"key": "jobs.queue", "section": "admin", "path": "/jobs", "count": 2}
     assert seen["jobs.queue"] == jobs
+    log = {"key": "delivery.log", "section": "admin", "path": "/deliveries", "count": 0}
+    assert seen["delivery.log"] == log
     assert seen["org.units"]["count"] is None and seen["org.units"]["section"] == "tools"
 
     seen = tiles((await (await world.login(head)).get("/api/v1/workbench")).json())

@@ -17,6 +17,7 @@ from bellwork.auth.schemas import (
     QrPollOut,
     QrRequestOut,
     QrStarted,
+    ResetAccepted,
     ResetConfirm,
     ResetRequest,
     TokenCreate,
@@ -215,13 +216,20 @@ async def change_password(data: PasswordChange, db: DB, actor: AnyActor) -> Me:
     return await build_me(db, actor)
 
 
-@router.post("/password-reset", status_code=202, responses={429: {"description": "Too soon"}})
-async def request_password_reset(data: ResetRequest, db: DB) -> Response:
+@router.post(
+    "/password-reset",
+    status_code=202,
+    response_model=ResetAccepted,
+    responses={429: {"description": "Too soon"}},
+)
+async def request_password_reset(data: ResetRequest, db: DB) -> ResetAccepted:
     """找回密码, step 1: if the login (username, phone or email) names an account, a 6-digit
     code goes to its phone by text message, or to its email (the one typed, or when it has no
     phone). The answer is the same either way. One code a minute per account."""
     await recovery.request_reset(db, data.login)
-    return Response(status_code=202)
+    return ResetAccepted(
+        again_after_seconds=recovery.EVERY_SECONDS, valid_minutes=recovery.CODE_MINUTES
+    )
 
 
 @router.post("/password-reset/confirm", status_code=204)

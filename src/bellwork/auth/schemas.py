@@ -39,6 +39,13 @@ class ResetRequest(BaseModel):
     login: str = Field(min_length=1, max_length=254, description="Username, phone or email")
 
 
+class ResetAccepted(BaseModel):
+    """The same whether or not the login names an account (nobody learns who has one)."""
+
+    again_after_seconds: int = Field(description="A new code may be asked for after this")
+    valid_minutes: int = Field(description="How long a code works")
+
+
 class ResetConfirm(BaseModel):
     login: str = Field(min_length=1, max_length=254)
     code: str = Field(min_length=1, max_length=12)

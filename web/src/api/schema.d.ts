@@ -3046,6 +3046,22 @@ export interface components {
             /** Label */
             label: string;
         };
+        /**
+         * ResetAccepted
+         * @description The same whether or not the login names an account (nobody learns who has one).
+         */
+        ResetAccepted: {
+            /**
+             * Again After Seconds
+             * @description A new code may be asked for after this
+             */
+            again_after_seconds: number;
+            /**
+             * Valid Minutes
+             * @description How long a code works
+             */
+            valid_minutes: number;
+        };
         /** ResetConfirm */
         ResetConfirm: {
             /** Login */
@@ -3974,7 +3990,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ResetAccepted"];
                 };
             };
             /** @description Validation Error */
