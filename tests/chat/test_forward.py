@@ -5,6 +5,7 @@ that a refusal writes nothing."""
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import httpx
@@ -370,7 +371,9 @@ async def test_forwarding_to_a_big_group_costs_what_sending_does(
         seen: list[str] = []
 
         def count(_c: Any, _cur: Any, sql: str, *_a: Any) -> None:
-            seen.append(sql)
+            # Not the app's own job runner polling the queue meanwhile (a busy host).
+            if not re.search(r"\b(FROM|UPDATE) job\b|\bjob_schedule\b", sql):
+                seen.append(sql)
 
         event.listen(engine, "before_cursor_execute", count)
         try:

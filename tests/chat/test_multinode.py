@@ -22,6 +22,7 @@ import orjson
 import pytest
 import websockets
 
+from bellwork.config import Settings
 from tests.chat.conftest import cmid, free_port
 from tests.conftest import PASSWORD, World
 
@@ -85,6 +86,14 @@ class Node:
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
+
+
+@pytest.fixture
+def app_settings(settings: Settings) -> Settings:
+    """The test process's own app runs no jobs here: the nodes do, with their data folder and
+    their bus. (A burn claimed by this process would shred keys in another folder and tell
+    only this process's sockets: node B would wait for a message.deleted that never comes.)"""
+    return settings.model_copy(update={"jobs_embedded": False})
 
 
 @pytest.fixture
