@@ -34,12 +34,16 @@ async def queue_delivery(
     purpose: str,
     subject: str | None = None,
     person_id: int | None = None,
+    params: dict[str, str] | None = None,
 ) -> Delivery:
-    """Adds a delivery and its job to the caller's transaction (sent once that commits)."""
+    """Adds a delivery and its job to the caller's transaction (sent once that commits).
+    `params` are the variables of the purpose's text-message template, where the provider
+    sends templates rather than text (aliyun.py, "Templates"): `{"code": "123456"}`."""
     d = Delivery(
         channel=channel,
         address=address,
         body=body,
+        params=params,
         purpose=purpose,
         subject=subject,
         person_id=person_id,
@@ -65,7 +69,7 @@ async def send_delivery(db: AsyncSession, delivery_id: int, now: datetime) -> No
         return
     d.provider = provider.name
     try:
-        await provider.send(d)
+        reference = await provider.send(d)
     except ProviderError as exc:
         d.error = exc.reason
         if exc.permanent or d.attempts >= MAX_ATTEMPTS:
@@ -79,7 +83,7 @@ async def send_delivery(db: AsyncSession, delivery_id: int, now: datetime) -> No
             key=f"{SEND}:{d.id}:{d.attempts}",
         )
         return
-    d.status, d.sent_at, d.error = SENT, now, None
+    d.status, d.sent_at, d.error, d.reference = SENT, now, None, reference
 
 
 async def list_deliveries(
