@@ -124,7 +124,11 @@ class Settings(BaseSettings):
         "(a regional endpoint, a test server).",
     )
     sms_timeout: float = Field(
-        default=10.0, gt=0, le=120, description="Seconds to wait for the SMS provider's answer."
+        default=5.0,
+        gt=0,
+        le=60,
+        description="Seconds to wait for the SMS provider's answer (a send job holds SQLite's "
+        "write gate meanwhile; SendSms answers in well under a second).",
     )
 
     @model_validator(mode="after")

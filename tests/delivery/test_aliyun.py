@@ -203,6 +203,19 @@ async def test_a_timeout_is_tried_again(runtime: Runtime, aliyun: AliyunSmsServe
     assert (d.status, d.attempts, d.error) == ("sent", 2, None)
 
 
+async def test_a_provider_that_cannot_be_reached_is_tried_again(
+    app_settings: Settings, runtime: Runtime, aliyun: AliyunSmsServer
+) -> None:
+    await aliyun.stop()  # nothing listens on its port any more
+    delivery_id = await queue(runtime)
+    t0 = at(1)
+    await run_due(runtime, clock=lambda: t0)
+    d = await delivery(runtime, delivery_id)
+    assert (d.status, d.attempts) == ("queued", 1)
+    assert d.error and d.error.startswith("Cannot connect to host 127.0.0.1"), d.error
+    assert len(await pending_sends(runtime)) == 1
+
+
 async def test_a_wrong_secret_is_refused_by_the_signature_check(
     app_settings: Settings, runtime: Runtime, aliyun: AliyunSmsServer
 ) -> None:

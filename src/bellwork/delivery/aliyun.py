@@ -135,7 +135,8 @@ class AliyunSms:
             said = str(getattr(inner, "message", None) or inner)
             if isinstance(inner, TimeoutError) or "timeout" in said.lower():
                 raise ProviderError(f"timed out after {self.timeout:g} s ({said})") from exc
-            raise ProviderError(f"{type(inner).__name__}: {said}") from exc
+            kind = type(inner).__name__
+            raise ProviderError(said if kind == "RetryError" else f"{kind}: {said}") from exc
         body = answer.body
         code = str(getattr(body, "code", None) or "")
         if code == "OK":
