@@ -39,17 +39,18 @@ class Delivery(Base):
     purpose: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    # What a provider's template needs ({"code": "123456"}); providers.py, "Templates".
-    params: Mapped[dict[str, Any] | None]
     status: Mapped[str] = mapped_column(String(16), default=QUEUED)
     provider: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    # (Columns added later come last, where migration 0019 put them.)
+    # What a provider's template needs ({"code": "123456"}); providers.py, "Templates".
+    params: Mapped[dict[str, Any] | None]
     # The provider's name for what it took (Aliyun's BizId, an email's Message-ID).
     reference: Mapped[str | None] = mapped_column(String(200))
     # The unit whose monthly SMS quota this text message counts against (service.py).
     quota_unit_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("unit.id", ondelete="SET NULL")
     )
-    error: Mapped[str | None] = mapped_column(Text)
-    attempts: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None]
