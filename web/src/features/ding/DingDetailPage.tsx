@@ -42,6 +42,7 @@ export default function DingDetailPage() {
   if (q.isError) return <Result status="warning" title={errorText(q.error, t)} />;
   const d = q.data;
   const open = !d.recalled_at && d.sent_at != null && d.confirmed < d.total;
+  const recallable = !d.recalled_at && (d.sent_at == null || d.confirmed < d.total);
   return (
     <Space orientation="vertical" style={{ width: "100%" }} size="middle" data-testid="ding-detail">
       <Card title={t("ding.detail")} extra={dingState(d, t)}>
@@ -71,13 +72,14 @@ export default function DingDetailPage() {
               {d.reminders > 0 && <Typography.Text type="secondary">{t("ding.reminded", { n: d.reminders })}</Typography.Text>}
             </Space>
           </Space>
+          {(open || recallable) && (
           <Space wrap>
             {open && (
               <Button type="primary" icon={<BellOutlined />} loading={remind.isPending} onClick={() => remind.mutate()} data-testid="ding-remind">
                 {t("ding.remind")}
               </Button>
             )}
-            {!d.recalled_at && d.confirmed < d.total && (
+            {recallable && (
               <Popconfirm title={t("ding.recallConfirm")} onConfirm={() => recall.mutate()} okText={t("ding.recall")} cancelText={t("common.cancel")}>
                 <Button danger icon={<RollbackOutlined />} loading={recall.isPending} data-testid="ding-recall">
                   {t("ding.recall")}
@@ -85,6 +87,7 @@ export default function DingDetailPage() {
               </Popconfirm>
             )}
           </Space>
+          )}
         </Space>
       </Card>
       {d.groups.length === 0 && <Empty />}
