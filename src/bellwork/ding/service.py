@@ -5,9 +5,10 @@ minute, confirming, reminding and recalling.
   DING included — so the sender learns at once that an audience is empty or out of reach, and
   the list stays what it was when people move. A scheduled DING reaches them at its minute
   (the `ding.send` job, `ding/jobs.py`).
-- Going out: one `ding.alert` to every recipient's devices, and a delivery per recipient and
-  chosen channel (text message, email) through `delivery.service.queue_delivery` — all in the
-  transaction that sends, so a rollback sends nothing.
+- Going out: one `ding.alert` to every recipient's devices, and on the chosen channels (text
+  message, email) a `ding.deliver` job that queues a delivery per recipient through
+  `delivery.service.queue_delivery` — both in the transaction that sends, so a rollback
+  sends nothing.
 - A recipient's alert lasts until they confirm (`ding.confirmed` stops their other devices),
   the sender recalls it (`ding.recalled`), or forever.
 """
@@ -45,6 +46,7 @@ from bellwork.org.models import Membership, Person, Unit
 from bellwork.org.units import subtree_clause
 
 SEND = "ding.send"
+DELIVER = "ding.deliver"
 REMIND_EVERY = timedelta(minutes=5)
 MAX_RECIPIENTS = 10_000
 BATCH = 500
@@ -191,8 +193,10 @@ async def _unconfirmed(db: AsyncSession, message_id: int) -> list[int]:
 
 
 async def _alert(db: AsyncSession, msg: DingMessage, people: Sequence[int]) -> None:
-    """The card to `people`'s devices, and a text message or email to each on the channels the
-    sender chose (those with no phone or email get only the card)."""
+    """The card to `people`'s devices now, and, on the channels the sender chose, a
+    `ding.deliver` job in the same transaction that queues the text messages and emails (a
+    request that DINGs 1,000 people by SMS does not wait for 1,000 delivery rows: the card
+    goes out at once, and whoever confirms before the job runs gets no text message)."""
     assert msg.sent_at is not None
     sender = await person_refs(db, {msg.sender_id} if msg.sender_id else set())
     alert = DingAlert(
@@ -203,11 +207,28 @@ async def _alert(db: AsyncSession, msg: DingMessage, people: Sequence[int]) -> N
         confirmed_at=None,
     )
     tell(db, DingAlerted(ding=alert), people)
-    if not msg.channels:
-        return
-    name = alert.sender.name if alert.sender else ""
+    if msg.channels:
+        await enqueue(
+            db,
+            DELIVER,
+            {"message": msg.id, "round": msg.reminders},
+            key=f"{DELIVER}:{msg.id}:{msg.reminders}",
+        )
+
+
+async def deliver(db: AsyncSession, message_id: int) -> int:
+    """The `ding.deliver` job: a text message and/or an email (the DING's channels) to each
+    recipient who has not confirmed yet and has a phone / an email address, through
+    `delivery.service.queue_delivery`; none for a recalled DING. Returns how many."""
+    msg = await db.get(DingMessage, message_id)
+    if msg is None or msg.recalled_at is not None or msg.sent_at is None:
+        return 0
+    people = await _unconfirmed(db, msg.id)
+    refs = await person_refs(db, {msg.sender_id} if msg.sender_id else set())
+    name = refs[msg.sender_id].name if msg.sender_id in refs else ""
     text = t("ding_delivery_text", sender=name, body=msg.body)
     subject = t("ding_delivery_subject", sender=name)
+    queued = 0
     for i in range(0, len(people), BATCH):
         found = await db.execute(
             select(Person.id, Person.phone, Person.email).where(
@@ -219,6 +240,7 @@ async def _alert(db: AsyncSession, msg: DingMessage, people: Sequence[int]) -> N
                 await queue_delivery(
                     db, channel="sms", address=phone, body=text, purpose="ding", person_id=pid
                 )
+                queued += 1
             if "email" in msg.channels and email:
                 await queue_delivery(
                     db,
@@ -229,6 +251,8 @@ async def _alert(db: AsyncSession, msg: DingMessage, people: Sequence[int]) -> N
                     purpose="ding",
                     person_id=pid,
                 )
+                queued += 1
+    return queued
 
 
 async def go_out(db: AsyncSession, msg: DingMessage, now: datetime) -> None:
