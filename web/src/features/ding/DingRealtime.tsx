@@ -16,7 +16,7 @@ import { BellFilled } from "@ant-design/icons";
 import { useQueryClient } from "@tanstack/react-query";
 import dayjs from "dayjs";
 import { useMe } from "../../api/hooks";
-import { useEvent } from "../../realtime";
+import { useEvent, useRealtime } from "../../realtime";
 import { useT } from "../../i18n";
 import { displayName } from "../people/parents";
 import { playChime } from "../chat/sound";
@@ -29,6 +29,7 @@ const RING_EVERY_MS = 2500;
 export function DingRealtime() {
   const t = useT();
   const me = useMe().data?.id;
+  useRealtime(); // the socket stays open while someone is logged in (chat holds it too)
   const qc = useQueryClient();
   const pending = usePendingDings(me != null);
   const [ring, setRing] = useState(0);
