@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Server, login, shot
+from tests.browser.conftest import Server, expand, login, node, shot
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Any]
@@ -75,3 +75,45 @@ def test_a_teacher_dings_a_guardian_who_confirms(new_page: NewPage, server: Serv
     phone.get_by_test_id("ding-new").click()
     expect(phone.get_by_test_id("ding-compose")).to_be_visible()
     shot(phone, "phone-ding-compose")
+
+
+def test_a_class_ding_on_a_phone_in_english_refuses_an_early_reminder(
+    new_page: NewPage, server: Server
+) -> None:
+    """The teacher, on a phone in English, DINGs the guardians of their class through the unit
+    picker, sees them listed under the class, is told how long to wait before reminding, and
+    recalls the DING (so no guardian of the demo keeps a card for the other tests)."""
+    page = new_page(width=390, height=844, lang="en")
+    login(page, "teacher", then="/ding/new")
+    compose = page.get_by_test_id("ding-compose")
+    compose.get_by_test_id("ding-add-unit").click()
+    compose.get_by_test_id("ding-unit-row").locator(".ant-select").first.click()
+    tree = page.locator(".ant-select-tree")
+    expand(tree, "滨江区教育局")
+    expand(tree, "滨江实验小学")
+    expand(tree, "一年级")
+    node(tree, "1班", "title").click()
+    expect(compose.get_by_test_id("ding-unit-row")).to_contain_text("Guardians")
+    compose.get_by_test_id("ding-text").fill("Sports day moves to Friday: please confirm")
+    compose.get_by_test_id("ding-send").click()
+    detail = page.get_by_test_id("ding-detail")
+    try:
+        expect(detail.get_by_test_id("ding-detail-count")).to_contain_text("0/")
+        group = detail.get_by_test_id("ding-group").first
+        expect(group).to_contain_text("一年级 / 1班")
+        expect(group.get_by_test_id("ding-pending-person").first).to_contain_text("'s ")
+        detail.get_by_test_id("ding-remind").click()
+        expect(page.locator(".ant-message")).to_contain_text(
+            re.compile(r"Remind again in [45] min \d+ s")
+        )
+        expect(detail.get_by_test_id("ding-next-remind")).to_contain_text("Remind again after")
+        shot(page, "phone-ding-detail-remind-refused-en")
+        detail.get_by_test_id("ding-recall").click()
+        page.locator(".ant-popconfirm").get_by_role("button", name="Recall").click()
+        expect(detail).to_contain_text("Recalled")
+        expect(detail.get_by_test_id("ding-remind")).to_have_count(0)
+        shot(page, "phone-ding-detail-recalled-en")
+    finally:
+        for d in server.api("/api/v1/dings", login="teacher")["items"]:
+            if d["recalled_at"] is None and d["confirmed"] < d["total"]:
+                server.api(f"/api/v1/dings/{d['id']}/recall", login="teacher", method="POST")

@@ -86,7 +86,7 @@ async def test_detail_groups_by_unit_and_names_guardians_as_parents(
     )
     assert d["total"] == 4  # three guardians through the class, the student picked by name
     detail = (await t.get(f"/api/v1/dings/{d['id']}")).json()
-    assert [g["unit_name"] for g in detail["groups"]] == ["1班", None]
+    assert [g["unit_name"] for g in detail["groups"]] == ["实验小学 / 1班", None]
     klass = detail["groups"][0]
     assert len(klass["pending"]) == 3 and klass["confirmed"] == []
     first = klass["pending"][0]["person"]

@@ -43,7 +43,7 @@ from bellwork.ding.schemas import (
 from bellwork.jobs import enqueue
 from bellwork.org.access import Scope, access_unit, visible_people_clause
 from bellwork.org.models import Membership, Person, Unit
-from bellwork.org.units import subtree_clause
+from bellwork.org.units import path_names, subtree_clause
 
 SEND = "ding.send"
 DELIVER = "ding.deliver"
@@ -371,12 +371,12 @@ async def detail(db: AsyncSession, actor: Actor, ding_id: int) -> DingDetail:
     unit_ids = {r[1] for r in rows if r[1] is not None}
     names: dict[int, str] = {}
     if unit_ids:
-        names = {
-            uid: name
-            for uid, name in await db.execute(
-                select(Unit.id, Unit.name).where(Unit.id.in_(unit_ids))
-            )
-        }
+        # A class with its grade ("一年级 / 1班"): two schools' 1班 stay apart.
+        paths = dict(
+            (await db.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids)))).all()
+        )
+        along = await path_names(db, paths.values())
+        names = {uid: " / ".join(along[path][-2:]) for uid, path in paths.items()}
     groups: dict[int | None, DingGroup] = {}
     total = confirmed = 0
     for pid, uid, at in rows:

@@ -70,6 +70,11 @@ export default function DingDetailPage() {
                 </Typography.Text>
               )}
               {d.reminders > 0 && <Typography.Text type="secondary">{t("ding.reminded", { n: d.reminders })}</Typography.Text>}
+              {open && d.next_remind_at && dayjs(d.next_remind_at).isAfter(dayjs()) && (
+                <Typography.Text type="secondary" data-testid="ding-next-remind">
+                  {t("ding.nextRemind", { at: dayjs(d.next_remind_at).format("HH:mm:ss") })}
+                </Typography.Text>
+              )}
             </Space>
           </Space>
           {(open || recallable) && (

@@ -687,6 +687,7 @@ const enUS: Messages = {
   "ding.more": "{n} more DINGs to confirm",
   "ding.confirm": "Confirm",
   "ding.notifyTitle": "DING · {sender}",
+  "ding.nextRemind": "Remind again after {at}",
 };
 
 export default enUS;

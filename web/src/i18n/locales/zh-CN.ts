@@ -686,6 +686,7 @@ const zhCN = {
   "ding.more": "还有 {n} 条 DING 待确认",
   "ding.confirm": "确认收到",
   "ding.notifyTitle": "DING · {sender}",
+  "ding.nextRemind": "{at} 后可再次提醒",
 };
 
 export type MessageKey = keyof typeof zhCN;
