@@ -344,3 +344,37 @@ async def test_no_text_message_for_who_confirmed_before_it_went(
     await t.post(f"/api/v1/dings/{d['id']}/recall")
     async with world.app.state.sessionmaker() as s:
         assert await deliver(s, d["id"]) == 0
+
+
+async def test_events_applied_to_the_pending_cards_give_a_fresh_fetch(
+    world: World, school: dict[str, Any], live: str
+) -> None:
+    """The event contract (DESIGN.md): a device that fetched its cards and then applies
+    `ding.alert`, `ding.confirmed` (its own) and `ding.recalled` holds what a fresh
+    `GET /dings/pending` returns."""
+    t = await world.login(school["teacher"])
+    phone = await world.login(school["p1"])
+    laptop = await world.login(school["p1"])
+    cards: dict[int, dict[str, Any]] = {
+        c["id"]: c for c in (await phone.get("/api/v1/dings/pending")).json()
+    }
+    async with connect(live, phone) as sock:
+        a = await ding(t, guardians_of(school, body="第一条"))
+        b = await ding(t, guardians_of(school, body="第二条"))
+        c = await ding(t, guardians_of(school, body="第三条"))
+        await laptop.post(f"/api/v1/dings/{a['id']}/confirm")  # on another device
+        await t.post(f"/api/v1/dings/{b['id']}/recall")
+        seen = 0
+        while seen < 5:  # three alerts, one confirmation, one recall
+            ev = await sock.next()
+            if ev["type"] == "ding.alert":
+                cards[ev["ding"]["id"]] = ev["ding"]
+            elif ev["type"] in ("ding.confirmed", "ding.recalled"):
+                cards.pop(ev["ding_id"], None)  # confirmed: only one's own reach one's devices
+            else:
+                continue
+            seen += 1
+        await sock.nothing()
+    fresh = (await phone.get("/api/v1/dings/pending")).json()
+    assert list(cards.values()) == fresh
+    assert [x["id"] for x in fresh] == [c["id"]]
