@@ -1,6 +1,7 @@
 """DING in the browser (issue 11, "Done when"): a teacher DINGs a guardian from the workbench;
-the guardian's phone shows the full-screen card with the text and rings; they press 确认收到;
-the teacher's detail page turns to 1/1 confirmed without a reload."""
+the guardian's phone shows the full-screen card with the text and rings; they press 确认收到,
+the card on their other device goes too, and the teacher's detail page turns to 1/1
+confirmed without a reload."""
 
 from __future__ import annotations
 
@@ -28,6 +29,8 @@ def test_a_teacher_dings_a_guardian_who_confirms(new_page: NewPage, server: Serv
     guardian = new_page(width=390, height=844)
     login(guardian, guardian_phone, then=None)
     expect(guardian.get_by_test_id("ding-alert")).to_have_count(0)
+    laptop = new_page()  # the same guardian on a second device
+    login(laptop, guardian_phone, then=None)
 
     teacher = new_page()
     login(teacher, "teacher", then="/workbench")
@@ -55,8 +58,11 @@ def test_a_teacher_dings_a_guardian_who_confirms(new_page: NewPage, server: Serv
     expect(card.get_by_test_id("ding-alert-from")).to_contain_text("来自")
     guardian.wait_for_function("Number(document.documentElement.dataset.bwChimes || 0) >= 2")
     shot(guardian, "phone-ding-alert")
+    expect(laptop.get_by_test_id("ding-alert-text")).to_have_text(text)
     card.get_by_test_id("ding-confirm").click()
     expect(card).to_have_count(0)
+    # The other device stops alerting too.
+    expect(laptop.get_by_test_id("ding-alert")).to_have_count(0)
 
     # The teacher's page, live: 1/1, the guardian listed as confirmed.
     expect(detail.get_by_test_id("ding-detail-count")).to_have_text("已确认 1/1")
