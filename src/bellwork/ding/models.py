@@ -44,8 +44,9 @@ class DingMessage(Base):
 
 
 class Ding(Base):
-    """One recipient of a DING. `unit_id` is the unit they were chosen through (null: picked by
-    name), by which the sender's lists are grouped."""
+    """One recipient of a DING. `unit_id` is the unit they were reached in — their own class,
+    say, when the sender chose the school (null: picked by name) — by which the sender's
+    lists are grouped."""
 
     __tablename__ = "ding"
     __table_args__ = (

@@ -78,7 +78,8 @@ class RecipientOut(BaseModel):
 
 
 class DingGroup(BaseModel):
-    """The recipients chosen through one unit (`unit` null: picked by name)."""
+    """The recipients reached in one unit (their class when the sender chose the school;
+    `unit_id` null: picked by name). `unit_name` carries the parent's name too ("一年级 / 1班")."""
 
     unit_id: int | None
     unit_name: str | None

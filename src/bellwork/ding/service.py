@@ -85,8 +85,8 @@ async def _visible(db: AsyncSession, scope: Scope, ids: Sequence[int]) -> set[in
 async def resolve_audience(
     db: AsyncSession, scope: Scope, data: DingCreate
 ) -> list[tuple[int, int | None]]:
-    """(person, unit chosen through) for everyone the DING reaches, in the order chosen, each
-    once, the sender left out. People picked by name must all be reachable (403
+    """(person, unit reached in) for everyone the DING reaches, in the order chosen, each once,
+    the sender left out. People picked by name must all be reachable (403
     `ding_people_unreachable` otherwise); a unit gives its active members with the roles asked
     whom the sender may see. Nobody at all: 422 `ding_audience_empty`."""
     out: dict[int, int | None] = {}

@@ -2267,7 +2267,8 @@ export interface components {
         };
         /**
          * DingGroup
-         * @description The recipients chosen through one unit (`unit` null: picked by name).
+         * @description The recipients reached in one unit (their class when the sender chose the school;
+         *     `unit_id` null: picked by name). `unit_name` carries the parent's name too ("一年级 / 1班").
          */
         DingGroup: {
             /** Unit Id */

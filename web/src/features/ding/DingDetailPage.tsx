@@ -1,5 +1,5 @@
 /**
- * One's DING (/ding/:id): who confirmed and who has not, by the unit they were chosen through,
+ * One's DING (/ding/:id): who confirmed and who has not, by the unit they were reached in,
  * live (ding.confirmed refetches it: DingRealtime); 再次提醒 the unconfirmed (the server refuses
  * within 5 minutes of the last alert and says how long to wait) and 撤回.
  */
