@@ -5,8 +5,9 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -96,11 +97,53 @@ class Settings(BaseSettings):
     mail_from: str = Field(
         default="Bellwork <no-reply@localhost>", description="The From of the email Bellwork sends."
     )
-    sms_provider: str = Field(
+    sms_provider: Literal["outbox", "aliyun"] = Field(
         default="outbox",
         description="Who sends text messages: `outbox` (none: admins see what would have "
-        "been sent). Provider adapters are listed in docs/delivery.md.",
+        "been sent) or `aliyun` (Alibaba Cloud SMS, 阿里云短信服务; docs/delivery.md).",
     )
+    sms_access_key_id: str | None = Field(
+        default=None, description="The AccessKey ID of the SMS provider's account (a RAM user)."
+    )
+    sms_access_key_secret: SecretStr | None = Field(
+        default=None, description="The AccessKey secret that goes with `sms_access_key_id`."
+    )
+    sms_sign_name: str | None = Field(
+        default=None,
+        description="The approved signature (签名) every text message carries, e.g. 实验小学.",
+    )
+    sms_templates: dict[str, str] = Field(
+        default_factory=dict,
+        description="Approved template codes by purpose, as JSON: "
+        '{"password_reset": "SMS_1", "default": "SMS_2"}. `default` serves every purpose '
+        'without a template of its own (docs/delivery.md, "Templates").',
+    )
+    sms_endpoint: str = Field(
+        default="dysmsapi.aliyuncs.com",
+        description="The SMS API's host, or http(s)://host:port to point it elsewhere "
+        "(a regional endpoint, a test server).",
+    )
+    sms_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="Seconds to wait for the SMS provider's answer (a send job holds SQLite's "
+        "write gate meanwhile; SendSms answers in well under a second).",
+    )
+
+    @model_validator(mode="after")
+    def _sms_provider_complete(self) -> Settings:
+        if self.sms_provider == "aliyun":
+            missing = [
+                name
+                for name in ("sms_access_key_id", "sms_access_key_secret", "sms_sign_name")
+                if not getattr(self, name)
+            ]
+            if not self.sms_templates:
+                missing.append("sms_templates")
+            if missing:
+                raise ValueError(f"sms_provider aliyun needs {', '.join(missing)}")
+        return self
 
     login_max_failures_account: int = Field(
         default=5, description="Failed logins for one account within the window before refusing."

@@ -257,6 +257,18 @@ def expand(tree: Any, text: str) -> None:
     expect(switcher).to_have_class(opened)
 
 
+def pick(page: Any, field: Any, text: str) -> None:
+    """Types `text` into a searching antd Select (`field` holds its input) and clicks the option
+    it finds. Waits for the search's own answer first: the options shown before it (the list
+    for an empty search) are replaced as it arrives, and a click just then can be lost."""
+    field.locator("input").fill(text)
+    options = page.locator(".ant-select-dropdown:visible .ant-select-item-option")
+    expect(options.first).to_contain_text(text)
+    page.wait_for_timeout(300)  # the picker's 250 ms debounce: no newer search on its way
+    expect(options.first).to_contain_text(text)
+    options.filter(has_text=text).first.click()
+
+
 def shot(page: Any, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import Server, login, shot
+from .conftest import Server, login, pick, shot
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Any]
@@ -71,8 +71,7 @@ def _direct_with(page: Any, name: str, private: bool = False) -> None:
     label = "阅后即焚" if private else "发起单聊"
     page.get_by_role("menuitem", name=label).click()
     dialog = page.get_by_role("dialog")
-    dialog.get_by_test_id("new-chat-person").locator("input").fill(name)
-    page.locator(".ant-select-item-option", has_text=name).first.click()
+    pick(page, dialog.get_by_test_id("new-chat-person"), name)
     dialog.get_by_test_id("new-chat-ok").click()
     expect(page.get_by_test_id("chat-title")).to_contain_text(name)
 
@@ -292,8 +291,7 @@ def test_group_create_mention_history_paging_and_settings(
     page.get_by_role("menuitem", name="创建群聊").click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_test_id("new-group-name").fill("春游筹备组")
-    dialog.locator(".ant-select").first.locator("input").fill("李琪怡")
-    page.locator(".ant-select-item-option", has_text="李琪怡").first.click()
+    pick(page, dialog.locator(".ant-select").first, "李琪怡")
     expect(dialog.locator(".ant-tag")).to_contain_text("李琪怡")
     dialog.get_by_test_id("new-chat-ok").click()
     expect(page.get_by_test_id("chat-title")).to_contain_text("春游筹备组")
@@ -657,12 +655,13 @@ def test_group_settings_as_a_new_user_would_use_them(new_page: NewPage, server: 
     teacher.get_by_test_id("chat-new").click()
     teacher.get_by_role("menuitem", name="创建群聊").click()
     dialog = teacher.get_by_role("dialog")
+    expect(dialog.get_by_test_id("new-group-name")).to_be_editable()
     dialog.get_by_test_id("new-group-name").fill("   ")
+    expect(dialog.get_by_test_id("new-group-name")).to_have_value("   ")
     dialog.get_by_test_id("new-chat-ok").click()
     expect(dialog.get_by_test_id("new-chat-error")).to_have_text("请填写群名称")
     dialog.get_by_test_id("new-group-name").fill("家委会")
-    dialog.locator(".ant-select").first.locator("input").fill("李琪怡")
-    teacher.locator(".ant-select-item-option", has_text="李琪怡").first.click()
+    pick(teacher, dialog.locator(".ant-select").first, "李琪怡")
     dialog.get_by_test_id("new-chat-ok").click()
     expect(teacher.get_by_test_id("chat-title")).to_contain_text("家委会")
     conv_id = int(teacher.url.rsplit("/", 1)[1])
@@ -671,8 +670,7 @@ def test_group_settings_as_a_new_user_would_use_them(new_page: NewPage, server: 
     teacher.get_by_test_id("chat-settings-open").click()
     drawer = teacher.get_by_test_id("chat-settings")
     picker = drawer.get_by_test_id("chat-add-member")
-    picker.locator("input").fill(other["name"])
-    teacher.locator(".ant-select-item-option", has_text=other["name"]).first.click()
+    pick(teacher, picker, other["name"])
     expect(drawer.get_by_test_id("chat-member")).to_have_count(3)
     expect(picker.locator(".ant-select-selection-item")).to_have_count(0)
     shot(teacher, "desktop-chat-group-members")

@@ -111,6 +111,7 @@ async def request_reset(db: AsyncSession, login: str) -> None:
         subject=t("reset_code_subject", locale) if channel == EMAIL else None,
         purpose="password_reset",
         person_id=person.id,
+        params={"code": code},
     )
 
 

@@ -606,6 +606,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "符合条件的记录超过 {limit} 条。"
         "请缩小筛选范围（更短的时间段、某个组织或某种操作）后再导出。",
     },
+    # sms
+    "sms_quota_reached": {
+        "en": "SMS quota of {limit} for this month reached.",
+        "zh-CN": "本月短信额度（{limit} 条）已用完。",
+    },
     # ding
     "ding_not_allowed": {
         "en": "Only heads, teachers and staff of a unit may send a DING.",

@@ -8,4 +8,6 @@ its last error. Domains call `queue_delivery` (service.py); providers are in pro
 Where no provider is configured for a channel, the delivery goes to the **outbox**: nothing
 leaves the server, and admins read what would have been sent (`GET /api/v1/deliveries`, the
 workbench's 发送记录 page) — an installation without an SMS contract still works, visibly.
+Text messages go through Alibaba Cloud SMS (aliyun.py, templates by purpose) when configured,
+within each organisation's monthly SMS quota (quotas.py).
 """

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -22,7 +23,11 @@ class Delivery(Base):
     """One message to one address on one channel (delivery/__init__.py)."""
 
     __tablename__ = "delivery"
-    __table_args__ = (Index("ix_delivery_created", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_delivery_created", "created_at", "id"),
+        # An organisation's text messages this month (service.sms_quota_left).
+        Index("ix_delivery_quota", "quota_unit_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -34,8 +39,16 @@ class Delivery(Base):
     purpose: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str | None] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
+    # What a provider's template needs ({"code": "123456"}); providers.py, "Templates".
+    params: Mapped[dict[str, Any] | None]
     status: Mapped[str] = mapped_column(String(16), default=QUEUED)
     provider: Mapped[str | None] = mapped_column(String(32))
+    # The provider's name for what it took (Aliyun's BizId, an email's Message-ID).
+    reference: Mapped[str | None] = mapped_column(String(200))
+    # The unit whose monthly SMS quota this text message counts against (service.py).
+    quota_unit_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("unit.id", ondelete="SET NULL")
+    )
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

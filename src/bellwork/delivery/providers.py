@@ -2,12 +2,13 @@
 
 - Email: `SmtpEmail`, any SMTP server (`smtp_url`), through aiosmtplib: STARTTLS when the
   server offers it on smtp://, TLS from the start on smtps://.
-- Text messages: adapters for SMS providers plug in here (`sms_provider`); until one is
-  configured, `outbox`.
+- Text messages: `AliyunSms` (aliyun.py), Alibaba Cloud SMS on its official SDK, when
+  `sms_provider` is `aliyun`; `outbox` otherwise.
 - `None` for a channel: the outbox (delivery/__init__.py).
 
-A provider raises `ProviderError` with the reason to show in the delivery log; `permanent`
-says trying again will not help (an address the server refuses)."""
+`send` answers the provider's reference for what it took (Aliyun's BizId, an email's
+Message-ID), or None. A provider raises `ProviderError` with the reason to show in the
+delivery log; `permanent` says trying again will not help (an address the server refuses)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ class ProviderError(Exception):
 class Provider(Protocol):
     name: str
 
-    async def send(self, delivery: Delivery) -> None: ...
+    async def send(self, delivery: Delivery) -> str | None: ...
 
 
 class SmtpEmail:
@@ -61,10 +62,11 @@ class SmtpEmail:
         msg.set_content(d.body)
         return msg
 
-    async def send(self, d: Delivery) -> None:
+    async def send(self, d: Delivery) -> str | None:
+        msg = self.message(d)
         try:
             await aiosmtplib.send(
-                self.message(d),
+                msg,
                 hostname=self.host,
                 port=self.port,
                 username=self.username,
@@ -80,12 +82,17 @@ class SmtpEmail:
             raise ProviderError(f"{exc.code} {exc.message}", permanent=exc.code >= 500) from exc
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
             raise ProviderError(f"{type(exc).__name__}: {exc}") from exc
+        return str(msg["Message-ID"])
 
 
 def provider_for(settings: Settings, channel: str) -> Provider | None:
     """The provider of `channel` under these settings; None: the outbox."""
     if channel == EMAIL and settings.smtp_url:
         return SmtpEmail(settings.smtp_url, settings.mail_from)
+    if channel == SMS and settings.sms_provider == "aliyun":
+        from bellwork.delivery.aliyun import AliyunSms  # its SDK takes half a second to load
+
+        return AliyunSms(settings)
     if channel == SMS and settings.sms_provider != "outbox":
         raise ValueError(f"unknown sms_provider {settings.sms_provider!r}")
     return None

@@ -18,7 +18,11 @@ class DeliveryOut(BaseModel):
         description="queued: not sent yet (or to be tried again); sent: the provider took it; "
         "outbox: no provider for its channel, kept here; failed: refused, or every try failed"
     )
-    provider: str | None
+    provider: str | None = Field(description="Who carried it: smtp, aliyun, outbox")
+    reference: str | None = Field(
+        description="The provider's own reference for it (Aliyun's BizId, an email's "
+        "Message-ID), to look it up in the provider's console"
+    )
     error: str | None = Field(description="The provider's reason for the last failure")
     attempts: int
     created_at: datetime

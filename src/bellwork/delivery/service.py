@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bellwork.auth.service import Actor
 from bellwork.core.errors import Forbidden
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
-from bellwork.delivery.models import FAILED, OUTBOX, QUEUED, SENT, Delivery
+from bellwork.delivery.models import FAILED, OUTBOX, QUEUED, SENT, SMS, Delivery
 from bellwork.delivery.providers import ProviderError, provider_for
+from bellwork.delivery.quotas import sms_quota
 from bellwork.delivery.schemas import DeliveryOut
 from bellwork.jobs import enqueue
 from bellwork.runtime import runtime_of
@@ -34,17 +35,31 @@ async def queue_delivery(
     purpose: str,
     subject: str | None = None,
     person_id: int | None = None,
+    params: dict[str, str] | None = None,
 ) -> Delivery:
-    """Adds a delivery and its job to the caller's transaction (sent once that commits)."""
+    """Adds a delivery and its job to the caller's transaction (sent once that commits).
+    `params` are the variables of the purpose's text-message template, where the provider
+    sends templates rather than text (aliyun.py, "Templates"): `{"code": "123456"}`.
+    A text message to a person counts against their organisation's monthly SMS quota
+    (quotas.py); over it, the delivery is written as failed, with the reason, and not sent."""
+    quota = None
+    if channel == SMS and person_id is not None:
+        quota = await sms_quota(db, person_id, lock=True)
     d = Delivery(
         channel=channel,
         address=address,
         body=body,
+        params=params,
         purpose=purpose,
         subject=subject,
         person_id=person_id,
         status=QUEUED,
+        quota_unit_id=quota.unit_id if quota else None,
     )
+    if quota is not None and quota.left <= 0:
+        d.status, d.error = FAILED, quota.reason
+        db.add(d)
+        return d
     db.add(d)
     await db.flush()
     await enqueue(db, SEND, {"delivery": d.id}, key=f"{SEND}:{d.id}:0")
@@ -65,7 +80,7 @@ async def send_delivery(db: AsyncSession, delivery_id: int, now: datetime) -> No
         return
     d.provider = provider.name
     try:
-        await provider.send(d)
+        reference = await provider.send(d)
     except ProviderError as exc:
         d.error = exc.reason
         if exc.permanent or d.attempts >= MAX_ATTEMPTS:
@@ -79,7 +94,7 @@ async def send_delivery(db: AsyncSession, delivery_id: int, now: datetime) -> No
             key=f"{SEND}:{d.id}:{d.attempts}",
         )
         return
-    d.status, d.sent_at, d.error = SENT, now, None
+    d.status, d.sent_at, d.error, d.reference = SENT, now, None, reference
 
 
 async def list_deliveries(

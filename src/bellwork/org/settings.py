@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bellwork.org.models import Unit
+from bellwork.org.models import Membership, Unit
 
 DEFAULT_TIME_ZONE = "Asia/Shanghai"
 log = logging.getLogger("bellwork.org")
@@ -29,6 +29,38 @@ async def unit_setting(db: AsyncSession, unit_id: int, name: str) -> Any | None:
         if name in settings:
             return settings[name]
     return None
+
+
+async def person_setting(db: AsyncSession, person_id: int, name: str) -> tuple[int, Any] | None:
+    """The setting `name` that applies to a person, and the unit that sets it: of the units the
+    person belongs to, the one with the nearest unit setting it (itself, then its parent, and
+    so on up) wins; at equal distance the deeper (more particular) unit, then the smaller id.
+    (unit id, value), or None where no unit above any of theirs sets it. Two queries, however
+    many units the person is in."""
+    paths = (
+        await db.execute(
+            select(Unit.path)
+            .join(Membership, Membership.unit_id == Unit.id)
+            .where(Membership.person_id == person_id)
+        )
+    ).scalars()
+    chains = {
+        path: [int(part) for part in path.strip("/").split("/") if part.isdigit()] for path in paths
+    }
+    ids = {uid for chain in chains.values() for uid in chain}
+    if not ids:
+        return None
+    found = await db.execute(select(Unit.id, Unit.settings).where(Unit.id.in_(ids)))
+    settings: dict[int, dict[str, Any]] = {row[0]: row[1] or {} for row in found.all()}
+    best: tuple[int, int, int] | None = None  # (distance, -depth, unit id)
+    for chain in chains.values():
+        for distance, uid in enumerate(reversed(chain)):
+            if name in settings.get(uid, {}):
+                rank = (distance, -(len(chain) - 1 - distance), uid)
+                if best is None or rank < best:
+                    best = rank
+                break
+    return None if best is None else (best[2], settings[best[2]][name])
 
 
 def zone(name: Any) -> ZoneInfo:

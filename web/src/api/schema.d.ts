@@ -2154,8 +2154,16 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "sent" | "outbox" | "failed";
-            /** Provider */
+            /**
+             * Provider
+             * @description Who carried it: smtp, aliyun, outbox
+             */
             provider: string | null;
+            /**
+             * Reference
+             * @description The provider's own reference for it (Aliyun's BizId, an email's Message-ID), to look it up in the provider's console
+             */
+            reference: string | null;
             /**
              * Error
              * @description The provider's reason for the last failure

@@ -1,6 +1,8 @@
 /**
  * 发送记录 (installation admins): every email and text message Bellwork sent, kept in the outbox
- * (no provider for its channel: what would have been sent, to pass on by hand) or failed, and why.
+ * (no provider for its channel: what would have been sent, to pass on by hand) or failed, and why;
+ * who carried it (SMTP, Alibaba Cloud SMS, the outbox) and the provider's reference for it (Aliyun's
+ * BizId, an email's Message-ID) to look it up in the provider's console.
  */
 import { useState } from "react";
 import { Card, Empty, List, Segmented, Space, Table, Tag, Typography } from "antd";
@@ -29,6 +31,26 @@ function useDeliveries(status: Status | null) {
 }
 
 const channel = (d: Delivery, t: TFunction) => (d.channel === "email" ? t("delivery.email") : t("delivery.sms"));
+
+const PROVIDERS = ["aliyun", "smtp", "outbox"] as const;
+type KnownProvider = (typeof PROVIDERS)[number];
+const providerName = (name: string, t: TFunction) =>
+  (PROVIDERS as readonly string[]).includes(name) ? t(`delivery.provider.${name as KnownProvider}`) : name;
+
+/** Who carried it and, where the provider gave one, its reference (copyable). */
+function Carrier({ d, t }: { d: Delivery; t: TFunction }) {
+  if (!d.provider) return <>—</>;
+  return (
+    <Space orientation="vertical" size={0} data-testid="delivery-provider">
+      <Typography.Text>{providerName(d.provider, t)}</Typography.Text>
+      {d.reference && (
+        <Typography.Text type="secondary" copyable={{ text: d.reference }} style={{ fontSize: 12, wordBreak: "break-all" }} data-testid="delivery-reference">
+          {t("delivery.reference")}: {d.reference}
+        </Typography.Text>
+      )}
+    </Space>
+  );
+}
 
 export default function DeliveriesPage() {
   const t = useT();
@@ -64,6 +86,7 @@ export default function DeliveriesPage() {
                     {d.body}
                   </Typography.Paragraph>
                   {d.error && <Typography.Text type="danger">{d.error}</Typography.Text>}
+                  <Carrier d={d} t={t} />
                   <Typography.Text type="secondary">{dayjs(d.created_at).format("YYYY-MM-DD HH:mm:ss")}</Typography.Text>
                 </Space>
               </List.Item>
@@ -83,6 +106,7 @@ export default function DeliveriesPage() {
               { title: t("delivery.to"), dataIndex: "address", width: 200 },
               { title: t("delivery.body"), render: (_, d) => <span data-testid="delivery-body" style={{ whiteSpace: "pre-wrap" }}>{d.subject ? `${d.subject}\n` : ""}{d.body}</span> },
               { title: t("delivery.statusCol"), width: 100, render: (_, d) => tag(d) },
+              { title: t("delivery.provider"), width: 180, render: (_, d) => <Carrier d={d} t={t} /> },
               { title: t("delivery.error"), dataIndex: "error", width: 220, render: (v: string | null) => (v ? <Typography.Text type="danger">{v}</Typography.Text> : "—") },
             ]}
           />

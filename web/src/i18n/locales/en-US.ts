@@ -636,6 +636,12 @@ const enUS: Messages = {
   "delivery.body": "Message",
   "delivery.statusCol": "Status",
   "delivery.error": "Reason",
+  // sms
+  "delivery.provider": "Sent by",
+  "delivery.provider.aliyun": "Alibaba Cloud SMS",
+  "delivery.provider.smtp": "Mail server",
+  "delivery.provider.outbox": "Outbox",
+  "delivery.reference": "Reference",
   // ding
   "workbench.tile.ding.sent": "DING",
   "ding.title": "DING",

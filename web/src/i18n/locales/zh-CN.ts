@@ -635,6 +635,12 @@ const zhCN = {
   "delivery.body": "内容",
   "delivery.statusCol": "状态",
   "delivery.error": "失败原因",
+  // sms
+  "delivery.provider": "发送方",
+  "delivery.provider.aliyun": "阿里云短信",
+  "delivery.provider.smtp": "邮件服务器",
+  "delivery.provider.outbox": "发件箱",
+  "delivery.reference": "回执编号",
   // ding
   "workbench.tile.ding.sent": "DING",
   "ding.title": "DING",
