@@ -378,3 +378,27 @@ async def test_events_applied_to_the_pending_cards_give_a_fresh_fetch(
     fresh = (await phone.get("/api/v1/dings/pending")).json()
     assert list(cards.values()) == fresh
     assert [x["id"] for x in fresh] == [c["id"]]
+
+
+async def test_over_the_sms_quota_is_refused_up_front(world: World, school: dict[str, Any]) -> None:
+    """The school's monthly SMS quota (delivery.quotas) has room for 2 text messages: a DING
+    by SMS to the 3 guardians is refused with the numbers and nothing is written; without SMS
+    it goes."""
+    school["school"].settings = {"sms_quota_month": 2}
+    await world.commit()
+    t = await world.login(school["teacher"])
+    r = await t.post(
+        "/api/v1/dings",
+        json=guardians_of(school, channels=["sms"]),
+        headers={"accept-language": "en"},
+    )
+    assert (r.status_code, r.json()["code"]) == (409, "ding_sms_quota")
+    assert r.json()["title"].startswith("Text messages to 3 people would go over")
+    assert "(2 left)" in r.json()["title"]
+    assert await rows(world, DingMessage) == 0 and await rows(world, Delivery) == 0
+    d = await ding(t, guardians_of(school, channels=["email"]))
+    assert d["total"] == 3
+    # Two guardians by name fit.
+    two = [school["p1"].id, school["p2"].id]
+    d = await ding(t, {**guardians_of(school, channels=["sms"]), "units": [], "people": two})
+    assert len(await deliveries(world, 2)) == 2

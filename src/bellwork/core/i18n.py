@@ -653,6 +653,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "[DING] {sender}: {body} — please confirm in Bellwork.",
         "zh-CN": "【DING】{sender}：{body}（请在 Bellwork 中确认收到）",
     },
+    "ding_sms_quota": {
+        "en": "Text messages to {count} people would go over this month's SMS quota of {limit} "
+        "({left} left). Send it without text messages, or to fewer people.",
+        "zh-CN": "给 {count} 人发短信将超出本月短信额度（{limit} 条，剩余 {left} 条）。"
+        "请不选短信发送，或减少接收人。",
+    },
     "ding_delivery_subject": {"en": "DING from {sender}", "zh-CN": "来自{sender}的 DING"},
 }
 

@@ -20,7 +20,10 @@ router = APIRouter(prefix="/api/v1/dings", tags=["ding"])
     "",
     response_model=DingOut,
     status_code=201,
-    responses={200: {"description": "A retry (same `client_id`): the first DING"}},
+    responses={
+        200: {"description": "A retry (same `client_id`): the first DING"},
+        409: {"description": "Over the monthly SMS quota (`ding_sms_quota`)"},
+    },
 )
 async def send_ding(
     data: DingCreate, db: DB, actor: CurrentActor, scope: CurrentScope, response: Response
@@ -29,7 +32,8 @@ async def send_ding(
     teachers and staff of a unit and admins may (403 `ding_not_allowed`). People picked by name
     must all be ones the sender may see (403 `ding_people_unreachable`); a unit gives its
     members with the roles asked whom the sender may see; nobody at all is 422
-    `ding_audience_empty`, a time that is not ahead 422 `ding_time_past`."""
+    `ding_audience_empty`, a time that is not ahead 422 `ding_time_past`; text messages
+    beyond the organisation's monthly SMS quota 409 `ding_sms_quota`."""
     out, created = await service.send(db, actor, scope, data)
     if not created:
         response.status_code = 200
@@ -63,7 +67,10 @@ async def ding_detail(ding_id: PathId, db: DB, actor: CurrentActor) -> DingDetai
 @router.post(
     "/{ding_id}/remind",
     response_model=DingOut,
-    responses={429: {"description": "Reminded less than 5 minutes ago (`Retry-After`)"}},
+    responses={
+        409: {"description": "Recalled, not sent yet, everyone confirmed, or over the SMS quota"},
+        429: {"description": "Reminded less than 5 minutes ago (`Retry-After`)"},
+    },
 )
 async def remind_ding(ding_id: PathId, db: DB, actor: CurrentActor) -> DingOut:
     """Alerts the recipients who have not confirmed again (every channel the DING used), at
@@ -71,14 +78,22 @@ async def remind_ding(ding_id: PathId, db: DB, actor: CurrentActor) -> DingOut:
     return await service.remind(db, actor, ding_id)
 
 
-@router.post("/{ding_id}/recall", response_model=DingOut)
+@router.post(
+    "/{ding_id}/recall",
+    response_model=DingOut,
+    responses={409: {"description": "Everyone confirmed already (`ding_all_confirmed`)"}},
+)
 async def recall_ding(ding_id: PathId, db: DB, actor: CurrentActor) -> DingOut:
     """Takes one's DING back: the recipients' cards go away. Refused once everyone confirmed
     (409 `ding_all_confirmed`)."""
     return await service.recall(db, actor, ding_id)
 
 
-@router.post("/{ding_id}/confirm", response_model=DingAlert)
+@router.post(
+    "/{ding_id}/confirm",
+    response_model=DingAlert,
+    responses={409: {"description": "Recalled (`ding_recalled`)"}},
+)
 async def confirm_ding(ding_id: PathId, db: DB, actor: CurrentActor) -> DingAlert:
     """确认收到: confirms a DING for oneself; one's other devices stop alerting. Again is the
     same."""

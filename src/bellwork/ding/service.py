@@ -29,6 +29,7 @@ from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound, Problem
 from bellwork.core.i18n import t
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
 from bellwork.db.base import utcnow
+from bellwork.delivery.quotas import sms_quota
 from bellwork.delivery.service import queue_delivery
 from bellwork.ding.live import DingAlerted, DingChanged, DingConfirmed, DingRecalled, tell
 from bellwork.ding.models import Ding, DingMessage
@@ -128,6 +129,39 @@ async def resolve_audience(
     return list(out.items())
 
 
+async def check_sms_quota(db: AsyncSession, recipients: Sequence[tuple[int, int | None]]) -> None:
+    """Refuses a DING by text message up front (409 `ding_sms_quota`) when its text messages
+    do not fit the monthly SMS quota of their organisation (`delivery.quotas`), rather than
+    sending some and logging the rest as failed. Recipients reached in one unit share its
+    quota: one look-up per unit (its first recipient with a phone), one per person picked by
+    name."""
+    phones: set[int] = set()
+    ids = [pid for pid, _ in recipients]
+    for i in range(0, len(ids), BATCH):
+        found = await db.execute(
+            select(Person.id).where(Person.id.in_(ids[i : i + BATCH]), Person.phone.is_not(None))
+        )
+        phones.update(found.scalars())
+    by_unit: dict[int | None, list[int]] = {}
+    for pid, uid in recipients:
+        if pid in phones:
+            by_unit.setdefault(uid, []).append(pid)
+    need: dict[int, int] = {}
+    quotas: dict[int, tuple[int, int]] = {}  # quota unit → (limit, left)
+    for uid, people in by_unit.items():
+        groups = [people] if uid is not None else [[p] for p in people]
+        for group in groups:
+            quota = await sms_quota(db, group[0], lock=True)
+            if quota is None:
+                continue
+            quotas[quota.unit_id] = (quota.limit, quota.left)
+            need[quota.unit_id] = need.get(quota.unit_id, 0) + len(group)
+    for unit_id, n in need.items():
+        limit, left = quotas[unit_id]
+        if n > left:
+            raise Conflict("ding_sms_quota", count=n, limit=limit, left=left)
+
+
 # --- sending ---------------------------------------------------------------------------------
 
 
@@ -157,6 +191,8 @@ async def send(
     if send_at is not None and send_at <= now:
         raise Invalid("ding_time_past", errors=[{"field": "send_at"}])
     recipients = await resolve_audience(db, scope, data)
+    if "sms" in data.channels:
+        await check_sms_quota(db, recipients)
     msg = DingMessage(
         sender_id=actor.id,
         client_id=data.client_id,
@@ -443,6 +479,17 @@ async def remind(db: AsyncSession, actor: Actor, ding_id: int) -> DingOut:
             minutes=minutes,
             seconds=rest,
         )
+    if "sms" in (msg.channels or []):
+        units = dict(
+            (
+                await db.execute(
+                    select(Ding.recipient_id, Ding.unit_id).where(
+                        Ding.message_id == msg.id, Ding.confirmed_at.is_(None)
+                    )
+                )
+            ).all()
+        )
+        await check_sms_quota(db, [(p, units.get(p)) for p in people])
     msg.reminded_at = now
     msg.reminders += 1
     await db.flush()

@@ -1482,7 +1482,8 @@ export interface paths {
          *     teachers and staff of a unit and admins may (403 `ding_not_allowed`). People picked by name
          *     must all be ones the sender may see (403 `ding_people_unreachable`); a unit gives its
          *     members with the roles asked whom the sender may see; nobody at all is 422
-         *     `ding_audience_empty`, a time that is not ahead 422 `ding_time_past`.
+         *     `ding_audience_empty`, a time that is not ahead 422 `ding_time_past`; text messages
+         *     beyond the organisation's monthly SMS quota 409 `ding_sms_quota`.
          */
         post: operations["send_ding_api_v1_dings_post"];
         delete?: never;
@@ -6623,6 +6624,15 @@ export interface operations {
                     "application/json": components["schemas"]["DingOut"];
                 };
             };
+            /** @description Over the monthly SMS quota (`ding_sms_quota`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -6705,6 +6715,15 @@ export interface operations {
                     "application/json": components["schemas"]["DingOut"];
                 };
             };
+            /** @description Recalled, not sent yet, everyone confirmed, or over the SMS quota */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -6745,6 +6764,15 @@ export interface operations {
                     "application/json": components["schemas"]["DingOut"];
                 };
             };
+            /** @description Everyone confirmed already (`ding_all_confirmed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -6774,6 +6802,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DingAlert"];
+                };
+            };
+            /** @description Recalled (`ding_recalled`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */
