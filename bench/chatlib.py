@@ -422,8 +422,12 @@ async def _client_main(targets: list[tuple[str, str]], pipe: Any, concurrency: i
             now = mono()
             state["frames"] += 1
             data = frame.get_payload_as_bytes()
+            body = None
             if b'"message.new"' in data:
                 body = loads(data)["message"]["body"] or ""
+            elif b'"ding.alert"' in data:  # bench/ding_fanout.py
+                body = loads(data)["ding"]["body"]
+            if body is not None:
                 parts = body.split(" ")
                 if len(parts) >= 3 and parts[0] == BODY_TAG and parts[1] == state["tag"]:
                     state["lat"].append((now - float(parts[2])) * 1000.0)

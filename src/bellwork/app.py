@@ -43,6 +43,7 @@ from bellwork.core.i18n import current_locale, pick_locale, t, validation_messag
 from bellwork.core.metrics import metrics_allowed, metrics_response
 from bellwork.core.middleware import RequestContext
 from bellwork.delivery.api import router as delivery_router
+from bellwork.ding.api import router as ding_router
 from bellwork.jobs.api import router as jobs_router
 from bellwork.jobs.runner import Runner
 from bellwork.jobs.sockets import socket_audit
@@ -212,6 +213,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         chat_router,
         invites_router,
         delivery_router,
+        ding_router,
         announcements_router,
         jobs_router,
         workbench_router,

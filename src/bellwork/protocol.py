@@ -8,8 +8,9 @@ are generated from that. See CONTRIBUTING.md ("Real time").
 from __future__ import annotations
 
 from bellwork.chat.live import PART as CHAT
+from bellwork.ding.live import PART as DING
 from bellwork.org.live import PART as ORG
 from bellwork.preferences.live import PART as PREFERENCES
 from bellwork.realtime.protocol import Protocol
 
-PROTOCOL = Protocol([CHAT, ORG, PREFERENCES])
+PROTOCOL = Protocol([CHAT, ORG, PREFERENCES, DING])

@@ -10,8 +10,9 @@ from __future__ import annotations
 from bellwork.audit.tiles import TILES as AUDIT
 from bellwork.auth.tiles import TILES as AUTH
 from bellwork.delivery.tiles import TILES as DELIVERY
+from bellwork.ding.tiles import TILES as DING
 from bellwork.jobs.tiles import TILES as JOBS
 from bellwork.org.tiles import TILES as ORG
 from bellwork.workbench.registry import Workbench
 
-WORKBENCH = Workbench([*ORG, *AUTH, *AUDIT, *JOBS, *DELIVERY])
+WORKBENCH = Workbench([*DING, *ORG, *AUTH, *AUDIT, *JOBS, *DELIVERY])

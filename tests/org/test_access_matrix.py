@@ -159,6 +159,9 @@ async def test_phone_visibility(
     assert card["phone_hidden"] is (not shown)
 
 
+_DING: dict[str, Any] = {"client_id": "matrix", "body": "请确认"}
+_KZ = {"unit_id": "{KZ}", "roles": ["student"]}
+
 # (actor, method, path template, body, expected status, expected code)
 WRITES: list[tuple[str, str, str, dict[str, Any] | None, int, str | None]] = [
     ("T1", "patch", "/api/v1/people/{S1}", {"name": "改名"}, 403, "cannot_manage_person"),
@@ -231,6 +234,16 @@ WRITES: list[tuple[str, str, str, dict[str, Any] | None, int, str | None]] = [
         201,
         None,
     ),
+    # DING (bellwork.ding.service.may_send; recipients: whom the sender may see)
+    ("T1", "post", "/api/v1/dings", {**_DING, "people": ["{P2}"]}, 201, None),
+    ("SA", "post", "/api/v1/dings", {**_DING, "people": ["{HA}"]}, 201, None),
+    ("SA", "post", "/api/v1/dings", {**_DING, "people": ["{S1}"]}, 403, "ding_people_unreachable"),
+    ("T1", "post", "/api/v1/dings", {**_DING, "people": ["{SZ}"]}, 403, "ding_people_unreachable"),
+    ("S1", "post", "/api/v1/dings", {**_DING, "people": ["{T1}"]}, 403, "ding_not_allowed"),
+    ("P1", "post", "/api/v1/dings", {**_DING, "people": ["{T1}"]}, 403, "ding_not_allowed"),
+    ("M1", "post", "/api/v1/dings", {**_DING, "people": ["{M2}"]}, 403, "ding_not_allowed"),
+    ("T1", "post", "/api/v1/dings", {**_DING, "units": [_KZ]}, 422, "ding_audience_empty"),
+    ("HB", "post", "/api/v1/dings", {**_DING, "units": [_KZ]}, 201, None),
 ]
 
 

@@ -611,6 +611,55 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "SMS quota of {limit} for this month reached.",
         "zh-CN": "本月短信额度（{limit} 条）已用完。",
     },
+    # ding
+    "ding_not_allowed": {
+        "en": "Only heads, teachers and staff of a unit may send a DING.",
+        "zh-CN": "只有组织的负责人、老师和职员可以发送 DING。",
+    },
+    "ding_people_unreachable": {
+        "en": "{count} of the people chosen cannot be reached by you (not visible to you, or "
+        "their account is deactivated). Remove them and send again.",
+        "zh-CN": "所选人员中有 {count} 人您无法联系（您看不到此人，或其账号已停用）。"
+        "请移除后重新发送。",
+    },
+    "ding_audience_empty": {
+        "en": "Nobody to DING: the people and units chosen have no one you may reach.",
+        "zh-CN": "没有可以 DING 的人：所选人员和组织中没有您能联系的人。",
+    },
+    "ding_too_many": {
+        "en": "A DING may reach at most {limit} people. Choose fewer units.",
+        "zh-CN": "一条 DING 最多发给 {limit} 人，请减少所选组织。",
+    },
+    "ding_time_past": {
+        "en": "The time to send is not in the future. Choose a later time, or send now.",
+        "zh-CN": "定时发送的时间已过，请选择更晚的时间，或立即发送。",
+    },
+    "v.ding_text_empty": {"en": "Write what to say.", "zh-CN": "请填写 DING 的内容。"},
+    "ding_remind_too_soon": {
+        "en": "They were alerted less than 5 minutes ago. Remind again in {minutes} min "
+        "{seconds} s.",
+        "zh-CN": "距上次提醒不足 5 分钟，请 {minutes} 分 {seconds} 秒后再提醒。",
+    },
+    "ding_all_confirmed": {
+        "en": "Everyone has confirmed this DING already.",
+        "zh-CN": "所有人都已确认收到这条 DING。",
+    },
+    "ding_recalled": {"en": "This DING was recalled.", "zh-CN": "这条 DING 已撤回。"},
+    "ding_not_sent": {
+        "en": "This DING has not been sent yet (it is scheduled).",
+        "zh-CN": "这条 DING 还未发出（定时发送）。",
+    },
+    "ding_delivery_text": {
+        "en": "[DING] {sender}: {body} — please confirm in Bellwork.",
+        "zh-CN": "【DING】{sender}：{body}（请在 Bellwork 中确认收到）",
+    },
+    "ding_sms_quota": {
+        "en": "Text messages to {count} people would go over this month's SMS quota of {limit} "
+        "({left} left). Send it without text messages, or to fewer people.",
+        "zh-CN": "给 {count} 人发短信将超出本月短信额度（{limit} 条，剩余 {left} 条）。"
+        "请不选短信发送，或减少接收人。",
+    },
+    "ding_delivery_subject": {"en": "DING from {sender}", "zh-CN": "来自{sender}的 DING"},
 }
 
 THINGS: dict[str, dict[str, str]] = {
@@ -628,6 +677,7 @@ THINGS: dict[str, dict[str, str]] = {
     "join_request": {"en": "Request to join", "zh-CN": "入群申请"},
     "file": {"en": "File", "zh-CN": "文件"},
     "job": {"en": "Job", "zh-CN": "任务"},
+    "ding": {"en": "DING", "zh-CN": "DING"},
 }
 
 FIELDS: dict[str, dict[str, str]] = {

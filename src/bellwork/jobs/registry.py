@@ -26,7 +26,12 @@ if TYPE_CHECKING:
     from bellwork.runtime import Runtime
 
 # The domains that own job handlers; add yours here.
-DOMAIN_MODULES = ("bellwork.jobs.builtin", "bellwork.chat.jobs", "bellwork.delivery.jobs")
+DOMAIN_MODULES = (
+    "bellwork.jobs.builtin",
+    "bellwork.chat.jobs",
+    "bellwork.delivery.jobs",
+    "bellwork.ding.jobs",
+)
 
 
 @dataclass

@@ -47,6 +47,7 @@ class Scope:
     admin: bool = False
     head_paths: list[str] = field(default_factory=list)
     teacher_units: set[int] = field(default_factory=set)
+    staff_units: set[int] = field(default_factory=set)
     member_units: set[int] = field(default_factory=set)
     guardian_units: set[int] = field(default_factory=set)
     linked: set[int] = field(default_factory=set)
@@ -70,6 +71,8 @@ async def load_scope(db: AsyncSession, actor: Actor) -> Scope:
             heads.append(path)
         if role == Role.teacher:
             scope.teacher_units.add(unit_id)
+        if role == Role.staff:
+            scope.staff_units.add(unit_id)
         if role == Role.guardian:
             scope.guardian_units.add(unit_id)
         else:

@@ -1463,6 +1463,139 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sent Dings
+         * @description One's own DINGs, newest first, with how many of the recipients confirmed.
+         */
+        get: operations["sent_dings_api_v1_dings_get"];
+        put?: never;
+        /**
+         * Send Ding
+         * @description Sends a DING to people and units × roles, now or at a minute (`send_at`). Heads,
+         *     teachers and staff of a unit and admins may (403 `ding_not_allowed`). People picked by name
+         *     must all be ones the sender may see (403 `ding_people_unreachable`); a unit gives its
+         *     members with the roles asked whom the sender may see; nobody at all is 422
+         *     `ding_audience_empty`, a time that is not ahead 422 `ding_time_past`; text messages
+         *     beyond the organisation's monthly SMS quota 409 `ding_sms_quota`.
+         */
+        post: operations["send_ding_api_v1_dings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dings/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pending Dings
+         * @description The DINGs for oneself not confirmed yet, oldest first: the cards to show (on load and
+         *     after every `hello` of the socket).
+         */
+        get: operations["pending_dings_api_v1_dings_pending_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dings/{ding_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ding Detail
+         * @description One's own DING with its recipients, confirmed and not, grouped by unit.
+         */
+        get: operations["ding_detail_api_v1_dings__ding_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dings/{ding_id}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remind Ding
+         * @description Alerts the recipients who have not confirmed again (every channel the DING used), at
+         *     most once per 5 minutes after the last alert.
+         */
+        post: operations["remind_ding_api_v1_dings__ding_id__remind_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dings/{ding_id}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recall Ding
+         * @description Takes one's DING back: the recipients' cards go away. Refused once everyone confirmed
+         *     (409 `ding_all_confirmed`).
+         */
+        post: operations["recall_ding_api_v1_dings__ding_id__recall_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dings/{ding_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Ding
+         * @description 确认收到: confirms a DING for oneself; one's other devices stop alerting. Again is the
+         *     same.
+         */
+        post: operations["confirm_ding_api_v1_dings__ding_id__confirm_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{conversation_id}/announcement": {
         parameters: {
             query?: never;
@@ -2046,6 +2179,158 @@ export interface components {
             created_at: string;
             /** Sent At */
             sent_at: string | null;
+        };
+        /**
+         * DingAlert
+         * @description A DING as a recipient sees it: the card to confirm.
+         */
+        DingAlert: {
+            /**
+             * Id
+             * @description The DING (its message's id)
+             */
+            id: number;
+            sender: components["schemas"]["PersonRef"] | null;
+            /** Body */
+            body: string;
+            /**
+             * Sent At
+             * Format: date-time
+             */
+            sent_at: string;
+            /** Confirmed At */
+            confirmed_at: string | null;
+        };
+        /** DingCreate */
+        DingCreate: {
+            /**
+             * Client Id
+             * @description Chosen by the client; a retry with the same id answers the first DING.
+             */
+            client_id: string;
+            /** Body */
+            body: string;
+            /**
+             * People
+             * @default []
+             */
+            people: number[];
+            /**
+             * Units
+             * @default []
+             */
+            units: components["schemas"]["UnitAudience"][];
+            /**
+             * Channels
+             * @description Besides in-app, which is always on: text message, email.
+             * @default []
+             */
+            channels: ("sms" | "email")[];
+            /**
+             * Send At
+             * @description Null: now. Otherwise a time (with its offset) to the minute; seconds are dropped, and a time that is not ahead is refused (`ding_time_past`).
+             */
+            send_at?: string | null;
+        };
+        /** DingDetail */
+        DingDetail: {
+            /** Id */
+            id: number;
+            /** Body */
+            body: string;
+            sender: components["schemas"]["PersonRef"] | null;
+            /** Channels */
+            channels: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Send At
+             * @description When it was scheduled for (null: sent at once)
+             */
+            send_at: string | null;
+            /**
+             * Sent At
+             * @description Null while it waits for its time
+             */
+            sent_at: string | null;
+            /** Recalled At */
+            recalled_at: string | null;
+            /** Reminded At */
+            reminded_at: string | null;
+            /** Reminders */
+            reminders: number;
+            /**
+             * Next Remind At
+             * @description The earliest the unconfirmed may be reminded again (5 minutes after the last alert); null when there is nobody to remind or it cannot be (recalled, not sent).
+             */
+            next_remind_at: string | null;
+            /** Total */
+            total: number;
+            /** Confirmed */
+            confirmed: number;
+            /** Groups */
+            groups: components["schemas"]["DingGroup"][];
+        };
+        /**
+         * DingGroup
+         * @description The recipients reached in one unit (their class when the sender chose the school;
+         *     `unit_id` null: picked by name). `unit_name` carries the parent's name too ("一年级 / 1班").
+         */
+        DingGroup: {
+            /** Unit Id */
+            unit_id: number | null;
+            /** Unit Name */
+            unit_name: string | null;
+            /** Confirmed */
+            confirmed: components["schemas"]["RecipientOut"][];
+            /** Pending */
+            pending: components["schemas"]["RecipientOut"][];
+        };
+        /**
+         * DingOut
+         * @description A DING as its sender sees it.
+         */
+        DingOut: {
+            /** Id */
+            id: number;
+            /** Body */
+            body: string;
+            sender: components["schemas"]["PersonRef"] | null;
+            /** Channels */
+            channels: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Send At
+             * @description When it was scheduled for (null: sent at once)
+             */
+            send_at: string | null;
+            /**
+             * Sent At
+             * @description Null while it waits for its time
+             */
+            sent_at: string | null;
+            /** Recalled At */
+            recalled_at: string | null;
+            /** Reminded At */
+            reminded_at: string | null;
+            /** Reminders */
+            reminders: number;
+            /**
+             * Next Remind At
+             * @description The earliest the unconfirmed may be reminded again (5 minutes after the last alert); null when there is nobody to remind or it cannot be (recalled, not sent).
+             */
+            next_remind_at: string | null;
+            /** Total */
+            total: number;
+            /** Confirmed */
+            confirmed: number;
         };
         /** DirectCreate */
         DirectCreate: {
@@ -2694,6 +2979,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[DingOut] */
+        Page_DingOut_: {
+            /** Items */
+            items: components["schemas"]["DingOut"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[JobOut] */
         Page_JobOut_: {
             /** Items */
@@ -3031,6 +3323,12 @@ export interface components {
             /** Name */
             name: string;
         };
+        /** RecipientOut */
+        RecipientOut: {
+            person: components["schemas"]["PersonRef"];
+            /** Confirmed At */
+            confirmed_at: string | null;
+        };
         /**
          * Ref
          * @description A person, unit or other thing an entry names. `label` is what to show: its name, or
@@ -3227,6 +3525,17 @@ export interface components {
             /** Last Used At */
             last_used_at: string | null;
         };
+        /**
+         * UnitAudience
+         * @description The members of a unit and of the units below it who hold one of `roles` ("guardians of
+         *     class 3-2": the class and ["guardian"]).
+         */
+        UnitAudience: {
+            /** Unit Id */
+            unit_id: number;
+            /** Roles */
+            roles: ("head" | "staff" | "teacher" | "student" | "guardian" | "member")[];
+        };
         /** UnitCreate */
         UnitCreate: {
             /** Parent Id */
@@ -3389,6 +3698,68 @@ export interface components {
              */
             type: "conversation.updated";
             conversation: components["schemas"]["ConversationOut"];
+        };
+        /**
+         * DingAlerted
+         * @description A DING for this person, sent now or reminded: show its card until confirmed.
+         */
+        DingAlerted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ding.alert";
+            ding: components["schemas"]["DingAlert"];
+        };
+        /**
+         * DingChanged
+         * @description One's own DING `ding_id` changed (it went out at its time, or was reminded): fetch it.
+         */
+        DingChanged: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ding.changed";
+            /** Ding Id */
+            ding_id: number;
+        };
+        /**
+         * DingConfirmed
+         * @description `person_id` confirmed DING `ding_id` (`confirmed` of `total` have now).
+         */
+        DingConfirmed: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ding.confirmed";
+            /** Ding Id */
+            ding_id: number;
+            /** Person Id */
+            person_id: number;
+            /**
+             * Confirmed At
+             * Format: date-time
+             */
+            confirmed_at: string;
+            /** Confirmed */
+            confirmed: number;
+            /** Total */
+            total: number;
+        };
+        /**
+         * DingRecalled
+         * @description The sender recalled DING `ding_id`: its card goes away.
+         */
+        DingRecalled: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ding.recalled";
+            /** Ding Id */
+            ding_id: number;
         };
         /**
          * ErrorFrame
@@ -3601,7 +3972,7 @@ export interface components {
             /** Topics */
             topics: string[];
         };
-        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["JoinRequested"] | components["schemas"]["JoinDecided"] | components["schemas"]["AnnouncementChanged"] | components["schemas"]["AnnouncementConfirmed"] | components["schemas"]["PreferencesUpdated"];
+        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["JoinRequested"] | components["schemas"]["JoinDecided"] | components["schemas"]["AnnouncementChanged"] | components["schemas"]["AnnouncementConfirmed"] | components["schemas"]["PreferencesUpdated"] | components["schemas"]["DingAlerted"] | components["schemas"]["DingConfirmed"] | components["schemas"]["DingRecalled"] | components["schemas"]["DingChanged"];
         /** ClientPing */
         ClientPing: {
             /**
@@ -6179,6 +6550,267 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_DeliveryOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sent_dings_api_v1_dings_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DingOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    send_ding_api_v1_dings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DingCreate"];
+            };
+        };
+        responses: {
+            /** @description A retry (same `client_id`): the first DING */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DingOut"];
+                };
+            };
+            /** @description Over the monthly SMS quota (`ding_sms_quota`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pending_dings_api_v1_dings_pending_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DingAlert"][];
+                };
+            };
+        };
+    };
+    ding_detail_api_v1_dings__ding_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DingDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remind_ding_api_v1_dings__ding_id__remind_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DingOut"];
+                };
+            };
+            /** @description Recalled, not sent yet, everyone confirmed, or over the SMS quota */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Reminded less than 5 minutes ago (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recall_ding_api_v1_dings__ding_id__recall_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DingOut"];
+                };
+            };
+            /** @description Everyone confirmed already (`ding_all_confirmed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_ding_api_v1_dings__ding_id__confirm_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DingAlert"];
+                };
+            };
+            /** @description Recalled (`ding_recalled`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Validation Error */

@@ -22,6 +22,9 @@ const QrApprovePage = lazy(() => import("../features/auth/QrApprovePage"));
 const JoinPage = lazy(() => import("../features/chat/invite/JoinPage"));
 const ForgotPasswordPage = lazy(() => import("../features/auth/ForgotPasswordPage"));
 const DeliveriesPage = lazy(() => import("../features/delivery/DeliveriesPage"));
+const DingListPage = lazy(() => import("../features/ding/DingListPage"));
+const DingComposePage = lazy(() => import("../features/ding/DingComposePage"));
+const DingDetailPage = lazy(() => import("../features/ding/DingDetailPage"));
 const NotificationSettings = lazy(() => import("../features/chat/NotificationSettings"));
 
 export function Loading() {
@@ -86,6 +89,9 @@ export function AppRoutes() {
         <Route path="/audit" element={<Guard allow={(a) => a.canSeeAudit}><AuditPage /></Guard>} />
         <Route path="/jobs" element={<Guard allow={(a) => a.canSeeJobs}><JobsPage /></Guard>} />
         <Route path="/deliveries" element={<Guard allow={(a) => a.canSeeJobs}><DeliveriesPage /></Guard>} />
+        <Route path="/ding" element={<Guard allow={() => true}><DingListPage /></Guard>} />
+        <Route path="/ding/new" element={<Guard allow={() => true}><DingComposePage /></Guard>} />
+        <Route path="/ding/:id" element={<Guard allow={() => true}><DingDetailPage /></Guard>} />
         <Route path="/workbench" element={<Guard allow={() => true}><WorkbenchPage /></Guard>} />
         <Route path="/qr/:code" element={<Guard allow={() => true}><QrApprovePage /></Guard>} />
         <Route path="/join/:code" element={<Guard allow={() => true}><JoinPage /></Guard>} />

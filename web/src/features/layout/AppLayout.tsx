@@ -17,6 +17,7 @@ import { LanguageSwitch } from "./LanguageSwitch";
 import { UnitTree } from "./UnitTree";
 import { useSelectedUnit } from "./selection";
 import { ChatNavLabel, ChatRealtime, useUnreadTotal } from "../chat/ChatRealtime";
+import { DingRealtime } from "../ding/DingRealtime";
 import { ConnectionLine } from "./ConnectionLine";
 
 export function useIsPhone(): boolean {
@@ -188,6 +189,7 @@ export function AppLayout() {
         )}
         <Layout.Content className="bw-content">
           <ChatRealtime />
+          <DingRealtime />
           <Outlet />
         </Layout.Content>
       </Layout>

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { Badge, Button, Card, Empty, Result, Spin, Typography } from "antd";
-import { AppstoreOutlined, AuditOutlined, ClusterOutlined, KeyOutlined, ScheduleOutlined, SendOutlined, UploadOutlined } from "@ant-design/icons";
+import { AppstoreOutlined, AuditOutlined, BellOutlined, ClusterOutlined, KeyOutlined, ScheduleOutlined, SendOutlined, UploadOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router-dom";
 import { useT } from "../../i18n";
 import type { MessageKey } from "../../i18n/locales/zh-CN";
@@ -10,6 +10,7 @@ import "./workbench.css";
 
 /** Each tile's icon and colour, by its key (the server's registry in bellwork/tiles.py). */
 const LOOK: Record<string, { icon: ReactNode; color: string }> = {
+  "ding.sent": { icon: <BellOutlined />, color: "#f5222d" },
   "org.units": { icon: <ClusterOutlined />, color: "#1677ff" },
   "org.import": { icon: <UploadOutlined />, color: "#13a8a8" },
   "auth.tokens": { icon: <KeyOutlined />, color: "#722ed1" },

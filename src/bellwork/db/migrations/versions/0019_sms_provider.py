@@ -2,7 +2,7 @@
 BizId) and the unit whose monthly SMS quota it counts against (delivery/)
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018 (DING's, merged before it)
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | Sequence[str] | None = "0017"
+down_revision: str | Sequence[str] | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
