@@ -22,6 +22,8 @@ def _open_class_group(page: Any) -> None:
     page.get_by_test_id("chat-new").click()
     page.get_by_role("menuitem", name=re.compile("班级|class", re.I)).click()
     page.get_by_role("dialog").get_by_role("button", name=re.compile("1班")).click()
+    expect(page.get_by_test_id("chat-title")).to_contain_text("1班")
+    expect(page.get_by_test_id("chat-messages")).to_be_visible()
 
 
 def test_guardian_appears_as_childs_mother_in_the_class_group(
