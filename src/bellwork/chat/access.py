@@ -51,6 +51,20 @@ async def access_conversation(
     return row[0], row[1]
 
 
+async def lock_conversation(db: AsyncSession, conversation_id: int) -> Conversation:
+    """The conversation, its row locked for a membership change that does not go through a
+    member (a roster sync, someone joining by a group's code): FOR NO KEY UPDATE, as
+    `access_conversation(lock=True)` takes it, so such changes take turns with the members'."""
+    return (
+        await db.execute(
+            select(Conversation)
+            .where(Conversation.id == conversation_id)
+            .with_for_update(key_share=True)
+            .execution_options(populate_existing=True)
+        )
+    ).scalar_one()
+
+
 def is_admin(member: ConversationMember) -> bool:
     """The group's owner or one of its admins."""
     return member.role in (MemberRole.owner.value, MemberRole.admin.value)

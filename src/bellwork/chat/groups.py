@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.auth.service import Actor
-from bellwork.chat.access import access_conversation
+from bellwork.chat.access import access_conversation, lock_conversation
 from bellwork.chat.membership import (
     add_people,
     get_or_create_keyed,
@@ -93,12 +93,7 @@ async def open_unit_group(
 
 async def sync_group(db: AsyncSession, conv: Conversation, unit: Unit) -> None:
     # Membership changes take turns per conversation (see chat.access.access_conversation).
-    await db.execute(
-        select(Conversation)
-        .where(Conversation.id == conv.id)
-        .with_for_update(key_share=True)  # FOR NO KEY UPDATE, as in access_conversation
-        .execution_options(populate_existing=True)
-    )
+    await lock_conversation(db, conv.id)
     wanted = await wanted_members(db, unit)
     current = dict(
         (

@@ -24,7 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.auth.service import Actor
 from bellwork.chat import events as ev
-from bellwork.chat.access import access_conversation, is_admin, require_admin
+from bellwork.chat.access import (
+    access_conversation,
+    active_members,
+    is_admin,
+    lock_conversation,
+    require_admin,
+)
 from bellwork.chat.live import emit
 from bellwork.chat.membership import add_people, members_changed
 from bellwork.chat.messages import post_notice
@@ -147,17 +153,6 @@ async def _by_code(db: AsyncSession, code: str) -> tuple[GroupInvite, Conversati
     return invite, conv
 
 
-async def _membership(db: AsyncSession, conv: Conversation, person_id: int) -> bool:
-    found = await db.execute(
-        select(ConversationMember.id).where(
-            ConversationMember.conversation_id == conv.id,
-            ConversationMember.person_id == person_id,
-            ConversationMember.left_seq.is_(None),
-        )
-    )
-    return found.first() is not None
-
-
 async def _pending(db: AsyncSession, conv: Conversation, person_id: int) -> JoinRequest | None:
     return (
         await db.execute(
@@ -184,7 +179,7 @@ async def preview(db: AsyncSession, actor: Actor, code: str) -> InvitePreview:
         join_mode=JoinMode(conv.join_mode),
         invited_by=people.get(invite.created_by) if invite.created_by else None,
         expires_at=invite.expires_at,
-        member=await _membership(db, conv, actor.id),
+        member=bool(await active_members(db, conv.id, [actor.id])),
         requested=request is not None and request.decided_at is None,
     )
 
@@ -213,10 +208,10 @@ async def _admit(
 async def join(db: AsyncSession, actor: Actor, code: str) -> JoinOut:
     """Joins by the code: at once in an open group, else a request for an owner or admin."""
     invite, found = await _by_code(db, code)
-    conv = await _locked(db, found.id)
+    conv = await lock_conversation(db, found.id)
     if conv.join_mode == JoinMode.off.value:
         raise Forbidden("invites_off")
-    if await _membership(db, conv, actor.id):
+    if await active_members(db, conv.id, [actor.id]):
         return JoinOut(status="member", conversation_id=conv.id)
     person = await db.get(Person, actor.id)
     if person is None or person.deactivated_at is not None:
@@ -253,20 +248,6 @@ async def _admins(db: AsyncSession, conv: Conversation) -> list[int]:
         )
     )
     return sorted(rows.scalars())
-
-
-async def _locked(db: AsyncSession, conversation_id: int) -> Conversation:
-    """The group, its row locked for the membership change (as `access_conversation(lock=True)`
-    does for members; the one joining is not one yet)."""
-    conv = (
-        await db.execute(
-            select(Conversation)
-            .where(Conversation.id == conversation_id)
-            .with_for_update(key_share=True)
-            .execution_options(populate_existing=True)
-        )
-    ).scalar_one()
-    return conv
 
 
 async def requests(db: AsyncSession, actor: Actor, conversation_id: int) -> list[JoinRequestOut]:

@@ -6,10 +6,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from bellwork.core.deps import DB, CurrentActor
+from bellwork.core.deps import DB, CurrentScope
 from bellwork.core.schemas import Page
 from bellwork.delivery.schemas import DeliveryOut
 from bellwork.delivery.service import list_deliveries
+from bellwork.org.access import require_admin
 
 router = APIRouter(prefix="/api/v1", tags=["delivery"])
 
@@ -17,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["delivery"])
 @router.get("/deliveries", response_model=Page[DeliveryOut])
 async def deliveries(
     db: DB,
-    actor: CurrentActor,
+    scope: CurrentScope,
     channel: Literal["email", "sms"] | None = None,
     status: Literal["queued", "sent", "outbox", "failed"] | None = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -25,4 +26,5 @@ async def deliveries(
 ) -> Page[DeliveryOut]:
     """Email and text messages Bellwork sent or kept in the outbox (no provider configured
     for the channel), newest first, with each failure's reason. Admins only."""
-    return await list_deliveries(db, actor, channel, status, cursor, limit)
+    require_admin(scope)
+    return await list_deliveries(db, channel, status, cursor, limit)

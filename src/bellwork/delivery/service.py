@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bellwork.auth.service import Actor
-from bellwork.core.errors import Forbidden
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
 from bellwork.delivery.models import FAILED, OUTBOX, QUEUED, SENT, SMS, Delivery
 from bellwork.delivery.providers import ProviderError, provider_for
@@ -99,16 +97,13 @@ async def send_delivery(db: AsyncSession, delivery_id: int, now: datetime) -> No
 
 async def list_deliveries(
     db: AsyncSession,
-    actor: Actor,
     channel: str | None,
     status: str | None,
     cursor: str | None,
     limit: int,
 ) -> Page[DeliveryOut]:
     """The delivery log, newest first, for admins: what was sent, kept in the outbox or
-    failed, and why."""
-    if not actor.person.is_admin:
-        raise Forbidden("admin_only")
+    failed, and why (the API lets installation admins read it)."""
     stmt = select(Delivery).order_by(Delivery.id.desc()).limit(limit + 1)
     if channel:
         stmt = stmt.where(Delivery.channel == channel)
