@@ -35,7 +35,7 @@ from bellwork.auth.service import (
     normalise_login,
 )
 from bellwork.core.errors import Invalid, Problem
-from bellwork.core.i18n import current_locale, t
+from bellwork.core.i18n import t
 from bellwork.db.base import utcnow
 from bellwork.db.session import unit_of_work
 from bellwork.delivery.models import EMAIL, SMS
@@ -101,14 +101,14 @@ async def request_reset(db: AsyncSession, login: str) -> None:
             expires_at=now + timedelta(minutes=CODE_MINUTES),
         )
     )
-    locale = current_locale.get()
-    body = t("reset_code_text", locale, code=code, minutes=CODE_MINUTES)
+    # In the request's language (`t` reads it).
+    body = t("reset_code_text", code=code, minutes=CODE_MINUTES)
     await queue_delivery(
         db,
         channel=channel,
         address=address,
         body=body,
-        subject=t("reset_code_subject", locale) if channel == EMAIL else None,
+        subject=t("reset_code_subject") if channel == EMAIL else None,
         purpose="password_reset",
         person_id=person.id,
         params={"code": code},

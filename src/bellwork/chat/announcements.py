@@ -250,7 +250,10 @@ async def confirm(
         pass  # confirmed already (on another device, a moment ago)
     out = await _out(db, conv, me, a)
     assert out.confirmed_at is not None
-    confirmed, _ = await _counts(db, a)
+    # The author's count: counted already when the confirmer is an admin who sees it.
+    confirmed = out.confirmed_count
+    if confirmed is None:
+        confirmed, _ = await _counts(db, a)
     emit(
         db,
         ev.AnnouncementConfirmed(

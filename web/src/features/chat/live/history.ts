@@ -135,16 +135,19 @@ export function sortConversations(list: ConversationOut[]): ConversationOut[] {
   return list.slice().sort(byActivity);
 }
 
+/** Of two copies of a conversation, the one that has seen more messages (a live event may be
+ * newer than a fetched page); the fetched one when they have seen as many. */
+function newer(had: ConversationOut | undefined, fetched: ConversationOut): ConversationOut {
+  return had && had.last_seq > fetched.last_seq ? had : fetched;
+}
+
 /**
  * Adds a page of conversations (or one fetched alone) to the loaded list: one entry per id, the
  * copy that has seen more messages winning (a live event may be newer than a page), sorted.
  */
 export function mergeConversations(list: ConversationOut[], page: ConversationOut[]): ConversationOut[] {
   const byId = new Map(list.map((c) => [c.id, c]));
-  for (const c of page) {
-    const old = byId.get(c.id);
-    byId.set(c.id, old && old.last_seq > c.last_seq ? old : c);
-  }
+  for (const c of page) byId.set(c.id, newer(byId.get(c.id), c));
   return sortConversations([...byId.values()]);
 }
 
@@ -156,10 +159,7 @@ export function mergeConversations(list: ConversationOut[], page: ConversationOu
 export function keepNewer(fetched: ConversationOut[], cached: ConversationOut[] | undefined): ConversationOut[] {
   if (!cached?.length) return fetched;
   const byId = new Map(cached.map((c) => [c.id, c]));
-  return sortConversations(fetched.map((c) => {
-    const x = byId.get(c.id);
-    return x && x.last_seq > c.last_seq ? x : c;
-  }));
+  return sortConversations(fetched.map((c) => newer(byId.get(c.id), c)));
 }
 
 export interface ListApplied {
