@@ -300,10 +300,13 @@ class Node:
         redis_url: str | None = None,
         channel: str = "",
         app: str = "bellwork.app:create_app",
+        settings: dict[str, str] | None = None,
     ) -> None:
+        """`settings`: more BELLWORK_ variables for the node (e.g. BELLWORK_JANUS_RUN)."""
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("BELLWORK_")}
         env.update(BELLWORK_DATABASE_URL=database_url, BELLWORK_DATA_DIR=data_dir)
+        env.update(settings or {})
         if redis_url:
             env.update(BELLWORK_REDIS_URL=redis_url, BELLWORK_REDIS_CHANNEL=channel)
         self.proc = subprocess.Popen(
@@ -427,6 +430,8 @@ async def _client_main(targets: list[tuple[str, str]], pipe: Any, concurrency: i
                 body = loads(data)["message"]["body"] or ""
             elif b'"ding.alert"' in data:  # bench/ding_fanout.py
                 body = loads(data)["ding"]["body"]
+            elif b'"notice.new"' in data:  # bench/notice_publish.py
+                body = loads(data)["notice"]["title"]
             if body is not None:
                 parts = body.split(" ")
                 if len(parts) >= 3 and parts[0] == BODY_TAG and parts[1] == state["tag"]:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make demo`: install Bellwork into .venv, build the web client, serve the demo organisation.
-# Needs Python 3.11+ (and Node 20 once web/ exists). A second run skips installs whose inputs
+# Needs Python 3.11+ (and Node 20 once web/ exists); installs Janus from Debian where it can. A second run skips installs whose inputs
 # (pyproject.toml, web/package*.json, web sources) did not change.
 # Environment: PYTHON (interpreter for the venv, default python3), BELLWORK_HOST, BELLWORK_PORT,
 # BELLWORK_DATA_DIR (default ./data).
@@ -21,6 +21,18 @@ else
     step "Web client: web/package.json not found, serving the API only"
 fi
 
-# 3. Serve: migrates, loads the demo data once, prints the URL and the demo logins.
+# 3. Media server: Janus (the SFU of lessons, meetings and calls), which `bellwork serve` runs
+# with a config of its own (docs/media.md). Without root or apt, the rest works without it.
+if { ! command -v janus >/dev/null 2>&1 || ! command -v ffmpeg >/dev/null 2>&1; } \
+    && [ "${BELLWORK_JANUS_RUN:-auto}" != never ]; then
+    step "Media server: apt-get install janus janus-tools ffmpeg"
+    if command -v apt-get >/dev/null 2>&1 && apt_install janus janus-tools ffmpeg; then
+        note "installed"
+    else
+        note "Janus could not be installed: live lessons, meetings and calls stay off"
+    fi
+fi
+
+# 4. Serve: migrates, loads the demo data once, prints the URL and the demo logins.
 step "bellwork serve --demo"
 exec "$VENV/bin/bellwork" serve --demo

@@ -27,14 +27,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 os.environ.setdefault("BELLWORK_ARGON2_TIME_COST", "1")
 os.environ.setdefault("BELLWORK_ARGON2_MEMORY_KIB", "1024")
+# Test apps run no Janus of their own (tests/media start the ones they need).
+os.environ.setdefault("BELLWORK_JANUS_RUN", "never")
 
 from bellwork.app import create_app
 from bellwork.auth.passwords import hash_password_sync
+from bellwork.chat.shaping import forget_senders
 from bellwork.config import Settings, get_settings
+from bellwork.core.pace import forget_all as forget_paces
 from bellwork.db.base import Base
 from bellwork.db.engine import make_engine
 from bellwork.db.migrate import upgrade
 from bellwork.db.models import Base as _AllModels  # noqa: F401
+from bellwork.forms.filling import forget_definitions
 from bellwork.org.models import Membership, Person, Unit
 from bellwork.org.search import search_keys
 
@@ -154,7 +159,14 @@ async def _wipe(url: str) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     async with engine.begin() as conn:
         if url.startswith("postgresql"):
-            await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            # DELETE, children first, and every sequence back to 1: what TRUNCATE .. RESTART
+            # IDENTITY does, without its new file per table (100 ms a test, 20 ms this way).
+            raw = (await conn.get_raw_connection()).driver_connection
+            assert raw is not None
+            await raw.execute(  # one round trip: asyncpg runs a simple query's statements
+                "; ".join(f"DELETE FROM {name}" for name in tables)
+                + "; SELECT setval(oid::regclass, 1, false) FROM pg_class WHERE relkind = 'S'"
+            )
         else:
             await conn.execute(text("PRAGMA defer_foreign_keys=ON"))
             for name in tables:
@@ -165,6 +177,10 @@ async def _wipe(url: str) -> None:
 @pytest.fixture
 async def app(migrated: str, app_settings: Settings) -> AsyncIterator[Any]:
     await _wipe(migrated)
+    # Ids start again in a wiped database: what a process cached by id names other rows now.
+    forget_definitions()
+    forget_senders()
+    forget_paces()
     application = create_app(app_settings)
     async with application.router.lifespan_context(application):
         yield application

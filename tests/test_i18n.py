@@ -36,7 +36,14 @@ def own_validator_messages() -> list[tuple[str, str]]:
 # Where request fields are checked: pydantic models and the validators they call. A ValueError
 # raised elsewhere is a programming error (a job key too long, a naive datetime), never shown.
 VALIDATOR_MODULES = sorted(
-    [*SRC.rglob("schemas.py"), SRC / "core" / "text.py", SRC / "org" / "phones.py"]
+    [
+        *SRC.rglob("schemas.py"),
+        SRC / "core" / "text.py",
+        SRC / "org" / "phones.py",
+        SRC / "forms" / "fields.py",
+        SRC / "forms" / "rules.py",
+        SRC / "forms" / "periods.py",
+    ]
 )
 NOT_SHOWN: set[str] = set()
 

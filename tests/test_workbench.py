@@ -30,7 +30,16 @@ async def test_each_person_sees_the_tools_of_their_role(world: World) -> None:
     assert r.status_code == 200, r.text
     seen = tiles(r.json())
     assert list(seen) == [
+        "notices.inbox",
+        "notices.sent",
+        "forms.todo",
+        "forms.cases",
+        "reports.inbox",
+        "approvals.inbox",
+        "attendance.today",
+        "lessons.live",
         "ding.sent",
+        "meetings.list",
         "org.units",
         "org.import",
         "auth.tokens",
@@ -45,9 +54,36 @@ async def test_each_person_sees_the_tools_of_their_role(world: World) -> None:
     assert seen["org.units"]["count"] is None and seen["org.units"]["section"] == "tools"
 
     seen = tiles((await (await world.login(head)).get("/api/v1/workbench")).json())
-    assert list(seen) == ["ding.sent", "org.units", "org.import", "auth.tokens"]
+    assert list(seen) == [
+        "notices.inbox",
+        "notices.sent",
+        "forms.todo",
+        "forms.cases",
+        "reports.inbox",
+        "approvals.inbox",
+        "attendance.today",
+        "lessons.live",
+        "ding.sent",
+        "meetings.list",
+        "org.units",
+        "org.import",
+        "auth.tokens",
+    ]
     seen = tiles((await (await world.login(teacher)).get("/api/v1/workbench")).json())
-    assert list(seen) == ["ding.sent", "org.units", "auth.tokens"]
+    assert list(seen) == [
+        "notices.inbox",
+        "notices.sent",
+        "forms.todo",
+        "forms.cases",
+        "reports.inbox",
+        "approvals.inbox",
+        "attendance.today",
+        "lessons.live",
+        "ding.sent",
+        "meetings.list",
+        "org.units",
+        "auth.tokens",
+    ]
     ding = {"key": "ding.sent", "section": "tools", "path": "/ding", "count": 0}
     assert seen["ding.sent"] == ding
 

@@ -1,11 +1,12 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
+import { serviceWorker } from "./sw/plugin.js";
 
 // The built client is served by the Python backend from src/bellwork/static.
 // `npm run dev` proxies /api to a backend on port 8020 (`bellwork serve --demo --port 8020`).
 export default defineConfig({
   base: "/",
-  plugins: [react()],
+  plugins: [react(), serviceWorker()],
   build: {
     outDir: "../src/bellwork/static",
     emptyOutDir: true,

@@ -23,9 +23,14 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from bellwork import __version__
+from bellwork.approvals.api import router as approvals_router
+
+# attendance (issue 14)
+from bellwork.attendance.api import router as attendance_router
 from bellwork.audit.api import router as audit_router
 from bellwork.auth.api import router as auth_router
 from bellwork.auth.api import tokens_router
+from bellwork.calls.api import router as calls_router
 from bellwork.chat import groups as _groups  # noqa: F401 - registers the roster listener
 from bellwork.chat.announcements_api import router as announcements_router
 from bellwork.chat.api import router as chat_router
@@ -44,15 +49,22 @@ from bellwork.core.metrics import metrics_allowed, metrics_response
 from bellwork.core.middleware import RequestContext
 from bellwork.delivery.api import router as delivery_router
 from bellwork.ding.api import router as ding_router
+from bellwork.forms.api import router as forms_router
 from bellwork.jobs.api import router as jobs_router
 from bellwork.jobs.runner import Runner
 from bellwork.jobs.sockets import socket_audit
+from bellwork.lessons.api import router as lessons_router
+from bellwork.media.api import router as media_router
+from bellwork.meetings.api import router as meetings_router
+from bellwork.notices.api import router as notices_router
 from bellwork.org.api import memberships, people, units
 from bellwork.org.importer_api import router as import_router
 from bellwork.preferences.api import router as preferences_router
 from bellwork.protocol import PROTOCOL
+from bellwork.push.api import router as push_router
 from bellwork.realtime import api as realtime
 from bellwork.realtime.hub import Hub
+from bellwork.reports.api import router as reports_router
 from bellwork.runtime import Runtime
 from bellwork.workbench.api import router as workbench_router
 
@@ -116,6 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             runtime.runner = Runner(runtime)
             await runtime.runner.start()
         auditing = asyncio.create_task(socket_audit(runtime, hub))
+        # The installation's own Janus, where it is installed and wanted (docs/media.md).
+        await runtime.media.start_supervising()
         # Many long-lived connections: keep start-up objects out of the collector's way
         # (full collections over them caused 100-600 ms pauses in fan-out measurements).
         gc.collect()
@@ -214,10 +228,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         invites_router,
         delivery_router,
         ding_router,
+        forms_router,
+        reports_router,
+        notices_router,
         announcements_router,
         jobs_router,
         workbench_router,
         preferences_router,
+        push_router,
+        media_router,
+        lessons_router,
+        approvals_router,
+        meetings_router,
+        calls_router,
+        attendance_router,
     ):
         app.include_router(router)
 
@@ -294,9 +318,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def root() -> Response:
         return spa_index()
 
-    if (STATIC_DIR / "assets").is_dir():
-        from fastapi.staticfiles import StaticFiles
+    # The installable web app's files at the site's root (web/public, web/sw; docs/push.md):
+    # the service worker must come from "/" to control every page, and none of these may be
+    # cached for long (a new build replaces them).
+    def root_file(name: str, media_type: str) -> None:
+        async def serve() -> Response:
+            path = STATIC_DIR / name
+            if not path.is_file():
+                return Response(status_code=404)
+            return FileResponse(path, media_type=media_type, headers={"Cache-Control": "no-cache"})
 
-        app.mount("/assets", StaticFiles(directory=STATIC_DIR / "assets"), name="assets")
+        app.add_api_route(f"/{name}", serve, methods=["GET"], include_in_schema=False)
+
+    root_file("sw.js", "text/javascript")
+    root_file("manifest.webmanifest", "application/manifest+json")
+    root_file("offline.html", "text/html")
+
+    from fastapi.staticfiles import StaticFiles
+
+    for folder in ("assets", "icons"):
+        if (STATIC_DIR / folder).is_dir():
+            app.mount(f"/{folder}", StaticFiles(directory=STATIC_DIR / folder), name=folder)
 
     return app

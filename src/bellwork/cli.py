@@ -102,6 +102,7 @@ def serve(
     url = f"http://{host}:{port}"
     click.echo(f"Bellwork is starting at {url}  (database: {_describe(settings)})")
     click.echo(f"API docs: {url}/api/docs")
+    click.echo(_describe_media(settings))
     ready = time.perf_counter() - started
     click.echo(f"Prepared in {ready:.2f}s.")
     uvicorn.run(
@@ -125,6 +126,25 @@ def _describe(settings: Settings) -> str:
         return str((settings.data_dir / "bellwork.sqlite3").resolve())
     url = settings.effective_database_url
     return url.split("@")[-1] if "@" in url else url
+
+
+def _describe_media(settings: Settings) -> str:
+    """One line on the media server of lessons, meetings and calls (docs/media.md)."""
+    from bellwork.media.local import folder
+    from bellwork.media.supervisor import wanted
+
+    own = wanted(settings)
+    listed = len(settings.janus_servers)
+    if own:
+        extra = f", beside {listed} listed" if listed else ""
+        where = folder(settings.data_dir)
+        return f"Media: Bellwork runs Janus ({own}{extra}); its config is in {where}"
+    if listed:
+        return f"Media: {listed} Janus server(s) listed in BELLWORK_JANUS_SERVERS"
+    return (
+        "Media: no Janus installed or listed; live lessons, meetings and calls are off "
+        "(docs/media.md)"
+    )
 
 
 async def _prepare(settings: Settings, demo: bool) -> None:

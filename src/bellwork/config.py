@@ -7,8 +7,22 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class JanusServerSetting(BaseModel):
+    """One Janus server of `janus_servers` (docs/media.md, "Several servers")."""
+
+    name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
+    url: str = Field(description="Its Janus API over HTTP: http://host:8088/janus")
+    admin_url: str | None = Field(
+        default=None, description="Its admin API: http://host:7088/admin (hangups need it)."
+    )
+    admin_secret: SecretStr | None = None
+    admin_key: SecretStr | None = Field(
+        default=None, description="The VideoRoom plugin's admin_key (rooms are created with it)."
+    )
 
 
 class Settings(BaseSettings):
@@ -131,6 +145,45 @@ class Settings(BaseSettings):
         "write gate meanwhile; SendSms answers in well under a second).",
     )
 
+    voice_provider: Literal["outbox", "aliyun"] = Field(
+        default="outbox",
+        description="Who places voice calls (a DING read out by text-to-speech): `outbox` "
+        "(none: admins see what would have been said) or `aliyun` (Alibaba Cloud Voice "
+        "Messaging, 阿里云语音服务; docs/delivery.md).",
+    )
+    voice_access_key_id: str | None = Field(
+        default=None,
+        description="The AccessKey ID for voice calls; unset: the SMS one (`sms_access_key_id`).",
+    )
+    voice_access_key_secret: SecretStr | None = Field(
+        default=None, description="Its secret; unset: `sms_access_key_secret`."
+    )
+    voice_tts_templates: dict[str, str] = Field(
+        default_factory=dict,
+        description="Approved text-to-speech template codes (TtsCode) by purpose, as JSON: "
+        '{"default": "TTS_1"}; `default` serves every purpose without its own and gets the '
+        "text as `${content}`.",
+    )
+    voice_show_number: str | None = Field(
+        default=None,
+        description="The number the called person sees (CalledShowNumber): needed in the "
+        "dedicated mode, left out in the common one.",
+    )
+    voice_endpoint: str = Field(
+        default="dyvmsapi.aliyuncs.com",
+        description="The voice API's host, or http(s)://host:port (a test server).",
+    )
+    voice_timeout: float = Field(
+        default=5.0, gt=0, le=60, description="Seconds to wait for the voice API's answer."
+    )
+    voice_check_after: int = Field(
+        default=120,
+        ge=5,
+        le=3600,
+        description="Seconds after placing a call to ask the provider whether it was answered "
+        "(asked again, up to 5 times, while the call has no outcome yet).",
+    )
+
     @model_validator(mode="after")
     def _sms_provider_complete(self) -> Settings:
         if self.sms_provider == "aliyun":
@@ -143,7 +196,129 @@ class Settings(BaseSettings):
                 missing.append("sms_templates")
             if missing:
                 raise ValueError(f"sms_provider aliyun needs {', '.join(missing)}")
+        if self.voice_provider == "aliyun":
+            missing = []
+            if not (self.voice_access_key_id or self.sms_access_key_id):
+                missing.append("voice_access_key_id")
+            if not (self.voice_access_key_secret or self.sms_access_key_secret):
+                missing.append("voice_access_key_secret")
+            if not self.voice_tts_templates:
+                missing.append("voice_tts_templates")
+            if missing:
+                raise ValueError(f"voice_provider aliyun needs {', '.join(missing)}")
         return self
+
+    vapid_private_key: SecretStr | None = Field(
+        default=None,
+        description="The Web Push (VAPID) private key: the P-256 key's 32 bytes in base64url, "
+        "or a PEM. Unset: one is generated once per installation and kept in the database "
+        "(docs/push.md). Changing it makes every browser subscribe again.",
+    )
+    vapid_subject: str | None = Field(
+        default=None,
+        description="Who push services may contact about this server's pushes (RFC 8292 `sub`): "
+        "mailto:you@example.org or https://your.site. Unset: mailto: with the address of "
+        "`mail_from`. Apple's push service refuses localhost addresses.",
+    )
+    push_hosts: str = Field(
+        default="fcm.googleapis.com,*.push.services.mozilla.com,*.notify.windows.com,"
+        "*.push.apple.com",
+        description="Comma-separated push services a browser may subscribe with (hosts; "
+        "`*.` for a domain's hosts; `*` for any). The server POSTs to these, so the list keeps "
+        "it from being pointed at other machines. https only, except loopback test servers.",
+    )
+
+    @field_validator("vapid_subject")
+    @classmethod
+    def _vapid_subject(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("mailto:", "https://")):
+            raise ValueError("vapid_subject must be a mailto: or https:// URL")
+        return value or None
+
+    push_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=60,
+        description="Seconds to wait for a push service (FCM, Mozilla, Apple) to take one push; "
+        "no database lock is held meanwhile (docs/push.md).",
+    )
+
+    # Media (docs/media.md): Janus servers for lessons, meetings and calls, and TURN.
+    janus_servers: list[JanusServerSetting] = Field(
+        default_factory=list,
+        description="Janus servers Bellwork places rooms on, as JSON: "
+        '[{"name": "sfu1", "url": "http://10.0.0.5:8088/janus", "admin_url": '
+        '"http://10.0.0.5:7088/admin", "admin_secret": "…", "admin_key": "…"}]. '
+        "Empty: the Janus that `bellwork serve` runs itself where it is installed "
+        "(`janus_run`).",
+    )
+    janus_run: Literal["auto", "always", "never"] = Field(
+        default="auto",
+        description="Whether `bellwork serve` runs and supervises a Janus of its own, with the "
+        "config it writes into the data folder's janus/: `auto` when no `janus_servers` are "
+        "listed and the `janus` program is installed; `always` also beside listed servers "
+        "(it joins them as `local`); `never`.",
+    )
+    janus_binary: str = Field(
+        default="janus", description="The Janus program `bellwork serve` runs (a name or path)."
+    )
+    janus_rtp_ports: str = Field(
+        default="20000-40000",
+        pattern=r"^\d{1,5}-\d{1,5}$",
+        description="UDP ports the Janus Bellwork runs uses for media (open them to browsers).",
+    )
+    janus_ice_enforce_list: str | None = Field(
+        default=None,
+        description="Interfaces or addresses the Janus Bellwork runs offers to browsers "
+        "(Janus's nat.ice_enforce_list, e.g. `eth0` or `10.0.0.5`). Unset: the address of the "
+        "interface that holds the default route.",
+    )
+    janus_public_ip: str | None = Field(
+        default=None,
+        description="The public address of a Janus behind 1:1 NAT (a cloud VM's elastic IP; "
+        "Janus's nat.nat_1_1_mapping).",
+    )
+
+    @field_validator("janus_servers")
+    @classmethod
+    def _janus_names(cls, value: list[JanusServerSetting]) -> list[JanusServerSetting]:
+        names = [server.name for server in value]
+        if len(set(names)) != len(names):
+            raise ValueError("janus_servers: every server needs a name of its own")
+        if "local" in names:
+            raise ValueError("janus_servers: `local` names the Janus that Bellwork runs")
+        return value
+
+    turn_secret: SecretStr | None = Field(
+        default=None,
+        description="The TURN server's shared secret (coturn `static-auth-secret`): browsers get "
+        "short-lived credentials made with it (TURN REST API). Unset: no TURN is handed out.",
+    )
+    turn_urls: str = Field(
+        default="",
+        description="Comma-separated TURN/STUN URLs browsers use, e.g. "
+        "`turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349?transport=tcp`.",
+    )
+    turn_ttl: int = Field(
+        default=86_400,
+        ge=60,
+        le=7 * 86_400,
+        description="Seconds a TURN credential stays valid (a lesson that lasts longer keeps "
+        "its allocation; new ones need a fresh credential).",
+    )
+    call_ring_seconds: int = Field(
+        default=45,
+        ge=5,
+        le=300,
+        description="Seconds a 1:1 call rings before it counts as missed (docs/calls.md).",
+    )
+
+    # attendance (issue 14)
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="The key health passes are signed with (at least 32 characters; the same "
+        "on every app node). Unset: one is made once and kept in the database.",
+    )
 
     login_max_failures_account: int = Field(
         default=5, description="Failed logins for one account within the window before refusing."

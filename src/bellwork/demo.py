@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import io
 import random
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bellwork.approvals.demo import demo_approvals
+from bellwork.attendance.demo import demo_attendance
 from bellwork.auth.passwords import hash_password_sync
 from bellwork.auth.service import Actor
 from bellwork.config import Settings
+from bellwork.db.base import utcnow
 from bellwork.db.session import unit_of_work
 from bellwork.org import people, units
 from bellwork.org.access import Scope
 from bellwork.org.importer import run_import
 from bellwork.org.models import Membership, Person, Role, Unit
 from bellwork.org.schemas import MembershipIn, PersonCreate, UnitCreate
+from bellwork.reports.demo import demo_reports
 from bellwork.runtime import opened
 
 DEMO_PASSWORD = "bellwork-demo"
@@ -98,6 +103,10 @@ async def load_demo(settings: Settings) -> list[tuple[str, str, str]]:
         count = (await db.execute(select(func.count()).select_from(Unit))).scalar_one()
         if count == 0:
             await build_demo(db)
+        await demo_forms(db, utcnow())
+        await demo_reports(db)
+        await demo_approvals(db)
+        await demo_attendance(db)
         return await demo_logins(db)
 
 
@@ -229,6 +238,81 @@ async def build_demo(db: AsyncSession) -> None:
     imported = await db.execute(select(Person).where(Person.password_hash.is_(None)))
     for p in imported.scalars():
         p.password_hash = pw
+
+
+DEMO_CHECK_IN = "demo-daily-health"
+
+
+async def demo_forms(db: AsyncSession, now: datetime) -> None:
+    """The first school's daily health check-in, run by its principal for every student, every
+    day 06:00–09:00 (late until midnight), reminding at 08:00 — so a guardian has a form to fill
+    and the principal, teachers and the bureau have figures to watch. Added once (the campaign's
+    `client_id`), also to a demo database made before forms existed."""
+    from bellwork.forms import campaigns, templates
+    from bellwork.forms.models import FormCampaign, FormTemplate
+    from bellwork.forms.periods import Schedule, local_day
+    from bellwork.forms.schemas import CampaignCreate, CampaignUnit, TemplateCreate
+    from bellwork.org.access import load_scope
+    from bellwork.org.settings import unit_time_zone
+
+    principal = (
+        await db.execute(select(Person).where(Person.username == "principal"))
+    ).scalar_one_or_none()
+    school = (
+        await db.execute(select(Unit).where(Unit.name == "滨江实验小学", Unit.kind == "school"))
+    ).scalar_one_or_none()
+    if principal is None or school is None:
+        return
+    done = await db.execute(
+        select(FormCampaign.id).where(
+            FormCampaign.created_by == principal.id, FormCampaign.client_id == DEMO_CHECK_IN
+        )
+    )
+    if done.first() is not None:
+        return
+    actor = Actor(person=principal)
+    scope = await load_scope(db, actor)
+    template_id = (
+        await db.execute(
+            select(FormTemplate.id).where(
+                FormTemplate.unit_id == school.id,
+                FormTemplate.builtin == "student_health",
+                FormTemplate.archived_at.is_(None),
+            )
+        )
+    ).scalar()
+    if template_id is None:
+        made = await templates.create(
+            db,
+            actor,
+            scope,
+            TemplateCreate(unit_id=school.id, name="学生每日健康打卡", builtin="student_health"),
+        )
+        template_id = made.id
+    today = local_day(await unit_time_zone(db, school.id), now)
+    await campaigns.create(
+        db,
+        actor,
+        scope,
+        CampaignCreate(
+            client_id=DEMO_CHECK_IN,
+            template_id=template_id,
+            unit_id=school.id,
+            name="每日健康打卡",
+            subject="student",
+            units=[CampaignUnit(unit_id=school.id, roles=["student"])],
+            schedule=Schedule(
+                kind="daily",
+                weekdays=[1, 2, 3, 4, 5, 6, 7],
+                opens="06:00",
+                deadline="09:00",
+                start=today,
+            ),
+            reminders=["08:00"],
+            late_allowed=True,
+        ),
+        now,
+    )
 
 
 async def demo_logins(db: AsyncSession) -> list[tuple[str, str, str]]:

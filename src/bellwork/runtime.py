@@ -23,6 +23,7 @@ from bellwork.config import Settings
 from bellwork.core.alarm import Alarm
 from bellwork.db.engine import make_engine
 from bellwork.files import Storage, open_storage
+from bellwork.media.pool import MediaPool
 
 if TYPE_CHECKING:
     from bellwork.jobs.runner import Runner
@@ -60,6 +61,8 @@ class Runtime:
     write_gate: asyncio.Lock | None
     # Stored files of every domain: the data folder's files/, or an S3-compatible bucket.
     files: Storage
+    # The Janus servers rooms are placed on (media/), and `bellwork serve`'s own Janus.
+    media: MediaPool
     # Sessions of this runtime (RuntimeSession): the request's, a job's, a test's.
     sessionmaker: async_sessionmaker[AsyncSession] = field(init=False)
     # Rung with a job's run_at when this process enqueues one, so its runner need not poll.
@@ -84,9 +87,11 @@ class Runtime:
         """Connects what the settings name. `on_event` receives every event of the bus (the
         realtime hub); without one, this process only publishes (a worker)."""
         from bellwork.jobs.registry import load_handlers
+        from bellwork.wiring import wire
 
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         load_handlers(settings.jobs_modules)
+        wire()
         engine = make_engine(settings.effective_database_url, **engine_args)
         bus = make_bus(settings.redis_url, settings.redis_channel)
         runtime = cls(
@@ -95,6 +100,7 @@ class Runtime:
             bus=bus,
             write_gate=asyncio.Lock() if settings.is_sqlite else None,
             files=open_storage(settings),
+            media=MediaPool(settings),
         )
         made: Any = async_sessionmaker(
             engine, class_=RuntimeSession, expire_on_commit=False, autoflush=True, runtime=runtime
@@ -109,6 +115,7 @@ class Runtime:
         if self.runner is not None:
             await self.runner.stop()
             self.runner = None
+        await self.media.close()
         await self.bus.close()
         await self.files.close()
         await self.engine.dispose()

@@ -66,6 +66,13 @@ class Server:
                     body={"seq": c["last_seq"]},
                 )
 
+    def recall_dings(self, login: str) -> None:
+        """Takes back every DING of `login` someone has not confirmed: their full-screen cards
+        would stand in front of whatever the later tests click for the same people."""
+        for d in self.api("/api/v1/dings?limit=100", login=login)["items"]:
+            if d["recalled_at"] is None and d["confirmed"] < d["total"]:
+                self.api(f"/api/v1/dings/{d['id']}/recall", login=login, method="POST")
+
     def api(
         self,
         path: str,
@@ -109,6 +116,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test, marked or not: CI runs them in a process of
+    their own (sync Playwright leaves an event loop running, which breaks async tests after it),
+    so one that forgot `pytestmark = pytest.mark.browser` must not land in the other lanes."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     if not STATIC_INDEX.exists():
@@ -119,6 +137,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data_dir = tmp_path_factory.mktemp("bellwork-browser")
     env = {k: v for k, v in os.environ.items() if k != "BELLWORK_DATABASE_URL"}
     env["BELLWORK_DATA_DIR"] = str(data_dir)
+    # The demo on SQLite in its data folder, or on the (empty) database this names: the
+    # browser tests on PostgreSQL (docs/forms.md, "Tests").
+    if os.environ.get("BELLWORK_BROWSER_DATABASE_URL"):
+        env["BELLWORK_DATABASE_URL"] = os.environ["BELLWORK_BROWSER_DATABASE_URL"]
+    # The demo runs its own Janus where it is installed (live lessons' tests; tests/conftest.py
+    # turns it off for the API tests).
+    env["BELLWORK_JANUS_RUN"] = os.environ.get("BELLWORK_BROWSER_JANUS_RUN", "auto")
+    # A call nobody answers is missed after 10 s here, not 45 (tests/browser/test_calls.py).
+    env["BELLWORK_CALL_RING_SECONDS"] = "10"
     port = _free_port()
     out = data_dir / "server.log"
     bellwork = Path(sys.executable).parent / "bellwork"
@@ -267,6 +294,22 @@ def pick(page: Any, field: Any, text: str) -> None:
     page.wait_for_timeout(300)  # the picker's 250 ms debounce: no newer search on its way
     expect(options.first).to_contain_text(text)
     options.filter(has_text=text).first.click()
+
+
+def until(act: Callable[[], None], done: Callable[[float], None], tries: int = 4) -> None:
+    """Does `act` until `done` holds. `done(timeout)` is an `expect(...)` with that timeout.
+    On a busy machine, a click can land while an antd menu or select is still animating, and
+    then it is lost. A person would click again, and so does this. `done` must hold once `act`
+    has taken, so `act` is never repeated after it worked."""
+    for _ in range(tries - 1):
+        act()
+        try:
+            done(4000)
+            return
+        except AssertionError:
+            continue
+    act()
+    done(15_000)
 
 
 def shot(page: Any, name: str) -> Path:

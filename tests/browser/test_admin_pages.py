@@ -195,5 +195,9 @@ def test_membership_and_guardian_editing_on_the_card(new_page: NewPage, server: 
 
     # Remove the added membership again.
     card.get_by_test_id("person-memberships").get_by_role("button", name="移除").last.click()
-    page.locator(".ant-popconfirm").get_by_role("button", name=re.compile("确\\s*认")).click()
+    confirm = page.locator(".ant-popconfirm:visible").get_by_role(
+        "button", name=re.compile("确\\s*认")
+    )
+    confirm.click()
+    expect(page.locator(".ant-popconfirm:visible")).to_have_count(0)
     expect(card.get_by_test_id("person-memberships")).not_to_contain_text("基础教育科")

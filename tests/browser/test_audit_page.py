@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from .conftest import Server, expand, login, shot
+from .conftest import Server, expand, login, shot, until
 from .test_web_client import _unit_id
 
 pytestmark = pytest.mark.browser
@@ -57,9 +57,16 @@ def arrange(server: Server, name: str) -> tuple[int, int]:
 
 def pick_action(page: Any, label: str) -> None:
     what = page.get_by_test_id("audit-what")
-    what.click()
-    page.keyboard.type(label)
-    page.locator(".ant-select-item-option", has_text=label).first.click()
+    chosen = what.locator(".ant-select-selection-item", has_text=label)
+
+    def choose() -> None:
+        if chosen.count():
+            return
+        what.click()
+        page.keyboard.type(label)
+        page.locator(".ant-select-item-option", has_text=label).first.click()
+
+    until(choose, lambda timeout: expect(chosen).to_have_count(1, timeout=timeout))
     page.keyboard.press("Escape")
 
 
@@ -169,6 +176,10 @@ def test_phone_cards_and_filters_in_a_drawer(new_page: NewPage, server: Server, 
     pick_action(page, w["update"])
     shot(page, f"phone-{lang}-audit-filters")
     page.get_by_test_id("audit-apply").click()
+    expect(drawer).to_be_hidden()
+    # The filtered list has replaced the whole one: no other action is left.
+    others = page.get_by_test_id("audit-action").filter(has_not_text=w["update"])
+    expect(others).to_have_count(0)
     card = page.get_by_test_id("audit-card").filter(has_text=name).first
     expect(card.get_by_test_id("audit-action")).to_have_text(w["update"])
     expect(card.get_by_test_id("audit-changes")).to_have_text(f"{w['title']}: — → 组长")

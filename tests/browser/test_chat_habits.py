@@ -45,6 +45,21 @@ def _open_card(page: Any, name: str) -> Any:
     return card
 
 
+def _pick(cell: Any) -> None:
+    """Taps a picker cell until it is selected: the column scrolls after each tap, and a tap
+    that lands while it does is lost (as a person would, tap again)."""
+    for _ in range(3):
+        cell.click()
+        try:
+            expect(cell.locator("xpath=..")).to_have_class(
+                re.compile("cell-selected"), timeout=3000
+            )
+            return
+        except AssertionError:
+            continue
+    expect(cell.locator("xpath=..")).to_have_class(re.compile("cell-selected"))
+
+
 @pytest.mark.parametrize(("size", "lang"), [("desktop", "zh-CN"), ("phone", "en")])
 def test_message_from_a_persons_card(
     new_page: NewPage, server: Server, size: str, lang: str
@@ -258,7 +273,7 @@ def test_notification_settings_follow_the_person(
         to.press("Enter")
     else:  # a phone's picker takes no typing (no keyboard): pick in its columns, tap outside
         to.click()
-        _cell(page, 0, "22").click()
+        _pick(_cell(page, 0, "22"))
         settings.get_by_role("heading").click()
     expect(settings.get_by_test_id("notify-error")).to_contain_text(words[1])
     expect(to).to_have_value("07:00")
@@ -269,8 +284,8 @@ def test_notification_settings_follow_the_person(
         to.press("Enter")
     else:
         to.click()
-        _cell(page, 0, "06").click()
-        _cell(page, 1, "30").click()
+        for column, value in ((0, "06"), (1, "30")):
+            _pick(_cell(page, column, value))
         settings.get_by_role("heading").click()
     expect(settings.get_by_test_id("notify-next-day")).to_contain_text("06:30")
 
@@ -282,6 +297,11 @@ def test_notification_settings_follow_the_person(
         "dnd": True,
         "dnd_start": "22:00",
         "dnd_end": "06:30",
+        # Web Push per category (docs/push.md): untouched here, all on.
+        "push_ding": True,
+        "push_notice": True,
+        "push_mention": True,
+        "push_direct": True,
     }
     again = new_page(**(PHONE if size == "phone" else {}), lang=lang)
     login(again, who, then="/settings/notifications")

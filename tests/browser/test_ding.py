@@ -120,6 +120,4 @@ def test_a_class_ding_on_a_phone_in_english_refuses_an_early_reminder(
         expect(detail.get_by_test_id("ding-remind")).to_have_count(0)
         shot(page, "phone-ding-detail-recalled-en")
     finally:
-        for d in server.api("/api/v1/dings", login="teacher")["items"]:
-            if d["recalled_at"] is None and d["confirmed"] < d["total"]:
-                server.api(f"/api/v1/dings/{d['id']}/recall", login="teacher", method="POST")
+        server.recall_dings("teacher")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Server, login, shot
+from tests.browser.conftest import Server, login, shot, until
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Any]
@@ -21,8 +21,11 @@ def _open_class_group(page: Any) -> None:
     login(page, page.who, then="/chat")
     page.get_by_test_id("chat-new").click()
     page.get_by_role("menuitem", name=re.compile("班级|class", re.I)).click()
-    page.get_by_role("dialog").get_by_role("button", name=re.compile("1班")).click()
-    expect(page.get_by_test_id("chat-title")).to_contain_text("1班")
+    dialog = page.get_by_role("dialog")
+    until(
+        lambda: dialog.count() == 0 or dialog.get_by_role("button", name=re.compile("1班")).click(),
+        lambda ms: expect(page.get_by_test_id("chat-title")).to_contain_text("1班", timeout=ms),
+    )
     expect(page.get_by_test_id("chat-messages")).to_be_visible()
 
 

@@ -84,7 +84,7 @@ def test_admin_workbench_counts_dead_jobs_and_holds_the_admin_tools(
     login(page, "admin", then=None)
     expect(page).to_have_url(re.compile(r"/chat$"))
     menu = page.locator(".bw-header .ant-menu")
-    expect(menu.get_by_role("menuitem")).to_have_text(["消息", "工作台", "通讯录"])
+    expect(menu.get_by_role("menuitem")).to_have_text(["消息", "工作台", "公告", "通讯录"])
     page.get_by_test_id("nav-workbench").click()
     expect(page.get_by_test_id("workbench-admin")).to_be_visible()
     for key in ("org.import", "audit.log", "jobs.queue"):

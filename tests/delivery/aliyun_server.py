@@ -1,5 +1,6 @@
 """A local HTTP server that plays Alibaba Cloud SMS's documented API (dysmsapi, version
-2017-05-25, action SendSms, "V3" request signing ACS3-HMAC-SHA256), for the adapter's tests:
+2017-05-25, actions SendSms and QuerySendDetails, "V3" request signing ACS3-HMAC-SHA256), for
+the adapter's tests:
 the real SDK signs and sends real HTTP requests to it.
 
 It checks what Alibaba Cloud checks — the signature over the canonical request, the action
@@ -74,6 +75,11 @@ class AliyunSmsServer:
     refused: list[str] = field(default_factory=list)  # why a request was refused (signing)
     script: list[Answer] = field(default_factory=list)  # answers to come; then OK
     runner: web.AppRunner | None = None
+    # QuerySendDetails: the receipt of each BizId — (SendStatus, ErrCode); 3 (received) when
+    # not set. 1 waiting for the receipt, 2 failed.
+    receipts: dict[str, tuple[int, str]] = field(default_factory=dict)
+    queried: list[dict[str, str]] = field(default_factory=list)  # QuerySendDetails parameters
+    actions: tuple[str, ...] = ("SendSms", "QuerySendDetails")
 
     @property
     def endpoint(self) -> str:
@@ -96,9 +102,19 @@ class AliyunSmsServer:
         return web.json_response(body, status=status)
 
     async def handle(self, request: web.Request) -> web.Response:
+        checked = await self.verify(request)
+        if isinstance(checked, web.Response):
+            return checked
+        action, params = checked
+        return await self.dispatch(action, params)
+
+    async def verify(self, request: web.Request) -> web.Response | tuple[str, dict[str, str]]:
+        """The action and its parameters of a correctly signed request; the provider's
+        error answer otherwise."""
         body = await request.read()
         headers = {k.lower(): v for k, v in request.headers.items()}
-        if headers.get("x-acs-action") != "SendSms" or headers.get("x-acs-version") != "2017-05-25":
+        action = headers.get("x-acs-action", "")
+        if action not in self.actions or headers.get("x-acs-version") != "2017-05-25":
             return self._error(404, "InvalidAction.NotFound", "Specified api is not found")
         if hashlib.sha256(body).hexdigest() != headers.get("x-acs-content-sha256"):
             return self._error(400, "InvalidParameter", "x-acs-content-sha256 does not match")
@@ -131,6 +147,11 @@ class AliyunSmsServer:
         params = dict(query)
         if body and headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
             params.update(parse_qsl(body.decode(), keep_blank_values=True))
+        return action, params
+
+    async def dispatch(self, action: str, params: dict[str, str]) -> web.Response:
+        if action == "QuerySendDetails":
+            return self.send_details(params)
         for required in ("PhoneNumbers", "SignName", "TemplateCode"):
             if not params.get(required):
                 return self._error(400, "MissingParameter", f"{required} is mandatory")
@@ -155,6 +176,49 @@ class AliyunSmsServer:
         }
         if answer.code == "OK":
             reply["BizId"] = f"{len(self.sent):06d}^{uuid.uuid4().int % 10**10}"
+        return web.Response(
+            text=json.dumps(reply, ensure_ascii=False), content_type="application/json"
+        )
+
+    def send_details(self, params: dict[str, str]) -> web.Response:
+        """QuerySendDetails: the receipt of one BizId sent to one number on one day."""
+        for required in ("PhoneNumber", "SendDate", "PageSize", "CurrentPage"):
+            if not params.get(required):
+                return self._error(400, "MissingParameter", f"{required} is mandatory")
+        self.queried.append(params)
+        biz = params.get("BizId", "")
+        # With a BizId: that message; without: every message to the number (the day's list).
+        mine = [
+            (i, p)
+            for i, p in enumerate(self.sent, start=1)
+            if p["PhoneNumbers"] == params["PhoneNumber"]
+            and (not biz or biz.startswith(f"{i:06d}^"))
+        ]
+        size, page = int(params["PageSize"]), int(params["CurrentPage"])
+        total = len(mine)
+        mine = mine[(page - 1) * size : page * size]
+        details = []
+        for _, p in mine:
+            status, err = self.receipts.get(biz, (3, "DELIVERED"))
+            details.append(
+                {
+                    "PhoneNum": p["PhoneNumbers"],
+                    "SendStatus": status,
+                    "ErrCode": err,
+                    "TemplateCode": p["TemplateCode"],
+                    "Content": p.get("TemplateParam", ""),
+                    "SendDate": "2026-11-28 08:00:00",
+                    "ReceiveDate": "2026-11-28 08:00:05" if status == 3 else "",
+                    "OutId": p.get("OutId", ""),
+                }
+            )
+        reply = {
+            "RequestId": str(uuid.uuid4()),
+            "Code": "OK",
+            "Message": "OK",
+            "TotalCount": total,
+            "SmsSendDetailDTOs": {"SmsSendDetailDTO": details},
+        }
         return web.Response(
             text=json.dumps(reply, ensure_ascii=False), content_type="application/json"
         )

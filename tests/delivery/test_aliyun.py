@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bellwork.config import Settings
 from bellwork.delivery.models import Delivery
-from bellwork.delivery.service import queue_delivery
+from bellwork.delivery.service import queue_delivery, send_delivery
 from bellwork.jobs.models import QUEUED, Job
 from bellwork.jobs.runner import run_due
 from bellwork.runtime import Runtime
@@ -249,3 +249,27 @@ async def test_a_purpose_without_a_template_fails_saying_so(
 def test_an_aliyun_provider_needs_its_settings() -> None:
     with pytest.raises(ValueError, match="sms_access_key_id"):
         Settings(sms_provider="aliyun", sms_sign_name="实验小学", sms_templates=TEMPLATES)
+
+
+async def test_a_lost_try_is_not_sent_again_when_aliyun_took_it(
+    runtime: Runtime, aliyun: AliyunSmsServer
+) -> None:
+    """The node running the send is killed after Aliyun took the message and before the
+    delivery was written: the job's next attempt finds the message by its OutId in the day's
+    list and does not send it again; a message Aliyun never took is sent on the next try."""
+    taken = await queue(runtime, address="13800000007")
+    never = await queue(runtime, address="13800000008")
+    async with runtime.sessionmaker() as s:  # the lost try: sent, then rolled back (killed)
+        await send_delivery(s, taken, at(0))
+        await s.rollback()
+    assert [p["OutId"] for p in aliyun.sent] == [f"bellwork-{taken}"]
+    for delivery_id in (taken, never):
+        async with runtime.sessionmaker() as s:
+            await send_delivery(s, delivery_id, at(1), retried=True)
+            await s.commit()
+    assert [p["OutId"] for p in aliyun.sent] == [f"bellwork-{taken}", f"bellwork-{never}"]
+    assert [q["PhoneNumber"] for q in aliyun.queried] == ["13800000007", "13800000008"]
+    assert "BizId" not in aliyun.queried[0]
+    first, second = await delivery(runtime, taken), await delivery(runtime, never)
+    assert (first.status, first.reference) == ("sent", None)
+    assert second.status == "sent" and second.reference

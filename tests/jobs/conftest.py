@@ -56,14 +56,17 @@ async def runtime(app: Any) -> AsyncIterator[Runtime]:
 
 
 class Workers:
-    """`bellwork worker` processes on the test's database."""
+    """`bellwork worker` processes on the test's database (and `bellwork serve` app nodes,
+    `start(command="serve", BELLWORK_PORT=...)`, which run jobs too)."""
 
     def __init__(self, settings: Settings, tmp: Path) -> None:
         self.settings = settings
         self.tmp = tmp
         self.procs: list[asyncio.subprocess.Process] = []
 
-    async def start(self, concurrency: int = 4, **env: str) -> asyncio.subprocess.Process:
+    async def start(
+        self, concurrency: int = 4, command: str = "worker", **env: str
+    ) -> asyncio.subprocess.Process:
         environ = {k: v for k, v in os.environ.items() if not k.startswith("BELLWORK_")}
         environ.update(
             BELLWORK_DATABASE_URL=self.settings.effective_database_url,
@@ -75,13 +78,12 @@ class Workers:
             **env,
         )
         log = open(self.tmp / f"worker-{len(self.procs)}.log", "wb")  # noqa: SIM115
+        args = ["worker", "--concurrency", str(concurrency)] if command == "worker" else [command]
         proc = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
             "bellwork",
-            "worker",
-            "--concurrency",
-            str(concurrency),
+            *args,
             env=environ,
             cwd=str(ROOT),
             stdout=log,

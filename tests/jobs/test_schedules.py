@@ -149,8 +149,20 @@ async def test_occurrences_are_enqueued_once_by_racing_runners_and_missed_ones_c
 
 
 async def test_the_code_declares_its_own_schedules(runtime: Runtime) -> None:
-    """The burn safety net and the pruning of finished jobs exist once a runner has started."""
+    """The schedules the domains declare — the burn safety net, the pruning of finished jobs,
+    the sweep of notices' loose uploads, forms' retention and loose photos — exist once a
+    runner has started."""
     await run_due(runtime)
     async with runtime.sessionmaker() as db:
         names = (await db.execute(select(JobSchedule.name).order_by(JobSchedule.name))).scalars()
-        assert list(names) == ["chat.sweep", "jobs.prune"]
+        assert list(names) == [
+            "approvals.loose_files",
+            "approvals.overdue",
+            "chat.sweep",
+            "ding.loose_files",
+            "forms.loose_files",
+            "forms.retention",
+            "jobs.prune",
+            "notices.loose_files",
+            "reports.remind",
+        ]

@@ -244,6 +244,14 @@ WRITES: list[tuple[str, str, str, dict[str, Any] | None, int, str | None]] = [
     ("M1", "post", "/api/v1/dings", {**_DING, "people": ["{M2}"]}, 403, "ding_not_allowed"),
     ("T1", "post", "/api/v1/dings", {**_DING, "units": [_KZ]}, 422, "ding_audience_empty"),
     ("HB", "post", "/api/v1/dings", {**_DING, "units": [_KZ]}, 201, None),
+    # Unit settings (org/unit_settings.py): admins and heads of the unit (or above).
+    ("T1", "get", "/api/v1/units/{K1}/settings", None, 403, "not_head_of_unit"),
+    ("HA", "get", "/api/v1/units/{K1}/settings", None, 200, None),
+    ("HA", "put", "/api/v1/units/{Z}/settings", {"sms_quota_month": 1}, 403, "not_head_of_unit"),
+    ("HA", "put", "/api/v1/units/{A}/settings", {"sms_quota_month": 1}, 200, None),
+    ("HB", "put", "/api/v1/units/{K1}/settings", {"ding_senders": ["head"]}, 200, None),
+    ("AD", "put", "/api/v1/units/{dept}/settings", {"time_zone": "Asia/Tokyo"}, 200, None),
+    ("P1", "get", "/api/v1/units/{K1}/settings", None, 403, "not_head_of_unit"),
 ]
 
 
@@ -274,6 +282,8 @@ async def test_write_matrix(
     url = path
     for k in ALL:
         url = url.replace("{" + k + "}", str(org[k].id))
+    for k, unit in org["units"].items():
+        url = url.replace("{" + k + "}", str(unit.id))
     kwargs: dict[str, Any] = {}
     if body is not None:
         kwargs["json"] = _fill(body, org)

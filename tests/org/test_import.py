@@ -202,6 +202,33 @@ async def test_missing_columns_and_unreadable_files(world: World) -> None:
     assert r.status_code == 422 and r.json()["code"] == "import_unknown_format"
 
 
+async def test_a_file_over_the_row_limit_is_refused_whole(world: World, monkeypatch: Any) -> None:
+    """Past the limit nothing is imported (not the first rows of it); blank rows do not count
+    and do not shift the row numbers errors name."""
+    from bellwork.org.importer import reading
+
+    monkeypatch.setattr(reading.read_table, "__defaults__", (3,))
+    c, school = await setup(world)
+    before = await counts(world)
+    four = "班级,学生姓名,学号\n" + "".join(f"一年级/1班,学生{i},20269{i}\n" for i in range(4))
+    r = await upload(c, school, four)
+    assert r.status_code == 422 and r.json()["code"] == "import_too_many_rows", r.text
+    assert r.json()["title"] == (
+        "The file has more than 3 rows; nothing was imported. Split it into files of at most"
+        " 3 rows."
+    )
+    assert await counts(world) == before
+    # Three rows with blank lines between and after them: within the limit; an error in the
+    # last names its row in the file (6), blank lines included.
+    spaced = (
+        "班级,学生姓名,学号\n一年级/1班,甲,2026901\n\n,,\n"
+        "一年级/1班,乙,2026902\n一年级/1班,丙,\n\n\n"
+    )
+    r = await upload(c, school, spaced)
+    assert r.status_code == 422 and r.json()["code"] != "import_too_many_rows", r.text
+    assert {e.get("row") for e in r.json()["errors"]} == {6}, r.json()["errors"]
+
+
 async def test_xlsx_and_gb18030_csv(world: World) -> None:
     c, school = await setup(world)
     wb = Workbook()

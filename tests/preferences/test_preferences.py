@@ -17,6 +17,10 @@ DEFAULTS = {
     "dnd": False,
     "dnd_start": "22:00",
     "dnd_end": "07:00",
+    "push_ding": True,
+    "push_notice": True,
+    "push_mention": True,
+    "push_direct": True,
 }
 
 

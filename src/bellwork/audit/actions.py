@@ -73,11 +73,57 @@ ACTIONS: dict[str, Action] = {
     "unit.move": Action("unit", "移动组织", "Moved a unit"),
     "unit.archive": Action("unit", "归档组织", "Archived a unit"),
     "unit.restore": Action("unit", "恢复组织", "Restored a unit"),
+    "unit.settings": Action("unit", "修改组织设置", "Changed a unit's settings"),
     "import.roster": Action("unit", "导入学生名单", "Imported a class roster"),
     "import.staff": Action("unit", "导入教职工名单", "Imported a staff list"),
     "token.create": Action("token", "创建 API 令牌", "Created an API token"),
     "token.revoke": Action("token", "吊销 API 令牌", "Revoked an API token"),
     "job.retry": Action("job", "重试后台任务", "Retried a background job"),
+    "form.template.create": Action("form_template", "新建表单模板", "Created a form template"),
+    "form.template.update": Action("form_template", "修改表单模板", "Changed a form template"),
+    "form.template.archive": Action("form_template", "归档表单模板", "Archived a form template"),
+    "form.campaign.template": Action(
+        "form_campaign", "更换下发表单的模板", "Switched a handed-down form's template"
+    ),
+    "form.cases.view": Action("unit", "查看异常情况名单", "Looked at abnormal check-ins, by name"),
+    "form.responders": Action(
+        "unit", "设置异常情况通知人", "Set who is told of abnormal check-ins"
+    ),
+    "form.export": Action("form_campaign", "导出表单数据", "Exported a form's submissions"),
+    "form.remind": Action(
+        "form_campaign", "提醒未填写表单的人", "Reminded those who have not filled a form"
+    ),
+    "form.people.view": Action(
+        "form_campaign", "查看表单填写名单", "Looked at who filled a form, by name"
+    ),
+    "form.file.view": Action(
+        "form_campaign", "查看表单中的照片或文件", "Looked at a photo or file of a form"
+    ),
+    "report.template.create": Action(
+        "report_template", "新建汇报模板", "Created a report template"
+    ),
+    "report.template.update": Action(
+        "report_template", "修改汇报模板", "Changed a report template"
+    ),
+    "report.template.archive": Action(
+        "report_template", "归档汇报模板", "Archived a report template"
+    ),
+    "report.export": Action("report_template", "导出团队汇报", "Exported a team's reports"),
+    # approvals
+    "approval.template.create": Action(
+        "approval_template", "新建审批模板", "Created an approval template"
+    ),
+    "approval.flow.update": Action("approval_template", "修改审批流程", "Changed an approval flow"),
+    "approval.template.archive": Action(
+        "approval_template", "归档审批模板", "Archived an approval template"
+    ),
+    "approval.export": Action("approval_template", "导出审批单", "Exported approval requests"),
+    # attendance (issue 14)
+    "attendance.rule.update": Action("unit", "修改考勤规则", "Changed an attendance rule"),
+    "attendance.pass.refused": Action(
+        "person", "拒绝了无效的健康码", "Refused a forged or expired health pass"
+    ),
+    "attendance.export": Action("unit", "导出考勤统计", "Exported attendance statistics"),
 }
 
 FIELDS: dict[str, Field] = {
@@ -103,6 +149,14 @@ FIELDS: dict[str, Field] = {
     "parent_id": Field("unit", "上级组织", "Parent unit"),
     "path": Field("hidden", "路径", "Path"),
     "archived": Field("bool", "已归档", "Archived"),
+    # unit settings (org/settings_schemas.py)
+    "time_zone": Field("text", "时区", "Time zone"),
+    "ding_senders": Field("text", "可发 DING 的身份", "Who may DING"),
+    "sms_quota_month": Field("count", "每月短信额度", "SMS a month"),
+    "voice_quota_month": Field("count", "每月语音额度", "Voice calls a month"),
+    "ding_escalation": Field("text", "DING 升级提醒", "DING escalation"),
+    "form_retention_days": Field("count", "健康填报数据保留天数", "Days check-in answers are kept"),
+    "form_names_above_school": Field("bool", "学校以上可见姓名", "Names shown above the school"),
     # imports (the summary of what an applied import did)
     "rows": Field("count", "行数", "Rows"),
     "units_created": Field("count", "新建组织", "Units created"),
@@ -117,6 +171,29 @@ FIELDS: dict[str, Field] = {
     "state": Field("job_state", "状态", "State"),
     "attempts": Field("count", "已尝试次数", "Attempts"),
     "last_error": Field("text", "最后的错误", "Last error"),
+    # forms
+    "version": Field("count", "版本", "Version"),
+    "period": Field("text", "日期", "Day"),
+    "format": Field("text", "格式", "Format"),
+    "people": Field("count", "人数", "People"),
+    "subject_id": Field("person", "填写对象", "About"),
+    "template": Field("text", "表单模板", "Template"),
+    "by": Field("text", "提醒方式", "Reminded by"),
+    # reports
+    "deadline": Field("text", "截止时间", "Deadline"),
+    "required": Field("bool", "必须提交", "Required"),
+    "remind_before": Field("count", "提前提醒（分钟）", "Reminder (minutes before)"),
+    "remind_by": Field("text", "提醒方式", "Reminded by"),
+    # approvals
+    "builtin": Field("text", "内置模板", "Built-in template"),
+    "flow_version": Field("count", "流程版本", "Flow version"),
+    "box": Field("text", "列表", "List"),
+    # attendance
+    "shift": Field("text", "班次", "Shift"),
+    "places": Field("count", "考勤地点", "Allowed places"),
+    "networks": Field("count", "考勤网络", "Allowed networks"),
+    "field_work": Field("bool", "允许外勤", "Field work allowed"),
+    "reason": Field("text", "原因", "Reason"),
 }
 
 # A field whose words depend on what it describes ("name" of a person is 姓名).
@@ -129,6 +206,10 @@ TARGET_TYPES: dict[str, tuple[str, str]] = {
     "unit": ("组织", "Unit"),
     "token": ("API 令牌", "API token"),
     "job": ("后台任务", "Background job"),
+    "form_template": ("表单模板", "Form template"),
+    "form_campaign": ("表单收集", "Form"),
+    "report_template": ("汇报模板", "Report template"),
+    "approval_template": ("审批模板", "Approval template"),
 }
 
 ROLES: dict[str, tuple[str, str]] = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from bellwork.audit import export as xlsx
 from bellwork.audit import query
@@ -12,12 +12,13 @@ from bellwork.audit.present import Reader, present, resolve
 from bellwork.audit.schemas import ActionOut, AuditOut
 from bellwork.core.deps import DB, CurrentScope
 from bellwork.core.i18n import current_locale
+from bellwork.core.routing import Router
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
 from bellwork.core.types import QueryId
 from bellwork.db.base import utcnow
 from bellwork.org.access import require_admin
 
-router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
+router = Router(prefix="/api/v1/audit", tags=["audit"])
 
 ActionsQuery = Annotated[
     list[Annotated[str, Query(max_length=64)]] | None,

@@ -23,6 +23,7 @@ from bellwork.audit.models import AuditEntry
 from bellwork.audit.present import Reader, present, resolve
 from bellwork.audit.schemas import AuditOut, ChangeOut
 from bellwork.core.errors import Invalid
+from bellwork.core.sheets import plain
 
 MAX_ROWS = 10_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,16 +56,19 @@ def workbook(rows: Sequence[AuditOut], reader: Reader) -> bytes:
     system = reader.pick("系统", "System")
     for r in rows:
         ws.append(
-            [
-                # A real date cell (Excel has no time zones: the reader's wall clock).
-                r.at.astimezone(reader.tz).replace(tzinfo=None),
-                r.actor.label if r.actor is not None else system,
-                r.action_label,
-                r.target.label,
-                "\n".join(change_line(c) for c in r.changes),
-                r.address or "",
-                r.action,
-            ]
+            plain(
+                ws,
+                [
+                    # A real date cell (Excel has no time zones: the reader's wall clock).
+                    r.at.astimezone(reader.tz).replace(tzinfo=None),
+                    r.actor.label if r.actor is not None else system,
+                    r.action_label,
+                    r.target.label,
+                    "\n".join(change_line(c) for c in r.changes),
+                    r.address or "",
+                    r.action,
+                ],
+            )
         )
     for i, width in enumerate(WIDTHS):
         ws.column_dimensions[chr(ord("A") + i)].width = width

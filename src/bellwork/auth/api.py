@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import Path, Request, Response
 from sqlalchemy import select
 
 from bellwork.auth import qr, recovery, service
@@ -29,14 +29,16 @@ from bellwork.config import get_settings
 from bellwork.core.context import current_address
 from bellwork.core.deps import DB, AnyActor, CurrentActor, client_address
 from bellwork.core.errors import Problem
+from bellwork.core.routing import Router
 from bellwork.core.types import PathId
 from bellwork.db.session import unit_of_work
 from bellwork.org.access import load_scope
 from bellwork.org.directory import person_detail
 from bellwork.org.models import Membership, Person, Role, Unit
+from bellwork.push import service as push_service
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
-tokens_router = APIRouter(prefix="/api/v1/tokens", tags=["tokens"])
+router = Router(prefix="/api/v1/auth", tags=["auth"])
+tokens_router = Router(prefix="/api/v1/tokens", tags=["tokens"])
 QrCode = Annotated[str, Path(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
@@ -203,8 +205,10 @@ async def logout(response: Response, db: DB, actor: AnyActor) -> LoggedOut:
 
 @router.post("/logout-all", response_model=LoggedOut)
 async def logout_all(response: Response, db: DB, actor: AnyActor) -> LoggedOut:
-    """End every web session of this person, on every device (API tokens stay)."""
+    """End every web session of this person, on every device (API tokens stay). Their
+    devices stop receiving Web Push too (a lost phone shows nothing more)."""
     n = await service.end_all_sessions(db, actor.id)
+    await push_service.forget_devices(db, actor.id)
     _clear_cookies(response)
     return LoggedOut(ended_sessions=n)
 

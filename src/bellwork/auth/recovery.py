@@ -41,6 +41,7 @@ from bellwork.db.session import unit_of_work
 from bellwork.delivery.models import EMAIL, SMS
 from bellwork.delivery.service import queue_delivery
 from bellwork.org.models import Person
+from bellwork.push.service import forget_devices
 
 CODE_MINUTES = 10
 MAX_TRIES = 5
@@ -159,6 +160,7 @@ async def confirm_reset(
     person.password_hash = await hash_password(new_password)
     person.must_change_password = False
     await end_all_sessions(db, person.id)
+    await forget_devices(db, person.id)  # (a lost phone may be why the password was reset)
     await clear_failures(db, LoginAttempt(person, f"person:{person.id}"))
     await record(
         db,

@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.audit.service import record
@@ -162,13 +162,22 @@ async def create_session(
     return ws, secret
 
 
+# Every request asks this: built once (putting a select together costs more CPU than its
+# cached compilation), the hash bound at execution.
+_SESSION = (
+    select(WebSession, Person)
+    .join(Person, Person.id == WebSession.person_id)
+    .where(WebSession.token_hash == bindparam("token_hash"))
+)
+_TOKEN = (
+    select(ApiToken, Person)
+    .join(Person, Person.id == ApiToken.person_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+)
+
+
 async def resolve_session(db: AsyncSession, secret: str) -> tuple[WebSession, Person] | None:
-    stmt = (
-        select(WebSession, Person)
-        .join(Person, Person.id == WebSession.person_id)
-        .where(WebSession.token_hash == sha256(secret))
-    )
-    row = (await db.execute(stmt)).first()
+    row = (await db.execute(_SESSION, {"token_hash": sha256(secret)})).first()
     if row is None:
         return None
     ws, person = row
@@ -185,12 +194,7 @@ async def resolve_session(db: AsyncSession, secret: str) -> tuple[WebSession, Pe
 async def resolve_token(db: AsyncSession, raw: str) -> tuple[ApiToken, Person] | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    stmt = (
-        select(ApiToken, Person)
-        .join(Person, Person.id == ApiToken.person_id)
-        .where(ApiToken.token_hash == sha256(raw), ApiToken.revoked_at.is_(None))
-    )
-    row = (await db.execute(stmt)).first()
+    row = (await db.execute(_TOKEN, {"token_hash": sha256(raw)})).first()
     if row is None:
         return None
     token, person = row

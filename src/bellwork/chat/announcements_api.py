@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from bellwork.chat import announcements
 from bellwork.chat.schemas import (
@@ -14,10 +14,11 @@ from bellwork.chat.schemas import (
     ConfirmationOut,
 )
 from bellwork.core.deps import DB, CurrentActor
+from bellwork.core.routing import Router
 from bellwork.core.schemas import Page
 from bellwork.core.types import PathId
 
-router = APIRouter(prefix="/api/v1", tags=["chat"])
+router = Router(prefix="/api/v1", tags=["chat"])
 
 
 @router.get("/conversations/{conversation_id}/announcement", response_model=AnnouncementState)

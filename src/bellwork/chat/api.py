@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Annotated
 
 import orjson
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from fastapi import File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,12 +51,13 @@ from bellwork.chat.schemas import (
 from bellwork.core.deps import DB as RequestDB
 from bellwork.core.deps import CurrentActor, CurrentScope
 from bellwork.core.errors import Invalid, NotFound
+from bellwork.core.routing import Router
 from bellwork.core.schemas import Page
 from bellwork.core.types import MAX_SEQ, PathId, PathSeq, QuerySeq
 from bellwork.files import responses as stored
 from bellwork.runtime import runtime_of
 
-router = APIRouter(prefix="/api/v1", tags=["chat"])
+router = Router(prefix="/api/v1", tags=["chat"])
 
 
 class Added(BaseModel):

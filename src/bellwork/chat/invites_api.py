@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
 from bellwork.chat import invites
 from bellwork.chat.schemas import InviteOut, InvitePreview, JoinOut, JoinRequestOut
 from bellwork.core.deps import DB, CurrentActor
+from bellwork.core.routing import Router
 from bellwork.core.types import PathId
 
-router = APIRouter(prefix="/api/v1", tags=["chat"])
+router = Router(prefix="/api/v1", tags=["chat"])
 
 Code = Annotated[str, Path(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 

@@ -78,6 +78,29 @@ async def get_or_create_keyed(
     return conv
 
 
+async def direct_between(
+    db: AsyncSession,
+    a: int,
+    b: int,
+    private: bool = False,
+    burn_seconds: int | None = None,
+) -> Conversation:
+    """The direct chat of two people, made if there is none yet. The caller has decided they
+    may talk (`open_direct` checks it for a person; another domain — a work report to one's
+    manager two units up — applies its own rule)."""
+    lo, hi = sorted((a, b))
+    return await get_or_create_keyed(
+        db,
+        f"{'p' if private else 'd'}:{lo}:{hi}",
+        Conversation(
+            kind=ConversationKind.direct.value,
+            private=private,
+            burn_seconds=(burn_seconds or DEFAULT_BURN_SECONDS) if private else None,
+        ),
+        {a: MemberRole.member.value, b: MemberRole.member.value},
+    )
+
+
 async def open_direct(
     db: AsyncSession,
     actor: Actor,
@@ -92,18 +115,7 @@ async def open_direct(
     refusal = org_access.message_refusal(scope, other)
     if refusal is not None:
         raise Invalid(refusal, errors=[{"field": "person_id"}])
-    lo, hi = sorted((actor.id, person_id))
-    key = f"{'p' if private else 'd'}:{lo}:{hi}"
-    conv = await get_or_create_keyed(
-        db,
-        key,
-        Conversation(
-            kind=ConversationKind.direct.value,
-            private=private,
-            burn_seconds=(burn_seconds or DEFAULT_BURN_SECONDS) if private else None,
-        ),
-        {actor.id: MemberRole.member.value, person_id: MemberRole.member.value},
-    )
+    conv = await direct_between(db, actor.id, person_id, private, burn_seconds)
     if private and burn_seconds is not None and conv.burn_seconds != burn_seconds:
         # Opened again with another time chosen: that is the new setting, for both of them.
         conv.burn_seconds = burn_seconds

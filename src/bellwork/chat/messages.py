@@ -41,8 +41,23 @@ from bellwork.chat.models import (
     MessageKind,
     StoredFile,
 )
-from bellwork.chat.schemas import MessageCreate, MessageOut, PersonRef
-from bellwork.chat.shaping import card_out, messages_out, person_refs, preview, unseal
+from bellwork.chat.pushing import push_message
+from bellwork.chat.schemas import MessageCreate, MessageOut
+from bellwork.chat.shaping import (
+    approval_card,
+    call_card,
+    form_card,
+    history_card,
+    lesson_card,
+    meeting_card,
+    messages_out,
+    notice_card,
+    person_refs,
+    preview,
+    report_card,
+    sender_ref,
+    unseal,
+)
 from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound
 from bellwork.db.base import utcnow
 from bellwork.db.engine import scrub_sqlite
@@ -182,28 +197,32 @@ async def post_message(
             .values(last_read_seq=seq)
         )
     own = sender is not None and kind != MessageKind.system
-    sender_ref = None
-    if sender is not None:
-        # A guardian's as their child's parent (org/guardians.py), like every other sender.
-        sender_ref = (await person_refs(db, {sender.id}, conv)).get(sender.id) or PersonRef(
-            id=sender.id, name=sender.name
-        )
+    # A guardian's as their child's parent (org/guardians.py), like every other sender.
+    shown = await sender_ref(db, sender.id, sender.name, conv) if sender is not None else None
     out = MessageOut(
         conversation_id=conv.id,
         seq=seq,
-        sender=sender_ref,
+        sender=shown,
         kind=kind,
         body=body,
         mentions=said,
         reply_to_seq=msg.reply_to_seq,
         reply_preview=reply_preview,
         file=file_shown,
-        card=card_out(card),
+        card=history_card(kind, card),
+        notice=notice_card(kind, card),
+        form=form_card(kind, card),
+        report=report_card(kind, card),
+        lesson=lesson_card(kind, card),
+        approval=approval_card(kind, card),
+        meeting=meeting_card(kind, card),
+        call=call_card(kind, card),
         client_msg_id=client_msg_id,
         created_at=msg.created_at,
         unread_count=max(0, conv.member_count - 1) if own else None,  # nobody else read it yet
     )
     await _deliver(db, conv, out)
+    await push_message(db, conv, out, said)
     return out
 
 
@@ -384,7 +403,8 @@ async def recall(
         raise NotFound("message")
     if msg.recalled_at is not None:
         return
-    if msg.kind == MessageKind.system.value:
+    if msg.kind in (MessageKind.system.value, MessageKind.call.value):
+        # A notice of what happened (a call's note too: the system says it, in the caller's name).
         raise Forbidden("cannot_recall_system")
     own = msg.sender_id == actor.id
     in_time = utcnow() - msg.created_at <= RECALL_WINDOW

@@ -60,6 +60,41 @@ class MessageKind(StrEnum):
     # A chat-history card: several messages forwarded as one (chat/forwarding.py); its
     # content is `Message.card`, its files are StoredFiles with `card_seq` set.
     history = "history"
+    # A notice's card in a unit group it reached (notices/cards.py): its title as `body`, the
+    # notice's id and importance in `Message.card`.
+    notice = "notice"
+    # A form's card in a unit group it asks people of (forms/cards.py): the campaign's name as
+    # `body`, its id, first day and deadline in `Message.card` (chat/cards.py posts both).
+    form = "form"
+    # A work report's card in the direct chat of its author and each recipient
+    # (reports/cards.py): the template's name as `body`, the report's id and period in
+    # `Message.card`.
+    report = "report"
+    # A live lesson's card in the groups of its classes (lessons/cards.py): its title as
+    # `body`, its id and planned start in `Message.card`.
+    lesson = "lesson"
+    # An approval request's card in the direct chat of its submitter and an approver whose turn
+    # it is (approvals/cards.py): the request's title as `body`, its id in `Message.card`.
+    approval = "approval"
+    # A meeting's card in its conversation (meetings/cards.py): its title as `body`, its id
+    # and planned start in `Message.card`.
+    meeting = "meeting"
+    # A 1:1 call in the direct chat of its two people (calls/service.py), said by the caller:
+    # no `body`; its outcome (missed, declined, cancelled, busy, ended) and time in `Message.card`.
+    call = "call"
+
+
+# The kinds that are another domain's card in a unit group (chat/cards.py): their
+# `Message.card` names what they open.
+UNIT_CARDS = (MessageKind.notice, MessageKind.form, MessageKind.lesson)
+# Every kind whose `Message.card` is what another domain's card opens (not a chat history).
+DOMAIN_CARDS = (
+    *UNIT_CARDS,
+    MessageKind.report,
+    MessageKind.approval,
+    MessageKind.meeting,
+    MessageKind.call,
+)
 
 
 class Conversation(Base):

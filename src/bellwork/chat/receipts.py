@@ -206,3 +206,30 @@ async def receipt(db: AsyncSession, actor: Actor, conversation_id: int, seq: int
         "read": groups(read),
         "unread": groups(unread),
     }
+
+
+async def unread_members(
+    db: AsyncSession, actor: Actor, conversation_id: int, seq: int
+) -> list[int]:
+    """The people who have not read message `seq` — members when it was sent (those who left
+    since included, as its receipt counts them), read cursor below it — in the order its
+    receipt lists them: what its unread list
+    shows, for another domain to act on (a DING to them). As `receipt`: 404 for a conversation
+    or message one cannot see, 403 `receipt_sender_only` for another's message."""
+    conv, _me = await access_conversation(db, actor.id, conversation_id)
+    msg = await get_message(db, conv, seq)
+    if msg.sender_id != actor.id:
+        raise Forbidden("receipt_sender_only")
+    rows = await db.execute(
+        select(ConversationMember.person_id)
+        .join(Person, Person.id == ConversationMember.person_id)
+        .where(
+            ConversationMember.conversation_id == conv.id,
+            ConversationMember.person_id != actor.id,
+            ConversationMember.joined_seq < seq,
+            or_(ConversationMember.left_seq.is_(None), ConversationMember.left_seq >= seq),
+            ConversationMember.last_read_seq < seq,
+        )
+        .order_by(Person.sort_key, ConversationMember.person_id)
+    )
+    return list(rows.scalars())

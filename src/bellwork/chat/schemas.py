@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal, TypedDict
 
 from pydantic import AfterValidator, BaseModel, Field
@@ -101,6 +101,68 @@ class History(BaseModel):
     items: list[HistoryItem]
 
 
+class NoticeCard(BaseModel):
+    """Kind "notice": the notice a card in a unit group opens (its title is the `body`)."""
+
+    notice_id: int
+    importance: str
+
+
+class FormCard(BaseModel):
+    """Kind "form": the form a card in a unit group opens (its name is the `body`): to fill
+    for oneself or one's child, or its figures for a teacher (`GET /forms/campaigns/{id}/entry`)."""
+
+    campaign_id: int
+    # The group's unit: whose people the card is about.
+    unit_id: int
+    # The first day asked and the day's deadline ("09:00") in the campaign's time zone.
+    period: date
+    deadline: str
+
+
+class ReportCard(BaseModel):
+    """Kind "report": the work report a card in a direct chat opens (its template's name is
+    the `body`): `GET /reports/{id}`, for its author and recipients."""
+
+    report_id: int
+    period: date
+    period_kind: str
+
+
+class ApprovalCard(BaseModel):
+    """Kind "approval": the approval request a card in a direct chat opens (its title is the
+    `body`): `GET /approvals/{id}`, for its submitter, approvers and copies."""
+
+    request_id: int
+    template_name: str
+
+
+class LessonCard(BaseModel):
+    """Kind "lesson": the live lesson a card in a class group opens (its title is the `body`;
+    `GET /lessons/{id}` says whether it is live)."""
+
+    lesson_id: int
+    starts_at: datetime | None = None
+
+
+class MeetingCard(BaseModel):
+    """Kind "meeting": the meeting a card in its conversation opens (its title is the `body`;
+    `GET /meetings/{id}` says whether it is live)."""
+
+    meeting_id: int
+    starts_at: datetime | None = None
+
+
+class CallCard(BaseModel):
+    """Kind "call": how a 1:1 call went (calls/service.py); the reader's client words it
+    ("Missed call", "Call time 01:23")."""
+
+    call_id: int
+    video: bool
+    outcome: Literal["ended", "missed", "declined", "cancelled", "busy"]
+    seconds: int | None = Field(default=None, description="Its time, once answered")
+
+
 class MessageOut(BaseModel):
     conversation_id: int
     seq: int
@@ -113,6 +175,28 @@ class MessageOut(BaseModel):
     file: FileOut | None = None
     card: HistoryCard | None = Field(
         default=None, description='kind "history": the forwarded chat history it holds'
+    )
+    notice: NoticeCard | None = Field(
+        default=None, description='kind "notice": the notice it announces (notices/cards.py)'
+    )
+    form: FormCard | None = Field(
+        default=None, description='kind "form": the form it asks to fill (forms/cards.py)'
+    )
+    report: ReportCard | None = Field(
+        default=None, description='kind "report": the work report it opens (reports/cards.py)'
+    )
+    lesson: LessonCard | None = Field(
+        default=None, description='kind "lesson": the live lesson it announces (lessons/cards.py)'
+    )
+    approval: ApprovalCard | None = Field(
+        default=None,
+        description='kind "approval": the approval request it asks to decide (approvals/cards.py)',
+    )
+    meeting: MeetingCard | None = Field(
+        default=None, description='kind "meeting": the meeting it announces (meetings/cards.py)'
+    )
+    call: CallCard | None = Field(
+        default=None, description='kind "call": how a 1:1 call went (calls/service.py)'
     )
     client_msg_id: str | None = None
     created_at: datetime

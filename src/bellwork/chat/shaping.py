@@ -8,6 +8,7 @@ message whose key is gone reads as burned."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
@@ -21,6 +22,7 @@ from bellwork.chat.access import active_members
 from bellwork.chat.attachments import data_dir_of, files_out
 from bellwork.chat.live import emit
 from bellwork.chat.models import (
+    DOMAIN_CARDS,
     Conversation,
     ConversationKind,
     ConversationMember,
@@ -30,13 +32,20 @@ from bellwork.chat.models import (
 )
 from bellwork.chat.receipts import receipt_counts
 from bellwork.chat.schemas import (
+    ApprovalCard,
+    CallCard,
     ConversationOut,
+    FormCard,
     HistoryCard,
     HistoryItem,
     HistorySource,
+    LessonCard,
+    MeetingCard,
     MessageOut,
+    NoticeCard,
     ParentOfOut,
     PersonRef,
+    ReportCard,
 )
 from bellwork.org.guardians import ParentOf, parents_of
 from bellwork.org.models import Person, Unit, UnitKind
@@ -59,6 +68,62 @@ def card_out(card: dict[str, Any] | None) -> HistoryCard | None:
     return HistoryCard(
         source=HistorySource.model_validate(card["source"]), count=len(items), preview=preview
     )
+
+
+def notice_card(kind: str, card: dict[str, Any] | None) -> NoticeCard | None:
+    """What a notice's card in a unit group opens (kind "notice", notices/cards.py)."""
+    if kind != MessageKind.notice or card is None:
+        return None
+    return NoticeCard.model_validate(card)
+
+
+def form_card(kind: str, card: dict[str, Any] | None) -> FormCard | None:
+    """What a form's card in a unit group opens (kind "form", forms/cards.py)."""
+    if kind != MessageKind.form or card is None:
+        return None
+    return FormCard.model_validate(card)
+
+
+def report_card(kind: str, card: dict[str, Any] | None) -> ReportCard | None:
+    """What a work report's card in a direct chat opens (kind "report", reports/cards.py)."""
+    if kind != MessageKind.report or card is None:
+        return None
+    return ReportCard.model_validate(card)
+
+
+def approval_card(kind: str, card: dict[str, Any] | None) -> ApprovalCard | None:
+    """What an approval request's card in a direct chat opens (kind "approval",
+    approvals/cards.py)."""
+    if kind != MessageKind.approval or card is None:
+        return None
+    return ApprovalCard.model_validate(card)
+
+
+def lesson_card(kind: str, card: dict[str, Any] | None) -> LessonCard | None:
+    """What a live lesson's card in a class group opens (kind "lesson", lessons/cards.py)."""
+    if kind != MessageKind.lesson or card is None:
+        return None
+    return LessonCard.model_validate(card)
+
+
+def meeting_card(kind: str, card: dict[str, Any] | None) -> MeetingCard | None:
+    """What a meeting's card in its conversation opens (kind "meeting", meetings/cards.py)."""
+    if kind != MessageKind.meeting or card is None:
+        return None
+    return MeetingCard.model_validate(card)
+
+
+def call_card(kind: str, card: dict[str, Any] | None) -> CallCard | None:
+    """How a 1:1 call went (kind "call", calls/service.py)."""
+    if kind != MessageKind.call or card is None:
+        return None
+    return CallCard.model_validate(card)
+
+
+def history_card(kind: str, card: dict[str, Any] | None) -> HistoryCard | None:
+    """A chat-history card's content; a unit card's `card` is what it opens, shown by its own
+    field (`notice`, `form`), not as a chat history."""
+    return card_out(card) if kind not in DOMAIN_CARDS else None
 
 
 def parent_out(p: ParentOf | None) -> ParentOfOut | None:
@@ -86,6 +151,35 @@ async def person_refs(
         pid: PersonRef(id=pid, name=name, parent_of=parent_out(parents.get(pid)))
         for pid, name in rows
     }
+
+
+# How the sender of a message just posted is shown, by (person, conversation): a person posts
+# many messages in a row, and looking up whether they are a guardian each time was a quarter of
+# a message's cost in a big group (docs/benchmarks-chat.md, session 9). Their name comes fresh
+# with each request; a change of whose parent they are shows in live messages within SENDER_TTL
+# seconds (history and lists are read afresh).
+SENDER_TTL = 30.0
+_SENDERS: dict[tuple[int, int], tuple[float, ParentOfOut | None]] = {}
+_SENDERS_MAX = 10_000
+
+
+def forget_senders() -> None:
+    """Drops what `sender_ref` kept (tests wipe the database and ids start again)."""
+    _SENDERS.clear()
+
+
+async def sender_ref(db: AsyncSession, person_id: int, name: str, conv: Conversation) -> PersonRef:
+    """The sender of a message posted into `conv` as `person_refs` shows them."""
+    now = time.monotonic()
+    key = (person_id, conv.id)
+    kept = _SENDERS.get(key)
+    if kept is None or kept[0] < now:
+        parents = await parents_of(db, (person_id,), lambda: near_path(db, conv))
+        kept = (now + SENDER_TTL, parent_out(parents.get(person_id)))
+        if len(_SENDERS) >= _SENDERS_MAX:
+            _SENDERS.clear()
+        _SENDERS[key] = kept
+    return PersonRef(id=person_id, name=name, parent_of=kept[1])
 
 
 async def unseal(db: AsyncSession, messages: Iterable[Message]) -> dict[int, sealing.Content]:
@@ -179,7 +273,14 @@ async def messages_out(
                 if m.reply_to_seq and m.reply_to_seq > joined_seq and content
                 else None,
                 file=files.get(m.file_id) if (m.file_id and content) else None,
-                card=card_out(m.card) if shown else None,
+                card=history_card(m.kind, m.card) if shown else None,
+                notice=notice_card(m.kind, m.card) if shown else None,
+                form=form_card(m.kind, m.card) if shown else None,
+                report=report_card(m.kind, m.card) if shown else None,
+                lesson=lesson_card(m.kind, m.card) if shown else None,
+                approval=approval_card(m.kind, m.card) if shown else None,
+                meeting=meeting_card(m.kind, m.card) if shown else None,
+                call=call_card(m.kind, m.card) if shown else None,
                 client_msg_id=m.client_msg_id if m.sender_id == viewer_id else None,
                 created_at=m.created_at,
                 recalled=m.recalled_at is not None,

@@ -24,18 +24,33 @@ SLACK_MS = 1_000
 MAX_BYTES = 2 * 1024 * 1024
 
 
+def length(
+    content_type: str,
+    size: int,
+    read_ms: int | None,
+    claimed_ms: int | None,
+    *,
+    file_field: str = "file_id",
+    duration_field: str = "duration_ms",
+) -> int:
+    """The rules above for any stored recording (a chat file, a DING's voice note): checks that
+    a file of `content_type` and `size`, whose container says `read_ms` (None: it does not),
+    may be a voice message the sender says is `claimed_ms` long, and answers the length to
+    show. Raises Invalid naming `file_field` or `duration_field`."""
+    if content_type not in TYPES:
+        raise Invalid("not_a_voice_recording", errors=[{"field": file_field}])
+    if size > MAX_BYTES:
+        raise Invalid("file_too_large", errors=[{"field": file_field}], limit=MAX_BYTES // 2**20)
+    if claimed_ms is None or not MIN_MS <= claimed_ms <= MAX_MS:
+        raise Invalid("voice_duration_invalid", errors=[{"field": duration_field}])
+    if read_ms is not None and abs(read_ms - claimed_ms) > SLACK_MS:
+        raise Invalid("voice_duration_mismatch", errors=[{"field": duration_field}])
+    return min(MAX_MS, max(MIN_MS, read_ms if read_ms is not None else claimed_ms))
+
+
 def check(file: StoredFile, claimed_ms: int | None) -> int:
     """Checks that `file` may be sent as a voice message `claimed_ms` long; answers the length
     to show (and records it on the file). Raises Invalid with the field at fault."""
-    if file.content_type not in TYPES:
-        raise Invalid("not_a_voice_recording", errors=[{"field": "file_id"}])
-    if file.size > MAX_BYTES:
-        raise Invalid("file_too_large", errors=[{"field": "file_id"}], limit=MAX_BYTES // 2**20)
-    if claimed_ms is None or not MIN_MS <= claimed_ms <= MAX_MS:
-        raise Invalid("voice_duration_invalid", errors=[{"field": "duration_ms"}])
-    read = file.duration_ms
-    if read is not None and abs(read - claimed_ms) > SLACK_MS:
-        raise Invalid("voice_duration_mismatch", errors=[{"field": "duration_ms"}])
-    shown = min(MAX_MS, max(MIN_MS, read if read is not None else claimed_ms))
+    shown = length(file.content_type, file.size, file.duration_ms, claimed_ms)
     file.duration_ms = shown
     return shown

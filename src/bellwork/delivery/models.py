@@ -11,12 +11,14 @@ from bellwork.db.base import Base, BigId, utcnow
 # What became of a delivery.
 QUEUED = "queued"  # its job has not run yet (or will try again)
 SENT = "sent"  # the provider took it
+DELIVERED = "delivered"  # the provider reported it reached them (a text received, a call answered)
 OUTBOX = "outbox"  # no provider for its channel: kept for admins to read
 FAILED = "failed"  # the provider refused it for good, or every attempt failed
 
 EMAIL = "email"
 SMS = "sms"
-CHANNELS = (EMAIL, SMS)
+VOICE = "voice"
+CHANNELS = (EMAIL, SMS, VOICE)
 
 
 class Delivery(Base):
@@ -27,6 +29,8 @@ class Delivery(Base):
         Index("ix_delivery_created", "created_at", "id"),
         # An organisation's text messages this month (service.sms_quota_left).
         Index("ix_delivery_quota", "quota_unit_id", "created_at"),
+        # A DING's delivery report (ding/report.py).
+        Index("ix_delivery_ding", "ding_id", "person_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -54,3 +58,11 @@ class Delivery(Base):
     quota_unit_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("unit.id", ondelete="SET NULL")
     )
+    # (Migration 0021.) The DING this delivery carries, for its report (ding/report.py).
+    ding_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("ding_message.id", ondelete="SET NULL")
+    )
+    # When the provider reported it reached the person (a text received, a call answered).
+    delivered_at: Mapped[datetime | None]
+    # Which escalation step of the DING queued it (0: sent with the DING or a reminder).
+    ding_step: Mapped[int | None]

@@ -4,7 +4,12 @@
   server offers it on smtp://, TLS from the start on smtps://.
 - Text messages: `AliyunSms` (aliyun.py), Alibaba Cloud SMS on its official SDK, when
   `sms_provider` is `aliyun`; `outbox` otherwise.
+- Voice calls: `AliyunVoice` (aliyun_voice.py), Alibaba Cloud Voice Messaging's
+  text-to-speech call on its official SDK, when `voice_provider` is `aliyun`; `outbox` otherwise.
 - `None` for a channel: the outbox (delivery/__init__.py).
+
+A provider that can tell later what became of a delivery (a text's receipt, whether a call was
+answered) also has `check` (`Checking`), asked by a follow-up job.
 
 `send` answers the provider's reference for what it took (Aliyun's BizId, an email's
 Message-ID), or None. A provider raises `ProviderError` with the reason to show in the
@@ -12,15 +17,17 @@ delivery log; `permanent` says trying again will not help (an address the server
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 
 from bellwork.config import Settings
-from bellwork.delivery.models import EMAIL, SMS, Delivery
+from bellwork.delivery.models import EMAIL, SMS, VOICE, Delivery
 
 SMTP_TIMEOUT = 30.0
 
@@ -36,6 +43,44 @@ class Provider(Protocol):
     name: str
 
     async def send(self, delivery: Delivery) -> str | None: ...
+
+
+# What a provider reports of a delivery it took (`Checking.check`).
+DELIVERED = "delivered"  # it reached them: a text message received, a call answered
+NOT_DELIVERED = "not_delivered"  # it did not: a call not answered, a number switched off
+PENDING = "pending"  # no outcome yet: ask again later
+DELIVERED_UNKNOWN = "unknown"  # the provider cannot say (no reference): stop asking
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: str
+    reason: str | None = None
+    at: datetime | None = None
+
+
+@runtime_checkable
+class Finding(Protocol):
+    """A provider that can say whether it took a delivery at all — for the try after one that
+    was lost (a node killed while the provider answered): `found` is what it took for this
+    delivery (its reference, or "" when it keeps none we can read), None if nothing."""
+
+    name: str
+
+    async def send(self, delivery: Delivery) -> str | None: ...
+
+    async def find(self, delivery: Delivery, since: datetime) -> str | None: ...
+
+
+@runtime_checkable
+class Checking(Protocol):
+    """A provider that can say later what became of what it took (delivery reports)."""
+
+    name: str
+
+    async def send(self, delivery: Delivery) -> str | None: ...
+
+    async def check(self, delivery: Delivery) -> Outcome: ...
 
 
 class SmtpEmail:
@@ -95,4 +140,10 @@ def provider_for(settings: Settings, channel: str) -> Provider | None:
         return AliyunSms(settings)
     if channel == SMS and settings.sms_provider != "outbox":
         raise ValueError(f"unknown sms_provider {settings.sms_provider!r}")
+    if channel == VOICE and settings.voice_provider == "aliyun":
+        from bellwork.delivery.aliyun_voice import AliyunVoice
+
+        return AliyunVoice(settings)
+    if channel == VOICE and settings.voice_provider != "outbox":
+        raise ValueError(f"unknown voice_provider {settings.voice_provider!r}")
     return None

@@ -1,6 +1,7 @@
-"""Monthly SMS quotas of organisations (issue 11, item 4).
+"""Monthly SMS and voice-call quotas of organisations (issue 11, item 4).
 
-A unit may set `sms_quota_month` (a whole number ≥ 0) in its settings; like every unit
+A unit may set `sms_quota_month` and `voice_quota_month` (whole numbers ≥ 0) in its settings;
+each counts its own channel, by the same rules (below, said of text messages); like every unit
 setting it holds for its whole subtree unless a unit below sets its own (org/settings.py).
 
 - **Whose quota**: a text message to a person counts against the unit whose setting applies
@@ -32,11 +33,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.core.errors import Conflict
 from bellwork.db.base import utcnow
-from bellwork.delivery.models import FAILED, SMS, Delivery
+from bellwork.delivery.models import FAILED, SMS, VOICE, Delivery
 from bellwork.org.models import Unit
 from bellwork.org.settings import person_setting, unit_time_zone
 
 SMS_QUOTA = "sms_quota_month"
+VOICE_QUOTA = "voice_quota_month"
+QUOTA_SETTING = {SMS: SMS_QUOTA, VOICE: VOICE_QUOTA}
 log = logging.getLogger("bellwork.delivery")
 
 
@@ -47,9 +50,12 @@ class SmsQuotaReached(Conflict):
 
 @dataclass(frozen=True)
 class SmsQuota:
+    """A unit's monthly quota of one channel (`sms` or `voice`) and what was used of it."""
+
     unit_id: int
     limit: int
     used: int
+    channel: str = SMS
 
     @property
     def left(self) -> int:
@@ -57,7 +63,8 @@ class SmsQuota:
 
     @property
     def reason(self) -> str:
-        return f"SMS quota of {self.limit} for this month reached"
+        what = "SMS" if self.channel == SMS else "Voice call"
+        return f"{what} quota of {self.limit} for this month reached"
 
 
 async def month_start(db: AsyncSession, unit_id: int, now: datetime) -> datetime:
@@ -68,17 +75,24 @@ async def month_start(db: AsyncSession, unit_id: int, now: datetime) -> datetime
 
 
 async def sms_quota(
-    db: AsyncSession, person_id: int, now: datetime | None = None, *, lock: bool = False
+    db: AsyncSession,
+    person_id: int,
+    now: datetime | None = None,
+    *,
+    lock: bool = False,
+    channel: str = SMS,
 ) -> SmsQuota | None:
-    """The monthly SMS quota that applies to a person, with what was used of it this month;
-    None where no unit of theirs (or above) sets one. `lock`: hold the quota's unit until the
-    transaction ends (PostgreSQL), for a caller about to spend it."""
-    found = await person_setting(db, person_id, SMS_QUOTA)
+    """The monthly quota of `channel` (text messages; `voice`: calls) that applies to a
+    person, with what was used of it this month; None where no unit of theirs (or above) sets
+    one. `lock`: hold the quota's unit until the transaction ends (PostgreSQL), for a caller
+    about to spend it."""
+    setting = QUOTA_SETTING[channel]
+    found = await person_setting(db, person_id, setting)
     if found is None:
         return None
     unit_id, value = found
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        log.warning("unit %s: %s=%r is not a whole number ≥ 0; ignored", unit_id, SMS_QUOTA, value)
+        log.warning("unit %s: %s=%r is not a whole number ≥ 0; ignored", unit_id, setting, value)
         return None
     if lock and db.get_bind().dialect.name == "postgresql":
         await db.execute(select(Unit.id).where(Unit.id == unit_id).with_for_update(key_share=True))
@@ -89,11 +103,11 @@ async def sms_quota(
         .where(
             Delivery.quota_unit_id == unit_id,
             Delivery.created_at >= since,
-            Delivery.channel == SMS,
+            Delivery.channel == channel,
             Delivery.status != FAILED,
         )
     )
-    return SmsQuota(unit_id=unit_id, limit=value, used=int(used or 0))
+    return SmsQuota(unit_id=unit_id, limit=value, used=int(used or 0), channel=channel)
 
 
 async def sms_quota_left(
@@ -103,6 +117,11 @@ async def sms_quota_left(
     quota; None: no quota applies."""
     quota = await sms_quota(db, person_id, now)
     return None if quota is None else quota.left
+
+
+def counted(channel: str) -> bool:
+    """Whether deliveries on `channel` count against a monthly quota."""
+    return channel in (SMS, VOICE)
 
 
 async def require_sms_quota(db: AsyncSession, person_id: int, count: int = 1) -> None:

@@ -41,6 +41,10 @@ class DingMessage(Base):
     reminders: Mapped[int] = mapped_column(default=0)
     recalled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # (Migration 0021.) The escalation policy that applied when it was sent (the sender's
+    # organisation's `ding_escalation`, ding/escalation.py): {"after_minutes", "channels"};
+    # null: none.
+    escalation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Ding(Base):
@@ -61,5 +65,37 @@ class Ding(Base):
     recipient_id: Mapped[int] = mapped_column(BigId, ForeignKey("person.id", ondelete="CASCADE"))
     unit_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("unit.id", ondelete="SET NULL"))
     confirmed_at: Mapped[datetime | None]
-    # How far the (future) escalation policy got: 0 = in-app and the chosen channels only.
+    # How far the escalation policy got for this recipient: 0 = in-app and the chosen channels
+    # only; n = its n-th channel went out too (ding/escalation.py).
     escalation_step: Mapped[int] = mapped_column(default=0)
+
+
+class DingFile(Base):
+    """(Migration 0024.) A DING's voice note or attachment (ding/media.py): uploaded by the
+    sender before sending (`message_id` null until a DING takes it, as `role` "voice" or
+    "attachment"), readable by the sender and, once the DING went out and until it is
+    recalled, by its recipients. One no DING takes within a day is deleted."""
+
+    __tablename__ = "ding_file"
+    # A DING's files, and (message_id null) the loose uploads by age for the sweep.
+    __table_args__ = (Index("ix_ding_file_message", "message_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("person.id", ondelete="SET NULL")
+    )
+    message_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("ding_message.id", ondelete="CASCADE")
+    )
+    role: Mapped[str | None] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    storage_key: Mapped[str] = mapped_column(String(100))
+    thumb_key: Mapped[str | None] = mapped_column(String(100))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    # A recording's length: what its container says at upload; once sent as the voice note,
+    # the length shown (chat/voice.py's rules).
+    duration_ms: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -25,12 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.auth.service import Actor
 from bellwork.chat.shaping import person_refs
-from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound, Problem
+from bellwork.core.errors import Conflict, Invalid, NotFound, Problem
 from bellwork.core.i18n import t
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
 from bellwork.db.base import utcnow
-from bellwork.delivery.quotas import sms_quota
 from bellwork.delivery.service import queue_delivery
+from bellwork.ding import escalation, media
+from bellwork.ding.audience import BATCH, check_quota, require_sender, resolve_audience
 from bellwork.ding.live import DingAlerted, DingChanged, DingConfirmed, DingRecalled, tell
 from bellwork.ding.models import Ding, DingMessage
 from bellwork.ding.schemas import (
@@ -42,124 +43,16 @@ from bellwork.ding.schemas import (
     RecipientOut,
 )
 from bellwork.jobs import enqueue
-from bellwork.org.access import Scope, access_unit, visible_people_clause
-from bellwork.org.models import Membership, Person, Unit
-from bellwork.org.units import path_names, subtree_clause
+from bellwork.org.access import Scope
+from bellwork.org.models import Person
+from bellwork.org.units import unit_labels
+from bellwork.push import service as push
+from bellwork.push.messages import ding_close, ding_push
 
 SEND = "ding.send"
 DELIVER = "ding.deliver"
 REMIND_EVERY = timedelta(minutes=5)
-MAX_RECIPIENTS = 10_000
-BATCH = 500
-
-
-def may_send(scope: Scope) -> bool:
-    """Who may DING: installation admins always; otherwise heads, teachers and staff of some
-    unit. This is the one place the rule lives: the organisation setting "who may DING"
-    (a unit setting, inherited down the tree: `org.settings.unit_setting`) plugs in here."""
-    return scope.admin or bool(scope.head_paths or scope.teacher_units or scope.staff_units)
-
-
-def require_sender(scope: Scope) -> None:
-    if not may_send(scope):
-        raise Forbidden("ding_not_allowed")
-
-
-# --- the audience ----------------------------------------------------------------------------
-
-
-async def _visible(db: AsyncSession, scope: Scope, ids: Sequence[int]) -> set[int]:
-    """Those of `ids` who are active and whom `scope` may see."""
-    found: set[int] = set()
-    for i in range(0, len(ids), BATCH):
-        rows = await db.execute(
-            select(Person.id).where(
-                Person.id.in_(ids[i : i + BATCH]),
-                Person.deactivated_at.is_(None),
-                visible_people_clause(scope),
-            )
-        )
-        found.update(rows.scalars())
-    return found
-
-
-async def resolve_audience(
-    db: AsyncSession, scope: Scope, data: DingCreate
-) -> list[tuple[int, int | None]]:
-    """(person, unit reached in) for everyone the DING reaches, in the order chosen, each once,
-    the sender left out. People picked by name must all be reachable (403
-    `ding_people_unreachable` otherwise); a unit gives its active members with the roles asked
-    whom the sender may see. Nobody at all: 422 `ding_audience_empty`."""
-    out: dict[int, int | None] = {}
-    picked = list(dict.fromkeys(data.people))
-    if picked:
-        seen = await _visible(db, scope, picked)
-        missing = [p for p in picked if p not in seen]
-        if missing:
-            raise Forbidden("ding_people_unreachable", count=len(missing))
-    for chosen in data.units:
-        unit = await access_unit(db, chosen.unit_id)
-        rows = await db.execute(
-            select(Membership.person_id, Membership.unit_id)
-            .join(Unit, Unit.id == Membership.unit_id)
-            .join(Person, Person.id == Membership.person_id)
-            .where(
-                subtree_clause(unit.path),
-                Unit.archived_at.is_(None),
-                Membership.role.in_(chosen.roles),
-                Person.deactivated_at.is_(None),
-            )
-            .order_by(Unit.path, Person.sort_key, Person.id)
-        )
-        members: dict[int, int] = {}
-        for pid, uid in rows:
-            members.setdefault(pid, uid)
-        if not scope.manages_path(unit.path):
-            seen = await _visible(db, scope, list(members))
-            members = {p: u for p, u in members.items() if p in seen}
-        for pid, uid in members.items():
-            out.setdefault(pid, uid)
-    for pid in picked:
-        out.setdefault(pid, None)
-    out.pop(scope.person_id, None)
-    if not out:
-        raise Invalid("ding_audience_empty")
-    if len(out) > MAX_RECIPIENTS:
-        raise Invalid("ding_too_many", limit=MAX_RECIPIENTS)
-    return list(out.items())
-
-
-async def check_sms_quota(db: AsyncSession, recipients: Sequence[tuple[int, int | None]]) -> None:
-    """Refuses a DING by text message up front (409 `ding_sms_quota`) when its text messages
-    do not fit the monthly SMS quota of their organisation (`delivery.quotas`), rather than
-    sending some and logging the rest as failed. Recipients reached in one unit share its
-    quota: one look-up per unit (its first recipient with a phone), one per person picked by
-    name."""
-    phones: set[int] = set()
-    ids = [pid for pid, _ in recipients]
-    for i in range(0, len(ids), BATCH):
-        found = await db.execute(
-            select(Person.id).where(Person.id.in_(ids[i : i + BATCH]), Person.phone.is_not(None))
-        )
-        phones.update(found.scalars())
-    by_unit: dict[int | None, list[int]] = {}
-    for pid, uid in recipients:
-        if pid in phones:
-            by_unit.setdefault(uid, []).append(pid)
-    need: dict[int, int] = {}
-    quotas: dict[int, tuple[int, int]] = {}  # quota unit → (limit, left)
-    for uid, people in by_unit.items():
-        groups = [people] if uid is not None else [[p] for p in people]
-        for group in groups:
-            quota = await sms_quota(db, group[0], lock=True)
-            if quota is None:
-                continue
-            quotas[quota.unit_id] = (quota.limit, quota.left)
-            need[quota.unit_id] = need.get(quota.unit_id, 0) + len(group)
-    for unit_id, n in need.items():
-        limit, left = quotas[unit_id]
-        if n > left:
-            raise Conflict("ding_sms_quota", count=n, limit=limit, left=left)
+QUOTA_CHANNELS = ("sms", "voice")
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -176,7 +69,7 @@ async def send(
 ) -> tuple[DingOut, bool]:
     """Sends a DING now or schedules it for its minute; (the DING, whether it is new). A retry
     with the same `client_id` answers the first one and sends nothing again."""
-    require_sender(scope)
+    await require_sender(db, scope)
     earlier = (
         await db.execute(
             select(DingMessage).where(
@@ -190,9 +83,11 @@ async def send(
     send_at = _minute(data.send_at) if data.send_at is not None else None
     if send_at is not None and send_at <= now:
         raise Invalid("ding_time_past", errors=[{"field": "send_at"}])
-    recipients = await resolve_audience(db, scope, data)
-    if "sms" in data.channels:
-        await check_sms_quota(db, recipients)
+    files = await media.check(db, actor, data)
+    recipients = await resolve_audience(db, actor, scope, data)
+    for channel in QUOTA_CHANNELS:
+        if channel in data.channels:
+            await check_quota(db, recipients, channel)
     msg = DingMessage(
         sender_id=actor.id,
         client_id=data.client_id,
@@ -201,13 +96,21 @@ async def send(
         audience={
             "people": list(dict.fromkeys(data.people)),
             "units": [u.model_dump() for u in data.units],
+            **({"unread_of": data.unread_of.model_dump()} if data.unread_of else {}),
+            **(
+                {"unfilled_of": data.unfilled_of.model_dump(mode="json")}
+                if data.unfilled_of
+                else {}
+            ),
         },
         recipient_count=len(recipients),
         send_at=send_at,
         created_at=now,
+        escalation=await escalation.policy_for(db, actor.id, [u.unit_id for u in data.units]),
     )
     db.add(msg)
     await db.flush()
+    await media.take(db, msg, files, data.voice_duration_ms)
     rows = [
         {"message_id": msg.id, "recipient_id": pid, "unit_id": uid, "escalation_step": 0}
         for pid, uid in recipients
@@ -219,6 +122,53 @@ async def send(
     else:
         await enqueue(db, SEND, {"message": msg.id}, run_at=send_at, key=f"{SEND}:{msg.id}")
     return await _out(db, msg), True
+
+
+async def send_system(
+    db: AsyncSession,
+    *,
+    client_id: str,
+    body: str,
+    recipients: Sequence[tuple[int, int | None]],
+    channels: Sequence[str] = (),
+) -> int | None:
+    """A DING the installation sends on its own (an abnormal health check-in to the class
+    teacher and the responders above it): no sender, so nobody's list shows it and nobody's
+    rights are checked; the recipients are given, each with the unit they are reached in.
+    Goes out now, in the caller's transaction. `client_id` makes it once: again is nothing.
+    The DING's id, or None when nobody is left to tell."""
+    people = dict(recipients)
+    if not people:
+        return None
+    earlier = (
+        await db.execute(
+            select(DingMessage.id).where(
+                DingMessage.sender_id.is_(None), DingMessage.client_id == client_id
+            )
+        )
+    ).scalar()
+    if earlier is not None:
+        return int(earlier)
+    now = utcnow()
+    msg = DingMessage(
+        sender_id=None,
+        client_id=client_id,
+        body=body[:500],
+        channels=sorted(set(channels)),
+        audience={"people": list(people)},
+        recipient_count=len(people),
+        created_at=now,
+    )
+    db.add(msg)
+    await db.flush()
+    rows = [
+        {"message_id": msg.id, "recipient_id": pid, "unit_id": uid, "escalation_step": 0}
+        for pid, uid in people.items()
+    ]
+    for i in range(0, len(rows), BATCH):
+        await db.execute(insert(Ding), rows[i : i + BATCH])
+    await go_out(db, msg, now)
+    return msg.id
 
 
 async def _unconfirmed(db: AsyncSession, message_id: int) -> list[int]:
@@ -233,16 +183,9 @@ async def _alert(db: AsyncSession, msg: DingMessage, people: Sequence[int]) -> N
     `ding.deliver` job in the same transaction that queues the text messages and emails (a
     request that DINGs 1,000 people by SMS does not wait for 1,000 delivery rows: the card
     goes out at once, and whoever confirms before the job runs gets no text message)."""
-    assert msg.sent_at is not None
-    sender = await person_refs(db, {msg.sender_id} if msg.sender_id else set())
-    alert = DingAlert(
-        id=msg.id,
-        sender=sender.get(msg.sender_id) if msg.sender_id else None,
-        body=msg.body,
-        sent_at=msg.sent_at,
-        confirmed_at=None,
-    )
+    alert = await media.card(db, msg)
     tell(db, DingAlerted(ding=alert), people)
+    await push.notify(db, people, "ding", ding_push(msg.id, alert.sender, msg.body))
     if msg.channels:
         await enqueue(
             db,
@@ -253,9 +196,10 @@ async def _alert(db: AsyncSession, msg: DingMessage, people: Sequence[int]) -> N
 
 
 async def deliver(db: AsyncSession, message_id: int) -> int:
-    """The `ding.deliver` job: a text message and/or an email (the DING's channels) to each
-    recipient who has not confirmed yet and has a phone / an email address, through
-    `delivery.service.queue_delivery`; none for a recalled DING. Returns how many."""
+    """The `ding.deliver` job: a text message, a voice call and/or an email (the DING's
+    channels) to each recipient who has not confirmed yet and has a phone / an email address,
+    through `delivery.service.queue_delivery` (each names the DING, for its report); none for a
+    recalled DING. Returns how many."""
     msg = await db.get(DingMessage, message_id)
     if msg is None or msg.recalled_at is not None or msg.sent_at is None:
         return 0
@@ -272,11 +216,19 @@ async def deliver(db: AsyncSession, message_id: int) -> int:
             )
         )
         for pid, phone, email in found:
-            if "sms" in msg.channels and phone:
-                await queue_delivery(
-                    db, channel="sms", address=phone, body=text, purpose="ding", person_id=pid
-                )
-                queued += 1
+            for channel in QUOTA_CHANNELS:
+                if channel in msg.channels and phone:
+                    await queue_delivery(
+                        db,
+                        channel=channel,
+                        address=phone,
+                        body=text,
+                        purpose="ding",
+                        person_id=pid,
+                        ding_id=msg.id,
+                        ding_step=0,
+                    )
+                    queued += 1
             if "email" in msg.channels and email:
                 await queue_delivery(
                     db,
@@ -286,6 +238,8 @@ async def deliver(db: AsyncSession, message_id: int) -> int:
                     subject=subject,
                     purpose="ding",
                     person_id=pid,
+                    ding_id=msg.id,
+                    ding_step=0,
                 )
                 queued += 1
     return queued
@@ -297,6 +251,7 @@ async def go_out(db: AsyncSession, msg: DingMessage, now: datetime) -> None:
     await db.flush()
     people = await _unconfirmed(db, msg.id)
     await _alert(db, msg, people)
+    await escalation.schedule(db, msg, now)
     if msg.sender_id is not None:
         tell(db, DingChanged(ding_id=msg.id), [msg.sender_id])
 
@@ -332,7 +287,9 @@ def _next_remind(msg: DingMessage, pending: int) -> datetime | None:
     return last + REMIND_EVERY
 
 
-def _shape(msg: DingMessage, sender: Any, total: int, confirmed: int) -> dict[str, Any]:
+def _shape(
+    msg: DingMessage, sender: Any, total: int, confirmed: int, files: media.Media
+) -> dict[str, Any]:
     return {
         "id": msg.id,
         "body": msg.body,
@@ -347,13 +304,16 @@ def _shape(msg: DingMessage, sender: Any, total: int, confirmed: int) -> dict[st
         "next_remind_at": _next_remind(msg, total - confirmed),
         "total": total,
         "confirmed": confirmed,
+        "voice": files.voice,
+        "attachment": files.attachment,
     }
 
 
 async def _out(db: AsyncSession, msg: DingMessage) -> DingOut:
     total, confirmed = (await _counts(db, [msg.id])).get(msg.id, (0, 0))
     refs = await person_refs(db, {msg.sender_id} if msg.sender_id else set())
-    return DingOut(**_shape(msg, refs.get(msg.sender_id or 0), total, confirmed))
+    files = await media.one(db, msg.id)
+    return DingOut(**_shape(msg, refs.get(msg.sender_id or 0), total, confirmed, files))
 
 
 async def _own(db: AsyncSession, actor: Actor, ding_id: int) -> DingMessage:
@@ -382,10 +342,12 @@ async def list_sent(
     msgs = msgs[:limit]
     counts = await _counts(db, [m.id for m in msgs])
     refs = await person_refs(db, {actor.id})
+    files = await media.of(db, [m.id for m in msgs])
     items = []
     for m in msgs:
         total, confirmed = counts.get(m.id, (0, 0))
-        items.append(DingOut(**_shape(m, refs.get(actor.id), total, confirmed)))
+        shape = _shape(m, refs.get(actor.id), total, confirmed, files.get(m.id, media.Media()))
+        items.append(DingOut(**shape))
     return Page(items=items, next_cursor=encode_cursor([msgs[-1].id]) if more and msgs else None)
 
 
@@ -405,14 +367,7 @@ async def detail(db: AsyncSession, actor: Actor, ding_id: int) -> DingDetail:
         db, {r[0] for r in rows} | ({msg.sender_id} if msg.sender_id else set())
     )
     unit_ids = {r[1] for r in rows if r[1] is not None}
-    names: dict[int, str] = {}
-    if unit_ids:
-        # A class with its grade ("一年级 / 1班"): two schools' 1班 stay apart.
-        paths = dict(
-            (await db.execute(select(Unit.id, Unit.path).where(Unit.id.in_(unit_ids)))).all()
-        )
-        along = await path_names(db, paths.values())
-        names = {uid: " / ".join(along[path][-2:]) for uid, path in paths.items()}
+    names = await unit_labels(db, unit_ids)  # "一年级 / 1班": two schools' 1班 stay apart
     groups: dict[int | None, DingGroup] = {}
     total = confirmed = 0
     for pid, uid, at in rows:
@@ -433,7 +388,8 @@ async def detail(db: AsyncSession, actor: Actor, ding_id: int) -> DingDetail:
         [groups[None]] if None in groups else []
     )
     sender = refs.get(msg.sender_id) if msg.sender_id else None
-    return DingDetail(**_shape(msg, sender, total, confirmed), groups=ordered)
+    files = await media.one(db, msg.id)
+    return DingDetail(**_shape(msg, sender, total, confirmed, files), groups=ordered)
 
 
 async def count_waiting(db: AsyncSession, person_id: int) -> int:
@@ -479,7 +435,7 @@ async def remind(db: AsyncSession, actor: Actor, ding_id: int) -> DingOut:
             minutes=minutes,
             seconds=rest,
         )
-    if "sms" in (msg.channels or []):
+    if any(c in (msg.channels or []) for c in QUOTA_CHANNELS):
         units = dict(
             (
                 await db.execute(
@@ -489,7 +445,9 @@ async def remind(db: AsyncSession, actor: Actor, ding_id: int) -> DingOut:
                 )
             ).all()
         )
-        await check_sms_quota(db, [(p, units.get(p)) for p in people])
+        for channel in QUOTA_CHANNELS:
+            if channel in (msg.channels or []):
+                await check_quota(db, [(p, units.get(p)) for p in people], channel)
     msg.reminded_at = now
     msg.reminders += 1
     await db.flush()
@@ -510,6 +468,8 @@ async def recall(db: AsyncSession, actor: Actor, ding_id: int) -> DingOut:
     msg.recalled_at = utcnow()
     await db.flush()
     tell(db, DingRecalled(ding_id=msg.id), [*(people if msg.sent_at else []), actor.id])
+    if msg.sent_at is not None:
+        await push.notify(db, people, "ding", ding_close(msg.id, "recalled"))
     return await _out(db, msg)
 
 
@@ -533,9 +493,11 @@ async def pending(db: AsyncSession, actor: Actor) -> list[DingAlert]:
     )
     msgs = [r[0] for r in rows]
     refs = await person_refs(db, {m.sender_id for m in msgs if m.sender_id})
+    files = await media.of(db, [m.id for m in msgs])
     out = []
     for m in msgs:
         assert m.sent_at is not None
+        f = files.get(m.id, media.Media())
         out.append(
             DingAlert(
                 id=m.id,
@@ -543,6 +505,8 @@ async def pending(db: AsyncSession, actor: Actor) -> list[DingAlert]:
                 body=m.body,
                 sent_at=m.sent_at,
                 confirmed_at=None,
+                voice=f.voice,
+                attachment=f.attachment,
             )
         )
     return out
@@ -580,7 +544,9 @@ async def confirm(db: AsyncSession, actor: Actor, ding_id: int) -> DingAlert:
                 total=total,
             )
             tell(db, event, [actor.id, *([msg.sender_id] if msg.sender_id else [])])
+            await push.notify(db, [actor.id], "ding", ding_close(msg.id, "confirmed"))
     refs = await person_refs(db, {msg.sender_id} if msg.sender_id else set())
+    files = await media.one(db, msg.id)
     assert row.confirmed_at is not None
     return DingAlert(
         id=msg.id,
@@ -588,4 +554,6 @@ async def confirm(db: AsyncSession, actor: Actor, ding_id: int) -> DingAlert:
         body=msg.body,
         sent_at=msg.sent_at,
         confirmed_at=row.confirmed_at,
+        voice=files.voice,
+        attachment=files.attachment,
     )

@@ -1,11 +1,12 @@
-"""DING on the workbench: for those who may send one, with the number of their DINGs someone
-has not confirmed yet."""
+"""DING on the workbench: for those who may send one (the unit setting `ding_senders`), with
+the number of their DINGs someone has not confirmed yet."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bellwork.ding.service import count_waiting, may_send
+from bellwork.ding.audience import may_send
+from bellwork.ding.service import count_waiting
 from bellwork.org.access import Scope
 from bellwork.workbench.registry import Section, Tile
 
@@ -14,4 +15,11 @@ async def _waiting(db: AsyncSession, scope: Scope) -> int:
     return await count_waiting(db, scope.person_id)
 
 
-TILES = [Tile("ding.sent", Section.tools, "/ding", visible=may_send, count=_waiting)]
+def _could(scope: Scope) -> bool:
+    """Without a query: someone in no unit at all (and not an admin) cannot."""
+    return scope.admin or bool(scope.head_paths or scope.member_units or scope.guardian_units)
+
+
+TILES = [
+    Tile("ding.sent", Section.tools, "/ding", visible=_could, count=_waiting, allowed=may_send)
+]

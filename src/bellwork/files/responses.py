@@ -12,13 +12,21 @@ from __future__ import annotations
 import asyncio
 import re
 from email.utils import format_datetime
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response, StreamingResponse
 
+from bellwork.core.errors import NotFound
 from bellwork.files.storage import Storage
+
+if TYPE_CHECKING:
+    from bellwork.files.uploads import StoredRow
+
+# A domain's stored upload: never sniffed into something else by the browser, cached privately.
+PRIVATE = {"X-Content-Type-Options": "nosniff", "Cache-Control": "private, max-age=86400"}
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
@@ -112,3 +120,41 @@ async def send(
         headers=out,
         background=BackgroundTask(stream.aclose),
     )
+
+
+async def send_file(
+    request: Request,
+    storage: Storage,
+    row: StoredRow,
+    *,
+    inline: bool,
+    headers: dict[str, str] = PRIVATE,
+) -> Response:
+    """A domain's stored upload (its row), once the domain has decided the caller may read
+    it: 404 `not_found` when its bytes are gone."""
+    answer = await send(
+        request,
+        storage,
+        row.storage_key,
+        media_type=row.content_type,
+        filename=row.name,
+        inline=inline,
+        headers=headers,
+    )
+    if answer is None:
+        raise NotFound("file")
+    return answer
+
+
+async def send_thumbnail(
+    request: Request, storage: Storage, row: StoredRow, *, headers: dict[str, str] = PRIVATE
+) -> Response:
+    """An image upload's thumbnail (JPEG); 404 when it has none."""
+    answer = None
+    if row.thumb_key is not None:
+        answer = await send(
+            request, storage, row.thumb_key, media_type="image/jpeg", headers=headers
+        )
+    if answer is None:
+        raise NotFound("file")
+    return answer

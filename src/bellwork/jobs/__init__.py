@@ -29,7 +29,7 @@ the job in the caller's transaction, which is what Bellwork needs from one to ma
 is here is a table, one claim statement and a loop (about 600 lines with schedules).
 """
 
-from bellwork.jobs.queue import enqueue
+from bellwork.jobs.queue import cancel, enqueue
 from bellwork.jobs.registry import JobContext, handler, recurring
 from bellwork.jobs.schedules import WEEKDAYS, Daily, Every, schedule, unschedule
 
@@ -38,6 +38,7 @@ __all__ = [
     "Daily",
     "Every",
     "JobContext",
+    "cancel",
     "enqueue",
     "handler",
     "recurring",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from bellwork.core.deps import DB, CurrentActor, CurrentScope
+from bellwork.core.routing import Router
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
 from bellwork.core.types import PathId
 from bellwork.jobs import queue
@@ -14,7 +15,7 @@ from bellwork.jobs.registry import kinds
 from bellwork.jobs.schemas import JobCounts, JobOut, JobState
 from bellwork.org.access import require_admin
 
-router = APIRouter(prefix="/api/v1/jobs", tags=["jobs"])
+router = Router(prefix="/api/v1/jobs", tags=["jobs"])
 
 
 @router.get("", response_model=Page[JobOut])

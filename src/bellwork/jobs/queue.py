@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, and_, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.audit.service import record
 from bellwork.core.errors import Conflict, NotFound
-from bellwork.db.base import Base, utcnow
+from bellwork.db.base import utcnow
+from bellwork.db.dialect import dialect_insert
 from bellwork.db.session import on_commit, writing
 from bellwork.jobs.models import DEAD, DONE, QUEUED, RUNNING, Job
 from bellwork.jobs.registry import kind_of
@@ -26,14 +26,6 @@ JOB: Table = Job.__table__  # type: ignore[assignment]
 C = JOB.c
 ERROR_CHARS = 2000
 BACKOFF_CAP = 3600.0  # seconds: the longest wait between two attempts
-
-
-def dialect_insert(db: AsyncSession, model: type[Base]) -> Any:
-    """INSERT with ON CONFLICT for this session's database (PostgreSQL or SQLite)."""
-    table: Table = model.__table__  # type: ignore[assignment]
-    if db.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
 
 
 async def enqueue(
@@ -78,6 +70,18 @@ async def enqueue(
 
     on_commit(db, wake)
     return int(job_id)
+
+
+async def cancel(db: AsyncSession, key: str) -> bool:
+    """Takes back a job that has not started: deletes the queued job with this `key` in the
+    caller's transaction (a job that runs or ran stays). Whether there was one; its key is
+    free again."""
+    done = await db.execute(
+        JOB.delete()
+        .where(C.key == key, C.state == QUEUED)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(done, "rowcount", 0))
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,16 @@ if TYPE_CHECKING:
 # The domains that own job handlers; add yours here.
 DOMAIN_MODULES = (
     "bellwork.jobs.builtin",
+    "bellwork.approvals.jobs",
     "bellwork.chat.jobs",
     "bellwork.delivery.jobs",
     "bellwork.ding.jobs",
+    "bellwork.forms.jobs",
+    "bellwork.lessons.jobs",
+    "bellwork.notices.jobs",
+    "bellwork.push.jobs",
+    "bellwork.reports.jobs",
+    "bellwork.calls.jobs",
 )
 
 

@@ -27,8 +27,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.db.base import utcnow
+from bellwork.db.dialect import dialect_insert
 from bellwork.jobs.models import JobSchedule
-from bellwork.jobs.queue import dialect_insert, enqueue
+from bellwork.jobs.queue import enqueue
 from bellwork.jobs.registry import UnknownJob, declared_schedules, kind_of
 from bellwork.org.settings import unit_time_zone, zone
 

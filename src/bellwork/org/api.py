@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from bellwork.core.deps import DB, CurrentActor, CurrentScope
+from bellwork.core.routing import Router
 from bellwork.core.schemas import Page
 from bellwork.core.types import PathId, QueryId
 from bellwork.org import access, roster
@@ -25,10 +26,12 @@ from bellwork.org.schemas import (
     UnitOut,
     UnitUpdate,
 )
+from bellwork.org.settings_schemas import UnitSettingsOut, UnitSettingsUpdate
+from bellwork.org.unit_settings import read_settings, update_settings
 
-units = APIRouter(prefix="/api/v1/units", tags=["units"])
-people = APIRouter(prefix="/api/v1/people", tags=["people"])
-memberships = APIRouter(prefix="/api/v1/memberships", tags=["people"])
+units = Router(prefix="/api/v1/units", tags=["units"])
+people = Router(prefix="/api/v1/people", tags=["people"])
+memberships = Router(prefix="/api/v1/memberships", tags=["people"])
 
 Limit = Annotated[int, Query(ge=1, le=200)]
 IncludeArchived = Annotated[bool, Query(description="Also list archived units.")]
@@ -96,6 +99,24 @@ async def restore_unit(
     unit = await access.access_unit(db, unit_id)
     await unit_rules.restore_unit(db, actor, scope, unit)
     return (await unit_rules.units_out(db, scope, [unit]))[0]
+
+
+@units.get("/{unit_id}/settings", response_model=UnitSettingsOut)
+async def unit_settings(unit_id: PathId, db: DB, scope: CurrentScope) -> UnitSettingsOut:
+    """The unit's settings: its own, what holds for it (own or inherited) and from where.
+    Admins and heads of the unit (403 `not_head_of_unit`)."""
+    unit = await access.access_unit(db, unit_id)
+    return await read_settings(db, scope, unit)
+
+
+@units.put("/{unit_id}/settings", response_model=UnitSettingsOut)
+async def put_unit_settings(
+    unit_id: PathId, data: UnitSettingsUpdate, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> UnitSettingsOut:
+    """Sets the settings named (null clears one: the unit inherits it again); the others stay.
+    Admins and heads of the unit; recorded in the audit log."""
+    unit = await access.access_unit(db, unit_id)
+    return await update_settings(db, actor, scope, unit, data)
 
 
 @units.get("/{unit_id}/children", response_model=list[UnitOut])

@@ -4,13 +4,14 @@ import asyncio
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import File, Form, Query, UploadFile
 from fastapi.responses import Response
 
 from bellwork.config import get_settings
 from bellwork.core.deps import DB, CurrentActor, CurrentScope
 from bellwork.core.errors import Invalid
 from bellwork.core.i18n import current_locale
+from bellwork.core.routing import Router
 from bellwork.core.types import MAX_ID
 from bellwork.org.importer import (
     ImportColumns,
@@ -21,7 +22,7 @@ from bellwork.org.importer import (
     template_workbook,
 )
 
-router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
+router = Router(prefix="/api/v1/imports", tags=["imports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -20,6 +20,7 @@ from bellwork.org.models import Membership, Person, PersonSearchKey, Role
 from bellwork.org.roster import check_membership_targets
 from bellwork.org.schemas import PersonCreate, PersonUpdate
 from bellwork.org.search import search_keys
+from bellwork.push.service import forget_devices
 
 UNIQUE_FIELDS = ("username", "phone", "email", "student_number")
 
@@ -134,8 +135,10 @@ async def set_active(
         return person
     person.deactivated_at = None if active else utcnow()
     if not active:
-        # A deactivated person is logged out everywhere at once, live sockets included.
+        # A deactivated person is logged out everywhere at once, live sockets included, and
+        # their devices receive no more pushes.
         await end_all_sessions(db, person.id, tokens_too=True)
+        await forget_devices(db, person.id)
     units = await db.execute(select(Membership.unit_id).where(Membership.person_id == person.id))
     await roster_changed(db, set(units.scalars()))
     await record(
@@ -155,8 +158,9 @@ async def reset_password(db: AsyncSession, actor: Actor, scope: Scope, person: P
     temporary = generate_temporary_password()
     person.password_hash = await hash_password(temporary)
     person.must_change_password = True
-    # Until the new password is set nothing of theirs works, live sockets included.
+    # Until the new password is set nothing of theirs works, live sockets and pushes included.
     await end_all_sessions(db, person.id, tokens_too=True)
+    await forget_devices(db, person.id)
     await record(
         db,
         actor.id,

@@ -4,6 +4,7 @@ on up) that sets one wins (DESIGN.md, "Domain model")."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -76,3 +77,25 @@ def zone(name: Any) -> ZoneInfo:
 async def unit_time_zone(db: AsyncSession, unit_id: int) -> ZoneInfo:
     """The unit's time zone (setting `time_zone`, inherited), Asia/Shanghai by default."""
     return zone(await unit_setting(db, unit_id, "time_zone"))
+
+
+def chain(path: str) -> list[int]:
+    """The unit ids along a materialised path, the root first."""
+    return [int(part) for part in path.strip("/").split("/") if part.isdigit()]
+
+
+async def settings_along(db: AsyncSession, paths: Iterable[str]) -> dict[int, dict[str, Any]]:
+    """The own settings of every unit along these paths (one query), by unit id."""
+    ids = {uid for path in paths for uid in chain(path)}
+    if not ids:
+        return {}
+    found = await db.execute(select(Unit.id, Unit.settings).where(Unit.id.in_(ids)))
+    return {row[0]: row[1] or {} for row in found.all()}
+
+
+def nearest(path: str, along: dict[int, dict[str, Any]], name: str) -> tuple[int, Any] | None:
+    """(unit id, value) of the nearest unit at or above `path` that sets `name`."""
+    for uid in reversed(chain(path)):
+        if name in along.get(uid, {}):
+            return uid, along[uid][name]
+    return None

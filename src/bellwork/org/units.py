@@ -88,6 +88,17 @@ async def path_names(db: AsyncSession, paths: Iterable[str]) -> dict[str, list[s
     return {p: [names.get(int(x), "?") for x in p.strip("/").split("/") if x] for p in paths}
 
 
+async def unit_labels(db: AsyncSession, unit_ids: Iterable[int]) -> dict[int, str]:
+    """Each unit with its parent ("一年级 / 1班"), as lists of people by unit name them (a
+    DING's, a notice's, a form's): two schools' 1班 stay apart. Two queries."""
+    ids = set(unit_ids)
+    if not ids:
+        return {}
+    paths = dict((await db.execute(select(Unit.id, Unit.path).where(Unit.id.in_(ids)))).all())
+    along = await path_names(db, paths.values())
+    return {uid: " / ".join(along[path][-2:]) for uid, path in paths.items()}
+
+
 async def list_roots(db: AsyncSession, scope: Scope, include_archived: bool = False) -> list[Unit]:
     """The top-level units: all of them for admins; for others, the tops of their own units
     (a guardian at a school does not see the company that shares the installation)."""

@@ -3,13 +3,12 @@ one from device to device."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from bellwork.core.deps import DB, CurrentActor
+from bellwork.core.routing import Router
 from bellwork.preferences import service
 from bellwork.preferences.schemas import PreferencesOut, PreferencesPatch
 
-router = APIRouter(prefix="/api/v1/me", tags=["preferences"])
+router = Router(prefix="/api/v1/me", tags=["preferences"])
 
 
 @router.get("/preferences", response_model=PreferencesOut)

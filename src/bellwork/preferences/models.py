@@ -1,10 +1,11 @@
-"""A person's own settings that follow them from device to device (notifications for now)."""
+"""A person's own settings that follow them from device to device: notifications in the web
+client, and which categories reach their devices by Web Push."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bellwork.db.base import Base, BigId, utcnow
@@ -32,3 +33,9 @@ class Preferences(Base):
     dnd_start: Mapped[str] = mapped_column(String(5), default=DEFAULT_DND_START)
     dnd_end: Mapped[str] = mapped_column(String(5), default=DEFAULT_DND_END)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Web Push to one's installed devices, per category (push/: docs/push.md). Columns added
+    # later come last, where their migration put them.
+    push_ding: Mapped[bool] = mapped_column(default=True, server_default=true())
+    push_notice: Mapped[bool] = mapped_column(default=True, server_default=true())
+    push_mention: Mapped[bool] = mapped_column(default=True, server_default=true())
+    push_direct: Mapped[bool] = mapped_column(default=True, server_default=true())

@@ -33,6 +33,10 @@ class PreferencesOut(BaseModel):
     dnd_end: str = Field(
         description="HH:MM, the device's local time; earlier than dnd_start: past midnight"
     )
+    push_ding: bool = Field(description="Web Push to one's devices: DINGs for oneself")
+    push_notice: bool = Field(description="Web Push to one's devices: notices")
+    push_mention: bool = Field(description="Web Push to one's devices: @mentions of oneself")
+    push_direct: bool = Field(description="Web Push to one's devices: direct (1:1) messages")
 
 
 class PreferencesPatch(BaseModel):
@@ -43,3 +47,7 @@ class PreferencesPatch(BaseModel):
     dnd: bool = False
     dnd_start: TimeOfDay = DEFAULT_DND_START
     dnd_end: TimeOfDay = DEFAULT_DND_END
+    push_ding: bool = True
+    push_notice: bool = True
+    push_mention: bool = True
+    push_direct: bool = True

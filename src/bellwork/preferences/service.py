@@ -19,6 +19,10 @@ DEFAULTS = PreferencesOut(
     dnd=False,
     dnd_start=DEFAULT_DND_START,
     dnd_end=DEFAULT_DND_END,
+    push_ding=True,
+    push_notice=True,
+    push_mention=True,
+    push_direct=True,
 )
 FIELDS = tuple(PreferencesOut.model_fields)
 

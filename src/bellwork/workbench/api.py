@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from bellwork.core.deps import DB, CurrentScope
+from bellwork.core.routing import Router
 from bellwork.tiles import WORKBENCH
 
-router = APIRouter(prefix="/api/v1/workbench", tags=["workbench"])
+router = Router(prefix="/api/v1/workbench", tags=["workbench"])
 
 
 class TileOut(BaseModel):

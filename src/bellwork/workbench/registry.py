@@ -43,6 +43,8 @@ def managers(scope: Scope) -> bool:
 
 
 Count = Callable[[AsyncSession, Scope], Awaitable[int]]
+# Who sees a tile when that depends on more than the scope (a unit setting: who may DING).
+Allowed = Callable[[AsyncSession, Scope], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Tile:
     path: str  # the web client's route
     visible: Callable[[Scope], bool] = everyone
     count: Count | None = None
+    allowed: Allowed | None = None  # asked after `visible`, for the tiles that have one
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class Workbench:
         shown: list[Shown] = []
         for tile in self.tiles:
             if not tile.visible(scope):
+                continue
+            if tile.allowed is not None and not await tile.allowed(db, scope):
                 continue
             n = await tile.count(db, scope) if tile.count is not None else None
             shown.append(Shown(tile, n))

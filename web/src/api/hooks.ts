@@ -9,6 +9,8 @@ import {
 import { ApiError, api, bumpAuthEpoch, call, postForm } from "./http";
 import { clearDrafts } from "../features/chat/drafts";
 import { clearOutbox } from "../features/chat/outbox";
+import { forgetThisDevice } from "../features/push/device";
+import { forgetQuietHours } from "../features/push/quiet";
 import type {
   ImportColumns,
   ImportResult,
@@ -59,12 +61,16 @@ export function useSignedIn() {
 export function useLogout(everywhere: boolean) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () =>
-      call(api.POST(everywhere ? "/api/v1/auth/logout-all" : "/api/v1/auth/logout")),
+    mutationFn: async () => {
+      // Nothing more of this person's reaches this browser by Web Push (a shared computer).
+      await forgetThisDevice();
+      return call(api.POST(everywhere ? "/api/v1/auth/logout-all" : "/api/v1/auth/logout"));
+    },
     onSettled: async () => {
       bumpAuthEpoch();
       clearDrafts();
       void clearOutbox();
+      void forgetQuietHours().catch(() => undefined);
       await qc.cancelQueries();
       qc.clear();
       qc.setQueryData(["me"], null);

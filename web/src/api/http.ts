@@ -123,3 +123,47 @@ export async function postForm<T>(url: string, form: FormData): Promise<T> {
   if (!res.ok) raise(res.status, body, undefined, epoch);
   return body as T;
 }
+
+/**
+ * A multipart upload that reports its progress (0–1) as the bytes go: XMLHttpRequest, since
+ * fetch cannot tell upload progress. Aborting through `signal` rejects with an AbortError.
+ */
+export function postFormWithProgress<T>(url: string, form: FormData, onProgress: (done: number) => void, signal?: AbortSignal): Promise<T> {
+  const epoch = authEpoch;
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader("X-CSRF-Token", readCookie("bw_csrf") ?? "");
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+    };
+    const fail = (status: number, body: unknown) => {
+      try {
+        raise(status, body, status === 0 ? "Network error" : undefined, epoch);
+      } catch (err) {
+        reject(err);
+      }
+    };
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON: a proxy's page */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
+      else fail(xhr.status, body);
+    };
+    xhr.onerror = () => fail(0, null);
+    xhr.onabort = () => reject(new DOMException("Upload cancelled", "AbortError"));
+    if (signal) {
+      if (signal.aborted) {
+        reject(new DOMException("Upload cancelled", "AbortError"));
+        return;
+      }
+      signal.addEventListener("abort", () => xhr.abort(), { once: true });
+    }
+    xhr.send(form);
+  });
+}

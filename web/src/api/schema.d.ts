@@ -197,7 +197,8 @@ export interface paths {
         put?: never;
         /**
          * Logout All
-         * @description End every web session of this person, on every device (API tokens stay).
+         * @description End every web session of this person, on every device (API tokens stay). Their
+         *     devices stop receiving Web Push too (a lost phone shows nothing more).
          */
         post: operations["logout_all_api_v1_auth_logout_all_post"];
         delete?: never;
@@ -409,6 +410,32 @@ export interface paths {
         put?: never;
         /** Restore Unit */
         post: operations["restore_unit_api_v1_units__unit_id__restore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/units/{unit_id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unit Settings
+         * @description The unit's settings: its own, what holds for it (own or inherited) and from where.
+         *     Admins and heads of the unit (403 `not_head_of_unit`).
+         */
+        get: operations["unit_settings_api_v1_units__unit_id__settings_get"];
+        /**
+         * Put Unit Settings
+         * @description Sets the settings named (null clears one: the unit inherits it again); the others stay.
+         *     Admins and heads of the unit; recorded in the audit log.
+         */
+        put: operations["put_unit_settings_api_v1_units__unit_id__settings_put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1463,6 +1490,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dings/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Ding File
+         * @description Upload a voice note (a recording: WebM, Ogg or MP4 audio, up to 60 s) or an attachment
+         *     (an image up to 20 MB, another file 50 MB) for a DING one is writing, then name it in the
+         *     DING as `voice_id` or `attachment_id`. The type is taken from the bytes, a recording's
+         *     length from its container. A file no DING takes within a day is deleted.
+         */
+        post: operations["upload_ding_file_api_v1_dings_files_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dings/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Ding File
+         * @description A DING's voice note or attachment: for its sender, and for the DING's recipients once it
+         *     went out and until it is recalled; 404 alike for everyone else.
+         */
+        get: operations["download_ding_file_api_v1_dings_files__file_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dings/files/{file_id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ding File Thumbnail
+         * @description An image attachment's thumbnail (JPEG), for whoever may read the image.
+         */
+        get: operations["ding_file_thumbnail_api_v1_dings_files__file_id__thumbnail_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dings": {
         parameters: {
             query?: never;
@@ -1483,7 +1574,10 @@ export interface paths {
          *     must all be ones the sender may see (403 `ding_people_unreachable`); a unit gives its
          *     members with the roles asked whom the sender may see; nobody at all is 422
          *     `ding_audience_empty`, a time that is not ahead 422 `ding_time_past`; text messages
-         *     beyond the organisation's monthly SMS quota 409 `ding_sms_quota`.
+         *     beyond the organisation's monthly SMS quota 409 `ding_sms_quota`. A voice note
+         *     (`voice_id` with `voice_duration_ms`) and an attachment (`attachment_id`) are uploads of
+         *     one's own no DING took yet (422 `ding_file_unknown` on the field); the voice note follows
+         *     chat's voice-message rules (1–60 s; 422 `voice_duration_invalid` …).
          */
         post: operations["send_ding_api_v1_dings_post"];
         delete?: never;
@@ -1525,6 +1619,49 @@ export interface paths {
          * @description One's own DING with its recipients, confirmed and not, grouped by unit.
          */
         get: operations["ding_detail_api_v1_dings__ding_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dings/{ding_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ding Report
+         * @description One's own DING's delivery report: per recipient and channel (in-app, text message,
+         *     email, voice call) its status — queued, sent, delivered, in the outbox, failed with the
+         *     provider's reason, confirmed — the escalation step that sent it and the times.
+         */
+        get: operations["ding_report_api_v1_dings__ding_id__report_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dings/{ding_id}/report.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ding Report Xlsx
+         * @description The delivery report as an XLSX workbook (one line per recipient and channel), in the
+         *     reader's language, times in the sender's organisation's time zone.
+         */
+        get: operations["ding_report_xlsx_api_v1_dings__ding_id__report_xlsx_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1590,6 +1727,1064 @@ export interface paths {
          *     same.
          */
         post: operations["confirm_ding_api_v1_dings__ding_id__confirm_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/builtins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Builtin Templates
+         * @description The built-in templates (daily student health check-in, daily staff health, head count,
+         *     return-to-school survey), in the reader's language.
+         */
+        get: operations["builtin_templates_api_v1_forms_builtins_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unit Templates
+         * @description The templates a unit may use — its own and those of the units above it, nearest
+         *     first — for the unit's heads and teachers (403 `form_not_allowed`).
+         */
+        get: operations["unit_templates_api_v1_forms_templates_get"];
+        put?: never;
+        /**
+         * Create Template
+         * @description A new template for a unit, from a built-in one, from a template above the unit (its
+         *     questions and rules kept as they are, yours added), or from your own questions.
+         */
+        post: operations["create_template_api_v1_forms_templates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Template */
+        get: operations["template_api_v1_forms_templates__template_id__get"];
+        /**
+         * Update Template
+         * @description Renames it and/or saves its questions. Saving over a version someone has filled makes
+         *     the next version (`version` + 1); their submissions keep the one they filled.
+         */
+        put: operations["update_template_api_v1_forms_templates__template_id__put"];
+        post?: never;
+        /**
+         * Archive Template
+         * @description Archives it: no new campaign can use it; those running go on.
+         */
+        delete: operations["archive_template_api_v1_forms_templates__template_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/templates/{template_id}/versions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Template Version */
+        get: operations["template_version_api_v1_forms_templates__template_id__versions__number__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unit Campaigns
+         * @description The campaigns a unit runs, newest first (its heads and teachers).
+         */
+        get: operations["unit_campaigns_api_v1_forms_campaigns_get"];
+        put?: never;
+        /**
+         * Create Campaign
+         * @description Runs a template for an audience (units × roles below the campaign's unit) on a
+         *     schedule. The subjects are written now; each asked day opens at its time. With
+         *     `hand_down` (a bureau's or district's), every school below gets its own copy, made by a
+         *     job each (`copies` counts them); the bureau's figures sum the schools'.
+         */
+        post: operations["create_campaign_api_v1_forms_campaigns_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaign */
+        get: operations["campaign_api_v1_forms_campaigns__campaign_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close Campaign
+         * @description Ends it: no more days open; what was submitted stays.
+         */
+        post: operations["close_campaign_api_v1_forms_campaigns__campaign_id__close_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Switch Campaign Template
+         * @description A school's copy of a bureau's campaign asks from now on with the bureau's template or
+         *     one the school made from it (增加本组织题目: the bureau's questions and rules unchanged,
+         *     `form_base_changed` otherwise), so the bureau's figures keep adding up; any other template
+         *     is refused (`form_template_not_derived`). Audited.
+         */
+        put: operations["switch_campaign_template_api_v1_forms_campaigns__campaign_id__template_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/entry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign Entry
+         * @description What the form's card in a unit's group opens for the reader: whom they fill it for
+         *     there (themself, their children there) and whether they may see the unit's figures. 404
+         *     when neither.
+         */
+        get: operations["campaign_entry_api_v1_forms_campaigns__campaign_id__entry_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/todo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Todo
+         * @description The forms asked today of oneself and of the students one fills for (a guardian's
+         *     children), open or late, each with whether it is submitted.
+         */
+        get: operations["todo_api_v1_forms_todo_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/fill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Fill
+         * @description The form to fill today for a subject (oneself, or a student one is a guardian of):
+         *     its questions (the version to send back), today's submission if any, and the last day's
+         *     answers as a starting point.
+         */
+        get: operations["fill_api_v1_forms_campaigns__campaign_id__fill_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit
+         * @description Submits today's form for a subject, or changes it before the deadline. Every invalid
+         *     answer is named at once (422 `form_answers_invalid`, `errors[].field` =
+         *     `answers.<key>`).
+         */
+        post: operations["submit_api_v1_forms_campaigns__campaign_id__submissions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload Form File
+         * @description Upload a photo or file for the file question `field` of the form one is filling for
+         *     `subject_id` (oneself, or a student one is a guardian of), then name it in that answer by
+         *     `id` when submitting. Images and other files up to 20 MB; the type from the bytes; photos
+         *     only where the question says so. An upload no submission takes within a day is deleted.
+         */
+        post: operations["upload_form_file_api_v1_forms_campaigns__campaign_id__files_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Form File
+         * @description A form's photo or file: for its uploader; once submitted, for the subject and their
+         *     guardians and for those who may see names of the subject's class (each look audited);
+         *     404 alike for everyone else.
+         */
+        get: operations["download_form_file_api_v1_forms_files__file_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/files/{file_id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Form File Thumbnail
+         * @description A photo's thumbnail (JPEG), for whoever may read the photo.
+         */
+        get: operations["form_file_thumbnail_api_v1_forms_files__file_id__thumbnail_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign Stats
+         * @description The day's expected / submitted / missing / late / abnormal for a unit (the campaign's
+         *     own by default, or one below it) and for each unit just below it, the lagging first. For
+         *     a bureau's campaign, summed over every school's copy. From per-class counters, never a
+         *     scan of submissions.
+         */
+        get: operations["campaign_stats_api_v1_forms_campaigns__campaign_id__stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign Answers
+         * @description How a unit's submissions of the day answered each choice, temperature (to 0.1 °C) and
+         *     rating question.
+         */
+        get: operations["campaign_answers_api_v1_forms_campaigns__campaign_id__answers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/trend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign Trend
+         * @description A unit's figures day by day (at most 62 days).
+         */
+        get: operations["campaign_trend_api_v1_forms_campaigns__campaign_id__trend_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign People
+         * @description Each subject below a unit with the day's status, those missing first. Names are shown
+         *     to the unit's teachers and to heads at or below the school (above it only where the
+         *     organisation allows: unit setting `form_names_above_school`); each look is audited.
+         */
+        get: operations["campaign_people_api_v1_forms_campaigns__campaign_id__people_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Campaign Reminders
+         * @description The manual reminders of a day at a unit, newest first (at most 20).
+         */
+        get: operations["campaign_reminders_api_v1_forms_campaigns__campaign_id__reminders_get"];
+        put?: never;
+        /**
+         * Remind Missing
+         * @description Reminds everyone still missing on the day below a unit (the campaign's own by default):
+         *     each subject and a student's guardians, in the app or by DING (`by`, the campaign's
+         *     `remind_by` by default). At most once per 5 minutes at a unit for a day.
+         */
+        post: operations["remind_missing_api_v1_forms_campaigns__campaign_id__reminders_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/campaigns/{campaign_id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Export Campaign
+         * @description Exports a unit's submissions of a day or a range (at most 62 days) to XLSX or CSV,
+         *     in the reader's language. Up to 2,000 submissions the file is made at once (`state`
+         *     "done", `download` set); a larger export is made by a job (`state` "queued") and
+         *     `form.export_ready` tells when it is done. Audited.
+         */
+        post: operations["export_campaign_api_v1_forms_campaigns__campaign_id__exports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export State
+         * @description One's own export: queued, done (with its download), or failed.
+         */
+        get: operations["export_state_api_v1_forms_exports__export_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/exports/{export_id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download Export
+         * @description The file of one's own export, for a day after it was made.
+         */
+        get: operations["download_export_api_v1_forms_exports__export_id__download_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Form Cases
+         * @description Abnormal check-ins below a unit and their follow-up state, open ones first; of one
+         *     campaign when `campaign_id` is given. Audited.
+         */
+        get: operations["form_cases_api_v1_forms_cases_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/cases/{case_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Case Notes
+         * @description A case's follow-up, oldest first.
+         */
+        get: operations["case_notes_api_v1_forms_cases__case_id__notes_get"];
+        put?: never;
+        /**
+         * Add Case Note
+         * @description Follows a case up: a note, and/or its new state (open → contacted → resolved).
+         */
+        post: operations["add_case_note_api_v1_forms_cases__case_id__notes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/units/{unit_id}/responders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unit Responders
+         * @description Who this unit tells of abnormal check-ins below it (besides the class teachers):
+         *     a school's health officer, a bureau's contacts. Its heads and admins.
+         */
+        get: operations["unit_responders_api_v1_forms_units__unit_id__responders_get"];
+        /**
+         * Set Unit Responders
+         * @description Sets who this unit tells of abnormal check-ins below it (at most 20 people its heads
+         *     may see). Audited.
+         */
+        put: operations["set_unit_responders_api_v1_forms_units__unit_id__responders_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/builtins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Builtin Templates
+         * @description The built-in report templates (daily progress, daily sales), in the reader's language.
+         */
+        get: operations["builtin_templates_api_v1_reports_builtins_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Templates
+         * @description Without `unit_id`: the templates one writes with (of the units one works in and
+         *     above). With it: the unit's and those above it, for its designers (403
+         *     `form_not_allowed`).
+         */
+        get: operations["list_templates_api_v1_reports_templates_get"];
+        put?: never;
+        /**
+         * Create Template
+         * @description A report template for a unit, from a built-in one or from questions; its questions are
+         *     then edited as a forms template (`form_template_id`).
+         */
+        post: operations["create_template_api_v1_reports_templates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Archive Template */
+        delete: operations["archive_template_api_v1_reports_templates__template_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Template
+         * @description Its period, deadline and reminders.
+         */
+        patch: operations["update_template_api_v1_reports_templates__template_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/reports/templates/{template_id}/write": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Write Page
+         * @description The questions to write the current period's report on, its deadline and default
+         *     recipients (one's managers), and the report already written, if any.
+         */
+        get: operations["write_page_api_v1_reports_templates__template_id__write_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/templates/{template_id}/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Team View
+         * @description A manager's view of a period (the one `day` falls in; the current one by default):
+         *     who submitted, who late, who has not (`unreported`), and the numbers summed.
+         */
+        get: operations["team_view_api_v1_reports_templates__template_id__team_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/templates/{template_id}/team/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Team Export
+         * @description The same as an XLSX file (audited).
+         */
+        get: operations["team_export_api_v1_reports_templates__template_id__team_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inbox
+         * @description Received (as a recipient or a copy) or sent reports, newest first; `unread`: the
+         *     received ones not read yet.
+         */
+        get: operations["inbox_api_v1_reports_get"];
+        put?: never;
+        /**
+         * Submit
+         * @description Writes a report and sends it to one's managers (or those chosen) and copies. 201
+         *     stored, 200 a retry of the same `client_id`. Invalid answers: 422
+         *     `form_answers_invalid`, each under `answers.<key>`.
+         */
+        post: operations["submit_api_v1_reports_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Report
+         * @description A report, for its author, recipients and copies (404 for anyone else); marks it
+         *     read.
+         */
+        get: operations["report_api_v1_reports__report_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Thread
+         * @description Its comments, oldest first; one's own with who has read them (`read_by`). Reading
+         *     them moves one's read position to the end.
+         */
+        get: operations["thread_api_v1_reports__report_id__comments_get"];
+        put?: never;
+        /** Comment */
+        post: operations["comment_api_v1_reports__report_id__comments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Notices
+         * @description One's own notices, newest first, with how many recipients read and confirmed.
+         */
+        get: operations["my_notices_api_v1_notices_get"];
+        put?: never;
+        /**
+         * Publish Notice
+         * @description Publishes a notice to people and units × roles, now or at a minute (`publish_at`).
+         *     Heads, teachers and staff of a unit and admins may (403 `notice_not_allowed`). People
+         *     picked by name must all be ones the author may reach (403 `notice_people_unreachable`); a
+         *     unit gives its members with the roles asked whom the author may see; nobody at all is 422
+         *     `notice_audience_empty`, a time that is not ahead 422 `notice_time_past`, a file that is
+         *     not one's own upload 422 `notice_file_unknown`. The recipients are snapshotted now.
+         */
+        post: operations["publish_notice_api_v1_notices_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Inbox
+         * @description The notices for oneself, newest first, each with one's own receipt (`mine`). A recalled
+         *     notice stays (marked recalled, title only) for those who had opened it.
+         */
+        get: operations["inbox_api_v1_notices_inbox_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unread
+         * @description How many notices for oneself are unread (the badge), and read but not confirmed yet.
+         */
+        get: operations["unread_api_v1_notices_unread_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload
+         * @description Upload an image (up to 20 MB) or a file (50 MB) for a notice one is writing; name it in
+         *     the notice as an attachment or show an image in the Markdown body with its `url`. The
+         *     type is taken from the bytes. A file no notice takes within a day is deleted.
+         */
+        post: operations["upload_api_v1_notices_files_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download
+         * @description A notice's image or attachment: for its author, and for the notice's recipients once it
+         *     went out and until it is recalled; 404 alike for everyone else.
+         */
+        get: operations["download_api_v1_notices_files__file_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/files/{file_id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Thumbnail
+         * @description An image's thumbnail (JPEG), for whoever may read the image.
+         */
+        get: operations["thumbnail_api_v1_notices_files__file_id__thumbnail_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{notice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Notice
+         * @description A notice for its author (with totals and the audience chosen) or a recipient (with
+         *     `mine`); reading it does not mark it read (`POST .../read` does).
+         */
+        get: operations["get_notice_api_v1_notices__notice_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edit Notice
+         * @description Edits one's notice; once it went out, recipients see it was edited (`edited_at`).
+         */
+        patch: operations["edit_notice_api_v1_notices__notice_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/notices/{notice_id}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recall Notice
+         * @description Takes one's notice back: it leaves the inboxes of those who had not read it; those who
+         *     had keep its title, marked recalled. A scheduled notice never goes out. Again is the
+         *     same.
+         */
+        post: operations["recall_notice_api_v1_notices__notice_id__recall_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{notice_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read Notice
+         * @description Marks a notice for oneself read (opening it); again is the same.
+         */
+        post: operations["read_notice_api_v1_notices__notice_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{notice_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Notice
+         * @description 确认已读: confirms having read a notice that asks for it; again is the same.
+         */
+        post: operations["confirm_notice_api_v1_notices__notice_id__confirm_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{notice_id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notice Stats
+         * @description One's notice read and confirmed, in total and by the unit each recipient was reached
+         *     in, the unit lagging most first.
+         */
+        get: operations["notice_stats_api_v1_notices__notice_id__stats_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{notice_id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Notice Recipients
+         * @description The recipients of one's notice, a page at a time: of one unit or picked by name, in one
+         *     state (unread, read, unconfirmed, confirmed).
+         */
+        get: operations["notice_recipients_api_v1_notices__notice_id__recipients_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/{notice_id}/ding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ding Unread
+         * @description DING 未读的人: a DING (docs/ding.md) with the notice's title and link to every recipient
+         *     who has not read it yet.
+         */
+        post: operations["ding_unread_api_v1_notices__notice_id__ding_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1777,6 +2972,1759 @@ export interface paths {
         patch: operations["update_preferences_api_v1_me_preferences_patch"];
         trace?: never;
     };
+    "/api/v1/push/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Push Key
+         * @description The server's VAPID public key, to subscribe a browser with.
+         */
+        get: operations["push_key_api_v1_push_key_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribe
+         * @description This browser receives one's pushes (its `PushSubscription.toJSON()` and a label). The
+         *     same endpoint again: 200 with the device, its keys and label updated. Pushes to it are
+         *     written in the language of this request.
+         */
+        post: operations["subscribe_api_v1_push_subscriptions_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/subscriptions/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unsubscribe
+         * @description This browser stops receiving one's pushes (by its endpoint); nothing if it did not.
+         */
+        post: operations["unsubscribe_api_v1_push_subscriptions_remove_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Devices
+         * @description One's devices that receive pushes, newest first, each with its last push or error.
+         */
+        get: operations["devices_api_v1_push_devices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/push/devices/{device_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Device
+         * @description One of one's devices stops receiving pushes (404 for one that is not one's).
+         */
+        delete: operations["remove_device_api_v1_push_devices__device_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Media Status
+         * @description Whether lessons, meetings and calls can start (a Janus server answers), and if not,
+         *     why, in words to show as they are. Administrators also see each server's state.
+         */
+        get: operations["media_status_api_v1_media_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/ice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ice
+         * @description The `iceServers` for this person's browser: STUN, and TURN with a short-lived
+         *     credential (TURN REST API). Not cached by browsers or proxies.
+         */
+        get: operations["ice_api_v1_media_ice_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Lessons
+         * @description Lessons one teaches, may join through one's classes, or of classes under units one
+         *     heads (the school sees its lessons' attendance), newest first.
+         */
+        get: operations["my_lessons_api_v1_lessons_get"];
+        put?: never;
+        /**
+         * Create Lesson
+         * @description Schedules a lesson for classes one teaches (or heads), or starts it now (`start_now`);
+         *     its card goes into each class's group. 403 `lesson_not_allowed` for other units; 503
+         *     `media_unavailable` when going live finds no media server. A retry (same `client_id`)
+         *     answers 200 with the first.
+         */
+        post: operations["create_lesson_api_v1_lessons_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/classes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Classes
+         * @description The units one may schedule a lesson for (where one teaches or is head).
+         */
+        get: operations["my_classes_api_v1_lessons_classes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Lesson
+         * @description The lesson for its classes' members (404 for anyone else).
+         */
+        get: operations["get_lesson_api_v1_lessons__lesson_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Lesson
+         * @description The teacher goes live: a Janus room is opened (recording).
+         */
+        post: operations["start_lesson_api_v1_lessons__lesson_id__start_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End Lesson
+         * @description The teacher ends it for everyone: the room closes, every presence ends.
+         */
+        post: operations["end_lesson_api_v1_lessons__lesson_id__end_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join Lesson
+         * @description One is in the lesson from now (attendance). Also after `lesson.media_reset` or a lost
+         *     connection: the room is checked and opened again if its media server forgot it.
+         */
+        post: operations["join_lesson_api_v1_lessons__lesson_id__join_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/here": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Still Here
+         * @description The lesson page's heartbeat (every 30 s): without one for 90 s, a page that vanished
+         *     without leaving stops counting in attendance.
+         */
+        post: operations["still_here_api_v1_lessons__lesson_id__here_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave Lesson */
+        post: operations["leave_lesson_api_v1_lessons__lesson_id__leave_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish
+         * @description The browser's SDP offer (non-trickle) to publish: Janus's answer. The teacher, or a
+         *     student on stage (camera only); anyone else 403 `lesson_not_on_stage`.
+         */
+        post: operations["publish_api_v1_lessons__lesson_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unpublish */
+        post: operations["unpublish_api_v1_lessons__lesson_id__unpublish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Watch
+         * @description Janus's SDP offer for one feed; answer it with `watch/answer`.
+         */
+        post: operations["watch_api_v1_lessons__lesson_id__watch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/watch/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Watch Answer */
+        post: operations["watch_answer_api_v1_lessons__lesson_id__watch_answer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/hand": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Raise Hand */
+        post: operations["raise_hand_api_v1_lessons__lesson_id__hand_post"];
+        /**
+         * Lower Hand
+         * @description One's hand down, or oneself off stage.
+         */
+        delete: operations["lower_hand_api_v1_lessons__lesson_id__hand_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/stage/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Hand
+         * @description The teacher brings a raised hand on stage (409 `lesson_stage_full` past the limit).
+         */
+        post: operations["accept_hand_api_v1_lessons__lesson_id__stage__person_id__post"];
+        /**
+         * Take Off Stage
+         * @description The teacher takes someone off stage: their publisher is hung up in Janus.
+         */
+        delete: operations["take_off_stage_api_v1_lessons__lesson_id__stage__person_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Comments */
+        get: operations["comments_api_v1_lessons__lesson_id__comments_get"];
+        put?: never;
+        /**
+         * Add Comment
+         * @description A comment or question (403 `lesson_comments_muted` / `lesson_you_are_muted`).
+         */
+        post: operations["add_comment_api_v1_lessons__lesson_id__comments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/likes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Like */
+        post: operations["like_api_v1_lessons__lesson_id__likes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mute
+         * @description The teacher mutes (or unmutes) comments for everyone or one person.
+         */
+        post: operations["mute_api_v1_lessons__lesson_id__mute_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Replay Video
+         * @description The lesson's recording as WebM (byte ranges served), once `replay` is ready.
+         */
+        get: operations["replay_video_api_v1_lessons__lesson_id__replay_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/replay/watching": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay Watching
+         * @description The replay started (`watching`) or stopped playing: replay time in attendance.
+         */
+        post: operations["replay_watching_api_v1_lessons__lesson_id__replay_watching_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Attendance
+         * @description By class: who came, first join, time watched live and in replay, who never came. The
+         *     teacher, teachers of its classes, heads above and administrators (404 for others).
+         */
+        get: operations["get_attendance_api_v1_lessons__lesson_id__attendance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/lessons/{lesson_id}/attendance.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attendance Xlsx */
+        get: operations["attendance_xlsx_api_v1_lessons__lesson_id__attendance_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/builtins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Builtin Templates
+         * @description The built-in approval templates (leave, expense claim, purchase, student leave).
+         */
+        get: operations["builtin_templates_api_v1_approvals_builtins_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Templates
+         * @description Without `unit_id`: the templates one submits with. With it: the unit's and those above
+         *     it, for its designers (403 `form_not_allowed`).
+         */
+        get: operations["list_templates_api_v1_approvals_templates_get"];
+        put?: never;
+        /**
+         * Create Template
+         * @description A template for a unit, from a built-in one or from questions and a flow.
+         */
+        post: operations["create_template_api_v1_approvals_templates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/templates/{template_id}/flow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update Flow
+         * @description A new version of the flow; requests already submitted keep the version they started
+         *     with.
+         */
+        put: operations["update_flow_api_v1_approvals_templates__template_id__flow_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Archive Template */
+        delete: operations["archive_template_api_v1_approvals_templates__template_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/templates/{template_id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Submit Page
+         * @description The form to fill, whom it may be for (a guardian's children) and the leave balance.
+         */
+        get: operations["submit_page_api_v1_approvals_templates__template_id__submit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Listing
+         * @description My requests (`mine`), waiting for me, done by me, copied to me; newest first, filtered
+         *     by state, template, words of the title and the day submitted from.
+         */
+        get: operations["listing_api_v1_approvals_get"];
+        put?: never;
+        /**
+         * Submit
+         * @description Submits a request: 201 stored, 200 a retry of the same `client_id`. Invalid answers:
+         *     422 `form_answers_invalid`, each under `answers.<key>`.
+         */
+        post: operations["submit_api_v1_approvals_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export List
+         * @description The same list as an XLSX file (audited).
+         */
+        get: operations["export_list_api_v1_approvals_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Delegations
+         * @description One's delegations that have not ended.
+         */
+        get: operations["my_delegations_api_v1_approvals_delegations_get"];
+        put?: never;
+        /**
+         * Delegate
+         * @description While on leave: one's approvals from `starts_on` to `ends_on` go to `delegate_id`.
+         */
+        post: operations["delegate_api_v1_approvals_delegations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/delegations/{delegation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancel Delegation */
+        delete: operations["cancel_delegation_api_v1_approvals_delegations__delegation_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read
+         * @description A request with its steps and timeline, for its submitter, subject, approvers and
+         *     copies (404 for anyone else).
+         */
+        get: operations["read_api_v1_approvals__request_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve */
+        post: operations["approve_api_v1_approvals__request_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{request_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject */
+        post: operations["reject_api_v1_approvals__request_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{request_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send Back
+         * @description Returns it to the submitter for changes (they resubmit it, or withdraw it).
+         */
+        post: operations["send_back_api_v1_approvals__request_id__return_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{request_id}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Transfer */
+        post: operations["transfer_api_v1_approvals__request_id__transfer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{request_id}/approvers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add Approver */
+        post: operations["add_approver_api_v1_approvals__request_id__approvers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{request_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw */
+        post: operations["withdraw_api_v1_approvals__request_id__withdraw_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{request_id}/resubmit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resubmit */
+        post: operations["resubmit_api_v1_approvals__request_id__resubmit_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{request_id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Comment */
+        post: operations["comment_api_v1_approvals__request_id__comments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{request_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload
+         * @description A file for a comment one is writing (images 20 MB, others 50 MB).
+         */
+        post: operations["upload_api_v1_approvals__request_id__files_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{request_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download */
+        get: operations["download_api_v1_approvals__request_id__files__file_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Meetings
+         * @description Meetings of the conversations one is in, newest first.
+         */
+        get: operations["my_meetings_api_v1_meetings_get"];
+        put?: never;
+        /**
+         * Create Meeting
+         * @description Schedules a meeting for a conversation one is in, a unit's group one belongs in, or
+         *     invited people (a group is made for them), or starts it now (`start_now`); its card goes
+         *     into the conversation. 503 `media_unavailable` when starting finds no media server. A
+         *     retry (same `client_id`) answers 200 with the first.
+         */
+        post: operations["create_meeting_api_v1_meetings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Meeting
+         * @description The meeting for its conversation's members (404 for anyone else).
+         */
+        get: operations["get_meeting_api_v1_meetings__meeting_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Meeting
+         * @description The host starts it: a Janus room opens and the host is in it.
+         */
+        post: operations["start_meeting_api_v1_meetings__meeting_id__start_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End Meeting
+         * @description The host ends it for everyone: the room closes, every presence ends.
+         */
+        post: operations["end_meeting_api_v1_meetings__meeting_id__end_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join Meeting
+         * @description One joins (attendance), or waits to be admitted (`me: waiting`). 403
+         *     `meeting_removed`, `meeting_locked`; 409 `meeting_full`. Also after
+         *     `meeting.media_reset` or a lost connection.
+         */
+        post: operations["join_meeting_api_v1_meetings__meeting_id__join_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/here": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Still Here
+         * @description The meeting page's heartbeat (every 30 s).
+         */
+        post: operations["still_here_api_v1_meetings__meeting_id__here_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave Meeting */
+        post: operations["leave_meeting_api_v1_meetings__meeting_id__leave_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish
+         * @description The browser's SDP offer (non-trickle): Janus's answer. Camera and microphone, or a
+         *     screen share (`screen`; 409 `meeting_screen_busy` while someone else shares).
+         */
+        post: operations["publish_api_v1_meetings__meeting_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unpublish */
+        post: operations["unpublish_api_v1_meetings__meeting_id__unpublish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Watch
+         * @description Janus's SDP offer for one feed; answer it with `watch/answer`.
+         */
+        post: operations["watch_api_v1_meetings__meeting_id__watch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/watch/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Watch Answer */
+        post: operations["watch_answer_api_v1_meetings__meeting_id__watch_answer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/unwatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unwatch */
+        post: operations["unwatch_api_v1_meetings__meeting_id__unwatch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Devices
+         * @description One's microphone or camera on or off (403 `meeting_muted_by_host` for the microphone
+         *     while the host has muted one).
+         */
+        post: operations["devices_api_v1_meetings__meeting_id__devices_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mute
+         * @description The host hard-mutes one person or everyone (Janus drops their audio), or lets them
+         *     unmute (`muted: false`).
+         */
+        post: operations["mute_api_v1_meetings__meeting_id__mute_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/remove/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove
+         * @description The host removes someone: kicked from the room, they cannot join again.
+         */
+        post: operations["remove_api_v1_meetings__meeting_id__remove__person_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/admit/{person_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Admit
+         * @description The host lets someone in from the waiting room.
+         */
+        post: operations["admit_api_v1_meetings__meeting_id__admit__person_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lock */
+        post: operations["lock_api_v1_meetings__meeting_id__lock_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/waiting-room": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Waiting Room */
+        post: operations["waiting_room_api_v1_meetings__meeting_id__waiting_room_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/host": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hand Over
+         * @description The host hands the host role to someone in the meeting.
+         */
+        post: operations["hand_over_api_v1_meetings__meeting_id__host_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Attendance
+         * @description Who came, when, for how long, how many times; who never came. The host and the
+         *     meeting's creator (404 for others).
+         */
+        get: operations["get_attendance_api_v1_meetings__meeting_id__attendance_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/attendance.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attendance Xlsx */
+        get: operations["attendance_xlsx_api_v1_meetings__meeting_id__attendance_xlsx_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{meeting_id}/minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Minutes
+         * @description The host (or creator) posts the minutes into the meeting's conversation.
+         */
+        post: operations["minutes_api_v1_meetings__meeting_id__minutes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Place Call
+         * @description Calls a person one may message: their devices ring. 404 for someone one cannot see,
+         *     422 `call_self` / `person_inactive`, 409 `call_you_are_busy`, 503 `media_unavailable`.
+         *     Someone already in a call: the answer's state is `busy` (and the chat says so).
+         */
+        post: operations["place_call_api_v1_calls_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current Call
+         * @description One's call that rings or runs now, or null.
+         */
+        get: operations["current_call_api_v1_calls_current_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{call_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Call */
+        get: operations["get_call_api_v1_calls__call_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{call_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept Call
+         * @description The callee answers on this device (`device`: the page's id); the others stop ringing.
+         *     409 `call_answered_elsewhere` when another device was first, `call_over` when it ended.
+         */
+        post: operations["accept_call_api_v1_calls__call_id__accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{call_id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline Call */
+        post: operations["decline_call_api_v1_calls__call_id__decline_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{call_id}/hangup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Hang Up
+         * @description Ends the call for both (while it rings: the caller cancels, the callee declines).
+         */
+        post: operations["hang_up_api_v1_calls__call_id__hangup_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{call_id}/here": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Still Here
+         * @description The call page's heartbeat (every 15 s): a call whose pages both vanished ends by itself
+         *     after a minute.
+         */
+        post: operations["still_here_api_v1_calls__call_id__here_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{call_id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish
+         * @description The browser's SDP offer (non-trickle) of its camera and microphone: Janus's answer. The
+         *     caller from when it rings; the callee once answered.
+         */
+        post: operations["publish_api_v1_calls__call_id__publish_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{call_id}/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Watch
+         * @description Janus's SDP offer for the other person's feed; answer it with `watch/answer`.
+         */
+        post: operations["watch_api_v1_calls__call_id__watch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{call_id}/watch/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Watch Answer */
+        post: operations["watch_answer_api_v1_calls__call_id__watch_answer_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/today": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Today
+         * @description The rule that applies to me, today's punches and what today is so far.
+         */
+        get: operations["today_api_v1_attendance_today_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/punches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Punch
+         * @description Checks in (the day's first punch) or out (a later one), from an allowed network or
+         *     inside an allowed place; elsewhere 422 `attendance_out_of_range` (with `distance` in
+         *     metres and the nearest `place` in its error), or field work with a `note` if the rule
+         *     allows it (422 `attendance_field_note` without one). 200: a retry of the same
+         *     `client_id`.
+         */
+        post: operations["punch_api_v1_attendance_punches_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/rules/{unit_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Rule
+         * @description The unit's rule, or the one it inherits (`unit_id` says whose); null: none.
+         */
+        get: operations["get_rule_api_v1_attendance_rules__unit_id__get"];
+        /**
+         * Put Rule
+         * @description Sets the unit's own shift and allowed places (its heads; 403 `attendance_not_manager`).
+         */
+        put: operations["put_rule_api_v1_attendance_rules__unit_id__put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/pass/subjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Pass Subjects
+         * @description Whose pass I may show: mine, and my children's.
+         */
+        get: operations["pass_subjects_api_v1_attendance_pass_subjects_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/pass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health Pass
+         * @description A fresh signed code (valid 60 s; fetch again every `refresh_seconds`) and the colour
+         *     from the latest health check-in — mine, or my child's (`subject_id`).
+         */
+        get: operations["health_pass_api_v1_attendance_pass_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/gate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Gate
+         * @description A guard scans a pass: who it is, their colour, and their attendance punch. 422
+         *     `pass_malformed` / `pass_forged` / `pass_expired` (logged in the audit log), 403
+         *     `attendance_gate_outside` for a person who is not at the guard's school.
+         */
+        post: operations["gate_api_v1_attendance_gate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/units/{unit_id}/month": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Month View
+         * @description The unit's month (`month=2026-11`): per person and totals, and the exceptions.
+         */
+        get: operations["month_view_api_v1_attendance_units__unit_id__month_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attendance/units/{unit_id}/month/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Month Export
+         * @description The same as an XLSX workbook (audited).
+         */
+        get: operations["month_export_api_v1_attendance_units__unit_id__month_export_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1821,6 +4769,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AcceptIn */
+        AcceptIn: {
+            /**
+             * Device
+             * @description This page's id
+             */
+            device: string;
+        };
+        /** ActionIn */
+        ActionIn: {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+        };
         /** ActionOut */
         ActionOut: {
             /** Action */
@@ -1829,6 +4793,16 @@ export interface components {
             label: string;
             /** Target Type */
             target_type: string;
+        };
+        /** AddApproverIn */
+        AddApproverIn: {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /** Person Id */
+            person_id: number;
         };
         /** Added */
         Added: {
@@ -1899,6 +4873,283 @@ export interface components {
             announcement: components["schemas"]["AnnouncementOut"] | null;
             /** Can Edit */
             can_edit: boolean;
+        };
+        /** AnswerCount */
+        AnswerCount: {
+            /** Value */
+            value: string;
+            /** Count */
+            count: number;
+        };
+        /** ApprovalBuiltinOut */
+        ApprovalBuiltinOut: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Flow */
+            flow: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * ApprovalCard
+         * @description Kind "approval": the approval request a card in a direct chat opens (its title is the
+         *     `body`): `GET /approvals/{id}`, for its submitter, approvers and copies.
+         */
+        ApprovalCard: {
+            /** Request Id */
+            request_id: number;
+            /** Template Name */
+            template_name: string;
+        };
+        /** ApprovalCommentIn */
+        ApprovalCommentIn: {
+            /**
+             * Body
+             * @default
+             */
+            body: string;
+            /**
+             * File Ids
+             * @default []
+             */
+            file_ids: number[];
+        };
+        /** ApprovalFileOut */
+        ApprovalFileOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /** Width */
+            width?: number | null;
+            /** Height */
+            height?: number | null;
+            /** Has Thumbnail */
+            has_thumbnail: boolean;
+            /** Url */
+            url: string;
+        };
+        /** ApprovalFlowUpdate */
+        ApprovalFlowUpdate: {
+            flow: components["schemas"]["FlowSpec"];
+        };
+        /** ApprovalIn */
+        ApprovalIn: {
+            /** Client Id */
+            client_id: string;
+            /** Template Id */
+            template_id: number;
+            /** Version */
+            version: number;
+            /** Answers */
+            answers: {
+                [key: string]: unknown;
+            };
+            /** Subject Id */
+            subject_id?: number | null;
+        };
+        /** ApprovalItem */
+        ApprovalItem: {
+            /** Id */
+            id: number;
+            /** Template Id */
+            template_id: number;
+            /** Template Name */
+            template_name: string;
+            /** Kind */
+            kind: string | null;
+            /** Title */
+            title: string;
+            submitter: components["schemas"]["PersonRef"];
+            subject: components["schemas"]["PersonRef"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected" | "returned" | "withdrawn";
+            /** Current Step */
+            current_step: string | null;
+            /** Waiting On */
+            waiting_on: components["schemas"]["PersonRef"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ApprovalListOut */
+        ApprovalListOut: {
+            /** Items */
+            items: components["schemas"]["ApprovalItem"][];
+            /** Waiting */
+            waiting: number;
+        };
+        /** ApprovalOut */
+        ApprovalOut: {
+            /** Id */
+            id: number;
+            /** Template Id */
+            template_id: number;
+            /** Template Name */
+            template_name: string;
+            /** Kind */
+            kind: string | null;
+            /** Title */
+            title: string;
+            submitter: components["schemas"]["PersonRef"];
+            subject: components["schemas"]["PersonRef"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "rejected" | "returned" | "withdrawn";
+            /** Current Step */
+            current_step: string | null;
+            /** Waiting On */
+            waiting_on: components["schemas"]["PersonRef"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Form Version */
+            form_version: number;
+            /** Flow Version */
+            flow_version: number;
+            /** Round */
+            round: number;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Answers */
+            answers: {
+                [key: string]: unknown;
+            };
+            /** Starts On */
+            starts_on: string | null;
+            /** Ends On */
+            ends_on: string | null;
+            /** Steps */
+            steps: components["schemas"]["StepOut"][];
+            /** Cc */
+            cc: components["schemas"]["PersonRef"][];
+            /** Timeline */
+            timeline: components["schemas"]["EventOut"][];
+            /** May Decide */
+            may_decide: boolean;
+            /** May Withdraw */
+            may_withdraw: boolean;
+            /** May Resubmit */
+            may_resubmit: boolean;
+        };
+        /**
+         * ApprovalResubmit
+         * @description A request returned for changes, with its answers changed: a new round of steps.
+         */
+        ApprovalResubmit: {
+            /** Answers */
+            answers: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * ApprovalSubmitPage
+         * @description What the submit page shows: the form, whom it may be for (a guardian's children), the
+         *     leave balance, and the steps these answers would go through.
+         */
+        ApprovalSubmitPage: {
+            template: components["schemas"]["ApprovalTemplateOut"];
+            /** Subjects */
+            subjects: components["schemas"]["PersonRef"][];
+            /** Balance */
+            balance: components["schemas"]["LeaveBalance"][];
+        };
+        /**
+         * ApprovalTemplateCreate
+         * @description A template for a unit from a built-in one (`builtin`, its flow unless `flow` is
+         *     given) or from `definition` and `flow`.
+         */
+        ApprovalTemplateCreate: {
+            /** Unit Id */
+            unit_id: number;
+            /** Name */
+            name: string;
+            /** Builtin */
+            builtin?: string | null;
+            definition?: components["schemas"]["FormDefinition"] | null;
+            flow?: components["schemas"]["FlowSpec"] | null;
+        };
+        /** ApprovalTemplateOut */
+        ApprovalTemplateOut: {
+            /** Id */
+            id: number;
+            /** Form Template Id */
+            form_template_id: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Name */
+            name: string;
+            /** Kind */
+            kind: string | null;
+            /** Version */
+            version: number;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Flow Version */
+            flow_version: number;
+            /** Flow */
+            flow: {
+                [key: string]: unknown;
+            };
+            /** May Edit */
+            may_edit: boolean;
+        };
+        /** ApproverRule */
+        ApproverRule: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "manager" | "unit_head" | "role" | "people" | "class_teacher";
+            /**
+             * Levels
+             * @default 0
+             */
+            levels: number;
+            /** Role */
+            role?: ("head" | "staff" | "teacher" | "member") | null;
+            /** Unit Id */
+            unit_id?: number | null;
+            /**
+             * People
+             * @default []
+             */
+            people: number[];
         };
         /** AuditOut */
         AuditOut: {
@@ -1997,10 +5248,317 @@ export interface components {
              */
             columns?: string | null;
         };
+        /** Body_upload_api_v1_approvals__request_id__files_post */
+        Body_upload_api_v1_approvals__request_id__files_post: {
+            /** File */
+            file: string;
+        };
         /** Body_upload_api_v1_conversations__conversation_id__files_post */
         Body_upload_api_v1_conversations__conversation_id__files_post: {
             /** File */
             file: string;
+        };
+        /** Body_upload_api_v1_notices_files_post */
+        Body_upload_api_v1_notices_files_post: {
+            /** File */
+            file: string;
+        };
+        /** Body_upload_ding_file_api_v1_dings_files_post */
+        Body_upload_ding_file_api_v1_dings_files_post: {
+            /** File */
+            file: string;
+        };
+        /** Body_upload_form_file_api_v1_forms_campaigns__campaign_id__files_post */
+        Body_upload_form_file_api_v1_forms_campaigns__campaign_id__files_post: {
+            /** File */
+            file: string;
+            /** Subject Id */
+            subject_id: number;
+            /** Field */
+            field: string;
+            /** Version */
+            version?: number | null;
+        };
+        /** BuiltinOut */
+        BuiltinOut: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * CallCard
+         * @description Kind "call": how a 1:1 call went (calls/service.py); the reader's client words it
+         *     ("Missed call", "Call time 01:23").
+         */
+        CallCard: {
+            /** Call Id */
+            call_id: number;
+            /** Video */
+            video: boolean;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "ended" | "missed" | "declined" | "cancelled" | "busy";
+            /**
+             * Seconds
+             * @description Its time, once answered
+             */
+            seconds?: number | null;
+        };
+        /** CallCreate */
+        CallCreate: {
+            /**
+             * Person Id
+             * @description Whom to call
+             */
+            person_id: number;
+            /**
+             * Video
+             * @description A video call (else voice only)
+             * @default false
+             */
+            video: boolean;
+        };
+        /**
+         * CallOut
+         * @description A call as both its people see it (also the `call.changed` event's content).
+         */
+        CallOut: {
+            /** Id */
+            id: number;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "ringing" | "active" | "ended" | "missed" | "declined" | "cancelled" | "busy";
+            /** Video */
+            video: boolean;
+            caller: components["schemas"]["CallPerson"];
+            callee: components["schemas"]["CallPerson"];
+            /**
+             * Conversation Id
+             * @description Their direct chat, where the call is noted
+             */
+            conversation_id: number;
+            /**
+             * Device
+             * @description The callee's device that answered: the others stop ringing
+             */
+            device: string | null;
+            /**
+             * Caller Feed
+             * @description The caller's feed in the room, once sent
+             */
+            caller_feed: number | null;
+            /** Callee Feed */
+            callee_feed: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Answered At */
+            answered_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Ended By */
+            ended_by: number | null;
+            /**
+             * Seconds
+             * @description How long it lasted once answered and ended
+             */
+            seconds: number | null;
+            /**
+             * Ring Seconds
+             * @description How long it rings before it counts as missed
+             */
+            ring_seconds: number;
+        };
+        /** CallPerson */
+        CallPerson: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** CampaignCreate */
+        CampaignCreate: {
+            /**
+             * Client Id
+             * @description Chosen by the client; a retry with the same id answers the first campaign.
+             */
+            client_id: string;
+            /** Template Id */
+            template_id: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Subject
+             * @default self
+             * @enum {string}
+             */
+            subject: "student" | "self";
+            /** Units */
+            units: components["schemas"]["CampaignUnit"][];
+            schedule: components["schemas"]["Schedule"];
+            /**
+             * Reminders
+             * @default []
+             */
+            reminders: string[];
+            /**
+             * Remind By
+             * @default app
+             * @enum {string}
+             */
+            remind_by: "app" | "ding";
+            /**
+             * Late Allowed
+             * @default true
+             */
+            late_allowed: boolean;
+            /**
+             * Hand Down
+             * @default false
+             */
+            hand_down: boolean;
+        };
+        /** CampaignOut */
+        CampaignOut: {
+            /** Id */
+            id: number;
+            /** Template Id */
+            template_id: number;
+            /** Template Name */
+            template_name: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Name */
+            name: string;
+            /** Subject */
+            subject: string;
+            /** Schedule */
+            schedule: {
+                [key: string]: unknown;
+            };
+            /** Time Zone */
+            time_zone: string;
+            /** Reminders */
+            reminders: string[];
+            /** Remind By */
+            remind_by: string;
+            /** Late Allowed */
+            late_allowed: boolean;
+            /** Target Count */
+            target_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Closed At */
+            closed_at: string | null;
+            /**
+             * Hand Down
+             * @default false
+             */
+            hand_down: boolean;
+            /**
+             * Copies
+             * @default 0
+             */
+            copies: number;
+            /** Parent Id */
+            parent_id?: number | null;
+            /** Root Template Id */
+            root_template_id?: number | null;
+        };
+        /**
+         * CampaignTemplate
+         * @description The template a school's copy of a bureau's campaign asks from now on: the bureau's, or
+         *     one made from it (its questions kept, the school's added).
+         */
+        CampaignTemplate: {
+            /** Template Id */
+            template_id: number;
+        };
+        /**
+         * CampaignUnit
+         * @description The members of a unit and of the units below it who hold one of `roles`.
+         */
+        CampaignUnit: {
+            /** Unit Id */
+            unit_id: number;
+            /** Roles */
+            roles: ("head" | "staff" | "teacher" | "student" | "guardian" | "member")[];
+        };
+        /** CaseNoteIn */
+        CaseNoteIn: {
+            /** State */
+            state?: ("open" | "contacted" | "resolved") | null;
+            /**
+             * Body
+             * @default
+             */
+            body: string;
+        };
+        /** CaseNoteOut */
+        CaseNoteOut: {
+            /** Id */
+            id: number;
+            author: components["schemas"]["PersonRef"] | null;
+            /** State */
+            state: string | null;
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * CaseOut
+         * @description The follow-up of an abnormal submission.
+         */
+        CaseOut: {
+            /** Id */
+            id: number;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Campaign Name */
+            campaign_name: string;
+            subject: components["schemas"]["PersonRef"];
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** State */
+            state: string;
+            /** Reasons */
+            reasons: string[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Updated At */
+            updated_at: string | null;
         };
         /** Change */
         Change: {
@@ -2039,6 +5597,20 @@ export interface components {
             before: components["schemas"]["Shown"] | null;
             after: components["schemas"]["Shown"] | null;
         };
+        /** ClassAttendance */
+        ClassAttendance: {
+            /** Unit Id */
+            unit_id: number;
+            /** Name */
+            name: string;
+            /** Attended */
+            attended: components["schemas"]["bellwork__lessons__schemas__AttendeeOut"][];
+            /**
+             * Absent
+             * @description Students of the class who never came
+             */
+            absent: components["schemas"]["LessonRef"][];
+        };
         /**
          * ColumnChoice
          * @description One column of a file and the field it will be taken as.
@@ -2064,6 +5636,48 @@ export interface components {
              * @description synonym: a known heading; remembered: mapped by hand in an earlier import into this unit; null: not recognised
              */
             source: ("synonym" | "remembered") | null;
+        };
+        /** CommentIn */
+        CommentIn: {
+            /**
+             * Kind
+             * @default comment
+             * @enum {string}
+             */
+            kind: "comment" | "question";
+            /** Body */
+            body: string;
+        };
+        /** CommentOut */
+        CommentOut: {
+            /** Id */
+            id: number;
+            /** Lesson Id */
+            lesson_id: number;
+            person: components["schemas"]["LessonRef"];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "comment" | "question";
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
+         * Condition
+         * @description Show a field only when another's answer is one of `any_of` (a choice field's option,
+         *     "yes"), or, for a multiple choice, includes one of them.
+         */
+        Condition: {
+            /** Field */
+            field: string;
+            /** Any Of */
+            any_of: (string | number | boolean)[];
         };
         /** ConfirmationOut */
         ConfirmationOut: {
@@ -2130,6 +5744,61 @@ export interface components {
             /** @description A group's: how people join by its QR code (open: at once; approval: an admin approves; off: the code does not work); null for other conversations */
             join_mode?: components["schemas"]["JoinMode"] | null;
         };
+        /** DateField */
+        DateField: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "date";
+        };
+        /** DelegationIn */
+        DelegationIn: {
+            /** Delegate Id */
+            delegate_id: number;
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+        };
+        /** DelegationOut */
+        DelegationOut: {
+            /** Id */
+            id: number;
+            delegate: components["schemas"]["PersonRef"];
+            /**
+             * Starts On
+             * Format: date
+             */
+            starts_on: string;
+            /**
+             * Ends On
+             * Format: date
+             */
+            ends_on: string;
+        };
         /** DeliveryOut */
         DeliveryOut: {
             /** Id */
@@ -2138,7 +5807,7 @@ export interface components {
              * Channel
              * @enum {string}
              */
-            channel: "email" | "sms";
+            channel: "email" | "sms" | "voice";
             /** Address */
             address: string;
             /** Person Id */
@@ -2151,10 +5820,10 @@ export interface components {
             body: string;
             /**
              * Status
-             * @description queued: not sent yet (or to be tried again); sent: the provider took it; outbox: no provider for its channel, kept here; failed: refused, or every try failed
+             * @description queued: not sent yet (or to be tried again); sent: the provider took it; delivered: the provider reported it reached them (a text received, a call answered); outbox: no provider for its channel, kept here; failed: refused, or every try failed
              * @enum {string}
              */
-            status: "queued" | "sent" | "outbox" | "failed";
+            status: "queued" | "sent" | "delivered" | "outbox" | "failed";
             /**
              * Provider
              * @description Who carried it: smtp, aliyun, outbox
@@ -2179,6 +5848,51 @@ export interface components {
             created_at: string;
             /** Sent At */
             sent_at: string | null;
+            /**
+             * Delivered At
+             * @description When the provider reported it reached them (null: not (yet) reported)
+             */
+            delivered_at: string | null;
+            /**
+             * Ding Id
+             * @description The DING it carries, if any
+             */
+            ding_id: number | null;
+        };
+        /** DeviceOut */
+        DeviceOut: {
+            /** Id */
+            id: number;
+            /** Label */
+            label: string;
+            /**
+             * Endpoint Host
+             * @description The push service's host (e.g. fcm.googleapis.com)
+             */
+            endpoint_host: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Last Sent At */
+            last_sent_at: string | null;
+            /** Failed At */
+            failed_at: string | null;
+            /** Last Error */
+            last_error: string | null;
+        };
+        /** DevicesIn */
+        DevicesIn: {
+            /** Mic */
+            mic?: boolean | null;
+            /** Camera */
+            camera?: boolean | null;
+        };
+        /** DevicesOut */
+        DevicesOut: {
+            /** Items */
+            items: components["schemas"]["DeviceOut"][];
         };
         /**
          * DingAlert
@@ -2200,6 +5914,10 @@ export interface components {
             sent_at: string;
             /** Confirmed At */
             confirmed_at: string | null;
+            /** @description The voice note, if any */
+            voice?: components["schemas"]["DingFileOut"] | null;
+            /** @description The attachment, if any */
+            attachment?: components["schemas"]["DingFileOut"] | null;
         };
         /** DingCreate */
         DingCreate: {
@@ -2220,17 +5938,36 @@ export interface components {
              * @default []
              */
             units: components["schemas"]["UnitAudience"][];
+            /** @description Also everyone who has not read this chat message of one's own. */
+            unread_of?: components["schemas"]["UnreadOf"] | null;
+            /** @description Also everyone who has still to fill this form today (a campaign whose figures one may see). */
+            unfilled_of?: components["schemas"]["UnfilledOf"] | null;
             /**
              * Channels
-             * @description Besides in-app, which is always on: text message, email.
+             * @description Besides in-app, which is always on: text message, email, voice call.
              * @default []
              */
-            channels: ("sms" | "email")[];
+            channels: ("sms" | "email" | "voice")[];
             /**
              * Send At
              * @description Null: now. Otherwise a time (with its offset) to the minute; seconds are dropped, and a time that is not ahead is refused (`ding_time_past`).
              */
             send_at?: string | null;
+            /**
+             * Voice Id
+             * @description A voice note: a recording one uploaded (`POST /dings/files`) and no DING took yet; sound only (WebM, Ogg, MP4), 1–60 s, at most 2 MB.
+             */
+            voice_id?: number | null;
+            /**
+             * Voice Duration Ms
+             * @description The voice note's length as the recorder timed it (1–60 s); the recording's own length must agree within a second.
+             */
+            voice_duration_ms?: number | null;
+            /**
+             * Attachment Id
+             * @description A file or image one uploaded (`POST /dings/files`) and no DING took yet.
+             */
+            attachment_id?: number | null;
         };
         /** DingDetail */
         DingDetail: {
@@ -2271,8 +6008,40 @@ export interface components {
             total: number;
             /** Confirmed */
             confirmed: number;
+            /** @description The voice note, if any */
+            voice?: components["schemas"]["DingFileOut"] | null;
+            /** @description The attachment, if any */
+            attachment?: components["schemas"]["DingFileOut"] | null;
             /** Groups */
             groups: components["schemas"]["DingGroup"][];
+        };
+        /**
+         * DingFileOut
+         * @description A DING's voice note or attachment (or an upload waiting to be sent): read it at `url`,
+         *     an image's thumbnail at `url` + "/thumbnail".
+         */
+        DingFileOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /** Width */
+            width: number | null;
+            /** Height */
+            height: number | null;
+            /**
+             * Duration Ms
+             * @description A recording's length (the voice note: the length shown)
+             */
+            duration_ms: number | null;
+            /** Has Thumbnail */
+            has_thumbnail: boolean;
+            /** Url */
+            url: string;
         };
         /**
          * DingGroup
@@ -2331,6 +6100,43 @@ export interface components {
             total: number;
             /** Confirmed */
             confirmed: number;
+            /** @description The voice note, if any */
+            voice?: components["schemas"]["DingFileOut"] | null;
+            /** @description The attachment, if any */
+            attachment?: components["schemas"]["DingFileOut"] | null;
+        };
+        /**
+         * DingReport
+         * @description Per recipient and channel, what became of a DING (docs/ding.md, "Delivery report").
+         */
+        DingReport: {
+            /** Id */
+            id: number;
+            /** Body */
+            body: string;
+            /** Sent At */
+            sent_at: string | null;
+            /**
+             * Escalation
+             * @description The escalation policy it was sent under ({after_minutes, channels})
+             */
+            escalation: {
+                [key: string]: unknown;
+            } | null;
+            /** Total */
+            total: number;
+            /** Confirmed */
+            confirmed: number;
+            /** Rows */
+            rows: components["schemas"]["ReportRow"][];
+        };
+        /** DingUnread */
+        DingUnread: {
+            /**
+             * Client Id
+             * @description Chosen by the client; a retry with the same id answers the first DING.
+             */
+            client_id: string;
         };
         /** DirectCreate */
         DirectCreate: {
@@ -2346,6 +6152,166 @@ export interface components {
              * @description Private only: seconds from opening to deletion. A new private chat defaults to 30; given for an existing one, it changes its setting.
              */
             burn_seconds?: number | null;
+        };
+        /** EndpointIn */
+        EndpointIn: {
+            /**
+             * Endpoint
+             * @description The subscription's endpoint
+             */
+            endpoint: string;
+        };
+        /**
+         * EntryOut
+         * @description What a form's card in a unit group opens for the reader.
+         */
+        EntryOut: {
+            /** Campaign Id */
+            campaign_id: number;
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Closed */
+            closed: boolean;
+            /** Subjects */
+            subjects: components["schemas"]["EntrySubject"][];
+            /** Stats */
+            stats: boolean;
+        };
+        /** EntrySubject */
+        EntrySubject: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Submitted */
+            submitted: boolean;
+        };
+        /**
+         * EscalationPolicy
+         * @description A DING not confirmed `after_minutes` after it went out is sent again on the first of
+         *     `channels`, and so on, one channel per step, `after_minutes` apart, until everyone
+         *     confirmed, it was recalled, or the steps run out (ding/escalation.py). `app` rings the card
+         *     again; `sms` and `voice` go through the delivery log. No channels: no escalation here,
+         *     whatever a unit above sets (a school turning off its bureau's policy).
+         */
+        EscalationPolicy: {
+            /** After Minutes */
+            after_minutes: number;
+            /** Channels */
+            channels: ("app" | "sms" | "voice")[];
+        };
+        /** EventOut */
+        EventOut: {
+            /** Seq */
+            seq: number;
+            actor: components["schemas"]["PersonRef"] | null;
+            /** Action */
+            action: string;
+            target: components["schemas"]["PersonRef"] | null;
+            /** Step */
+            step: number | null;
+            /** Body */
+            body: string | null;
+            /** Files */
+            files: components["schemas"]["ApprovalFileOut"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** ExportIn */
+        ExportIn: {
+            /** Unit Id */
+            unit_id?: number | null;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Format
+             * @default xlsx
+             * @enum {string}
+             */
+            format: "xlsx" | "csv";
+        };
+        /** ExportOut */
+        ExportOut: {
+            /** Id */
+            id: number;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /** Format */
+            format: string;
+            /** State */
+            state: string;
+            /** Rows */
+            rows: number;
+            /** Error */
+            error: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Finished At */
+            finished_at: string | null;
+            /** Download */
+            download: string | null;
+        };
+        /** FeedOut */
+        FeedOut: {
+            /** Person Id */
+            person_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Feed
+             * @description The publisher's id in the room: what to watch
+             */
+            feed: number;
+            /**
+             * Tracks
+             * @description Its video tracks in order: "camera", "screen", ...
+             */
+            tracks: string;
+            /** Teacher */
+            teacher: boolean;
+        };
+        /** Figures */
+        Figures: {
+            /** Expected */
+            expected: number;
+            /** Submitted */
+            submitted: number;
+            /** Missing */
+            missing: number;
+            /** Late */
+            late: number;
+            /** Abnormal */
+            abnormal: number;
+            /** Rate */
+            rate: number;
         };
         /** FileOut */
         FileOut: {
@@ -2371,6 +6337,167 @@ export interface components {
              * @description A recording's length in milliseconds (a voice message's: 1000–60000); null for other files.
              */
             duration_ms?: number | null;
+        };
+        /**
+         * FillOut
+         * @description The form to fill for a subject today.
+         */
+        FillOut: {
+            /** Campaign Id */
+            campaign_id: number;
+            /** Name */
+            name: string;
+            /** Subject Id */
+            subject_id: number;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** State */
+            state: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * Deadline At
+             * Format: date-time
+             */
+            deadline_at: string;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /** Time Zone */
+            time_zone: string;
+            /** Template Id */
+            template_id: number;
+            /** Version */
+            version: number;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            submission: components["schemas"]["SubmissionOut"] | null;
+            /** Previous */
+            previous: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /** FlagIn */
+        FlagIn: {
+            /** On */
+            on: boolean;
+        };
+        /** FlowCondition */
+        FlowCondition: {
+            /** Field */
+            field: string;
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "gt" | "ge" | "lt" | "le" | "eq" | "ne" | "in";
+            /** Value */
+            value: string | number | boolean | (string | number)[];
+        };
+        /** FlowSpec */
+        FlowSpec: {
+            /** Steps */
+            steps: components["schemas"]["FlowStep"][];
+            /**
+             * Cc
+             * @default []
+             */
+            cc: components["schemas"]["ApproverRule"][];
+            /**
+             * Overdue Hours
+             * @default 24
+             */
+            overdue_hours: number;
+            /**
+             * Leave Allowance
+             * @default {}
+             */
+            leave_allowance: {
+                [key: string]: number;
+            };
+        };
+        /** FlowStep */
+        FlowStep: {
+            /** Name */
+            name: string | {
+                [key: string]: string;
+            };
+            approvers: components["schemas"]["ApproverRule"];
+            /**
+             * Mode
+             * @default any
+             * @enum {string}
+             */
+            mode: "all" | "any";
+            /**
+             * When
+             * @default []
+             */
+            when: components["schemas"]["FlowCondition"][];
+        };
+        /**
+         * FormCard
+         * @description Kind "form": the form a card in a unit group opens (its name is the `body`): to fill
+         *     for oneself or one's child, or its figures for a teacher (`GET /forms/campaigns/{id}/entry`).
+         */
+        FormCard: {
+            /** Campaign Id */
+            campaign_id: number;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** Deadline */
+            deadline: string;
+        };
+        /**
+         * FormDefinition
+         * @description A template version's fields and its abnormal-answer rules, checked together: a rule
+         *     names a field of the form, of a kind its test applies to, with option values it has.
+         */
+        FormDefinition: {
+            /** Fields */
+            fields: (components["schemas"]["Section"] | components["schemas"]["ShortText"] | components["schemas"]["LongText"] | components["schemas"]["Number"] | components["schemas"]["SingleChoice"] | components["schemas"]["MultipleChoice"] | components["schemas"]["DateField"] | components["schemas"]["TimeField"] | components["schemas"]["Temperature"] | components["schemas"]["Phone"] | components["schemas"]["IdNumber"] | components["schemas"]["Location"] | components["schemas"]["Upload"] | components["schemas"]["Rating"])[];
+            /** Rules */
+            rules?: components["schemas"]["Rule"][];
+        };
+        /**
+         * FormFileOut
+         * @description A photo or file uploaded for a file question (`POST /forms/campaigns/{id}/files`); the
+         *     answer names it by `id`.
+         */
+        FormFileOut: {
+            /** Id */
+            id: number;
+            /** Field */
+            field: string;
+            /** Name */
+            name: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /** Width */
+            width: number | null;
+            /** Height */
+            height: number | null;
+            /** Has Thumbnail */
+            has_thumbnail: boolean;
+            /** Url */
+            url: string;
         };
         /** ForwardCreate */
         ForwardCreate: {
@@ -2413,6 +6540,35 @@ export interface components {
              * @description What was posted, target by target, each as its sender sees it
              */
             messages: components["schemas"]["MessageOut"][];
+        };
+        /** GateIn */
+        GateIn: {
+            /** Code */
+            code: string;
+        };
+        /** GateOut */
+        GateOut: {
+            /** Subject Id */
+            subject_id: number;
+            /** Name */
+            name: string;
+            /** Initials */
+            initials: string;
+            /** Unit Name */
+            unit_name: string | null;
+            /**
+             * Colour
+             * @enum {string}
+             */
+            colour: "green" | "yellow" | "red";
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "normal" | "abnormal" | "missing" | "stale";
+            /** Checked On */
+            checked_on: string | null;
+            punch: components["schemas"]["PunchOut"] | null;
         };
         /** GroupCreate */
         GroupCreate: {
@@ -2525,6 +6681,60 @@ export interface components {
              */
             people: components["schemas"]["HistoryPerson"][];
         };
+        /** HostIn */
+        HostIn: {
+            /** Person Id */
+            person_id: number;
+        };
+        /** IceOut */
+        IceOut: {
+            /**
+             * Ice Servers
+             * @description Pass as RTCPeerConnection's `iceServers` (empty: no STUN/TURN needed)
+             */
+            ice_servers: components["schemas"]["IceServerOut"][];
+            /**
+             * Expires In
+             * @description Seconds the TURN credential stays valid; fetch a new one after
+             */
+            expires_in?: number | null;
+        };
+        /** IceServerOut */
+        IceServerOut: {
+            /** Urls */
+            urls: string[];
+            /** Username */
+            username?: string | null;
+            /** Credential */
+            credential?: string | null;
+        };
+        /**
+         * IdNumber
+         * @description A mainland China resident ID number (18 characters, GB 11643 checksum).
+         */
+        IdNumber: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "id_number";
+        };
         /**
          * ImportColumns
          * @description What the import would take each column of a file as, before anything is checked.
@@ -2579,6 +6789,11 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /**
+         * Importance
+         * @enum {string}
+         */
+        Importance: "normal" | "important" | "urgent";
         /**
          * InviteOut
          * @description A group's QR code / link: `/join/{code}` in the web client.
@@ -2718,6 +6933,184 @@ export interface components {
              */
             created_at: string;
         };
+        /** LeaveBalance */
+        LeaveBalance: {
+            /** Leave Type */
+            leave_type: string;
+            /** Allowance */
+            allowance: number;
+            /** Used */
+            used: number;
+            /** Remaining */
+            remaining: number;
+        };
+        /**
+         * LessonCard
+         * @description Kind "lesson": the live lesson a card in a class group opens (its title is the `body`;
+         *     `GET /lessons/{id}` says whether it is live).
+         */
+        LessonCard: {
+            /** Lesson Id */
+            lesson_id: number;
+            /** Starts At */
+            starts_at?: string | null;
+        };
+        /** LessonCreate */
+        LessonCreate: {
+            /** Title */
+            title: string;
+            /**
+             * Unit Ids
+             * @description The classes it is for
+             */
+            unit_ids: number[];
+            /**
+             * Starts At
+             * @description When it is planned to start
+             */
+            starts_at?: string | null;
+            /**
+             * Start Now
+             * @description Go live at once
+             * @default false
+             */
+            start_now: boolean;
+            /**
+             * Client Id
+             * @description A retry returns the first
+             */
+            client_id: string;
+        };
+        /**
+         * LessonOut
+         * @description A lesson as everyone in it sees it (also the `lesson.changed` event's content).
+         */
+        LessonOut: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "scheduled" | "live" | "ended";
+            teacher: components["schemas"]["LessonRef"];
+            /** Classes */
+            classes: components["schemas"]["LessonRef"][];
+            /** Starts At */
+            starts_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /**
+             * Feeds
+             * @description Who publishes now (the teacher, those on stage)
+             */
+            feeds: components["schemas"]["FeedOut"][];
+            /**
+             * Seats
+             * @description Raised hands and who is on stage
+             */
+            seats: components["schemas"]["SeatOut"][];
+            /** Stage Limit */
+            stage_limit: number;
+            /** Comments Muted */
+            comments_muted: boolean;
+            /**
+             * Muted
+             * @description People muted in the comments
+             */
+            muted: number[];
+            /** Likes */
+            likes: number;
+            /**
+             * Replay
+             * @description The recording as a playable file: GET /lessons/{id}/replay
+             */
+            replay?: ("processing" | "ready" | "failed") | null;
+        };
+        /** LessonRef */
+        LessonRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** LessonSummary */
+        LessonSummary: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "scheduled" | "live" | "ended";
+            teacher: components["schemas"]["LessonRef"];
+            /** Classes */
+            classes: components["schemas"]["LessonRef"][];
+            /** Starts At */
+            starts_at: string | null;
+            /** Started At */
+            started_at: string | null;
+        };
+        /**
+         * LessonView
+         * @description A lesson for the person asking: what they may do in it.
+         */
+        LessonView: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "scheduled" | "live" | "ended";
+            teacher: components["schemas"]["LessonRef"];
+            /** Classes */
+            classes: components["schemas"]["LessonRef"][];
+            /** Starts At */
+            starts_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /**
+             * Feeds
+             * @description Who publishes now (the teacher, those on stage)
+             */
+            feeds: components["schemas"]["FeedOut"][];
+            /**
+             * Seats
+             * @description Raised hands and who is on stage
+             */
+            seats: components["schemas"]["SeatOut"][];
+            /** Stage Limit */
+            stage_limit: number;
+            /** Comments Muted */
+            comments_muted: boolean;
+            /**
+             * Muted
+             * @description People muted in the comments
+             */
+            muted: number[];
+            /** Likes */
+            likes: number;
+            /**
+             * Replay
+             * @description The recording as a playable file: GET /lessons/{id}/replay
+             */
+            replay?: ("processing" | "ready" | "failed") | null;
+            /** Is Teacher */
+            is_teacher: boolean;
+            /** May See Attendance */
+            may_see_attendance: boolean;
+        };
         /** LinkedPerson */
         LinkedPerson: {
             /** Id */
@@ -2730,6 +7123,33 @@ export interface components {
             phone: string | null;
             /** Phone Hidden */
             phone_hidden: boolean;
+        };
+        /**
+         * Location
+         * @description Where the filler is: the browser's position and the address shown for it.
+         */
+        Location: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "location";
         };
         /** LoggedOut */
         LoggedOut: {
@@ -2752,6 +7172,35 @@ export interface components {
             /** Csrf Token */
             csrf_token: string;
         };
+        /** LongText */
+        LongText: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "textarea";
+            /**
+             * Max Length
+             * @default 2000
+             */
+            max_length: number;
+        };
         /** Me */
         Me: {
             /** Id */
@@ -2772,6 +7221,203 @@ export interface components {
             memberships: components["schemas"]["MembershipOut"][];
             /** Managed Unit Ids */
             managed_unit_ids: number[];
+        };
+        /** MediaStatusOut */
+        MediaStatusOut: {
+            /**
+             * Available
+             * @description Whether lessons, meetings and calls can start now (a media server answers)
+             */
+            available: boolean;
+            /**
+             * Reason
+             * @description Why not: `not_configured` (no media server is set up), `not_installed` (Janus is not installed on this server), `starting` (Bellwork is starting its Janus), `down` (no configured server answers)
+             */
+            reason?: ("not_configured" | "not_installed" | "starting" | "down") | null;
+            /**
+             * Message
+             * @description `reason` in the request's language
+             */
+            message?: string | null;
+            /**
+             * Turn
+             * @description Whether browsers get TURN credentials (GET /api/v1/media/ice)
+             */
+            turn: boolean;
+            /**
+             * Servers
+             * @description Each media server (administrators only)
+             */
+            servers?: components["schemas"]["ServerOut"][];
+        };
+        /**
+         * MeetingCard
+         * @description Kind "meeting": the meeting a card in its conversation opens (its title is the `body`;
+         *     `GET /meetings/{id}` says whether it is live).
+         */
+        MeetingCard: {
+            /** Meeting Id */
+            meeting_id: number;
+            /** Starts At */
+            starts_at?: string | null;
+        };
+        /**
+         * MeetingCreate
+         * @description Exactly one of `conversation_id` (its members), `unit_id` (the unit's group) or
+         *     `person_ids` (a group is made for them, named after the meeting).
+         */
+        MeetingCreate: {
+            /** Title */
+            title: string;
+            /** Conversation Id */
+            conversation_id?: number | null;
+            /** Unit Id */
+            unit_id?: number | null;
+            /** Person Ids */
+            person_ids?: number[] | null;
+            /**
+             * Starts At
+             * @description When it is planned to start
+             */
+            starts_at?: string | null;
+            /**
+             * Start Now
+             * @description Start it at once (an instant meeting)
+             * @default false
+             */
+            start_now: boolean;
+            /**
+             * Waiting Room
+             * @description The host admits each newcomer
+             * @default false
+             */
+            waiting_room: boolean;
+            /**
+             * Client Id
+             * @description A retry returns the first
+             */
+            client_id: string;
+        };
+        /**
+         * MeetingOut
+         * @description A meeting as everyone in it sees it (also the `meeting.changed` event's content).
+         */
+        MeetingOut: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "scheduled" | "live" | "ended";
+            host: components["schemas"]["MeetingRef"];
+            /** Conversation Id */
+            conversation_id: number;
+            /** Unit Id */
+            unit_id: number | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Locked */
+            locked: boolean;
+            /** Waiting Room */
+            waiting_room: boolean;
+            /** All Muted */
+            all_muted: boolean;
+            /**
+             * Participants
+             * @description Who is in the meeting or its waiting room now (host first)
+             */
+            participants: components["schemas"]["ParticipantOut"][];
+            /**
+             * Limit
+             * @description At most this many in the meeting at once
+             */
+            limit: number;
+        };
+        /** MeetingRef */
+        MeetingRef: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+        };
+        /** MeetingSummary */
+        MeetingSummary: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "scheduled" | "live" | "ended";
+            host: components["schemas"]["MeetingRef"];
+            /** Conversation Id */
+            conversation_id: number;
+            /** Starts At */
+            starts_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+        };
+        /**
+         * MeetingView
+         * @description A meeting for the person asking.
+         */
+        MeetingView: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "scheduled" | "live" | "ended";
+            host: components["schemas"]["MeetingRef"];
+            /** Conversation Id */
+            conversation_id: number;
+            /** Unit Id */
+            unit_id: number | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Locked */
+            locked: boolean;
+            /** Waiting Room */
+            waiting_room: boolean;
+            /** All Muted */
+            all_muted: boolean;
+            /**
+             * Participants
+             * @description Who is in the meeting or its waiting room now (host first)
+             */
+            participants: components["schemas"]["ParticipantOut"][];
+            /**
+             * Limit
+             * @description At most this many in the meeting at once
+             */
+            limit: number;
+            /** Is Host */
+            is_host: boolean;
+            /**
+             * Me
+             * @description One's own place: waiting, in, ...
+             */
+            me: ("waiting" | "in" | "left" | "removed") | null;
+            /** May See Attendance */
+            may_see_attendance: boolean;
         };
         /** MemberOut */
         MemberOut: {
@@ -2858,7 +7504,7 @@ export interface components {
          * MessageKind
          * @enum {string}
          */
-        MessageKind: "text" | "image" | "file" | "voice" | "system" | "announcement" | "history";
+        MessageKind: "text" | "image" | "file" | "voice" | "system" | "announcement" | "history" | "notice" | "form" | "report" | "lesson" | "approval" | "meeting" | "call";
         /** MessageOut */
         MessageOut: {
             /** Conversation Id */
@@ -2884,6 +7530,20 @@ export interface components {
             file?: components["schemas"]["FileOut"] | null;
             /** @description kind "history": the forwarded chat history it holds */
             card?: components["schemas"]["HistoryCard"] | null;
+            /** @description kind "notice": the notice it announces (notices/cards.py) */
+            notice?: components["schemas"]["NoticeCard"] | null;
+            /** @description kind "form": the form it asks to fill (forms/cards.py) */
+            form?: components["schemas"]["FormCard"] | null;
+            /** @description kind "report": the work report it opens (reports/cards.py) */
+            report?: components["schemas"]["ReportCard"] | null;
+            /** @description kind "lesson": the live lesson it announces (lessons/cards.py) */
+            lesson?: components["schemas"]["LessonCard"] | null;
+            /** @description kind "approval": the approval request it asks to decide (approvals/cards.py) */
+            approval?: components["schemas"]["ApprovalCard"] | null;
+            /** @description kind "meeting": the meeting it announces (meetings/cards.py) */
+            meeting?: components["schemas"]["MeetingCard"] | null;
+            /** @description kind "call": how a 1:1 call went (calls/service.py) */
+            call?: components["schemas"]["CallCard"] | null;
             /** Client Msg Id */
             client_msg_id?: string | null;
             /**
@@ -2912,6 +7572,101 @@ export interface components {
             items: components["schemas"]["MessageOut"][];
             /** Has More */
             has_more: boolean;
+        };
+        /** MinutesIn */
+        MinutesIn: {
+            /** Text */
+            text: string;
+        };
+        /** MonthException */
+        MonthException: {
+            /** Person Id */
+            person_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "rest" | "normal" | "late" | "early" | "late_early" | "no_out" | "absent" | "leave" | "pending";
+            /** First */
+            first: string | null;
+            /** Last */
+            last: string | null;
+        };
+        /** MonthOut */
+        MonthOut: {
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Month */
+            month: string;
+            /** People */
+            people: components["schemas"]["MonthPerson"][];
+            totals: components["schemas"]["MonthPerson"];
+            /** Exceptions */
+            exceptions: components["schemas"]["MonthException"][];
+        };
+        /** MonthPerson */
+        MonthPerson: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Expected */
+            expected: number;
+            /** Present */
+            present: number;
+            /** Late */
+            late: number;
+            /** Early */
+            early: number;
+            /** No Out */
+            no_out: number;
+            /** Absent */
+            absent: number;
+            /** Leave */
+            leave: number;
+            /** Field */
+            field: number;
+            /** Late Minutes */
+            late_minutes: number;
+            /** Early Minutes */
+            early_minutes: number;
+        };
+        /** MultipleChoice */
+        MultipleChoice: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "multiple";
+            /** Options */
+            options: components["schemas"]["Option"][];
+            /** Exclusive */
+            exclusive?: string | null;
         };
         /** Muted */
         Muted: {
@@ -2949,6 +7704,265 @@ export interface components {
              */
             detail: {
                 [key: string]: unknown;
+            };
+        };
+        /**
+         * NoticeCard
+         * @description Kind "notice": the notice a card in a unit group opens (its title is the `body`).
+         */
+        NoticeCard: {
+            /** Notice Id */
+            notice_id: number;
+            /** Importance */
+            importance: string;
+        };
+        /** NoticeCreate */
+        NoticeCreate: {
+            /**
+             * Client Id
+             * @description Chosen by the client; a retry with the same id answers the first notice.
+             */
+            client_id: string;
+            /** Title */
+            title: string;
+            /**
+             * Body
+             * @description Markdown. Images are files uploaded first (`POST /api/v1/notices/files`) and named in it as `![name](/api/v1/notices/files/{id})`.
+             * @default
+             */
+            body: string;
+            /** @default normal */
+            importance: components["schemas"]["Importance"];
+            /**
+             * Confirm
+             * @description Recipients are asked to confirm reading
+             * @default false
+             */
+            confirm: boolean;
+            /**
+             * Attachments
+             * @description Files uploaded first, listed under the notice
+             * @default []
+             */
+            attachments: number[];
+            /**
+             * People
+             * @default []
+             */
+            people: number[];
+            /**
+             * Units
+             * @default []
+             */
+            units: components["schemas"]["UnitAudience"][];
+            /**
+             * Publish At
+             * @description Null: now. Otherwise a time (with its offset) to the minute; seconds are dropped, and a time that is not ahead is refused (`notice_time_past`).
+             */
+            publish_at?: string | null;
+        };
+        /**
+         * NoticeEdit
+         * @description What an author may change after publishing (the audience stays the snapshot). Fields
+         *     left out stay as they are.
+         */
+        NoticeEdit: {
+            /** Title */
+            title?: string | null;
+            /** Body */
+            body?: string | null;
+            importance?: components["schemas"]["Importance"] | null;
+            /** Confirm */
+            confirm?: boolean | null;
+            /** Attachments */
+            attachments?: number[] | null;
+        };
+        /** NoticeFileOut */
+        NoticeFileOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /** Width */
+            width?: number | null;
+            /** Height */
+            height?: number | null;
+            /**
+             * Has Thumbnail
+             * @default false
+             */
+            has_thumbnail: boolean;
+            /**
+             * Url
+             * @description Where to read it (the author and the notice's recipients)
+             */
+            url: string;
+        };
+        /**
+         * NoticeOut
+         * @description A notice to read. A recalled notice keeps only its title (for those who opened it).
+         */
+        NoticeOut: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            importance: components["schemas"]["Importance"];
+            /** Confirm */
+            confirm: boolean;
+            author: components["schemas"]["PersonRef"] | null;
+            /**
+             * Publish At
+             * @description When it was scheduled for (null: at once)
+             */
+            publish_at: string | null;
+            /**
+             * Published At
+             * @description Null while it waits for its time
+             */
+            published_at: string | null;
+            /**
+             * Edited At
+             * @description Changed after it was published
+             */
+            edited_at: string | null;
+            /** Recalled At */
+            recalled_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** @description Oneself as a recipient */
+            mine?: components["schemas"]["ReceiptState"] | null;
+            /** @description For the author only */
+            totals?: components["schemas"]["Totals"] | null;
+            /** Body */
+            body: string;
+            /** Attachments */
+            attachments: components["schemas"]["NoticeFileOut"][];
+            /**
+             * Images
+             * @description The images its body shows
+             */
+            images: components["schemas"]["NoticeFileOut"][];
+            /**
+             * Audience
+             * @description What the author chose (for the author only)
+             */
+            audience?: {
+                [key: string]: unknown;
+            } | null;
+            /** Is Author */
+            is_author: boolean;
+        };
+        /** NoticeRecipient */
+        NoticeRecipient: {
+            person: components["schemas"]["PersonRef"];
+            /** Unit Id */
+            unit_id: number | null;
+            /** Read At */
+            read_at: string | null;
+            /** Confirmed At */
+            confirmed_at: string | null;
+        };
+        /** NoticeStats */
+        NoticeStats: {
+            /** Notice Id */
+            notice_id: number;
+            totals: components["schemas"]["Totals"];
+            /**
+             * Units
+             * @description Lagging first: the lowest share read (confirmed, when asked) at the top
+             */
+            units: components["schemas"]["UnitStats"][];
+        };
+        /**
+         * NoticeSummary
+         * @description A notice in a list: the inbox (with oneself's receipt) or one's own (with totals).
+         */
+        NoticeSummary: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            importance: components["schemas"]["Importance"];
+            /** Confirm */
+            confirm: boolean;
+            author: components["schemas"]["PersonRef"] | null;
+            /**
+             * Publish At
+             * @description When it was scheduled for (null: at once)
+             */
+            publish_at: string | null;
+            /**
+             * Published At
+             * @description Null while it waits for its time
+             */
+            published_at: string | null;
+            /**
+             * Edited At
+             * @description Changed after it was published
+             */
+            edited_at: string | null;
+            /** Recalled At */
+            recalled_at: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** @description Oneself as a recipient */
+            mine?: components["schemas"]["ReceiptState"] | null;
+            /** @description For the author only */
+            totals?: components["schemas"]["Totals"] | null;
+        };
+        /** Number */
+        Number: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "number";
+            /** Unit */
+            unit?: string | null;
+            /** Min */
+            min?: number | null;
+            /** Max */
+            max?: number | null;
+            /**
+             * Decimals
+             * @default 0
+             */
+            decimals: number;
+        };
+        /** Option */
+        Option: {
+            /** Value */
+            value: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
             };
         };
         /** Page[AuditOut] */
@@ -2993,6 +8007,20 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[NoticeRecipient] */
+        Page_NoticeRecipient_: {
+            /** Items */
+            items: components["schemas"]["NoticeRecipient"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[NoticeSummary] */
+        Page_NoticeSummary_: {
+            /** Items */
+            items: components["schemas"]["NoticeSummary"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[PersonBrief] */
         Page_PersonBrief_: {
             /** Items */
@@ -3012,6 +8040,77 @@ export interface components {
             student_name: string;
             /** Relation */
             relation: string | null;
+        };
+        /** ParticipantOut */
+        ParticipantOut: {
+            /** Person Id */
+            person_id: number;
+            /** Name */
+            name: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "waiting" | "in" | "left" | "removed";
+            /**
+             * Feed
+             * @description Their camera and microphone publisher: what to watch
+             */
+            feed: number | null;
+            /**
+             * Screen Feed
+             * @description Their screen share, if any
+             */
+            screen_feed: number | null;
+            /**
+             * Mic
+             * @description Their microphone is on (as their client says)
+             */
+            mic: boolean;
+            /** Camera */
+            camera: boolean;
+            /**
+             * Hard Muted
+             * @description The host muted them in the media server
+             */
+            hard_muted: boolean;
+            /** Host */
+            host: boolean;
+        };
+        /** PassOut */
+        PassOut: {
+            /** Subject Id */
+            subject_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Colour
+             * @enum {string}
+             */
+            colour: "green" | "yellow" | "red";
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "normal" | "abnormal" | "missing" | "stale";
+            /** Checked On */
+            checked_on: string | null;
+            /** Code */
+            code: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Refresh Seconds */
+            refresh_seconds: number;
+        };
+        /** PassSubject */
+        PassSubject: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -3119,6 +8218,30 @@ export interface components {
             name: string;
             parent_of?: components["schemas"]["ParentOfOut"] | null;
         };
+        /** PersonStatus */
+        PersonStatus: {
+            /** Person Id */
+            person_id: number;
+            /** Name */
+            name: string;
+            /** Unit Id */
+            unit_id: number;
+            /** Submitted */
+            submitted: boolean;
+            /** Late */
+            late: boolean;
+            /** Abnormal */
+            abnormal: boolean;
+            /** Reasons */
+            reasons: string[];
+            /** Submitted At */
+            submitted_at: string | null;
+            /**
+             * Files
+             * @default []
+             */
+            files: components["schemas"]["FormFileOut"][];
+        };
         /** PersonUpdate */
         PersonUpdate: {
             /** Name */
@@ -3136,10 +8259,49 @@ export interface components {
             /** Is Admin */
             is_admin?: boolean | null;
         };
+        /** Phone */
+        Phone: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "phone";
+        };
         /** Pinned */
         Pinned: {
             /** Pinned */
             pinned: boolean;
+        };
+        /** Place */
+        Place: {
+            /** Name */
+            name: string;
+            /** Lat */
+            lat: number;
+            /** Lng */
+            lng: number;
+            /**
+             * Radius
+             * @description metres
+             * @default 300
+             */
+            radius: number;
         };
         /** PreferencesOut */
         PreferencesOut: {
@@ -3168,6 +8330,26 @@ export interface components {
              * @description HH:MM, the device's local time; earlier than dnd_start: past midnight
              */
             dnd_end: string;
+            /**
+             * Push Ding
+             * @description Web Push to one's devices: DINGs for oneself
+             */
+            push_ding: boolean;
+            /**
+             * Push Notice
+             * @description Web Push to one's devices: notices
+             */
+            push_notice: boolean;
+            /**
+             * Push Mention
+             * @description Web Push to one's devices: @mentions of oneself
+             */
+            push_mention: boolean;
+            /**
+             * Push Direct
+             * @description Web Push to one's devices: direct (1:1) messages
+             */
+            push_direct: boolean;
         };
         /**
          * PreferencesPatch
@@ -3203,6 +8385,90 @@ export interface components {
              * @example 22:00
              */
             dnd_end: string;
+            /**
+             * Push Ding
+             * @default true
+             */
+            push_ding: boolean;
+            /**
+             * Push Notice
+             * @default true
+             */
+            push_notice: boolean;
+            /**
+             * Push Mention
+             * @default true
+             */
+            push_mention: boolean;
+            /**
+             * Push Direct
+             * @default true
+             */
+            push_direct: boolean;
+        };
+        /** PublishOut */
+        PublishOut: {
+            /** Feed */
+            feed: number;
+            /**
+             * Jsep
+             * @description Janus's answer
+             */
+            jsep: {
+                [key: string]: unknown;
+            };
+        };
+        /** PunchIn */
+        PunchIn: {
+            /** Client Id */
+            client_id: string;
+            /** Lat */
+            lat?: number | null;
+            /** Lng */
+            lng?: number | null;
+            /** Accuracy */
+            accuracy?: number | null;
+            /** Note */
+            note?: string | null;
+        };
+        /** PunchOut */
+        PunchOut: {
+            /** Id */
+            id: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "geo" | "network" | "field" | "gate" | "correct";
+            /** Distance */
+            distance: number | null;
+            /** Place */
+            place: string | null;
+            /** Note */
+            note: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "in" | "out";
+        };
+        /** PushKeyOut */
+        PushKeyOut: {
+            /**
+             * Public Key
+             * @description The server's VAPID public key (P-256, uncompressed, base64url): pass it as `applicationServerKey` to `pushManager.subscribe`.
+             */
+            public_key: string;
         };
         /** QrPollIn */
         QrPollIn: {
@@ -3264,6 +8530,42 @@ export interface components {
             /** Poll Seconds */
             poll_seconds: number;
         };
+        /** QuestionCounts */
+        QuestionCounts: {
+            /** Key */
+            key: string;
+            /** Counts */
+            counts: components["schemas"]["AnswerCount"][];
+        };
+        /** Rating */
+        Rating: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "rating";
+            /**
+             * Max
+             * @default 5
+             */
+            max: number;
+        };
         /** ReadIn */
         ReadIn: {
             /** Seq */
@@ -3323,6 +8625,18 @@ export interface components {
             /** Name */
             name: string;
         };
+        /**
+         * ReceiptState
+         * @description Oneself as a recipient of the notice.
+         */
+        ReceiptState: {
+            /** Unit Id */
+            unit_id: number | null;
+            /** Read At */
+            read_at: string | null;
+            /** Confirmed At */
+            confirmed_at: string | null;
+        };
         /** RecipientOut */
         RecipientOut: {
             person: components["schemas"]["PersonRef"];
@@ -3351,6 +8665,469 @@ export interface components {
             deleted: boolean;
             /** Label */
             label: string;
+        };
+        /**
+         * RemindIn
+         * @description Remind everyone still missing on `day` below a unit (the campaign's own by default).
+         */
+        RemindIn: {
+            /** Unit Id */
+            unit_id?: number | null;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** By */
+            by?: ("app" | "ding") | null;
+        };
+        /** RemindOut */
+        RemindOut: {
+            /** Id */
+            id: number;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** By */
+            by: string;
+            sent_by: components["schemas"]["PersonRef"] | null;
+            /** Subjects */
+            subjects: number;
+            /** Reached */
+            reached: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Next At
+             * Format: date-time
+             */
+            next_at: string;
+        };
+        /** ReportBuiltinOut */
+        ReportBuiltinOut: {
+            /** Key */
+            key: string;
+            /** Name */
+            name: string;
+            /**
+             * Period
+             * @enum {string}
+             */
+            period: "daily" | "weekly" | "monthly";
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * ReportCard
+         * @description Kind "report": the work report a card in a direct chat opens (its template's name is
+         *     the `body`): `GET /reports/{id}`, for its author and recipients.
+         */
+        ReportCard: {
+            /** Report Id */
+            report_id: number;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** Period Kind */
+            period_kind: string;
+        };
+        /** ReportCommentIn */
+        ReportCommentIn: {
+            /** Body */
+            body: string;
+        };
+        /** ReportCommentOut */
+        ReportCommentOut: {
+            /** Seq */
+            seq: number;
+            author: components["schemas"]["PersonRef"] | null;
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Read By */
+            read_by?: components["schemas"]["PersonRef"][] | null;
+        };
+        /**
+         * ReportEntry
+         * @description One channel's try to reach one recipient: in-app (`app`: the card, `confirmed` once
+         *     they confirmed), or a delivery (text message, email, voice call) with the provider's
+         *     reason when it failed.
+         */
+        ReportEntry: {
+            /**
+             * Channel
+             * @enum {string}
+             */
+            channel: "app" | "sms" | "email" | "voice";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "sent" | "delivered" | "outbox" | "failed" | "confirmed";
+            /**
+             * Reason
+             * @description Why it failed (the provider's code and message)
+             */
+            reason: string | null;
+            /**
+             * Step
+             * @description 0: sent with the DING (or a reminder); n: escalation step n
+             */
+            step: number;
+            /**
+             * Fallback
+             * @description A text message sent because a call was not answered
+             */
+            fallback: boolean;
+            /** Created At */
+            created_at: string | null;
+            /** Sent At */
+            sent_at: string | null;
+            /** Delivered At */
+            delivered_at: string | null;
+        };
+        /** ReportIn */
+        ReportIn: {
+            /** Client Id */
+            client_id: string;
+            /** Template Id */
+            template_id: number;
+            /** Version */
+            version: number;
+            /** Period */
+            period?: string | null;
+            /** Answers */
+            answers: {
+                [key: string]: unknown;
+            };
+            /** To */
+            to?: number[] | null;
+            /**
+             * Cc
+             * @default []
+             */
+            cc: number[];
+        };
+        /** ReportInboxOut */
+        ReportInboxOut: {
+            /** Items */
+            items: components["schemas"]["ReportItem"][];
+            /**
+             * Unread
+             * @description received reports not read yet (the badge)
+             */
+            unread: number;
+        };
+        /** ReportItem */
+        ReportItem: {
+            /** Id */
+            id: number;
+            /** Template Id */
+            template_id: number;
+            /** Template Name */
+            template_name: string;
+            /**
+             * Period Kind
+             * @enum {string}
+             */
+            period_kind: "daily" | "weekly" | "monthly";
+            author: components["schemas"]["PersonRef"];
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** Late */
+            late: boolean;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Role */
+            role: string;
+            /** Unread */
+            unread: boolean;
+            /** Unread Comments */
+            unread_comments: number;
+            /** Comment Count */
+            comment_count: number;
+        };
+        /** ReportOut */
+        ReportOut: {
+            /** Id */
+            id: number;
+            /** Template Id */
+            template_id: number;
+            /** Template Name */
+            template_name: string;
+            /**
+             * Period Kind
+             * @enum {string}
+             */
+            period_kind: "daily" | "weekly" | "monthly";
+            author: components["schemas"]["PersonRef"];
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** Late */
+            late: boolean;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Role */
+            role: string;
+            /** Unread */
+            unread: boolean;
+            /** Unread Comments */
+            unread_comments: number;
+            /** Comment Count */
+            comment_count: number;
+            /** Version */
+            version: number;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Answers */
+            answers: {
+                [key: string]: unknown;
+            };
+            /** To */
+            to: components["schemas"]["ReportReaderOut"][];
+            /** Cc */
+            cc: components["schemas"]["ReportReaderOut"][];
+        };
+        /** ReportReaderOut */
+        ReportReaderOut: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Read At */
+            read_at: string | null;
+        };
+        /** ReportRow */
+        ReportRow: {
+            person: components["schemas"]["PersonRef"];
+            /**
+             * Unit Name
+             * @description The unit they were reached in (null: by name)
+             */
+            unit_name: string | null;
+            /** Confirmed At */
+            confirmed_at: string | null;
+            /** Escalation Step */
+            escalation_step: number;
+            /** Entries */
+            entries: components["schemas"]["ReportEntry"][];
+        };
+        /** ReportSum */
+        ReportSum: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string;
+            /** Unit */
+            unit: string | null;
+            /** Total */
+            total: number;
+        };
+        /**
+         * ReportTeamOut
+         * @description A manager's view of a period: who submitted (on time or late) and who has not
+         *     (WeCom's `unreport_list`), and the numbers summed across the team.
+         */
+        ReportTeamOut: {
+            /** Template Id */
+            template_id: number;
+            /** Unit Id */
+            unit_id: number;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /**
+             * Deadline At
+             * Format: date-time
+             */
+            deadline_at: string;
+            /** Expected */
+            expected: number;
+            /** Submitted */
+            submitted: components["schemas"]["ReportTeamPerson"][];
+            /** Late */
+            late: components["schemas"]["ReportTeamPerson"][];
+            /** Unreported */
+            unreported: components["schemas"]["ReportTeamPerson"][];
+            /** Sums */
+            sums: components["schemas"]["ReportSum"][];
+        };
+        /** ReportTeamPerson */
+        ReportTeamPerson: {
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /** Report Id */
+            report_id: number | null;
+            /** Submitted At */
+            submitted_at: string | null;
+            /** Late */
+            late: boolean;
+            /** Numbers */
+            numbers: {
+                [key: string]: number;
+            };
+        };
+        /**
+         * ReportTemplateCreate
+         * @description A report template for a unit from a built-in one (`builtin`) or from `definition`.
+         */
+        ReportTemplateCreate: {
+            /**
+             * Period
+             * @default daily
+             * @enum {string}
+             */
+            period: "daily" | "weekly" | "monthly";
+            /**
+             * Deadline
+             * @default 18:00
+             */
+            deadline: string;
+            /**
+             * Required
+             * @default true
+             */
+            required: boolean;
+            /**
+             * Remind Before
+             * @default 60
+             */
+            remind_before: number;
+            /**
+             * Remind By
+             * @default app
+             * @enum {string}
+             */
+            remind_by: "app" | "ding";
+            /** Unit Id */
+            unit_id: number;
+            /** Name */
+            name: string;
+            /** Builtin */
+            builtin?: string | null;
+            definition?: components["schemas"]["FormDefinition"] | null;
+        };
+        /** ReportTemplateOut */
+        ReportTemplateOut: {
+            /** Id */
+            id: number;
+            /** Form Template Id */
+            form_template_id: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Name */
+            name: string;
+            /** Builtin */
+            builtin: string | null;
+            /**
+             * Period
+             * @enum {string}
+             */
+            period: "daily" | "weekly" | "monthly";
+            /** Deadline */
+            deadline: string;
+            /** Required */
+            required: boolean;
+            /** Remind Before */
+            remind_before: number;
+            /** Remind By */
+            remind_by: string;
+            /** Version */
+            version: number;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** May Edit */
+            may_edit: boolean;
+        };
+        /**
+         * ReportTemplateUpdate
+         * @description Its schedule; its name and questions are edited as a forms template
+         *     (`PUT /forms/templates/{form_template_id}`, the forms designer).
+         */
+        ReportTemplateUpdate: {
+            /** Period */
+            period?: ("daily" | "weekly" | "monthly") | null;
+            /** Deadline */
+            deadline?: string | null;
+            /** Required */
+            required?: boolean | null;
+            /** Remind Before */
+            remind_before?: number | null;
+            /** Remind By */
+            remind_by?: ("app" | "ding") | null;
+        };
+        /**
+         * ReportWriteOut
+         * @description What the write page needs: the questions (and the `version` to send back), the period
+         *     and its deadline, whom it goes to by default, and the report already written if any.
+         */
+        ReportWriteOut: {
+            template: components["schemas"]["ReportTemplateOut"];
+            /** Version */
+            version: number;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /**
+             * Deadline At
+             * Format: date-time
+             */
+            deadline_at: string;
+            /** Late */
+            late: boolean;
+            /** To */
+            to: components["schemas"]["PersonRef"][];
+            /** Report Id */
+            report_id: number | null;
+            /** Previous */
+            previous: {
+                [key: string]: unknown;
+            } | null;
         };
         /**
          * ResetAccepted
@@ -3386,6 +9163,21 @@ export interface components {
             login: string;
         };
         /**
+         * Responders
+         * @description Who a unit tells of abnormal answers below it (besides the class teachers).
+         */
+        Responders: {
+            /** People */
+            people: number[];
+        };
+        /** RespondersOut */
+        RespondersOut: {
+            /** Unit Id */
+            unit_id: number;
+            /** People */
+            people: components["schemas"]["PersonRef"][];
+        };
+        /**
          * Role
          * @enum {string}
          */
@@ -3398,6 +9190,295 @@ export interface components {
              */
             role: "admin" | "member" | "owner";
         };
+        /** Rule */
+        Rule: {
+            /** Field */
+            field: string;
+            /**
+             * Op
+             * @enum {string}
+             */
+            op: "gte" | "gt" | "lte" | "lt" | "in" | "any_except";
+            /** Value */
+            value: number | string[];
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+        };
+        /** RuleIn */
+        RuleIn: {
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @default fixed
+             * @enum {string}
+             */
+            kind: "fixed" | "flexible" | "school";
+            /**
+             * Weekdays
+             * @default [
+             *       1,
+             *       2,
+             *       3,
+             *       4,
+             *       5
+             *     ]
+             */
+            weekdays: number[];
+            /**
+             * Start
+             * @default 09:00
+             */
+            start: string;
+            /**
+             * End
+             * @default 18:00
+             */
+            end: string;
+            /**
+             * Late Grace
+             * @default 0
+             */
+            late_grace: number;
+            /**
+             * Work Minutes
+             * @default 480
+             */
+            work_minutes: number;
+            /**
+             * Places
+             * @default []
+             */
+            places: components["schemas"]["Place"][];
+            /**
+             * Networks
+             * @default []
+             */
+            networks: string[];
+            /**
+             * Field Work
+             * @default false
+             */
+            field_work: boolean;
+        };
+        /** RuleOut */
+        RuleOut: {
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @default fixed
+             * @enum {string}
+             */
+            kind: "fixed" | "flexible" | "school";
+            /**
+             * Weekdays
+             * @default [
+             *       1,
+             *       2,
+             *       3,
+             *       4,
+             *       5
+             *     ]
+             */
+            weekdays: number[];
+            /**
+             * Start
+             * @default 09:00
+             */
+            start: string;
+            /**
+             * End
+             * @default 18:00
+             */
+            end: string;
+            /**
+             * Late Grace
+             * @default 0
+             */
+            late_grace: number;
+            /**
+             * Work Minutes
+             * @default 480
+             */
+            work_minutes: number;
+            /**
+             * Places
+             * @default []
+             */
+            places: components["schemas"]["Place"][];
+            /**
+             * Networks
+             * @default []
+             */
+            networks: string[];
+            /**
+             * Field Work
+             * @default false
+             */
+            field_work: boolean;
+            /** Id */
+            id: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+        };
+        /** Schedule */
+        Schedule: {
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "once" | "daily";
+            /**
+             * Weekdays
+             * @default [
+             *       1,
+             *       2,
+             *       3,
+             *       4,
+             *       5
+             *     ]
+             */
+            weekdays: number[];
+            /**
+             * Opens
+             * @default 06:00
+             */
+            opens: string;
+            /**
+             * Deadline
+             * @default 09:00
+             */
+            deadline: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** End */
+            end?: string | null;
+        };
+        /**
+         * Sdp
+         * @description A browser's SDP (ICE gathering complete: non-trickle), as the domains relay it to Janus
+         *     through media/signalling.py (lessons, meetings, calls).
+         */
+        Sdp: {
+            /**
+             * Type
+             * @enum {string}
+             */
+            type: "offer" | "answer";
+            /** Sdp */
+            sdp: string;
+        };
+        /** SeatOut */
+        SeatOut: {
+            /** Person Id */
+            person_id: number;
+            /** Name */
+            name: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "raised" | "on";
+        };
+        /**
+         * Section
+         * @description A heading between groups of questions; takes no answer.
+         */
+        Section: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "section";
+        };
+        /** ServerOut */
+        ServerOut: {
+            /**
+             * Name
+             * @description `local` for the Janus Bellwork runs; else its configured name
+             */
+            name: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "up" | "down" | "starting";
+            /**
+             * Rooms
+             * @description Rooms on it, by its own count
+             */
+            rooms?: number | null;
+            /** Participants */
+            participants?: number | null;
+            /**
+             * Error
+             * @description Why it is down (administrators only)
+             */
+            error?: string | null;
+        };
+        /**
+         * SettingSource
+         * @description The unit whose own value a setting takes.
+         */
+        SettingSource: {
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+        };
+        /** ShortText */
+        ShortText: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "text";
+            /**
+             * Max Length
+             * @default 200
+             */
+            max_length: number;
+        };
         /**
          * Shown
          * @description One value in the reader's words ("—" when empty); `ref` when it names a person or unit.
@@ -3406,6 +9487,155 @@ export interface components {
             /** Text */
             text: string;
             ref?: components["schemas"]["Ref"] | null;
+        };
+        /** SingleChoice */
+        SingleChoice: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "single";
+            /** Options */
+            options: components["schemas"]["Option"][];
+        };
+        /** StatsOut */
+        StatsOut: {
+            /** Campaign Id */
+            campaign_id: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Unit Kind */
+            unit_kind: string;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            figures: components["schemas"]["Figures"];
+            /** Children */
+            children: components["schemas"]["UnitFigures"][];
+            /** Names Visible */
+            names_visible: boolean;
+        };
+        /** StepOut */
+        StepOut: {
+            /** Position */
+            position: number;
+            /** Name */
+            name: string;
+            /** Mode */
+            mode: string;
+            /** Status */
+            status: string;
+            /** Tasks */
+            tasks: components["schemas"]["TaskOut"][];
+        };
+        /** SubmissionIn */
+        SubmissionIn: {
+            /**
+             * Client Id
+             * @description The filler's id for this submission: a retry stores it once.
+             */
+            client_id: string;
+            /** Subject Id */
+            subject_id: number;
+            /** Version */
+            version: number;
+            /** Template Id */
+            template_id?: number | null;
+            /** Answers */
+            answers: {
+                [key: string]: unknown;
+            };
+        };
+        /** SubmissionOut */
+        SubmissionOut: {
+            /** Id */
+            id: number;
+            /** Campaign Id */
+            campaign_id: number;
+            /** Subject Id */
+            subject_id: number;
+            /** Filler Id */
+            filler_id: number | null;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** Version */
+            version: number;
+            /** Answers */
+            answers: {
+                [key: string]: unknown;
+            };
+            /** Abnormal */
+            abnormal: boolean;
+            /** Reasons */
+            reasons: string[];
+            /** Late */
+            late: boolean;
+            /**
+             * Submitted At
+             * Format: date-time
+             */
+            submitted_at: string;
+            /** Updated At */
+            updated_at: string | null;
+            /**
+             * Files
+             * @default []
+             */
+            files: components["schemas"]["FormFileOut"][];
+        };
+        /**
+         * SubscriptionIn
+         * @description A browser's PushSubscription as `subscription.toJSON()` gives it, and a label.
+         */
+        SubscriptionIn: {
+            /**
+             * Endpoint
+             * @description The push service's URL (https)
+             */
+            endpoint: string;
+            keys: components["schemas"]["SubscriptionKeys"];
+            /**
+             * Label
+             * @description What the device is, e.g. Chrome on Android
+             * @default
+             */
+            label: string;
+        };
+        /** SubscriptionKeys */
+        SubscriptionKeys: {
+            /**
+             * P256Dh
+             * @description base64url P-256 point
+             */
+            p256dh: string;
+            /**
+             * Auth
+             * @description base64url 16-byte secret
+             */
+            auth: string;
         };
         /** Summary */
         Summary: {
@@ -3455,6 +9685,95 @@ export interface components {
              */
             guardian_links_updated: number;
         };
+        /** TaskOut */
+        TaskOut: {
+            approver: components["schemas"]["PersonRef"];
+            on_behalf_of: components["schemas"]["PersonRef"] | null;
+            /** Status */
+            status: string;
+            /** Decided At */
+            decided_at: string | null;
+        };
+        /**
+         * Temperature
+         * @description Body temperature in °C, one decimal.
+         */
+        Temperature: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "temperature";
+        };
+        /**
+         * TemplateCreate
+         * @description A new template for a unit: from a built-in one (`builtin`), as a copy of a template
+         *     above the unit to add questions to (`base_id`), or from `definition`. Exactly one of
+         *     them.
+         */
+        TemplateCreate: {
+            /** Unit Id */
+            unit_id: number;
+            /** Name */
+            name: string;
+            /** Builtin */
+            builtin?: string | null;
+            /** Base Id */
+            base_id?: number | null;
+            definition?: components["schemas"]["FormDefinition"] | null;
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            /** Id */
+            id: number;
+            /** Unit Id */
+            unit_id: number;
+            /** Unit Name */
+            unit_name: string;
+            /** Name */
+            name: string;
+            /** Builtin */
+            builtin: string | null;
+            /** Base Id */
+            base_id: number | null;
+            /** Version */
+            version: number;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** Locked Keys */
+            locked_keys: string[];
+            /** May Edit */
+            may_edit: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** TemplateUpdate */
+        TemplateUpdate: {
+            /** Name */
+            name?: string | null;
+            definition?: components["schemas"]["FormDefinition"] | null;
+        };
         /** TemporaryPassword */
         TemporaryPassword: {
             /** Temporary Password */
@@ -3482,6 +9801,90 @@ export interface components {
              * @description What waits for the person there; null: not counted.
              */
             count: number | null;
+        };
+        /** TimeField */
+        TimeField: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "time";
+        };
+        /** TodayOut */
+        TodayOut: {
+            rule: components["schemas"]["RuleOut"] | null;
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Working */
+            working: boolean;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "rest" | "normal" | "late" | "early" | "late_early" | "no_out" | "absent" | "leave" | "pending";
+            /** Late Minutes */
+            late_minutes: number;
+            /** Early Minutes */
+            early_minutes: number;
+            /** Punches */
+            punches: components["schemas"]["PunchOut"][];
+        };
+        /**
+         * TodoItem
+         * @description A form asked today of the person or of a student they fill for.
+         */
+        TodoItem: {
+            /** Campaign Id */
+            campaign_id: number;
+            /** Name */
+            name: string;
+            /** Subject Id */
+            subject_id: number;
+            /** Subject Name */
+            subject_name: string;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** State */
+            state: string;
+            /**
+             * Opens At
+             * Format: date-time
+             */
+            opens_at: string;
+            /**
+             * Deadline At
+             * Format: date-time
+             */
+            deadline_at: string;
+            /**
+             * Closes At
+             * Format: date-time
+             */
+            closes_at: string;
+            /** Submitted */
+            submitted: boolean;
         };
         /** TokenCreate */
         TokenCreate: {
@@ -3525,6 +9928,45 @@ export interface components {
             /** Last Used At */
             last_used_at: string | null;
         };
+        /** Totals */
+        Totals: {
+            /** Total */
+            total: number;
+            /** Read */
+            read: number;
+            /** Confirmed */
+            confirmed: number;
+        };
+        /** TransferIn */
+        TransferIn: {
+            /**
+             * Comment
+             * @default
+             */
+            comment: string;
+            /** To */
+            to: number;
+        };
+        /** TrendDay */
+        TrendDay: {
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            figures: components["schemas"]["Figures"];
+        };
+        /**
+         * UnfilledOf
+         * @description Everyone who has still to fill form campaign `campaign_id` on `day` (today by default, in
+         *     the campaign's time zone): each missing subject, and a student's guardians.
+         */
+        UnfilledOf: {
+            /** Campaign Id */
+            campaign_id: number;
+            /** Day */
+            day?: string | null;
+        };
         /**
          * UnitAudience
          * @description The members of a unit and of the units below it who hold one of `roles` ("guardians of
@@ -3543,6 +9985,16 @@ export interface components {
             kind: components["schemas"]["UnitKind"];
             /** Name */
             name: string;
+        };
+        /** UnitFigures */
+        UnitFigures: {
+            /** Unit Id */
+            unit_id: number;
+            /** Name */
+            name: string;
+            /** Kind */
+            kind: string;
+            figures: components["schemas"]["Figures"];
         };
         /**
          * UnitKind
@@ -3595,11 +10047,146 @@ export interface components {
             /** Path Names */
             path_names: string[];
         };
+        /** UnitSettingsOut */
+        UnitSettingsOut: {
+            /** Unit Id */
+            unit_id: number;
+            /** @description What this unit sets itself (null: inherited) */
+            own: components["schemas"]["UnitSettingsValues"];
+            /** @description What holds for the unit: its own, else the nearest unit above's, else the default (`defaults`) */
+            effective: components["schemas"]["UnitSettingsValues"];
+            /**
+             * Sources
+             * @description Per setting, the unit its effective value comes from (this one or one above); null: the default
+             */
+            sources: {
+                [key: string]: components["schemas"]["SettingSource"] | null;
+            };
+            defaults: components["schemas"]["UnitSettingsValues"];
+        };
+        /**
+         * UnitSettingsUpdate
+         * @description Only the settings named change: a value sets it on this unit, null clears it (the
+         *     unit inherits again); a setting left out stays as it is.
+         */
+        UnitSettingsUpdate: {
+            /**
+             * Time Zone
+             * @description IANA time zone of schedules and display (Asia/Shanghai)
+             */
+            time_zone?: string | null;
+            /**
+             * Ding Senders
+             * @description Who may send a DING: the roles (in a unit this setting covers) that may
+             */
+            ding_senders?: components["schemas"]["Role"][] | null;
+            /**
+             * Sms Quota Month
+             * @description Text messages a month (docs/delivery.md)
+             */
+            sms_quota_month?: number | null;
+            /**
+             * Voice Quota Month
+             * @description Voice calls a month (docs/delivery.md)
+             */
+            voice_quota_month?: number | null;
+            /** @description What to do with a DING not confirmed in time (docs/ding.md) */
+            ding_escalation?: components["schemas"]["EscalationPolicy"] | null;
+            /**
+             * Form Retention Days
+             * @description Days health check-in answers are kept; then only anonymous counts remain (docs/forms.md)
+             */
+            form_retention_days?: number | null;
+            /**
+             * Form Names Above School
+             * @description Whether heads above the school (a district, a bureau) see names in form statistics, cases and exports (docs/forms.md)
+             */
+            form_names_above_school?: boolean | null;
+        };
+        /**
+         * UnitSettingsValues
+         * @description Settings a unit may set; null (or left out of what a unit sets): inherited.
+         */
+        UnitSettingsValues: {
+            /**
+             * Time Zone
+             * @description IANA time zone of schedules and display (Asia/Shanghai)
+             */
+            time_zone?: string | null;
+            /**
+             * Ding Senders
+             * @description Who may send a DING: the roles (in a unit this setting covers) that may
+             */
+            ding_senders?: components["schemas"]["Role"][] | null;
+            /**
+             * Sms Quota Month
+             * @description Text messages a month (docs/delivery.md)
+             */
+            sms_quota_month?: number | null;
+            /**
+             * Voice Quota Month
+             * @description Voice calls a month (docs/delivery.md)
+             */
+            voice_quota_month?: number | null;
+            /** @description What to do with a DING not confirmed in time (docs/ding.md) */
+            ding_escalation?: components["schemas"]["EscalationPolicy"] | null;
+            /**
+             * Form Retention Days
+             * @description Days health check-in answers are kept; then only anonymous counts remain (docs/forms.md)
+             */
+            form_retention_days?: number | null;
+            /**
+             * Form Names Above School
+             * @description Whether heads above the school (a district, a bureau) see names in form statistics, cases and exports (docs/forms.md)
+             */
+            form_names_above_school?: boolean | null;
+        };
+        /**
+         * UnitStats
+         * @description The recipients reached in one unit (`unit_id` null: picked by name). `unit_name`
+         *     carries its parent's name too ("一年级 / 1班").
+         */
+        UnitStats: {
+            /** Unit Id */
+            unit_id: number | null;
+            /** Unit Name */
+            unit_name: string | null;
+            /** Total */
+            total: number;
+            /** Read */
+            read: number;
+            /** Confirmed */
+            confirmed: number;
+        };
         /** UnitUpdate */
         UnitUpdate: {
             /** Name */
             name?: string | null;
             kind?: components["schemas"]["UnitKind"] | null;
+        };
+        /** UnreadCount */
+        UnreadCount: {
+            /**
+             * Unread
+             * @description Published notices for oneself not read yet (not recalled)
+             */
+            unread: number;
+            /**
+             * To Confirm
+             * @description ... and read but asked to confirm, not confirmed
+             */
+            to_confirm: number;
+        };
+        /**
+         * UnreadOf
+         * @description Everyone who has not read message `seq` of conversation `conversation_id` (a message
+         *     of one's own: its unread list).
+         */
+        UnreadOf: {
+            /** Conversation Id */
+            conversation_id: number;
+            /** Seq */
+            seq: number;
         };
         /** UnreadTotal */
         UnreadTotal: {
@@ -3614,10 +10201,229 @@ export interface components {
              */
             muted_unread: number;
         };
+        /**
+         * Upload
+         * @description Photos or files, uploaded first (files API) and referred to by id.
+         */
+        Upload: {
+            /** Key */
+            key: string;
+            /** Label */
+            label: string | {
+                [key: string]: string;
+            };
+            /** Help */
+            help?: string | {
+                [key: string]: string;
+            } | null;
+            /**
+             * Required
+             * @default false
+             */
+            required: boolean;
+            show_if?: components["schemas"]["Condition"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "file";
+            /**
+             * Max Files
+             * @default 3
+             */
+            max_files: number;
+            /**
+             * Images Only
+             * @default false
+             */
+            images_only: boolean;
+        };
+        /** VersionOut */
+        VersionOut: {
+            /** Template Id */
+            template_id: number;
+            /** Number */
+            number: number;
+            /** Definition */
+            definition: {
+                [key: string]: unknown;
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /** WatchIn */
+        WatchIn: {
+            /** Feed */
+            feed: number;
+        };
+        /** WatchOut */
+        WatchOut: {
+            /** Feed */
+            feed: number;
+            /**
+             * Jsep
+             * @description Janus's offer: answer it, then POST watch/answer
+             */
+            jsep: {
+                [key: string]: unknown;
+            };
+        };
+        /** WatchingIn */
+        WatchingIn: {
+            /** Watching */
+            watching: boolean;
+        };
         /** WorkbenchOut */
         WorkbenchOut: {
             /** Tiles */
             tiles: components["schemas"]["TileOut"][];
+        };
+        /** PublishIn */
+        bellwork__calls__schemas__PublishIn: {
+            /** @description The browser's offer, ICE gathering complete */
+            jsep: components["schemas"]["Sdp"];
+        };
+        /** WatchAnswer */
+        bellwork__calls__schemas__WatchAnswer: {
+            jsep: components["schemas"]["Sdp"];
+        };
+        /** AttendanceOut */
+        bellwork__lessons__schemas__AttendanceOut: {
+            /** Lesson Id */
+            lesson_id: number;
+            /** Title */
+            title: string;
+            /** Started At */
+            started_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Classes */
+            classes: components["schemas"]["ClassAttendance"][];
+        };
+        /** AttendeeOut */
+        bellwork__lessons__schemas__AttendeeOut: {
+            /** Person Id */
+            person_id: number;
+            /** Name */
+            name: string;
+            /** First Join */
+            first_join: string | null;
+            /** Last Leave */
+            last_leave: string | null;
+            /** Live Seconds */
+            live_seconds: number;
+            /** Replay Seconds */
+            replay_seconds: number;
+            /**
+             * Joins
+             * @description Presence intervals (a rejoin after a drop is another)
+             */
+            joins: number;
+        };
+        /** MuteIn */
+        bellwork__lessons__schemas__MuteIn: {
+            /**
+             * Person Id
+             * @description One person; none: everyone
+             */
+            person_id?: number | null;
+            /** Muted */
+            muted: boolean;
+        };
+        /** PublishIn */
+        bellwork__lessons__schemas__PublishIn: {
+            /** @description The browser's offer, ICE gathering complete */
+            jsep: components["schemas"]["Sdp"];
+            /**
+             * Tracks
+             * @default camera
+             * @enum {string}
+             */
+            tracks: "camera" | "screen" | "screen,camera";
+        };
+        /** WatchAnswer */
+        bellwork__lessons__schemas__WatchAnswer: {
+            /** Feed */
+            feed: number;
+            jsep: components["schemas"]["Sdp"];
+        };
+        /** AttendanceOut */
+        bellwork__meetings__schemas__AttendanceOut: {
+            /** Meeting Id */
+            meeting_id: number;
+            /** Title */
+            title: string;
+            /** Started At */
+            started_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Attended */
+            attended: components["schemas"]["bellwork__meetings__schemas__AttendeeOut"][];
+            /**
+             * Absent
+             * @description Members of the conversation who never came
+             */
+            absent: components["schemas"]["MeetingRef"][];
+        };
+        /** AttendeeOut */
+        bellwork__meetings__schemas__AttendeeOut: {
+            /** Person Id */
+            person_id: number;
+            /** Name */
+            name: string;
+            /**
+             * First Join
+             * Format: date-time
+             */
+            first_join: string;
+            /**
+             * Last Leave
+             * Format: date-time
+             */
+            last_leave: string;
+            /**
+             * Seconds
+             * @description Time in the meeting, overlaps (two devices) counted once
+             */
+            seconds: number;
+            /**
+             * Joins
+             * @description Presence intervals (a rejoin after a drop is another)
+             */
+            joins: number;
+        };
+        /** MuteIn */
+        bellwork__meetings__schemas__MuteIn: {
+            /**
+             * Person Id
+             * @description One person; none: everyone
+             */
+            person_id?: number | null;
+            /**
+             * Muted
+             * @description True: a hard mute in Janus; False: they may unmute
+             */
+            muted: boolean;
+        };
+        /** PublishIn */
+        bellwork__meetings__schemas__PublishIn: {
+            /** @description The browser's offer, ICE gathering complete */
+            jsep: components["schemas"]["Sdp"];
+            /**
+             * Screen
+             * @description A screen share (a second publisher)
+             * @default false
+             */
+            screen: boolean;
+        };
+        /** WatchAnswer */
+        bellwork__meetings__schemas__WatchAnswer: {
+            /** Feed */
+            feed: number;
+            jsep: components["schemas"]["Sdp"];
         };
         /**
          * Problem
@@ -3673,6 +10479,31 @@ export interface components {
             confirmed_at: string;
             /** Confirmed Count */
             confirmed_count: number;
+        };
+        /** ApprovalChanged */
+        ApprovalChanged: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "approval.changed";
+            /** Request Id */
+            request_id: number;
+            /** Status */
+            status: string;
+            /** Seq */
+            seq: number;
+            /** Action */
+            action: string;
+        };
+        /** CallChanged */
+        CallChanged: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "call.changed";
+            call: components["schemas"]["CallOut"];
         };
         /**
          * ConversationRemoved
@@ -3782,6 +10613,58 @@ export interface components {
              */
             topic: string | null;
         };
+        /** FormCounted */
+        FormCounted: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "form.counted";
+            /** Campaign Id */
+            campaign_id: number;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /** Unit Id */
+            unit_id: number;
+        };
+        /**
+         * FormExportReady
+         * @description One's export `export_id` is ready to download.
+         */
+        FormExportReady: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "form.export_ready";
+            /** Export Id */
+            export_id: number;
+        };
+        /** FormReminder */
+        FormReminder: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "form.reminder";
+            /** Campaign Id */
+            campaign_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /**
+             * Deadline At
+             * Format: date-time
+             */
+            deadline_at: string;
+        };
         /**
          * Hello
          * @description First frame on a new connection: resync now (fetch what you show, then what you missed).
@@ -3828,6 +10711,79 @@ export interface components {
             conversation_id: number;
             /** Request Id */
             request_id: number;
+        };
+        /** LessonChanged */
+        LessonChanged: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lesson.changed";
+            lesson: components["schemas"]["LessonOut"];
+        };
+        /** LessonCommented */
+        LessonCommented: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lesson.comment";
+            comment: components["schemas"]["CommentOut"];
+        };
+        /** LessonLikes */
+        LessonLikes: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lesson.likes";
+            /** Lesson Id */
+            lesson_id: number;
+            /** Likes */
+            likes: number;
+        };
+        /** LessonMediaReset */
+        LessonMediaReset: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "lesson.media_reset";
+            /** Lesson Id */
+            lesson_id: number;
+        };
+        /** MeetingChanged */
+        MeetingChanged: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.changed";
+            meeting: components["schemas"]["MeetingOut"];
+        };
+        /** MeetingMediaReset */
+        MeetingMediaReset: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.media_reset";
+            /** Meeting Id */
+            meeting_id: number;
+        };
+        /** MeetingTalking */
+        MeetingTalking: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.talking";
+            /** Meeting Id */
+            meeting_id: number;
+            /** Feed */
+            feed: number;
+            /** Talking */
+            talking: boolean;
         };
         /** MembersChanged */
         MembersChanged: {
@@ -3911,6 +10867,72 @@ export interface components {
             /** Recalled By */
             recalled_by: number;
         };
+        /**
+         * NoticeChanged
+         * @description Notice `notice_id` changed: edited after publishing (`edited_at` set), or, for its
+         *     author, went out at its minute. Fetch it again.
+         */
+        NoticeChanged: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "notice.changed";
+            /** Notice Id */
+            notice_id: number;
+            /** Edited At */
+            edited_at: string | null;
+        };
+        /**
+         * NoticeNew
+         * @description A notice for this person went out: show it in the inbox, count it unread.
+         */
+        NoticeNew: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "notice.new";
+            notice: components["schemas"]["NoticeSummary"];
+        };
+        /**
+         * NoticeRead
+         * @description `person_id`, reached in `unit_id`, read (and perhaps confirmed) notice `notice_id`.
+         */
+        NoticeRead: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "notice.read";
+            /** Notice Id */
+            notice_id: number;
+            /** Person Id */
+            person_id: number;
+            /** Unit Id */
+            unit_id: number | null;
+            /**
+             * Read At
+             * Format: date-time
+             */
+            read_at: string;
+            /** Confirmed At */
+            confirmed_at: string | null;
+        };
+        /**
+         * NoticeRecalled
+         * @description The author recalled notice `notice_id`: it leaves the inbox of those who had not read
+         *     it; those who had keep its title, marked recalled.
+         */
+        NoticeRecalled: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "notice.recalled";
+            /** Notice Id */
+            notice_id: number;
+        };
         /** Pong */
         Pong: {
             /**
@@ -3948,6 +10970,68 @@ export interface components {
             /** Last Read Seq */
             last_read_seq: number;
         };
+        /** ReportCommented */
+        ReportCommented: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "report.commented";
+            /** Report Id */
+            report_id: number;
+            /** Seq */
+            seq: number;
+        };
+        /** ReportRead */
+        ReportRead: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "report.read";
+            /** Report Id */
+            report_id: number;
+            /** Person Id */
+            person_id: number;
+            /** Seen Seq */
+            seen_seq: number;
+        };
+        /** ReportReceived */
+        ReportReceived: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "report.received";
+            /** Report Id */
+            report_id: number;
+            /** Author Id */
+            author_id: number;
+            /** Role */
+            role: string;
+        };
+        /** ReportReminder */
+        ReportReminder: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "report.reminder";
+            /** Template Id */
+            template_id: number;
+            /** Name */
+            name: string;
+            /**
+             * Period
+             * Format: date
+             */
+            period: string;
+            /**
+             * Deadline At
+             * Format: date-time
+             */
+            deadline_at: string;
+        };
         /**
          * Subscribed
          * @description The topics of a `subscribe` this connection now receives (refused ones each got an
@@ -3972,7 +11056,7 @@ export interface components {
             /** Topics */
             topics: string[];
         };
-        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["JoinRequested"] | components["schemas"]["JoinDecided"] | components["schemas"]["AnnouncementChanged"] | components["schemas"]["AnnouncementConfirmed"] | components["schemas"]["PreferencesUpdated"] | components["schemas"]["DingAlerted"] | components["schemas"]["DingConfirmed"] | components["schemas"]["DingRecalled"] | components["schemas"]["DingChanged"];
+        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["JoinRequested"] | components["schemas"]["JoinDecided"] | components["schemas"]["AnnouncementChanged"] | components["schemas"]["AnnouncementConfirmed"] | components["schemas"]["PreferencesUpdated"] | components["schemas"]["DingAlerted"] | components["schemas"]["DingConfirmed"] | components["schemas"]["DingRecalled"] | components["schemas"]["DingChanged"] | components["schemas"]["NoticeNew"] | components["schemas"]["NoticeChanged"] | components["schemas"]["NoticeRecalled"] | components["schemas"]["NoticeRead"] | components["schemas"]["FormCounted"] | components["schemas"]["FormReminder"] | components["schemas"]["FormExportReady"] | components["schemas"]["ReportReceived"] | components["schemas"]["ReportCommented"] | components["schemas"]["ReportRead"] | components["schemas"]["ReportReminder"] | components["schemas"]["LessonChanged"] | components["schemas"]["LessonCommented"] | components["schemas"]["LessonLikes"] | components["schemas"]["LessonMediaReset"] | components["schemas"]["ApprovalChanged"] | components["schemas"]["MeetingChanged"] | components["schemas"]["MeetingTalking"] | components["schemas"]["MeetingMediaReset"] | components["schemas"]["CallChanged"];
         /** ClientPing */
         ClientPing: {
             /**
@@ -4720,6 +11804,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnitOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unit_settings_api_v1_units__unit_id__settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitSettingsOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_unit_settings_api_v1_units__unit_id__settings_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnitSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitSettingsOut"];
                 };
             };
             /** @description Validation Error */
@@ -6532,8 +13682,8 @@ export interface operations {
     deliveries_api_v1_deliveries_get: {
         parameters: {
             query?: {
-                channel?: ("email" | "sms") | null;
-                status?: ("queued" | "sent" | "outbox" | "failed") | null;
+                channel?: ("email" | "sms" | "voice") | null;
+                status?: ("queued" | "sent" | "delivered" | "outbox" | "failed") | null;
                 cursor?: string | null;
                 limit?: number;
             };
@@ -6550,6 +13700,110 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_DeliveryOut_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_ding_file_api_v1_dings_files_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_ding_file_api_v1_dings_files_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DingFileOut"];
+                };
+            };
+            /** @description Only those who may DING (`ding_not_allowed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_ding_file_api_v1_dings_files__file_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ding_file_thumbnail_api_v1_dings_files__file_id__thumbnail_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Validation Error */
@@ -6624,7 +13878,7 @@ export interface operations {
                     "application/json": components["schemas"]["DingOut"];
                 };
             };
-            /** @description Over the monthly SMS quota (`ding_sms_quota`) */
+            /** @description Over the monthly SMS or voice quota (`ding_sms_quota`, …) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6682,6 +13936,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DingDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ding_report_api_v1_dings__ding_id__report_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DingReport"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ding_report_xlsx_api_v1_dings__ding_id__report_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ding_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             /** @description Validation Error */
@@ -6805,6 +14121,2144 @@ export interface operations {
                 };
             };
             /** @description Recalled (`ding_recalled`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    builtin_templates_api_v1_forms_builtins_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuiltinOut"][];
+                };
+            };
+        };
+    };
+    unit_templates_api_v1_forms_templates_get: {
+        parameters: {
+            query: {
+                unit_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_template_api_v1_forms_templates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    template_api_v1_forms_templates__template_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_template_api_v1_forms_templates__template_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    archive_template_api_v1_forms_templates__template_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    template_version_api_v1_forms_templates__template_id__versions__number__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unit_campaigns_api_v1_forms_campaigns_get: {
+        parameters: {
+            query: {
+                unit_id: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_campaign_api_v1_forms_campaigns_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignCreate"];
+            };
+        };
+        responses: {
+            /** @description A retry (same `client_id`): the first campaign */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    campaign_api_v1_forms_campaigns__campaign_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    close_campaign_api_v1_forms_campaigns__campaign_id__close_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Closed already (`form_campaign_closed`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    switch_campaign_template_api_v1_forms_campaigns__campaign_id__template_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignTemplate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Not a school's copy of a bureau's campaign, or ended */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the bureau's template or one made from it, unchanged */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    campaign_entry_api_v1_forms_campaigns__campaign_id__entry_get: {
+        parameters: {
+            query: {
+                unit_id: number;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    todo_api_v1_forms_todo_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TodoItem"][];
+                };
+            };
+        };
+    };
+    fill_api_v1_forms_campaigns__campaign_id__fill_get: {
+        parameters: {
+            query: {
+                subject_id: number;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FillOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_api_v1_forms_campaigns__campaign_id__submissions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubmissionIn"];
+            };
+        };
+        responses: {
+            /** @description A retry (same `client_id`): the first submission */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmissionOut"];
+                };
+            };
+            /** @description Not open yet, closed, or past the deadline for a change */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_form_file_api_v1_forms_campaigns__campaign_id__files_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_form_file_api_v1_forms_campaigns__campaign_id__files_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormFileOut"];
+                };
+            };
+            /** @description Someone else's child (`form_not_guardian`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Closed, or too many uploads waiting (`form_file_uploads_waiting`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Larger than 20 MB (`file_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a photo where the question takes photos only, or refused */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_form_file_api_v1_forms_files__file_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    form_file_thumbnail_api_v1_forms_files__file_id__thumbnail_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    campaign_stats_api_v1_forms_campaigns__campaign_id__stats_get: {
+        parameters: {
+            query: {
+                day: string;
+                unit_id?: number | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    campaign_answers_api_v1_forms_campaigns__campaign_id__answers_get: {
+        parameters: {
+            query: {
+                day: string;
+                unit_id?: number | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuestionCounts"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    campaign_trend_api_v1_forms_campaigns__campaign_id__trend_get: {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+                unit_id?: number | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrendDay"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    campaign_people_api_v1_forms_campaigns__campaign_id__people_get: {
+        parameters: {
+            query: {
+                day: string;
+                unit_id?: number | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonStatus"][];
+                };
+            };
+            /** @description Names are not shown at this level (`form_names_hidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    campaign_reminders_api_v1_forms_campaigns__campaign_id__reminders_get: {
+        parameters: {
+            query: {
+                day: string;
+                unit_id?: number | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemindOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remind_missing_api_v1_forms_campaigns__campaign_id__reminders_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RemindIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemindOut"];
+                };
+            };
+            /** @description Closed, not open that day, or nobody is missing */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Reminded here less than 5 minutes ago (`Retry-After`) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_campaign_api_v1_forms_campaigns__campaign_id__exports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+            /** @description Names are not shown at this level (`form_names_hidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_state_api_v1_forms_exports__export_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_export_api_v1_forms_exports__export_id__download_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                export_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                    "text/csv; charset=utf-8": unknown;
+                };
+            };
+            /** @description Not made yet */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    form_cases_api_v1_forms_cases_get: {
+        parameters: {
+            query: {
+                unit_id: number;
+                state?: string | null;
+                campaign_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseOut"][];
+                };
+            };
+            /** @description Names are not shown at this level (`form_names_hidden`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    case_notes_api_v1_forms_cases__case_id__notes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseNoteOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_case_note_api_v1_forms_cases__case_id__notes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                case_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaseNoteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unit_responders_api_v1_forms_units__unit_id__responders_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RespondersOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_unit_responders_api_v1_forms_units__unit_id__responders_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Responders"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RespondersOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    builtin_templates_api_v1_reports_builtins_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportBuiltinOut"][];
+                };
+            };
+        };
+    };
+    list_templates_api_v1_reports_templates_get: {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTemplateOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_template_api_v1_reports_templates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportTemplateCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTemplateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    archive_template_api_v1_reports_templates__template_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_template_api_v1_reports_templates__template_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportTemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTemplateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    write_page_api_v1_reports_templates__template_id__write_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportWriteOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_view_api_v1_reports_templates__template_id__team_get: {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+                day?: string | null;
+            };
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTeamOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    team_export_api_v1_reports_templates__template_id__team_export_get: {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+                day?: string | null;
+            };
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    inbox_api_v1_reports_get: {
+        parameters: {
+            query?: {
+                box?: "received" | "sent";
+                before?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportInboxOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_api_v1_reports_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_api_v1_reports__report_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    thread_api_v1_reports__report_id__comments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportCommentOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    comment_api_v1_reports__report_id__comments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportCommentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportCommentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_notices_api_v1_notices_get: {
+        parameters: {
+            query?: {
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NoticeSummary_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_notice_api_v1_notices_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeCreate"];
+            };
+        };
+        responses: {
+            /** @description A retry (same `client_id`): the first notice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    inbox_api_v1_notices_inbox_get: {
+        parameters: {
+            query?: {
+                /** @description Only those not read yet */
+                unread?: boolean;
+                /** @description Only those that reached one through this unit */
+                unit_id?: number | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NoticeSummary_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unread_api_v1_notices_unread_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
+    upload_api_v1_notices_files_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_api_v1_notices_files_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeFileOut"];
+                };
+            };
+            /** @description Only those who may publish (`notice_not_allowed`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_api_v1_notices_files__file_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    thumbnail_api_v1_notices_files__file_id__thumbnail_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_notice_api_v1_notices__notice_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    edit_notice_api_v1_notices__notice_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NoticeEdit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+            /** @description Recalled (`notice_recalled`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    recall_notice_api_v1_notices__notice_id__recall_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_notice_api_v1_notices__notice_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+            /** @description Recalled (`notice_recalled`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_notice_api_v1_notices__notice_id__confirm_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+            /** @description Not asked to confirm (`notice_no_confirm`), or recalled */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notice_stats_api_v1_notices__notice_id__stats_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeStats"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notice_recipients_api_v1_notices__notice_id__recipients_get: {
+        parameters: {
+            query?: {
+                /** @description Those reached in this unit */
+                unit_id?: number | null;
+                /** @description Those picked by name */
+                by_name?: boolean;
+                state?: ("unread" | "read" | "unconfirmed" | "confirmed") | null;
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NoticeRecipient_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ding_unread_api_v1_notices__notice_id__ding_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DingUnread"];
+            };
+        };
+        responses: {
+            /** @description A retry (same `client_id`): the first DING */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DingOut"];
+                };
+            };
+            /** @description Recalled, not published yet, or everyone read it */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7133,6 +16587,3022 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PreferencesOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    push_key_api_v1_push_key_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushKeyOut"];
+                };
+            };
+        };
+    };
+    subscribe_api_v1_push_subscriptions_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SubscriptionIn"];
+            };
+        };
+        responses: {
+            /** @description This endpoint was subscribed already */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeviceOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unsubscribe_api_v1_push_subscriptions_remove_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndpointIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    devices_api_v1_push_devices_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevicesOut"];
+                };
+            };
+        };
+    };
+    remove_device_api_v1_push_devices__device_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                device_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    media_status_api_v1_media_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaStatusOut"];
+                };
+            };
+        };
+    };
+    ice_api_v1_media_ice_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IceOut"];
+                };
+            };
+        };
+    };
+    my_lessons_api_v1_lessons_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonSummary"][];
+                };
+            };
+        };
+    };
+    create_lesson_api_v1_lessons_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LessonCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_classes_api_v1_lessons_classes_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonRef"][];
+                };
+            };
+        };
+    };
+    get_lesson_api_v1_lessons__lesson_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_lesson_api_v1_lessons__lesson_id__start_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_lesson_api_v1_lessons__lesson_id__end_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    join_lesson_api_v1_lessons__lesson_id__join_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    still_here_api_v1_lessons__lesson_id__here_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leave_lesson_api_v1_lessons__lesson_id__leave_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_api_v1_lessons__lesson_id__publish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["bellwork__lessons__schemas__PublishIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unpublish_api_v1_lessons__lesson_id__unpublish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    watch_api_v1_lessons__lesson_id__watch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    watch_answer_api_v1_lessons__lesson_id__watch_answer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["bellwork__lessons__schemas__WatchAnswer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    raise_hand_api_v1_lessons__lesson_id__hand_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lower_hand_api_v1_lessons__lesson_id__hand_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_hand_api_v1_lessons__lesson_id__stage__person_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    take_off_stage_api_v1_lessons__lesson_id__stage__person_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    comments_api_v1_lessons__lesson_id__comments_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_comment_api_v1_lessons__lesson_id__comments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    like_api_v1_lessons__lesson_id__likes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": number;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mute_api_v1_lessons__lesson_id__mute_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["bellwork__lessons__schemas__MuteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LessonOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replay_video_api_v1_lessons__lesson_id__replay_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/webm": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replay_watching_api_v1_lessons__lesson_id__replay_watching_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WatchingIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_attendance_api_v1_lessons__lesson_id__attendance_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["bellwork__lessons__schemas__AttendanceOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attendance_xlsx_api_v1_lessons__lesson_id__attendance_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                lesson_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    builtin_templates_api_v1_approvals_builtins_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalBuiltinOut"][];
+                };
+            };
+        };
+    };
+    list_templates_api_v1_approvals_templates_get: {
+        parameters: {
+            query?: {
+                unit_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalTemplateOut"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_template_api_v1_approvals_templates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalTemplateCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalTemplateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_flow_api_v1_approvals_templates__template_id__flow_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalFlowUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalTemplateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    archive_template_api_v1_approvals_templates__template_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_page_api_v1_approvals_templates__template_id__submit_get: {
+        parameters: {
+            query?: {
+                subject_id?: number | null;
+            };
+            header?: never;
+            path: {
+                template_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalSubmitPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listing_api_v1_approvals_get: {
+        parameters: {
+            query?: {
+                box?: "mine" | "waiting" | "done" | "cc";
+                status?: ("pending" | "approved" | "rejected" | "returned" | "withdrawn") | null;
+                template_id?: number | null;
+                q?: string | null;
+                since?: string | null;
+                before?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalListOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    submit_api_v1_approvals_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_list_api_v1_approvals_export_get: {
+        parameters: {
+            query?: {
+                box?: "mine" | "waiting" | "done" | "cc";
+                status?: ("pending" | "approved" | "rejected" | "returned" | "withdrawn") | null;
+                template_id?: number | null;
+                q?: string | null;
+                since?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_delegations_api_v1_approvals_delegations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationOut"][];
+                };
+            };
+        };
+    };
+    delegate_api_v1_approvals_delegations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DelegationIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_delegation_api_v1_approvals_delegations__delegation_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delegation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    read_api_v1_approvals__request_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    approve_api_v1_approvals__request_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reject_api_v1_approvals__request_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    send_back_api_v1_approvals__request_id__return_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    transfer_api_v1_approvals__request_id__transfer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_approver_api_v1_approvals__request_id__approvers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddApproverIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdraw_api_v1_approvals__request_id__withdraw_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resubmit_api_v1_approvals__request_id__resubmit_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalResubmit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    comment_api_v1_approvals__request_id__comments_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalCommentIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_api_v1_approvals__request_id__files_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_api_v1_approvals__request_id__files_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalFileOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_api_v1_approvals__request_id__files__file_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: number;
+                file_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_meetings_api_v1_meetings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingSummary"][];
+                };
+            };
+        };
+    };
+    create_meeting_api_v1_meetings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_meeting_api_v1_meetings__meeting_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_meeting_api_v1_meetings__meeting_id__start_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_meeting_api_v1_meetings__meeting_id__end_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    join_meeting_api_v1_meetings__meeting_id__join_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    still_here_api_v1_meetings__meeting_id__here_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    leave_meeting_api_v1_meetings__meeting_id__leave_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_api_v1_meetings__meeting_id__publish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["bellwork__meetings__schemas__PublishIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unpublish_api_v1_meetings__meeting_id__unpublish_post: {
+        parameters: {
+            query?: {
+                screen?: boolean;
+            };
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    watch_api_v1_meetings__meeting_id__watch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    watch_answer_api_v1_meetings__meeting_id__watch_answer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["bellwork__meetings__schemas__WatchAnswer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unwatch_api_v1_meetings__meeting_id__unwatch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    devices_api_v1_meetings__meeting_id__devices_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DevicesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mute_api_v1_meetings__meeting_id__mute_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["bellwork__meetings__schemas__MuteIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_api_v1_meetings__meeting_id__remove__person_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    admit_api_v1_meetings__meeting_id__admit__person_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    lock_api_v1_meetings__meeting_id__lock_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    waiting_room_api_v1_meetings__meeting_id__waiting_room_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlagIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    hand_over_api_v1_meetings__meeting_id__host_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HostIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_attendance_api_v1_meetings__meeting_id__attendance_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["bellwork__meetings__schemas__AttendanceOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    attendance_xlsx_api_v1_meetings__meeting_id__attendance_xlsx_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    minutes_api_v1_meetings__meeting_id__minutes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MinutesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    place_call_api_v1_calls_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CallCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    current_call_api_v1_calls_current_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"] | null;
+                };
+            };
+        };
+    };
+    get_call_api_v1_calls__call_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_call_api_v1_calls__call_id__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    decline_call_api_v1_calls__call_id__decline_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    hang_up_api_v1_calls__call_id__hangup_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    still_here_api_v1_calls__call_id__here_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    publish_api_v1_calls__call_id__publish_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["bellwork__calls__schemas__PublishIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    watch_api_v1_calls__call_id__watch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WatchOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    watch_answer_api_v1_calls__call_id__watch_answer_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["bellwork__calls__schemas__WatchAnswer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    today_api_v1_attendance_today_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TodayOut"];
+                };
+            };
+        };
+    };
+    punch_api_v1_attendance_punches_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PunchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PunchOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_rule_api_v1_attendance_rules__unit_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"] | null;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_rule_api_v1_attendance_rules__unit_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    pass_subjects_api_v1_attendance_pass_subjects_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassSubject"][];
+                };
+            };
+        };
+    };
+    health_pass_api_v1_attendance_pass_get: {
+        parameters: {
+            query?: {
+                subject_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gate_api_v1_attendance_gate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GateOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    month_view_api_v1_attendance_units__unit_id__month_get: {
+        parameters: {
+            query: {
+                month: string;
+            };
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MonthOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    month_export_api_v1_attendance_units__unit_id__month_export_get: {
+        parameters: {
+            query: {
+                month: string;
+            };
+            header?: never;
+            path: {
+                unit_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Validation Error */

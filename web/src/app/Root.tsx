@@ -15,6 +15,8 @@ const queryClient = new QueryClient({
     onError: (err, query) => {
       // A conversation one has just left (or was removed from) answers 404: its screen says so.
       if (query.meta?.quiet404 && err instanceof ApiError && err.status === 404) return;
+      // A query whose refusal the screen itself handles (shows or hides what it is for).
+      if (query.meta?.quiet) return;
       reportError(err);
     },
   }),
@@ -34,7 +36,7 @@ const queryClient = new QueryClient({
 declare module "@tanstack/react-query" {
   interface Register {
     mutationMeta: { silent?: boolean };
-    queryMeta: { quiet404?: boolean };
+    queryMeta: { quiet404?: boolean; quiet?: boolean };
   }
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 from openpyxl import load_workbook
@@ -19,8 +20,18 @@ from bellwork.org.importer.model import MAX_ROWS
 def read_table(
     filename: str, content: bytes, max_rows: int = MAX_ROWS
 ) -> tuple[list[str], list[list[str]]]:
-    """Header and data rows of a CSV or XLSX file, all cells as stripped strings (reading stops
-    after `max_rows` + 1 data rows)."""
+    """Header and data rows of a CSV or XLSX file, all cells as stripped strings (`_take`).
+    More than `max_rows` rows with text: 422 `import_too_many_rows`, rather than an import
+    silently cut short."""
+    header, rows = _read(filename, content, max_rows)
+    if sum(1 for row in rows if row) > max_rows:
+        raise Invalid("import_too_many_rows", errors=[{"field": "file"}], limit=f"{max_rows:,}")
+    return header, rows
+
+
+def _read(filename: str, content: bytes, max_rows: int) -> tuple[list[str], list[list[str]]]:
+    """Header and the data rows up to the first over `max_rows` non-blank ones (blank rows
+    between them kept as empty lists; trailing blank rows left out)."""
     name = filename.lower()
     if name.endswith(".xlsx") or content[:2] == b"PK":
         return _read_xlsx(content, max_rows)
@@ -31,7 +42,7 @@ def read_table(
 
 def read_header(filename: str, content: bytes) -> list[str]:
     """The header row alone (the rest of a workbook is not parsed)."""
-    return read_table(filename, content, max_rows=0)[0]
+    return _read(filename, content, 0)[0]
 
 
 def cell_text(v: Any) -> str:
@@ -41,6 +52,25 @@ def cell_text(v: Any) -> str:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return str(v).strip()
+
+
+def _take(cells: Iterator[list[str]], max_rows: int) -> list[list[str]]:
+    """Rows until the first past `max_rows` rows with text. A blank row counts for nothing and
+    is kept (as []) only when a row with text follows it, so that row numbers in messages stay
+    the file's and a sheet formatted down to row 1,048,576 costs nothing."""
+    rows: list[list[str]] = []
+    counted = blank = 0
+    for row in cells:
+        if not any(row):
+            blank += 1
+            continue
+        rows.extend([] for _ in range(blank))
+        blank = 0
+        rows.append(row)
+        counted += 1
+        if counted > max_rows:
+            break
+    return rows
 
 
 def _unreadable(fmt: str, reason: str) -> Invalid:
@@ -56,11 +86,7 @@ def _read_xlsx(content: bytes, max_rows: int) -> tuple[list[str], list[list[str]
         ws = wb.worksheets[0]
         rows_iter = ws.iter_rows(values_only=True)
         header = [cell_text(v) for v in next(rows_iter, ())]
-        rows: list[list[str]] = []
-        for raw in rows_iter:
-            rows.append([cell_text(v) for v in raw])
-            if len(rows) > max_rows:
-                break
+        rows = _take(([cell_text(v) for v in raw] for raw in rows_iter), max_rows)
     except Exception as exc:
         raise _unreadable("XLSX", t("import_reason_xlsx")) from exc
     finally:
@@ -85,11 +111,7 @@ def _read_csv(content: bytes, max_rows: int) -> tuple[list[str], list[list[str]]
     reader = csv.reader(io.StringIO(text), dialect)
     try:
         header = [c.strip() for c in next(reader, [])]
-        rows = []
-        for raw in reader:
-            rows.append([c.strip() for c in raw])
-            if len(rows) > max_rows:
-                break
+        rows = _take(([c.strip() for c in raw] for raw in reader), max_rows)
     except csv.Error as exc:
         raise _unreadable("CSV", t("import_reason_csv", line=reader.line_num)) from exc
     return header, rows

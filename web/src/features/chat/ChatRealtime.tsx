@@ -13,6 +13,7 @@ import { RESEND_EVERY, resendFailed, restorePending } from "./pending";
 import { conversationTitle, previewText } from "./text";
 import { displayName } from "../people/parents";
 import { alertFor, claimAlert, mentionsMe } from "./alerts";
+import { shareQuietHours } from "../push/quiet";
 import { DEFAULT_PREFERENCES, usePreferences, usePreferencesLive } from "./preferences";
 import { armSound, playChime } from "./sound";
 
@@ -89,8 +90,13 @@ export function ChatRealtime() {
   // One's notification preferences, kept live across one's tabs; the sound may play once the
   // person has interacted with the page (browsers' rule).
   usePreferencesLive();
-  const prefs = usePreferences(me != null).data ?? DEFAULT_PREFERENCES;
+  const loaded = usePreferences(me != null).data;
+  const prefs = loaded ?? DEFAULT_PREFERENCES;
   useEffect(() => armSound(), []);
+  // The service worker reads the do-not-disturb window when a push comes (push/quiet.ts).
+  useEffect(() => {
+    if (loaded) void shareQuietHours(loaded).catch(() => undefined);
+  }, [loaded]);
 
   useEffect(() => {
     if (!sync || me == null) return;

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from "react";
 import { App, Button, Result, Spin, Typography } from "antd";
-import { ArrowLeftOutlined, FireOutlined, SearchOutlined, SettingOutlined } from "@ant-design/icons";
+import { ArrowLeftOutlined, FireOutlined, SearchOutlined, SettingOutlined, VideoCameraOutlined } from "@ant-design/icons";
+import { QuickMeeting } from "../meetings/QuickMeeting";
+import { useNavigate } from "react-router-dom";
 import { useQueryClient } from "@tanstack/react-query";
 import { useT } from "../../i18n";
 import { ApiError } from "../../api/http";
@@ -22,10 +24,12 @@ import { ConversationAvatar } from "./ConversationList";
 import { useTn } from "../../i18n/isolate";
 import { useAnnouncement, useAnnouncementLive } from "./announcement/api";
 import { AnnouncementBar, AnnouncementDrawer, AnnouncementEditor } from "./announcement/Announcement";
+import { NoticeBar } from "../notices/NoticeBar";
 import { conversationTitle, conversationTitleNode, historyTitleNode, previewNode, previewText } from "./text";
 import { useMe } from "../../api/hooks";
 import { ForwardModal, MAX_MESSAGES, type ForwardRequest } from "./ForwardModal";
 import { HistoryDrawer } from "./HistoryCard";
+import { CallButtons } from "../calls/CallButtons";
 
 function useDocumentVisible(): boolean {
   const [v, set] = useState(() => document.visibilityState === "visible");
@@ -39,6 +43,7 @@ function useDocumentVisible(): boolean {
 
 export function ChatView({ id, me, phone, onBack }: { id: number; me: number; phone: boolean; onBack: () => void }) {
   const t = useT();
+  const navigate = useNavigate();
   const tn = useTn();
   const { message } = App.useApp();
   const sync = useChatSync();
@@ -253,6 +258,11 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
             {c.muted && <BellOffOutlined style={{ marginLeft: 6 }} aria-label={t("chat.muted")} title={t("chat.muted")} />}
           </span>
         </div>
+        {c.kind === "unit" && c.unit_id != null && c.my_role !== "member" && (
+          <Button type="text" icon={<VideoCameraOutlined />} onClick={() => navigate(`/lessons?unit=${c.unit_id}`)} aria-label={t("lessons.new")} title={t("lessons.new")} data-testid="chat-lesson-new" />
+        )}
+        {groupish && <QuickMeeting conversationId={c.id} name={c.name ?? ""} />}
+        {c.kind === "direct" && !c.private && c.peer && c.peer.id !== me && <CallButtons personId={c.peer.id} compact />}
         <Button type="text" icon={<SearchOutlined />} onClick={() => setSearching(true)} aria-label={t("chat.search")} title={t("chat.search")} data-testid="chat-search-open" />
         {hasSettings && (
           <Button type="text" icon={<SettingOutlined />} onClick={() => setSettings(true)} aria-label={t("chat.settings")} data-testid="chat-settings-open" />
@@ -262,6 +272,7 @@ export function ChatView({ id, me, phone, onBack }: { id: number; me: number; ph
       {groupish && announcement.data?.announcement && (
         <AnnouncementBar a={announcement.data.announcement} me={me} onOpen={() => setAnnouncing("view")} />
       )}
+      {c.kind === "unit" && c.unit_id != null && <NoticeBar unitId={c.unit_id} />}
       <MessageList
         conv={c}
         me={me}

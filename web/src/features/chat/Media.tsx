@@ -5,10 +5,11 @@ import { useT } from "../../i18n";
 import type { FileOut } from "./api";
 import { fileSize } from "./text";
 
-export function FileCard({ file }: { file: FileOut }) {
+/** `href`: a file that is not a chat file (a DING's attachment); a chat file's own URL by default. */
+export function FileCard({ file, href }: { file: Pick<FileOut, "id" | "name" | "size">; href?: string }) {
   const t = useT();
   return (
-    <a className="bw-chat-file" href={`/api/v1/files/${file.id}`} download={file.name} data-testid="chat-file" title={t("chat.download")}>
+    <a className="bw-chat-file" href={href ?? `/api/v1/files/${file.id}`} download={file.name} data-testid="chat-file" title={t("chat.download")}>
       <FileOutlined style={{ fontSize: 28, color: "#1677ff" }} />
       <span className="bw-chat-file-text">
         <bdi className="bw-chat-file-name">{file.name}</bdi>

@@ -18,12 +18,19 @@ import { fileSize, previewNode } from "./text";
 import { PendingVoice, VoiceBubble } from "./VoiceBubble";
 import { displayName } from "../people/parents";
 import { HistoryBubble } from "./HistoryCard";
+import { NoticeCard } from "../notices/NoticeBar";
+import { FormCard } from "../forms/FormCard";
+import { ReportCard } from "../reports/ReportCard";
+import { ApprovalCard } from "../approvals/ApprovalCard";
+import { LessonCard } from "../lessons/LessonCard";
+import { MeetingCard } from "../meetings/MeetingCard";
+import { CallNote } from "../calls/CallNote";
 import { FileCard, ImageBox } from "./Media";
 
 const RECALL_WINDOW_MS = 2 * 60_000;
 
 export function canRecall(m: Message, conv: Conversation, me: number, now = Date.now()): boolean {
-  if (m.recalled || m.kind === "system") return false;
+  if (m.recalled || m.kind === "system" || m.kind === "call") return false;
   if ((conv.kind === "group" || conv.kind === "unit") && conv.my_role !== "member") return true;
   return m.sender?.id === me && now - dayjs(m.created_at).valueOf() < RECALL_WINDOW_MS;
 }
@@ -31,7 +38,8 @@ export function canRecall(m: Message, conv: Conversation, me: number, now = Date
 /** Whether a message may be forwarded (转发): not in a private chat, not recalled, not a notice,
  * not a voice message (as in DingTalk: a recording stays in the conversation it was said in). */
 export function canForward(m: Message, conv: Conversation): boolean {
-  return !conv.private && !m.recalled && m.kind !== "system" && m.kind !== "voice";
+  return !conv.private && !m.recalled && m.kind !== "system" && m.kind !== "voice" && m.kind !== "form" && m.kind !== "lesson" && m.kind !== "meeting";
+  return !conv.private && !m.recalled && m.kind !== "system" && m.kind !== "voice" && m.kind !== "form" && m.kind !== "lesson" && m.kind !== "call";
 }
 
 function Countdown({ until }: { until: string }) {
@@ -153,6 +161,20 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
         )}
       </div>
     );
+  } else if (m.kind === "notice") {
+    content = <NoticeCard m={m} />;
+  } else if (m.kind === "form") {
+    content = <FormCard m={m} />;
+  } else if (m.kind === "report") {
+    content = <ReportCard m={m} />;
+  } else if (m.kind === "approval") {
+    content = <ApprovalCard m={m} />;
+  } else if (m.kind === "lesson") {
+    content = <LessonCard m={m} />;
+  } else if (m.kind === "meeting") {
+    content = <MeetingCard m={m} />;
+  } else if (m.kind === "call") {
+    content = <CallNote m={m} me={me} peerId={conv.peer?.id ?? null} />;
   } else if (m.kind === "history" && m.card) {
     content = <HistoryBubble card={m.card} onOpen={selecting ? undefined : () => onOpenCard?.(m)} />;
   } else if (m.kind === "voice") {
@@ -187,9 +209,14 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
         />
       )}
       {!mine && (
-        <Avatar size={32} style={{ background: "#87a8d0", flex: "none" }}>
-          {m.sender ? displayName(m.sender, t).slice(0, 1) : null}
-        </Avatar>
+        m.sender ? (
+          <Avatar size={32} style={{ background: "#87a8d0", flex: "none" }}>
+            {displayName(m.sender, t).slice(0, 1)}
+          </Avatar>
+        ) : (
+          // Posted by Bellwork itself (a notice's or a form's card): its own mark, not a blank face.
+          <Avatar size={32} icon={<NotificationOutlined />} style={{ background: "#1677ff", flex: "none" }} aria-label="Bellwork" data-testid="chat-system-avatar" />
+        )
       )}
       <div className="bw-chat-col">
         {showSender && !mine && (

@@ -8,6 +8,7 @@ import { useT } from "../../i18n";
 import { useIsPhone } from "../layout/AppLayout";
 import { minutesOf } from "./alerts";
 import { usePreferences, useUpdatePreferences, type Preferences } from "./preferences";
+import { PushSettings } from "../push/PushSettings";
 import { armSound, playChime } from "./sound";
 import "./chat.css";
 
@@ -50,7 +51,8 @@ function Row({ title, hint, children, testId }: { title: string; hint?: string; 
 /**
  * 新消息通知 (/settings/notifications): desktop notifications, their sound, and a do-not-disturb
  * window. Kept on the server (they follow the person to their other devices); each change is
- * saved at once. The rules they feed are chat/alerts.ts's.
+ * saved at once. The rules they feed are chat/alerts.ts's. Below them, Web Push to this and
+ * one's other devices (push/PushSettings.tsx).
  */
 export default function NotificationSettings() {
   const t = useT();
@@ -177,6 +179,7 @@ export default function NotificationSettings() {
           </div>
         )}
       </Card>
+      <PushSettings />
       <Typography.Paragraph type="secondary" style={{ margin: "0 4px" }}>
         {t("chat.notify.mutedNote")} {t("chat.notify.syncNote")}
       </Typography.Paragraph>

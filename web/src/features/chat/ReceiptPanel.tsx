@@ -1,5 +1,7 @@
 import { useMemo } from "react";
-import { Avatar, Drawer, Empty, List, Spin, Tabs, Typography } from "antd";
+import { Avatar, Button, Drawer, Empty, List, Spin, Tabs, Typography } from "antd";
+import { BellOutlined } from "@ant-design/icons";
+import { useNavigate } from "react-router-dom";
 import { useT } from "../../i18n";
 import { useReceipt, type Receipt } from "./api";
 import { useTn } from "../../i18n/isolate";
@@ -63,6 +65,19 @@ export function ReceiptPanel({
   const people = useMemo(() => new Map((members ?? []).map((m) => [m.person.id, m.person])), [members]);
   const tn = useTn();
   const r = useReceipt(conversationId, message.seq);
+  const navigate = useNavigate();
+  // DING the unread (the server checks who may send one and whom they may reach).
+  const dingUnread = r.data && r.data.unread_count > 0 && (
+    <Button
+      danger
+      icon={<BellOutlined />}
+      style={{ marginBottom: 12 }}
+      onClick={() => navigate(`/ding/new?conversation=${conversationId}&seq=${message.seq}`)}
+      data-testid="receipt-ding-unread"
+    >
+      {t("chat.dingUnread")}
+    </Button>
+  );
   return (
     <Drawer open onClose={onClose} title={t("chat.receiptTitle")} size={phone ? "100%" : 380} data-testid="chat-receipt-panel">
       <Typography.Paragraph type="secondary" ellipsis={{ rows: 2 }}>
@@ -73,7 +88,16 @@ export function ReceiptPanel({
       ) : r.data ? (
         <Tabs
           items={[
-            { key: "unread", label: t("chat.unreadTab", { n: r.data.unread_count }), children: <Groups groups={r.data.unread} people={people} /> },
+            {
+              key: "unread",
+              label: t("chat.unreadTab", { n: r.data.unread_count }),
+              children: (
+                <>
+                  {dingUnread}
+                  <Groups groups={r.data.unread} people={people} />
+                </>
+              ),
+            },
             { key: "read", label: t("chat.readTab", { n: r.data.read_count }), children: <Groups groups={r.data.read} people={people} /> },
           ]}
         />

@@ -10,7 +10,8 @@ import { formatVoice, isPlayed, markPlayed, voiceSeconds, voiceWidth } from "./v
  * reads (useSyncExternalStore), so a bubble shows "playing" only while it is its own file.
  */
 interface Playing {
-  id: number | null;
+  /** The URL playing (a chat file, a DING's voice note). */
+  id: string | null;
   playing: boolean;
   /** Seconds played. */
   position: number;
@@ -30,15 +31,15 @@ function subscribe(l: () => void) {
   return () => void listeners.delete(l);
 }
 
-/** Plays file `id` (or pauses it, or goes on with it); `onFail` if the browser cannot play it. */
-function toggle(id: number, onFail: () => void) {
+/** Plays the recording at `id` (a URL; or pauses it, or goes on with it); `onFail` if the browser cannot play it. */
+function toggle(id: string, onFail: () => void) {
   if (audio && now.id === id) {
     if (audio.paused) void audio.play().catch(onFail);
     else audio.pause();
     return;
   }
   audio?.pause();
-  const a = new Audio(`/api/v1/files/${id}`);
+  const a = new Audio(id);
   audio = a;
   set({ id, playing: false, position: 0 });
   const mine = () => audio === a;
@@ -69,14 +70,33 @@ function usePlaying(): Playing {
 /**
  * A voice message's bubble: play / pause, the length (12″), a width that grows with it, the
  * part played filled in as it plays. A received one that this device has not played yet has a
- * red dot (kept in localStorage, voice.ts: another device shows it again).
+ * red dot (kept in localStorage, voice.ts: another device shows it again). `src`: a recording
+ * that is not a chat file (a DING's voice note: no dot, as it has no conversation).
  */
-export function VoiceBubble({ fileId, durationMs, mine, me, conversation, seq }: { fileId: number; durationMs: number; mine: boolean; me: number; conversation: number; seq: number }) {
+export function VoiceBubble({
+  fileId,
+  durationMs,
+  mine,
+  me,
+  conversation,
+  seq,
+  src,
+}: {
+  fileId: number;
+  durationMs: number;
+  mine: boolean;
+  me?: number;
+  conversation?: number;
+  seq?: number;
+  src?: string;
+}) {
   const t = useT();
   const { message } = App.useApp();
   const p = usePlaying();
-  const [played, setPlayed] = useState(() => mine || isPlayed(me, conversation, seq));
-  const current = p.id === fileId;
+  const track = me != null && conversation != null && seq != null ? { me, conversation, seq } : null;
+  const [played, setPlayed] = useState(() => mine || !track || isPlayed(track.me, track.conversation, track.seq));
+  const url = src ?? `/api/v1/files/${fileId}`;
+  const current = p.id === url;
   const playing = current && p.playing;
   const progress = current ? Math.min(1, (p.position * 1000) / Math.max(1, durationMs)) : 0;
   const state = playing ? "playing" : current ? "paused" : "idle";
@@ -91,11 +111,11 @@ export function VoiceBubble({ fileId, durationMs, mine, me, conversation, seq }:
         aria-label={playing ? t("voice.pause") : t("voice.play", { n: voiceSeconds(durationMs) })}
         aria-pressed={playing}
         onClick={() => {
-          if (!played) {
-            markPlayed(me, conversation, seq);
+          if (!played && track) {
+            markPlayed(track.me, track.conversation, track.seq);
             setPlayed(true);
           }
-          toggle(fileId, () => void message.error(t("voice.playFailed")));
+          toggle(url, () => void message.error(t("voice.playFailed")));
         }}
       >
         <span className="bw-voice-progress" style={{ width: `${progress * 100}%` }} data-testid="chat-voice-progress" />

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { Button, Tooltip } from "antd";
 import { AudioOutlined, CloseOutlined, SendOutlined } from "@ant-design/icons";
 import { useT, type MessageKey } from "../../i18n";
@@ -126,26 +126,29 @@ export function useVoiceRecorder(onDone: (file: File, durationMs: number) => voi
   return { state, elapsed, start, finish };
 }
 
-/** The microphone button in the composer's tools. */
-export function VoiceButton({ state, onStart }: { state: RecorderState; onStart: () => void }) {
+/** The microphone button in the composer's tools (`label`: what it does elsewhere, e.g. a DING's voice note). */
+export function VoiceButton({ state, onStart, label, children }: { state: RecorderState; onStart: () => void; label?: string; children?: ReactNode }) {
   const t = useT();
+  const title = label ?? t("voice.record");
   return (
-    <Tooltip title={t("voice.record")} open={state === "idle" ? undefined : false}>
+    <Tooltip title={title} open={state === "idle" && !children ? undefined : false}>
       <Button
-        type="text"
+        type={children ? "default" : "text"}
         icon={<AudioOutlined />}
         loading={state === "starting"}
         disabled={state === "recording"}
         onClick={onStart}
-        aria-label={t("voice.record")}
+        aria-label={title}
         data-testid="chat-voice"
-      />
+      >
+        {children}
+      </Button>
     </Tooltip>
   );
 }
 
-/** What replaces the text box while recording: cancel, the time so far, send. */
-export function RecordingBar({ elapsed, onCancel, onSend }: { elapsed: number; onCancel: () => void; onSend: () => void }) {
+/** What replaces the text box while recording: cancel, the time so far, send (`doneLabel`: another word for it). */
+export function RecordingBar({ elapsed, onCancel, onSend, doneLabel }: { elapsed: number; onCancel: () => void; onSend: () => void; doneLabel?: string }) {
   const t = useT();
   const left = Math.max(0, Math.ceil((VOICE_MAX_MS - elapsed) / 1000));
   return (
@@ -159,7 +162,7 @@ export function RecordingBar({ elapsed, onCancel, onSend }: { elapsed: number; o
       {elapsed >= VOICE_WARN_MS && <span className="bw-voice-rec-left">{t("voice.left", { n: left })}</span>}
       <span style={{ flex: 1 }} />
       <Button type="primary" icon={<SendOutlined />} onClick={onSend} data-testid="chat-voice-send">
-        {t("voice.send")}
+        {doneLabel ?? t("voice.send")}
       </Button>
     </div>
   );

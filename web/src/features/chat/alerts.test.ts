@@ -3,7 +3,17 @@ import { alertFor, claimAlert, inQuietHours, minutesOf, type AlertInput, type Pr
 import type { ConversationOut, MessageOut } from "./live/events";
 
 const ME = 9;
-const prefs: Preferences = { notifications: true, sound: true, dnd: false, dnd_start: "22:00", dnd_end: "07:00" };
+const prefs: Preferences = {
+  notifications: true,
+  sound: true,
+  dnd: false,
+  dnd_start: "22:00",
+  dnd_end: "07:00",
+  push_ding: true,
+  push_notice: true,
+  push_mention: true,
+  push_direct: true,
+};
 const at = (hh: number, mm = 0) => new Date(2026, 10, 24, hh, mm);
 
 const conv = (over: Partial<ConversationOut> = {}): ConversationOut =>

@@ -16,6 +16,10 @@ export const DEFAULT_PREFERENCES: Preferences = {
   dnd: false,
   dnd_start: "22:00",
   dnd_end: "07:00",
+  push_ding: true,
+  push_notice: true,
+  push_mention: true,
+  push_direct: true,
 };
 
 export function usePreferences(enabled = true) {

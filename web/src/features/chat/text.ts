@@ -38,6 +38,13 @@ function preview<R>(m: Message | null | undefined, o: Out<R>, me?: number): R | 
   if (m.kind === "image") return m.body ? o.user(m.body) : o.t("chat.imagePreview");
   if (m.kind === "file") return o.t("chat.filePreview", { name: m.file?.name ?? "" });
   if (m.kind === "announcement") return o.t("announce.preview", { text: o.user(m.body ?? "") });
+  if (m.kind === "notice") return o.t("notices.chatPreview", { text: o.user(m.body ?? "") });
+  if (m.kind === "form") return o.t("forms.card.preview", { text: o.user(m.body ?? "") });
+  if (m.kind === "report") return o.t("reports.card.preview", { text: o.user(m.body ?? "") });
+  if (m.kind === "approval") return o.t("approvals.card.preview", { text: o.user(m.body ?? "") });
+  if (m.kind === "lesson") return o.t("lessons.card.preview", { text: o.user(m.body ?? "") });
+  if (m.kind === "meeting") return o.t("meetings.card.preview", { text: o.user(m.body ?? "") });
+  if (m.kind === "call") return o.t("calls.preview");
   if (m.kind === "voice") return o.t("chat.voicePreview");
   return o.user(m.body ?? "");
 }

@@ -16,8 +16,8 @@ import { Button } from "antd";
 
 type Delivery = components["schemas"]["DeliveryOut"];
 type Status = Delivery["status"];
-const COLORS: Record<Status, string> = { queued: "blue", sent: "green", outbox: "gold", failed: "red" };
-const STATUSES: Status[] = ["outbox", "sent", "queued", "failed"];
+const COLORS: Record<Status, string> = { queued: "blue", sent: "green", delivered: "green", outbox: "gold", failed: "red" };
+const STATUSES: Status[] = ["outbox", "sent", "delivered", "queued", "failed"];
 
 function useDeliveries(status: Status | null) {
   return useInfiniteQuery({
@@ -30,7 +30,8 @@ function useDeliveries(status: Status | null) {
   });
 }
 
-const channel = (d: Delivery, t: TFunction) => (d.channel === "email" ? t("delivery.email") : t("delivery.sms"));
+const channel = (d: Delivery, t: TFunction) =>
+  d.channel === "email" ? t("delivery.email") : d.channel === "voice" ? t("delivery.voice") : t("delivery.sms");
 
 const PROVIDERS = ["aliyun", "smtp", "outbox"] as const;
 type KnownProvider = (typeof PROVIDERS)[number];

@@ -12,6 +12,8 @@ import { errorText } from "../../app/errors";
 import { displayName } from "../people/parents";
 import { useDing, useDingActions, type DingDetail } from "./api";
 import { dingState } from "./DingListPage";
+import { DingReportCard } from "./DingReportCard";
+import { DingMedia } from "./DingMedia";
 
 type Recipient = DingDetail["groups"][number]["pending"][number];
 
@@ -50,6 +52,7 @@ export default function DingDetailPage() {
           <div className="bw-ding-text" data-testid="ding-detail-text">
             {d.body}
           </div>
+          <DingMedia voice={d.voice} attachment={d.attachment} />
           <Space align="center" size="large" wrap>
             <Progress
               type="circle"
@@ -66,7 +69,7 @@ export default function DingDetailPage() {
               </Typography.Text>
               {d.channels.length > 0 && (
                 <Typography.Text type="secondary">
-                  {t("ding.alsoBy", { channels: d.channels.map((c) => (c === "sms" ? t("ding.sms") : t("ding.email"))).join(" · ") })}
+                  {t("ding.alsoBy", { channels: d.channels.map((c) => (c === "sms" ? t("ding.sms") : c === "voice" ? t("ding.voice") : t("ding.email"))).join(" · ") })}
                 </Typography.Text>
               )}
               {d.reminders > 0 && <Typography.Text type="secondary">{t("ding.reminded", { n: d.reminders })}</Typography.Text>}
@@ -116,6 +119,7 @@ export default function DingDetailPage() {
           </Card>
         ))}
       </div>
+      {d.sent_at && <DingReportCard id={d.id} />}
     </Space>
   );
 }

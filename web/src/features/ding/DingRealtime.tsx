@@ -8,7 +8,9 @@
  * - `ding.confirmed` for oneself (confirmed here or on another device) and `ding.recalled` take
  *   a card away; the sender's detail, list and workbench count refetch on `ding.confirmed`,
  *   `ding.recalled` and `ding.changed`.
- * - While the tab is hidden a new DING also raises a browser notification (when allowed).
+ * - While the tab is hidden a new DING also raises a browser notification (when allowed); a
+ *   card that goes takes its notification (and its Web Push's) with it. Web Push reaches the
+ *   devices where no page is open (docs/push.md).
  */
 import { useEffect, useState } from "react";
 import { Button, Typography } from "antd";
@@ -21,7 +23,9 @@ import { useT } from "../../i18n";
 import { displayName } from "../people/parents";
 import { playChime } from "../chat/sound";
 import { reportError } from "../../app/errors";
+import { closeNotifications, showNotification, usePushSync } from "../push/device";
 import { confirmDing, dingKeys, usePendingDings, type DingAlert } from "./api";
+import { DingMedia } from "./DingMedia";
 import "./ding.css";
 
 const RING_EVERY_MS = 2500;
@@ -35,7 +39,11 @@ export function DingRealtime() {
   const [ring, setRing] = useState(0);
   const [busy, setBusy] = useState(false);
 
-  const drop = (id: number) => qc.setQueryData<DingAlert[]>(dingKeys.pending, (old) => old?.filter((d) => d.id !== id));
+  const drop = (id: number) => {
+    qc.setQueryData<DingAlert[]>(dingKeys.pending, (old) => old?.filter((d) => d.id !== id));
+    void closeNotifications(`bw-ding-${id}`).catch(() => undefined); // its push, if any
+  };
+  usePushSync(me);
   const refreshSender = (id: number) => {
     void qc.invalidateQueries({ queryKey: dingKeys.one(id) });
     void qc.invalidateQueries({ queryKey: dingKeys.sent });
@@ -47,20 +55,15 @@ export function DingRealtime() {
     qc.setQueryData<DingAlert[]>(dingKeys.pending, (old) => [...(old ?? []).filter((d) => d.id !== ev.ding.id), ev.ding]);
     setRing((n) => n + 1);
     if (document.visibilityState === "visible" || typeof Notification === "undefined" || Notification.permission !== "granted") return;
-    try {
-      const sender = ev.ding.sender ? displayName(ev.ding.sender, t) : "";
-      const n = new Notification(t("ding.notifyTitle", { sender }), {
-        body: ev.ding.body,
-        tag: `bw-ding-${ev.ding.id}`,
-        requireInteraction: true,
-      });
-      n.onclick = () => {
-        window.focus();
-        n.close();
-      };
-    } catch {
-      /* some browsers allow notifications only from a service worker */
-    }
+    const sender = ev.ding.sender ? displayName(ev.ding.sender, t) : "";
+    // Through the service worker where there is one (Android allows no other kind); the same
+    // tag as the DING's Web Push, so the two replace each other.
+    void showNotification(t("ding.notifyTitle", { sender }), {
+      body: ev.ding.body,
+      tag: `bw-ding-${ev.ding.id}`,
+      requireInteraction: true,
+      data: { url: "/chat", type: "ding" },
+    }).catch(() => undefined);
   });
   useEvent("ding.confirmed", (ev) => {
     if (ev.person_id === me) drop(ev.ding_id);
@@ -111,6 +114,7 @@ export function DingRealtime() {
         <div className="bw-ding-text" data-testid="ding-alert-text">
           {card.body}
         </div>
+        <DingMedia voice={card.voice} attachment={card.attachment} />
         {cards.length > 1 && (
           <Typography.Text type="secondary" style={{ textAlign: "center" }}>
             {t("ding.more", { n: cards.length - 1 })}

@@ -3,7 +3,7 @@
  * (one's DING with its recipients), ["dings", "pending"] (the cards one has to confirm).
  */
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, call } from "../../api/http";
+import { api, call, postForm } from "../../api/http";
 import type { components } from "../../api/schema";
 
 export type DingOut = components["schemas"]["DingOut"];
@@ -11,6 +11,10 @@ export type DingDetail = components["schemas"]["DingDetail"];
 export type DingAlert = components["schemas"]["DingAlert"];
 export type DingCreate = components["schemas"]["DingCreate"];
 export type AudienceRole = components["schemas"]["UnitAudience"]["roles"][number];
+export type DingChannel = NonNullable<DingCreate["channels"]>[number];
+export type DingReport = components["schemas"]["DingReport"];
+export type ReportEntry = components["schemas"]["ReportEntry"];
+export type DingFile = components["schemas"]["DingFileOut"];
 
 export const dingKeys = {
   all: ["dings"] as const,
@@ -35,6 +39,16 @@ export function useDing(id: number) {
     queryFn: () => call(api.GET("/api/v1/dings/{ding_id}", { params: { path: { ding_id: id } } })),
   });
 }
+
+/** The delivery report; under the DING's key, so whatever refreshes the DING refreshes it. */
+export function useDingReport(id: number) {
+  return useQuery({
+    queryKey: [...dingKeys.one(id), "report"] as const,
+    queryFn: () => call(api.GET("/api/v1/dings/{ding_id}/report", { params: { path: { ding_id: id } } })),
+  });
+}
+
+export const reportXlsxUrl = (id: number) => `/api/v1/dings/${id}/report.xlsx`;
 
 export function usePendingDings(enabled: boolean) {
   return useQuery({
@@ -73,4 +87,11 @@ export function useDingActions(id: number) {
 
 export function confirmDing(id: number) {
   return call(api.POST("/api/v1/dings/{ding_id}/confirm", { params: { path: { ding_id: id } } }));
+}
+
+/** A voice note or attachment for a DING being written; named in it by id when it is sent. */
+export function uploadDingFile(file: File): Promise<DingFile> {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  return postForm<DingFile>("/api/v1/dings/files", form);
 }

@@ -6,6 +6,7 @@ import {
   ContactsOutlined,
   LockOutlined,
   LogoutOutlined,
+  FileTextOutlined,
   MessageOutlined,
   PoweroffOutlined,
   UserOutlined,
@@ -17,7 +18,9 @@ import { LanguageSwitch } from "./LanguageSwitch";
 import { UnitTree } from "./UnitTree";
 import { useSelectedUnit } from "./selection";
 import { ChatNavLabel, ChatRealtime, useUnreadTotal } from "../chat/ChatRealtime";
+import { CallHost } from "../calls/CallHost";
 import { DingRealtime } from "../ding/DingRealtime";
+import { NoticeRealtime, useNoticeBadge } from "../notices/NoticeRealtime";
 import { ConnectionLine } from "./ConnectionLine";
 
 export function useIsPhone(): boolean {
@@ -112,7 +115,7 @@ function TabBar({ current }: { current: Tab | undefined }) {
           data-testid={`tab-${key.slice(1)}`}
           onClick={() => navigate(key)}
         >
-          {key === "/chat" ? <ChatTabIcon>{icons[key]}</ChatTabIcon> : icons[key]}
+          {key === "/chat" ? <ChatTabIcon>{icons[key]}</ChatTabIcon> : key === "/workbench" ? <NoticeTabIcon>{icons[key]}</NoticeTabIcon> : icons[key]}
           <span className="bw-tab-label">{labels[key]}</span>
         </button>
       ))}
@@ -130,6 +133,28 @@ function ChatTabIcon({ children }: { children: ReactNode }) {
   );
 }
 
+/** The 工作台 tab's icon with the unread notices on it (公告 is a tile of the workbench). */
+function NoticeTabIcon({ children }: { children: ReactNode }) {
+  const n = useNoticeBadge();
+  return (
+    <Badge count={n} overflowCount={99} size="small" offset={[4, 0]} data-testid="tab-notices-badge">
+      <span className="bw-tab-icon">{children}</span>
+    </Badge>
+  );
+}
+
+/** The desktop menu's 公告 with the unread notices. */
+function NoticesNavLabel() {
+  const t = useT();
+  const n = useNoticeBadge();
+  return (
+    <span data-testid="nav-notices">
+      {t("nav.notices")}
+      {n > 0 && <Badge count={n} overflowCount={99} size="small" offset={[6, -2]} data-testid="nav-notices-badge" />}
+    </span>
+  );
+}
+
 export function AppLayout() {
   const t = useT();
   const phone = useIsPhone();
@@ -140,6 +165,7 @@ export function AppLayout() {
   const items = [
     { key: "/chat", icon: <MessageOutlined />, label: <ChatNavLabel /> },
     { key: "/workbench", icon: <AppstoreOutlined />, label: <span data-testid="nav-workbench">{t("nav.workbench")}</span> },
+    { key: "/notices", icon: <FileTextOutlined />, label: <NoticesNavLabel /> },
     { key: "/directory", icon: <ContactsOutlined />, label: t("nav.directory") },
   ];
   const path = location.pathname;
@@ -190,6 +216,8 @@ export function AppLayout() {
         <Layout.Content className="bw-content">
           <ChatRealtime />
           <DingRealtime />
+          <NoticeRealtime />
+          <CallHost />
           <Outlet />
         </Layout.Content>
       </Layout>

@@ -31,6 +31,7 @@ import { UnitTreeSelect } from "../layout/UnitTreeSelect";
 import { useOpenConversation } from "../chat/api";
 import { PhoneText, RoleTag } from "./labels";
 import { PersonSelect } from "./PersonSelect";
+import { CallButtons } from "../calls/CallButtons";
 
 export function PersonDrawer({
   personId,
@@ -280,7 +281,7 @@ function PersonCard({ p, onOpenPerson }: { p: PersonDetail; onOpenPerson: (id: n
 
 /**
  * 发消息: opens the direct chat with this person (created on first use) and goes to it. Offered
- * where the server says one may (`can_message`). 打电话 joins it once calls exist.
+ * where the server says one may (`can_message`), with 语音通话 / 视频通话 beside it (features/calls).
  */
 function MessageButton({ personId }: { personId: number }) {
   const t = useT();
@@ -306,6 +307,7 @@ function MessageButton({ personId }: { personId: number }) {
       >
         {t("person.message")}
       </Button>
+      <CallButtons personId={personId} />
     </Space>
   );
 }

@@ -7,6 +7,7 @@ import { useDebounced } from "../../lib/useDebounced";
 export function PersonSelect({
   value,
   onChange,
+  onPick,
   onClear,
   placeholder,
   exclude,
@@ -17,6 +18,8 @@ export function PersonSelect({
   /** null: always empty (a picker that adds the person elsewhere). */
   value?: number | null;
   onChange?: (id: number) => void;
+  /** The person picked, with their name (for a picker that lists them elsewhere). */
+  onPick?: (person: { id: number; name: string }) => void;
   /** Offered with a clear button when given. */
   onClear?: () => void;
   placeholder?: string;
@@ -56,6 +59,8 @@ export function PersonSelect({
         }
         setChosen(options.find((o) => o.value === v) ?? null);
         onChange?.(v);
+        const picked = items.find((p) => p.id === v);
+        if (picked) onPick?.({ id: picked.id, name: picked.name });
       }}
       allowClear={!!onClear}
       placeholder={placeholder}

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Alert, App, Button, Card, Checkbox, Descriptions, Empty, Form, Input, Modal, Popconfirm, Result, Select, Space, Spin, Switch, Table, Tag, Typography } from "antd";
-import { DragOutlined, EditOutlined, InboxOutlined, PlusOutlined, TeamOutlined, UndoOutlined } from "@ant-design/icons";
+import { DragOutlined, EditOutlined, InboxOutlined, PlusOutlined, SettingOutlined, TeamOutlined, UndoOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router-dom";
 import { useAncestors, useChildren, useRoots, useUnit, useUnitMutations } from "../../api/hooks";
 import { UNIT_KINDS, type UnitKind, type UnitOut } from "../../api/types";
@@ -141,6 +141,9 @@ export default function UnitsPage() {
                 </Button>
                 <Button icon={<DragOutlined />} onClick={() => setDialog({ type: "move", unit: unit.data })} data-testid="unit-move">
                   {t("units.move")}
+                </Button>
+                <Button icon={<SettingOutlined />} onClick={() => navigate(`/units/${unit.data.id}/settings`)} data-testid="unit-settings-open">
+                  {t("unitSettings.open")}
                 </Button>
                 {archiveButtons(unit.data)}
               </Space>

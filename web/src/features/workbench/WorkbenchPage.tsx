@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { Badge, Button, Card, Empty, Result, Spin, Typography } from "antd";
-import { AppstoreOutlined, AuditOutlined, BellOutlined, ClusterOutlined, KeyOutlined, ScheduleOutlined, SendOutlined, UploadOutlined } from "@ant-design/icons";
+import { AlertOutlined, AppstoreOutlined, AuditOutlined, BellOutlined, EnvironmentOutlined, FileDoneOutlined, FormOutlined, EditOutlined, FileTextOutlined, ClusterOutlined, KeyOutlined, ScheduleOutlined, SendOutlined, TeamOutlined, UploadOutlined, VideoCameraOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router-dom";
 import { useT } from "../../i18n";
 import type { MessageKey } from "../../i18n/locales/zh-CN";
@@ -10,6 +10,14 @@ import "./workbench.css";
 
 /** Each tile's icon and colour, by its key (the server's registry in bellwork/tiles.py). */
 const LOOK: Record<string, { icon: ReactNode; color: string }> = {
+  "notices.inbox": { icon: <FileTextOutlined />, color: "#2f54eb" },
+  "notices.sent": { icon: <EditOutlined />, color: "#13c2c2" },
+  "forms.todo": { icon: <FormOutlined />, color: "#7cb305" },
+  "forms.cases": { icon: <AlertOutlined />, color: "#cf1322" },
+  "reports.inbox": { icon: <FileDoneOutlined />, color: "#d46b08" },
+  "lessons.live": { icon: <VideoCameraOutlined />, color: "#c41d7f" },
+  "approvals.inbox": { icon: <AuditOutlined />, color: "#fa541c" },
+  "attendance.today": { icon: <EnvironmentOutlined />, color: "#08979c" },
   "ding.sent": { icon: <BellOutlined />, color: "#f5222d" },
   "org.units": { icon: <ClusterOutlined />, color: "#1677ff" },
   "org.import": { icon: <UploadOutlined />, color: "#13a8a8" },
@@ -17,6 +25,7 @@ const LOOK: Record<string, { icon: ReactNode; color: string }> = {
   "audit.log": { icon: <AuditOutlined />, color: "#fa8c16" },
   "jobs.queue": { icon: <ScheduleOutlined />, color: "#eb2f96" },
   "delivery.log": { icon: <SendOutlined />, color: "#52c41a" },
+  "meetings.list": { icon: <TeamOutlined />, color: "#1d39c4" },
 };
 
 function TileButton({ tile }: { tile: Tile }) {

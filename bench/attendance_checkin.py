@@ -1,0 +1,300 @@
+"""Check-in at 08:00 for a school through the HTTP API, sustained (issue 14: a 3,000-person
+school, 300 check-ins/s, on PostgreSQL on this 2-core machine).
+
+    .venv/bin/python bench/attendance_checkin.py [--people 3000] [--seconds 10] [--nodes 1]
+                                                 [--concurrency 32] [--clients 1] [--floor]
+
+Seeds a school of `--people` people in units of 40, each with a web session (the rows
+`create_session` writes, as bench/chatlib.py does), and the school's attendance rule around
+its gate. Starts `--nodes` app processes (`uvicorn bellwork.app:create_app`, as `bellwork
+serve` runs them) and `--clients` load processes, each keeping `--concurrency` check-ins in
+flight — every person's real POST /attendance/punches with their cookie, CSRF token and a
+location inside the gate's circle (a few metres of GPS noise). Prints the sustained rate over
+`--seconds`, latencies, errors, CPU per check-in (app, PostgreSQL, load) and checks that every
+answered check-in was stored once. `--floor`: GET /auth/csrf instead, the CPU any signed-in
+request costs, to compare against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing as mp
+import random
+import secrets
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psutil
+from benchlib import chinese_name, db_version, fresh_database, machine, percentiles
+from chatlib import Node, _insert, _reset_sequences, cpu_seconds, data_dir
+from forms_submit import _pg_cpu, _pg_processes
+
+UNIT_SIZE = 40
+FLOOR = "--floor" in sys.argv
+GATE = (30.2084, 120.2107)
+
+
+async def seed(url: str, people: int) -> list[tuple[int, str, str]]:
+    """The school, its people's sessions and its rule: [(person, session secret, csrf)]."""
+    from sqlalchemy import insert
+
+    from bellwork.attendance.models import AttendanceRule
+    from bellwork.auth.models import WebSession
+    from bellwork.auth.service import sha256
+    from bellwork.db.engine import make_engine
+    from bellwork.org.models import Membership, Person, Unit
+    from bellwork.org.search import sort_key
+
+    rng = random.Random(14)
+    now = datetime.now(UTC)
+    units: list[dict[str, Any]] = [
+        {
+            "id": 1,
+            "parent_id": None,
+            "kind": "school",
+            "name": "实验小学",
+            "path": "/1/",
+            "depth": 0,
+            "settings": {},
+            "created_at": now,
+        }
+    ]
+    for c in range((people + UNIT_SIZE - 1) // UNIT_SIZE):
+        uid = c + 2
+        units.append(
+            {
+                "id": uid,
+                "parent_id": 1,
+                "kind": "class",
+                "name": f"{c + 1}班",
+                "path": f"/1/{uid}/",
+                "depth": 1,
+                "settings": {},
+                "created_at": now,
+            }
+        )
+    rows, members, sessions, logins = [], [], [], []
+    expires = now + timedelta(days=30)
+    for i in range(people):
+        pid = i + 1
+        name = chinese_name(rng)
+        rows.append(
+            {
+                "id": pid,
+                "name": name,
+                "sort_key": sort_key(name),
+                "username": f"p{pid}",
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        members.append(
+            {"id": pid, "person_id": pid, "unit_id": i // UNIT_SIZE + 2, "role": "staff"}
+        )
+        secret, csrf = secrets.token_urlsafe(24), secrets.token_urlsafe(18)
+        sessions.append(
+            {
+                "id": pid,
+                "token_hash": sha256(secret),
+                "csrf_token": csrf,
+                "person_id": pid,
+                "created_at": now,
+                "last_seen_at": now,
+                "expires_at": expires,
+            }
+        )
+        logins.append((pid, secret, csrf))
+    engine = make_engine(url)
+    async with engine.begin() as conn:
+        await _insert(conn, Unit.__table__, units)
+        await _insert(conn, Person.__table__, rows)
+        await _insert(conn, Membership.__table__, members)
+        await _insert(conn, WebSession.__table__, sessions)
+        await conn.execute(
+            insert(AttendanceRule),
+            [
+                {
+                    "id": 1,
+                    "unit_id": 1,
+                    "name": "作息",
+                    "kind": "fixed",
+                    "weekdays": [1, 2, 3, 4, 5, 6, 7],
+                    "start": "08:00",
+                    "end": "17:00",
+                    "late_grace": 0,
+                    "work_minutes": 480,
+                    "places": [{"name": "大门", "lat": GATE[0], "lng": GATE[1], "radius": 300}],
+                    "networks": [],
+                    "field_work": False,
+                    "updated_at": now,
+                }
+            ],
+        )
+        await _reset_sequences(
+            conn, ["unit", "person", "membership", "web_session", "attendance_rule"]
+        )
+    async with engine.connect() as conn:
+        await conn.exec_driver_sql("COMMIT")
+        await conn.exec_driver_sql("ANALYZE")
+    await engine.dispose()
+    return logins
+
+
+def _client(
+    url: str, logins: list[Any], concurrency: int, seconds: float, start: float, out: Any
+) -> None:
+    asyncio.run(_client_main(url, logins, concurrency, seconds, start, out))
+
+
+async def _client_main(
+    url: str, logins: list[Any], concurrency: int, seconds: float, start_at: float, out: Any
+) -> None:
+    import aiohttp
+
+    rng = random.Random()
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    done = 0
+    turn = 0
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        await asyncio.sleep(max(0.0, start_at - time.time()))  # every load process at once
+        end = time.monotonic() + seconds
+
+        async def worker() -> None:
+            nonlocal done, turn
+            while time.monotonic() < end:
+                # Everyone checks in, then (a second round) checks out, and so on.
+                _, secret, csrf = logins[turn % len(logins)]
+                turn += 1
+                headers = {
+                    "cookie": f"bw_session={secret}",
+                    "x-csrf-token": csrf,
+                    "accept-language": "zh-CN",
+                }
+                body = {
+                    "client_id": uuid.uuid4().hex,
+                    "lat": GATE[0] + rng.uniform(-0.0005, 0.0005),
+                    "lng": GATE[1] + rng.uniform(-0.0005, 0.0005),
+                    "accuracy": 15,
+                }
+                t0 = time.perf_counter()
+                if FLOOR:
+                    sent = http.get(f"{url}/api/v1/auth/csrf", headers=headers)
+                else:
+                    sent = http.post(f"{url}/api/v1/attendance/punches", json=body, headers=headers)
+                async with sent as r:
+                    await r.read()
+                    if r.status == (200 if FLOOR else 201):
+                        latencies.append((time.perf_counter() - t0) * 1000)
+                        done += 1
+                    else:
+                        errors[str(r.status)] = errors.get(str(r.status), 0) + 1
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    out.send((done, latencies, errors))
+
+
+async def bench(people: int, seconds: float, nodes: int, concurrency: int, clients: int) -> None:
+    async with fresh_database("postgres") as url:
+        print(machine([await db_version(url)]))
+        t0 = time.perf_counter()
+        logins = await seed(url, people)
+        print(f"\nseeded {people:,} people with sessions in {time.perf_counter() - t0:.1f} s")
+        with tempfile.TemporaryDirectory(prefix="bellwork-attendance-bench-") as tmp:
+            apps = [Node(url, data_dir(tmp, f"n{i}")) for i in range(nodes)]
+            try:
+                random.shuffle(logins)
+                share = len(logins) // clients
+                start_at = time.time() + 2
+                pipes, procs = [], []
+                for c in range(clients):
+                    parent, child = mp.Pipe(duplex=False)
+                    p = mp.Process(
+                        target=_client,
+                        args=(
+                            apps[c % nodes].url,
+                            logins[c * share : (c + 1) * share],
+                            concurrency,
+                            seconds,
+                            start_at,
+                            child,
+                        ),
+                    )
+                    p.start()
+                    pipes.append(parent)
+                    procs.append(p)
+                await asyncio.sleep(max(0.0, start_at - time.time() - 0.5))
+                pg_before = _pg_cpu()
+                loaders = [psutil.Process(p.pid) for p in procs]
+                nodes_ps = [a.ps for a in apps]
+                before = [cpu_seconds(nodes_ps), 0.0, cpu_seconds(loaders)]
+                results = [pipe.recv() for pipe in pipes]
+                backends = await _pg_processes(url)
+                pg = sum(cpu_seconds([b]) - pg_before.get(b.pid, 0.0) for b in backends)
+                after = [cpu_seconds(nodes_ps), pg, cpu_seconds(loaders)]
+                for p in procs:
+                    p.join()
+            finally:
+                for a in apps:
+                    a.stop()
+        done = sum(r[0] for r in results)
+        lat = [x for r in results for x in r[1]]
+        errors: dict[str, int] = {}
+        for r in results:
+            for k, v in r[2].items():
+                errors[k] = errors.get(k, 0) + v
+        p50, p95, worst = percentiles(lat) if lat else (0.0, 0.0, 0.0)
+        what = "signed-in requests (floor)" if FLOOR else "check-ins stored"
+        print(
+            f"\n{nodes} node(s), {clients} load process(es) × {concurrency} in flight,"
+            f" {seconds:.0f} s: {done:,} {what}, {done / seconds:,.0f}/s (goal 300/s);"
+            f" latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms; errors {errors}"
+        )
+        from sqlalchemy import func, select
+
+        from bellwork.attendance.models import AttendancePunch
+        from bellwork.db.engine import make_engine
+
+        engine = make_engine(url)
+        async with engine.connect() as conn:
+            stored = (
+                await conn.execute(select(func.count()).select_from(AttendancePunch))
+            ).scalar()
+        await engine.dispose()
+        print(f"stored {stored:,}")
+        parts = [(b - a) * 1000 / max(done, 1) for a, b in zip(before, after, strict=True)]
+        cores = psutil.cpu_count() or 1
+        print(
+            f"CPU per check-in: app {parts[0]:.2f} ms, PostgreSQL {parts[1]:.2f} ms,"
+            f" load {parts[2]:.2f} ms; total {sum(parts):.2f} ms. On {cores} cores that"
+            f" allows at most {cores * 1000 / sum(parts):,.0f}/s with the load on the same"
+            f" machine, {cores * 1000 / sum(parts[:2]):,.0f}/s without."
+        )
+        assert FLOOR or stored == done
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--people", type=int, default=3_000)
+    p.add_argument("--seconds", type=float, default=10)
+    p.add_argument("--nodes", type=int, default=1)
+    p.add_argument("--concurrency", type=int, default=32)
+    p.add_argument("--clients", type=int, default=1)
+    p.add_argument(
+        "--floor",
+        action="store_true",
+        help="GET /auth/csrf instead of checking in: the CPU any signed-in request costs",
+    )
+    args = p.parse_args()
+    asyncio.run(bench(args.people, args.seconds, args.nodes, args.concurrency, args.clients))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Approvals (审批, issue 14; docs/approvals.md)."""

@@ -1,0 +1,75 @@
+"""A call's media through Bellwork's signalling (media/signalling.py): each side publishes its
+camera and microphone into the call's 2-party VideoRoom room and watches the other's feed.
+Only the two people of a call that rings or runs may; the callee once they answered."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bellwork.auth.service import Actor
+from bellwork.calls import service
+from bellwork.calls.models import ACTIVE, OPEN_STATES, Call
+from bellwork.calls.schemas import PublishIn, PublishOut, WatchAnswer, WatchOut
+from bellwork.core.errors import Conflict, NotFound, Problem
+from bellwork.media import signalling
+from bellwork.media.janus import JanusError, NoSuchFeed
+from bellwork.media.models import MediaRoom
+from bellwork.media.pool import NoMediaServer
+from bellwork.runtime import runtime_of
+
+
+async def _room(db: AsyncSession, call: Call, person_id: int) -> MediaRoom:
+    if call.state not in OPEN_STATES:
+        raise Conflict("call_over")
+    if call.state != ACTIVE and person_id != call.caller_id:
+        raise Conflict("call_not_answered")
+    room = await db.get(MediaRoom, call.room_id) if call.room_id is not None else None
+    if room is None or room.closed_at is not None:
+        raise Conflict("call_over")
+    return room
+
+
+async def publish(db: AsyncSession, actor: Actor, call_id: int, data: PublishIn) -> PublishOut:
+    call = await service.access_call(db, actor.id, call_id)
+    room = await _room(db, call, actor.id)
+    key = service.handle_prefix(call.id, actor.id) + "pub"
+    try:
+        feed, answer = await signalling.publish(
+            runtime_of(db), room, key, display=actor.person.name, offer=data.jsep.model_dump()
+        )
+    except (JanusError, NoMediaServer):
+        raise Problem("media_unavailable", 503) from None
+    if actor.id == call.caller_id:
+        call.caller_feed = feed
+    else:
+        call.callee_feed = feed
+    await service.changed(db, call)
+    return PublishOut(feed=feed, jsep=answer)
+
+
+async def watch(db: AsyncSession, actor: Actor, call_id: int) -> WatchOut:
+    """Janus's offer for the other person's feed (404 `call_feed` until they send one)."""
+    call = await service.access_call(db, actor.id, call_id)
+    room = await _room(db, call, actor.id)
+    feed = call.callee_feed if actor.id == call.caller_id else call.caller_feed
+    if feed is None:
+        raise NotFound("call_feed")
+    key = service.handle_prefix(call.id, actor.id) + "sub"
+    try:
+        offer = await signalling.subscribe(runtime_of(db), room, key, feed)
+    except NoSuchFeed:
+        raise NotFound("call_feed") from None
+    except (JanusError, NoMediaServer):
+        raise Problem("media_unavailable", 503) from None
+    return WatchOut(feed=feed, jsep=offer)
+
+
+async def watch_answer(db: AsyncSession, actor: Actor, call_id: int, data: WatchAnswer) -> None:
+    call = await service.access_call(db, actor.id, call_id)
+    await _room(db, call, actor.id)
+    key = service.handle_prefix(call.id, actor.id) + "sub"
+    try:
+        if not await signalling.start(runtime_of(db), key, data.jsep.model_dump()):
+            raise Conflict("call_watch_again")
+    except (JanusError, NoMediaServer):
+        raise Problem("media_unavailable", 503) from None

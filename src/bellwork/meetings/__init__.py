@@ -1,0 +1,1 @@
+"""Meetings (视频会议): docs/meetings.md."""

@@ -1,0 +1,71 @@
+"""Meetings on the socket: topic `meeting:<id>` (docs/meetings.md, docs/realtime.md).
+
+Whoever may join the meeting (the members of its conversation) may subscribe; anyone else is
+refused like a meeting that does not exist. Events:
+
+- `meeting.changed`: the meeting as everyone sees it (state, host, lock, waiting room, who is in
+  and what they send, who the host muted): replace what you show. A person removed or admitted
+  learns it here; publishers joining and leaving come this way too.
+- `meeting.talking`: Janus heard a feed start or stop talking (VideoRoom audio levels): show
+  the speaker big.
+- `meeting.media_reset`: the media server restarted and the meeting has a new room: publish
+  and watch again (attendance keeps the gap).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bellwork.meetings.schemas import MeetingOut
+from bellwork.realtime.outbox import envelope, publish
+from bellwork.realtime.protocol import Part, topic
+from bellwork.runtime import Runtime
+
+MEETING = "meeting"
+
+
+def meeting_topic(meeting_id: int) -> str:
+    return topic(MEETING, meeting_id)
+
+
+class MeetingChanged(BaseModel):
+    type: Literal["meeting.changed"] = "meeting.changed"
+    meeting: MeetingOut
+
+
+class MeetingTalking(BaseModel):
+    type: Literal["meeting.talking"] = "meeting.talking"
+    meeting_id: int
+    feed: int
+    talking: bool
+
+
+class MeetingMediaReset(BaseModel):
+    type: Literal["meeting.media_reset"] = "meeting.media_reset"
+    meeting_id: int
+
+
+def tell(db: AsyncSession, meeting_id: int, event: BaseModel) -> None:
+    """Queue `event` for after commit to everyone following the meeting."""
+    publish(db, event, [meeting_topic(meeting_id)])
+
+
+async def tell_now(runtime: Runtime, meeting_id: int, event: BaseModel) -> None:
+    """Publish at once, for what no transaction changes (Janus's talking events)."""
+    await runtime.bus.publish(envelope(event, [meeting_topic(meeting_id)]))
+
+
+async def _may_follow(db: AsyncSession, person_id: int, meeting_id: int) -> bool:
+    from bellwork.meetings.access import may_join_id
+
+    return await may_join_id(db, person_id, meeting_id)
+
+
+PART = Part(
+    name="meetings",
+    events=(MeetingChanged, MeetingTalking, MeetingMediaReset),
+    topics={MEETING: _may_follow},
+)

@@ -1,0 +1,193 @@
+"""Attendance in the browser (issue 14): a teacher of the demo school checks in from a
+phone-sized page — refused 2 km from the school's gate with the distance, taken at the gate
+(Playwright's geolocation) — an engineer far from the office checks in as field work with a
+note, and the school's guard (the class teacher) verifies a student's health pass that the
+guardian shows, by the code typed at the gate page, and sees the name and colour.
+
+Colours come from the API, never literals: other tests share the demo server (and may have
+filled today's check-in already)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from bellwork.attendance.demo import OFFICE, SCHOOL_GATE
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, login
+
+pytestmark = pytest.mark.browser
+NewPage = Callable[..., Any]
+PHONE = {"width": 390, "height": 844}
+WEB = ROOT / "web"
+GOOD = {"temperature": 36.6, "symptoms": ["none"], "travel": "no", "contact": "no"}
+
+
+def _phone(new_page: NewPage, at: tuple[float, float], lang: str | None = None) -> Any:
+    return new_page(
+        **PHONE,
+        lang=lang,
+        geolocation={"latitude": at[0], "longitude": at[1], "accuracy": 15},
+        permissions=["geolocation"],
+    )
+
+
+def test_check_in_inside_the_geofence_refused_outside_and_field_work(
+    new_page: NewPage, server: Server
+) -> None:
+    page = _phone(new_page, (SCHOOL_GATE[0] + 0.02, SCHOOL_GATE[1]))  # about 2.2 km north
+    login(page, "teacher", then="/attendance")
+    expect(page.get_by_test_id("attendance-shift")).to_contain_text("滨江实验小学作息")
+    page.get_by_test_id("attendance-punch").click()
+    refused = page.get_by_test_id("attendance-refused")
+    expect(refused).to_contain_text("学校大门")
+    expect(refused).to_contain_text("300 米范围内")
+    distance = int(refused.inner_text().split("学校大门")[1].split("米")[0].strip())
+    assert 2_100 < distance < 2_350
+    before = len(server.api("/api/v1/attendance/today", login="teacher")["punches"])
+
+    page.context.set_geolocation({"latitude": SCHOOL_GATE[0] + 0.0005, "longitude": SCHOOL_GATE[1]})
+    page.get_by_test_id("attendance-punch").click()
+    expect(page.get_by_test_id("attendance-punched")).to_be_visible()
+    punches = page.get_by_test_id("attendance-punches")
+    expect(punches.locator(".ant-list-item")).to_have_count(before + 1)
+    expect(punches).to_contain_text("学校大门")
+
+    # English, far from the office: the company allows field work with a note.
+    office = _phone(new_page, (OFFICE[0] + 0.03, OFFICE[1]), lang="en")
+    login(office, "engineer", then="/attendance")
+    office.get_by_test_id("attendance-punch").click()
+    expect(office.get_by_test_id("attendance-refused")).to_contain_text("add a note")
+    office.get_by_test_id("attendance-note").fill("Visiting a customer")
+    office.get_by_test_id("attendance-field").click()
+    expect(office.get_by_test_id("attendance-punches")).to_contain_text(
+        "Field work: Visiting a customer"
+    )
+
+
+def _fill_check_in(server: Server, guardian: str) -> None:
+    """The guardian's check-in for their child today, if not filled yet (as on /forms)."""
+    for item in server.api("/api/v1/forms/todo", login=guardian):
+        if item["submitted"] or item["state"] == "upcoming":
+            continue
+        fill = server.api(
+            f"/api/v1/forms/campaigns/{item['campaign_id']}/fill?subject_id={item['subject_id']}",
+            login=guardian,
+        )
+        server.api(
+            f"/api/v1/forms/campaigns/{item['campaign_id']}/submissions",
+            login=guardian,
+            method="POST",
+            body={
+                "client_id": f"att-{item['subject_id']}",
+                "subject_id": item["subject_id"],
+                "version": fill["version"],
+                "answers": GOOD,
+            },
+        )
+
+
+def test_a_guard_verifies_a_students_health_pass(new_page: NewPage, server: Server) -> None:
+    guardian = server.guardian_phone or "10000000009"
+    _fill_check_in(server, guardian)
+    children = server.api("/api/v1/attendance/pass/subjects", login=guardian)[1:]
+    child = children[0]
+    expected = server.api(f"/api/v1/attendance/pass?subject_id={child['id']}", login=guardian)
+
+    parent = new_page(**PHONE)
+    login(parent, guardian, then="/attendance/pass")
+    shown = parent.get_by_test_id("attendance-pass")
+    expect(shown).to_have_attribute("data-colour", expected["colour"])
+    expect(parent.get_by_test_id("attendance-pass-colour")).to_contain_text(child["name"])
+    expect(parent.locator("canvas")).to_be_visible()
+    code = parent.get_by_test_id("attendance-pass-code").inner_text().strip()
+    assert code.startswith(f"BW1-{child['id']}-")
+
+    gate = new_page(**PHONE)
+    login(gate, "teacher", then="/attendance/gate")
+    gate.get_by_test_id("attendance-gate-input").fill(code)
+    gate.get_by_test_id("attendance-gate-verify").click()
+    result = gate.get_by_test_id("attendance-gate-result")
+    expect(result).to_have_attribute("data-colour", expected["colour"])
+    expect(gate.get_by_test_id("attendance-gate-name")).to_have_text(child["name"])
+    expect(result).to_contain_text("已记录")
+
+    # A forged code is refused with its reason.
+    forged = code[:-1] + ("A" if code[-1] != "A" else "B")
+    gate.get_by_test_id("attendance-gate-input").fill(forged)
+    gate.get_by_test_id("attendance-gate-verify").click()
+    expect(gate.get_by_test_id("attendance-gate-refused")).to_contain_text("伪造")
+
+
+def test_a_principal_keeps_the_rule_and_reads_the_month(new_page: NewPage, server: Server) -> None:
+    page = new_page(**PHONE)
+    login(page, "principal", then="/attendance/rules")
+    form = page.get_by_test_id("attendance-rule-form")
+    expect(form.locator("#name")).to_have_value("滨江实验小学作息")
+    expect(form.get_by_label("地点名称").first).to_have_value("学校大门")
+    page.get_by_test_id("attendance-rule-save").click()
+    expect(page.get_by_text("已保存")).to_be_visible()
+
+    page.goto("/attendance/stats")
+    table = page.get_by_test_id("attendance-stats")
+    expect(table).to_contain_text("合计")
+    expect(page.get_by_test_id("attendance-export")).to_have_attribute(
+        "href", re.compile(r"/api/v1/attendance/units/\d+/month/export\?month=\d{4}-\d{2}")
+    )
+
+
+def _camera_file(code: str, folder: Path) -> Path:
+    """A Y4M video (what Chromium's fake camera plays) of the code's QR image, made with the
+    web client's own `qrcode` package."""
+    png = folder / "pass.png"
+    script = "require('qrcode').toFile(process.argv[1], process.argv[2], {width: 360, margin: 4})"
+    subprocess.run(["node", "-e", script, str(png), code], cwd=WEB, check=True, timeout=60)
+    qr = Image.open(png).convert("L")
+    frame = Image.new("L", (640, 480), 255)
+    frame.paste(qr, ((640 - qr.width) // 2, (480 - qr.height) // 2))
+    y = frame.tobytes()
+    chroma = bytes([128]) * (320 * 240)
+    video = folder / "pass.y4m"
+    with video.open("wb") as f:
+        f.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            f.write(b"FRAME\n" + y + chroma + chroma)
+    return video
+
+
+def test_the_gate_reads_a_pass_with_its_camera(
+    browser: Any, server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The guard's camera (Chromium's fake camera playing the pass's QR image) reads the code
+    through jsQR and the gate shows the child's name and colour."""
+    guardian = server.guardian_phone or "10000000009"
+    child = server.api("/api/v1/attendance/pass/subjects", login=guardian)[1]
+    shown = server.api(f"/api/v1/attendance/pass?subject_id={child['id']}", login=guardian)
+    video = _camera_file(shown["code"], tmp_path_factory.mktemp("camera"))
+    # A browser of its own (the fake camera's file is a launch argument), from the same
+    # Playwright as the session's.
+    b = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_ARGS, f"--use-file-for-fake-video-capture={video}"],
+    )
+    try:
+        ctx = b.new_context(
+            viewport=PHONE, base_url=server.url, locale="zh-CN", permissions=["camera"]
+        )
+        ctx.set_default_timeout(20_000)
+        page = ctx.new_page()
+        login(page, "teacher", then="/attendance/gate")
+        page.get_by_test_id("attendance-gate-camera").click()
+        expect(page.get_by_test_id("attendance-gate-video")).to_be_visible()
+        result = page.get_by_test_id("attendance-gate-result")
+        expect(result).to_have_attribute("data-colour", shown["colour"])
+        expect(page.get_by_test_id("attendance-gate-name")).to_have_text(child["name"])
+    finally:
+        b.close()

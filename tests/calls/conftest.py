@@ -1,0 +1,3 @@
+"""Calls tests use the media tests' real Janus."""
+
+from tests.media.conftest import janus  # noqa: F401 - the fixture

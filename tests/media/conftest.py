@@ -1,0 +1,113 @@
+"""Real Janus processes for the media tests, started with the config Bellwork writes (on free
+ports, in a temp folder). Tests that need one skip where `janus` is not installed;
+scripts/test.sh installs it, so CI runs them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bellwork.app import create_app
+from bellwork.config import JanusServerSetting, Settings
+from bellwork.media import local
+from bellwork.media.janus import JanusClient
+from tests.conftest import _wipe
+
+JANUS = local.find_binary("janus")
+needs_janus = pytest.mark.skipif(
+    JANUS is None,
+    reason="janus is not installed (apt-get install janus; scripts/test.sh installs it)",
+)
+
+
+class RunningJanus:
+    """One `janus` process with Bellwork's config in its own folder."""
+
+    def __init__(self, where: Path, session_timeout: int = 60) -> None:
+        assert JANUS is not None
+        self.where = where
+        self.spec, config = local.write_config(
+            where, binary=JANUS, ice_enforce_list="127.0.0.1", session_timeout=session_timeout
+        )
+        self.log = open(where / "janus.log", "ab")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            [JANUS, "-C", str(config), "-F", str(where)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=where,  # rooms on a listed server record into Janus's own folder: not the repo
+        )
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                httpx.get(self.spec.url + "/info", timeout=0.5).raise_for_status()
+                return
+            except httpx.HTTPError:
+                assert self.process.poll() is None, (where / "janus.log").read_text()[-2000:]
+                assert time.monotonic() < deadline, "janus did not answer within 15 s"
+                time.sleep(0.05)
+
+    def client(self, **kwargs: Any) -> JanusClient:
+        return JanusClient(
+            self.spec.url,
+            admin_url=self.spec.admin_url,
+            admin_secret=self.spec.admin_secret,
+            admin_key=self.spec.admin_key,
+            **kwargs,
+        )
+
+    def server(self, name: str) -> JanusServerSetting:
+        return JanusServerSetting.model_validate(
+            {
+                "name": name,
+                "url": self.spec.url,
+                "admin_url": self.spec.admin_url,
+                "admin_secret": self.spec.admin_secret,
+                "admin_key": self.spec.admin_key,
+            }
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def janus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningJanus]:
+    """One Janus for the module's tests."""
+    if JANUS is None:
+        pytest.skip("janus is not installed (apt-get install janus; scripts/test.sh installs it)")
+    running = RunningJanus(tmp_path_factory.mktemp("janus"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+async def jc(janus: RunningJanus) -> AsyncIterator[JanusClient]:
+    c = janus.client()
+    yield c
+    await c.close()
+
+
+@asynccontextmanager
+async def media_app(migrated: str, settings: Settings, **update: Any) -> AsyncIterator[Any]:
+    """The app with its media settings changed (the `app` fixture's, otherwise)."""
+    await _wipe(migrated)
+    application = create_app(settings.model_copy(update=update))
+    async with application.router.lifespan_context(application):
+        yield application

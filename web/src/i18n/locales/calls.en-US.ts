@@ -1,0 +1,41 @@
+/** 1:1 calls' messages (features/calls), spread into en-US.ts. */
+import type callsZhCN from "./calls.zh-CN";
+
+const callsEnUS: Record<keyof typeof callsZhCN, string> = {
+  "calls.voice": "Voice call",
+  "calls.video": "Video call",
+  "calls.incoming": "Incoming call",
+  "calls.invitesVoice": "is calling you (voice)",
+  "calls.invitesVideo": "is calling you (video)",
+  "calls.accept": "Answer",
+  "calls.decline": "Decline",
+  "calls.hangUp": "Hang up",
+  "calls.mute": "Mute",
+  "calls.unmute": "Unmute",
+  "calls.waiting": "Waiting for an answer…",
+  "calls.onOtherPage": "In this call on another page or device",
+  "calls.alreadyIn": "You are already in a call. Hang it up first.",
+  "calls.cannotStart": "Cannot start the call",
+  "calls.noDevice": "Cannot use your microphone or camera: allow this site to use them in your browser, then try again.",
+  "calls.answeredElsewhere": "Answered on another device",
+  "calls.callBack": "Call back",
+  "calls.over.ended": "Call ended. Call time {time}",
+  "calls.over.busy": "{name} is in another call. Try again later.",
+  "calls.over.declined": "{name} declined",
+  "calls.over.youDeclined": "Declined",
+  "calls.over.noAnswer": "{name} did not answer",
+  "calls.over.missed": "Missed call from {name}",
+  "calls.over.cancelled": "Cancelled",
+  "calls.over.theyCancelled": "{name} cancelled the call",
+  "calls.note.time": "Call time {time}",
+  "calls.note.missed": "Missed call",
+  "calls.note.noAnswer": "No answer",
+  "calls.note.declined": "Declined",
+  "calls.note.youDeclined": "You declined",
+  "calls.note.busy": "Busy",
+  "calls.note.cancelled": "Cancelled",
+  "calls.note.theyCancelled": "Cancelled by caller",
+  "calls.preview": "[Call]",
+};
+
+export default callsEnUS;
