@@ -139,3 +139,20 @@ def test_the_colour_of_a_latest_check_in() -> None:
     assert colour_of((day - timedelta(days=2), False), day) == ("yellow", "stale")
     assert colour_of((day - timedelta(days=3), True), day) == ("red", "abnormal")
 
+
+async def test_a_refusal_before_any_pass_was_shown_is_logged_too(
+    world: World, clock: Clock
+) -> None:
+    """The installation's first scan is a bad code: the request makes the signing key, and the
+    refusal is written although that request still holds SQLite's write lock."""
+    s, _ = await school_with_rule(world)
+    guard = await world.login(s["guard"])
+    code = f"BW1-{s['ming'].id}-{int(clock.now.timestamp()) + 20}-{'A' * 16}"
+    r = await guard.post("/api/v1/attendance/gate", json={"code": code})
+    assert r.status_code == 422 and r.json()["code"] == "pass_forged"
+    logged = (
+        await world.db.execute(
+            select(AuditEntry.actor_id).where(AuditEntry.action == "attendance.pass.refused")
+        )
+    ).all()
+    assert logged == [(s["guard"].id,)]

@@ -177,19 +177,19 @@ async def _guarded_unit(db: AsyncSession, scope: Scope, subject_id: int) -> Unit
 
 
 async def _log_refusal(db: AsyncSession, scope: Scope, refused: Refused) -> None:
-    if not has_runtime(db):
-        return
-    async with runtime_of(db).sessionmaker() as own:
-        await audit.record(
-            own,
-            scope.person_id,
-            "attendance.pass.refused",
-            "person",
-            refused.subject_id,
-            None,
-            {"reason": refused.code},
-        )
-        await own.commit()
+    """Kept although the request fails: written and committed in the request's own session
+    (a session of its own would wait on the request's write lock on SQLite when this request
+    has just made the signing key)."""
+    await audit.record(
+        db,
+        scope.person_id,
+        "attendance.pass.refused",
+        "person",
+        refused.subject_id,
+        None,
+        {"reason": refused.code},
+    )
+    await db.commit()
 
 
 async def scan(db: AsyncSession, scope: Scope, code: str, now: datetime) -> GateOut:
