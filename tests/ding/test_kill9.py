@@ -1,7 +1,8 @@
 """Issue 11, "Durable": kill -9 every app node and worker mid-way, and nothing scheduled is
 lost or sent twice.
 
-Scheduled DINGs by text message and scheduled notices come due while two real app nodes
+Scheduled DINGs by text message, escalation steps of DINGs already out (the unconfirmed
+texted again) and scheduled notices come due while two real app nodes
 (`bellwork serve`, which run jobs) and a `bellwork worker` are running on the test's
 database; text messages go to a local server that plays Alibaba Cloud SMS, each taking a
 moment. Once some have gone out, every process is killed with SIGKILL. A new node and worker
@@ -39,9 +40,19 @@ from tests.jobs.test_workers import ready
 __all__ = ["runtime", "workers"]
 
 DINGS = 12  # × 3 guardians: 36 text messages
+ESCALATING = 4  # in-app DINGs out already, whose first escalation step texts the 3 guardians
 NOTICES = 12
 # What the morning's sends are made of (follow-ups such as delivery checks come minutes later).
-KINDS = ("ding.send", "ding.deliver", "delivery.send", "notices.publish", "notices.cards")
+KINDS = (
+    "ding.send",
+    "ding.deliver",
+    "ding.escalate",
+    "delivery.send",
+    "notices.publish",
+    "notices.cards",
+)
+# The school's policy: unconfirmed after 30 minutes, a text message.
+POLICY = {"after_minutes": 30, "channels": ["sms"]}
 
 
 @pytest.fixture
@@ -91,10 +102,18 @@ async def test_killing_every_node_and_worker_loses_nothing_and_sends_nothing_twi
     workers: Workers,
     aliyun: AliyunSmsServer,
 ) -> None:
+    school["school"].settings = {"ding_escalation": POLICY}
+    await world.commit()
     t = await world.login(school["teacher"])
     conv = (await t.get(f"/api/v1/units/{school['klass'].id}/group")).json()
     later = (datetime.now(UTC) + timedelta(minutes=30)).isoformat()
     guardians = [{"unit_id": school["klass"].id, "roles": ["guardian"]}]
+    escalating = []
+    for i in range(ESCALATING):
+        body = {"client_id": uuid.uuid4().hex, "body": f"速回 {i}", "units": guardians}
+        r = await t.post("/api/v1/dings", json=body)
+        assert r.status_code == 201, r.text
+        escalating.append(r.json()["id"])
     for i in range(DINGS):
         r = await t.post(
             "/api/v1/dings",
@@ -120,17 +139,17 @@ async def test_killing_every_node_and_worker_loses_nothing_and_sends_nothing_twi
         )
         assert r.status_code == 201, r.text
         notices.append(r.json()["id"])
-    # Their minute comes.
+    # Their minute comes, and the in-app DINGs' 30 minutes pass unconfirmed.
     async with runtime.sessionmaker() as db:
         await db.execute(
             update(Job)
-            .where(Job.kind.in_(["ding.send", "notices.publish"]))
+            .where(Job.kind.in_(["ding.send", "notices.publish", "ding.escalate"]))
             .values(run_at=datetime.now(UTC) - timedelta(seconds=1))
             .execution_options(synchronize_session=False)
         )
         await db.commit()
     # Each text message takes the provider a moment, so the kill lands mid-way.
-    aliyun.script.extend(Answer(delay=0.3) for _ in range(DINGS * 3))
+    aliyun.script.extend(Answer(delay=0.3) for _ in range((DINGS + ESCALATING) * 3))
 
     env = sms_env(aliyun)
     ports = [free_port(), free_port()]
@@ -154,17 +173,26 @@ async def test_killing_every_node_and_worker_loses_nothing_and_sends_nothing_twi
     published = await count(runtime, select(func.count()).where(Notice.published_at.is_not(None)))
     print(
         f"\nkilled all: the provider had {len(aliyun.sent)} texts, {recorded} written as sent;"
-        f" {dings_out} of {DINGS} DINGs and {published} of {NOTICES} notices out"
+        f" {dings_out} of {DINGS + ESCALATING} DINGs and {published} of {NOTICES} notices out"
     )
-    assert recorded < DINGS * 3, "everything was done before the kill: nothing was tested"
+    texts = (DINGS + ESCALATING) * 3
+    assert recorded < texts, "everything was done before the kill: nothing was tested"
 
     port = free_port()
     await workers.start(command="serve", BELLWORK_PORT=str(port), **env)
     await workers.start(concurrency=4, **env)
     started = time.monotonic()
+    # (The scheduled DINGs went out during the run: their own first steps are 30 minutes away.)
+    far = datetime.now(UTC) + timedelta(minutes=10)
     while await count(
         runtime,
-        select(func.count()).select_from(Job).where(Job.kind.in_(KINDS), Job.state != "done"),
+        select(func.count())
+        .select_from(Job)
+        .where(
+            Job.kind.in_(KINDS),
+            Job.state != "done",
+            ~((Job.kind == "ding.escalate") & (Job.run_at > far)),
+        ),
     ):
         assert time.monotonic() - started < 120, workers.log(len(workers.procs) - 1)
         await asyncio.sleep(0.2)
@@ -175,6 +203,10 @@ async def test_killing_every_node_and_worker_loses_nothing_and_sends_nothing_twi
     # Nothing twice: a delivery per guardian per DING, each reaching the provider once.
     async with runtime.sessionmaker() as db:
         rows = (await db.execute(select(Delivery.id, Delivery.ding_id, Delivery.status))).all()
+        steps = Counter(
+            (d, step)
+            for d, step in (await db.execute(select(Delivery.ding_id, Delivery.ding_step))).all()
+        )
         cards = list(
             (
                 await db.execute(
@@ -185,8 +217,13 @@ async def test_killing_every_node_and_worker_loses_nothing_and_sends_nothing_twi
             ).scalars()
         )
         dead = await db.scalar(select(func.count()).select_from(Job).where(Job.state == "dead"))
-    assert len(rows) == DINGS * 3 and {s for _, _, s in rows} == {"sent"}
+    assert len(rows) == texts and {s for _, _, s in rows} == {"sent"}
     assert set(Counter(d for _, d, _ in rows).values()) == {3}
+    # Each escalated DING texted its 3 guardians once, as its step 1.
+    assert {d: n for (d, step), n in steps.items() if d in escalating} == dict.fromkeys(
+        escalating, 3
+    )
+    assert {step for (d, step) in steps if d in escalating} == {1}
     out_ids = Counter(p["OutId"] for p in aliyun.sent)
     assert sorted(out_ids) == sorted(f"bellwork-{i}" for i, _, _ in rows)
     assert set(out_ids.values()) == {1}, out_ids
