@@ -31,6 +31,7 @@ from bellwork.core.types import Id
 from bellwork.forms.fields import Key, Label
 from bellwork.org.managers import managers_of, working_units
 from bellwork.org.models import Membership, Person, Role, Unit
+from bellwork.org.settings import chain
 
 MAX_STEPS = 20
 CLASS_TEACHER_TITLES = ("班主任", "class teacher")
@@ -104,10 +105,6 @@ def applies(step: FlowStep, answers: dict[str, Any]) -> bool:
     return all(holds(c, answers) for c in step.when)
 
 
-def _chain(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p.isdigit()]
-
-
 async def _heads(db: AsyncSession, unit_ids: list[int], role: str = Role.head.value) -> list[int]:
     if not unit_ids:
         return []
@@ -167,9 +164,9 @@ async def resolve(
     if rule.kind == "unit_head":
         found: list[int] = []
         for _, path, _ in sorted(await working_units(db, submitter_id)):
-            chain = _chain(path)
-            if rule.levels < len(chain):
-                found += await _heads(db, [chain[len(chain) - 1 - rule.levels]])
+            along = chain(path)
+            if rule.levels < len(along):
+                found += await _heads(db, [along[len(along) - 1 - rule.levels]])
         return list(dict.fromkeys(found))
     if rule.kind == "role":
         assert rule.role is not None and rule.unit_id is not None

@@ -32,6 +32,7 @@ from bellwork.forms.schemas import TemplateCreate as FormCreate
 from bellwork.org.access import Scope, access_unit
 from bellwork.org.managers import working_units
 from bellwork.org.models import GuardianLink, Membership, Person, Role, Unit
+from bellwork.org.settings import chain
 from bellwork.org.units import unit_labels
 
 MAX_LISTED = 200
@@ -48,10 +49,6 @@ def builtins() -> list[ApprovalBuiltinOut]:
         )
         for key, spec in BUILTINS.items()
     ]
-
-
-def _chain(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p.isdigit()]
 
 
 async def children_in(db: AsyncSession, guardian_id: int, within: str = "/") -> list[Person]:
@@ -158,7 +155,7 @@ async def _listed(
 async def mine(db: AsyncSession, scope: Scope) -> list[ApprovalTemplateOut]:
     """The templates one submits with: of the units one works in and above, and a student
     leave of the units one's children study in and above."""
-    ids = {u for _, path, _ in await working_units(db, scope.person_id) for u in _chain(path)}
+    ids = {u for _, path, _ in await working_units(db, scope.person_id) for u in chain(path)}
     kids = [c.id for c in await children_in(db, scope.person_id)]
     if kids:
         paths = await db.execute(
@@ -166,7 +163,7 @@ async def mine(db: AsyncSession, scope: Scope) -> list[ApprovalTemplateOut]:
             .join(Membership, Membership.unit_id == Unit.id)
             .where(Membership.person_id.in_(kids), Membership.role == Role.student.value)
         )
-        ids |= {u for p in paths.scalars() for u in _chain(p)}
+        ids |= {u for p in paths.scalars() for u in chain(p)}
     return await _listed(db, scope, ids, only_submit=True)
 
 
@@ -174,7 +171,7 @@ async def of_unit(db: AsyncSession, scope: Scope, unit_id: int) -> list[Approval
     """A unit's templates and those above it, for those who design for it."""
     unit = await access_unit(db, unit_id)
     forms_templates.require_design(scope, unit)
-    return await _listed(db, scope, set(_chain(unit.path)), only_submit=False)
+    return await _listed(db, scope, set(chain(unit.path)), only_submit=False)
 
 
 async def create(

@@ -33,6 +33,7 @@ from bellwork.audit.schemas import AuditOut, ChangeOut, Ref, Shown
 from bellwork.auth.models import ApiToken
 from bellwork.jobs.models import Job
 from bellwork.org.models import Person, Unit
+from bellwork.org.settings import chain
 
 EMPTY = "—"
 BATCH = 500
@@ -107,11 +108,8 @@ async def resolve(db: AsyncSession, entries: Sequence[AuditEntry]) -> Names:
     if names.asked.get("unit"):
         rows = await _rows(db, Unit.id, names.asked["unit"], Unit.name, Unit.path)
         units = names.found["unit"] = {uid: name for uid, (name, _) in rows.items()}
-        shown = {
-            uid: [int(x) for x in path.strip("/").split("/") if x][-UNIT_DEPTH_SHOWN:]
-            for uid, (_, path) in rows.items()
-        }
-        above = {a for chain in shown.values() for a in chain} - set(units)
+        shown = {uid: chain(path)[-UNIT_DEPTH_SHOWN:] for uid, (_, path) in rows.items()}
+        above = {a for along in shown.values() for a in along} - set(units)
         known = units | (await _rows(db, Unit.id, above, Unit.name) if above else {})
         names.labels["unit"] = {
             uid: " / ".join(known.get(a, "?") for a in chain) for uid, chain in shown.items()

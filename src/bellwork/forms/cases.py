@@ -35,7 +35,7 @@ from bellwork.forms.stats import under
 from bellwork.org import audience
 from bellwork.org.access import Scope, access_unit, require_manage_unit
 from bellwork.org.models import Membership, Person, Role, Unit
-from bellwork.org.settings import unit_setting
+from bellwork.org.settings import chain, unit_setting
 from bellwork.org.units import unit_labels
 
 RESPONDERS = "form_responders"
@@ -53,10 +53,10 @@ async def responders(db: AsyncSession, unit_id: int, unit_path: str) -> list[tup
     )
     for pid in teachers.scalars():
         out.setdefault(pid, unit_id)
-    chain = [int(p) for p in unit_path.strip("/").split("/") if p]
-    rows = await db.execute(select(Unit.id, Unit.settings).where(Unit.id.in_(chain)))
+    along = chain(unit_path)
+    rows = await db.execute(select(Unit.id, Unit.settings).where(Unit.id.in_(along)))
     found: dict[int, Any] = {row[0]: row[1] for row in rows.all()}
-    for uid in reversed(chain):
+    for uid in reversed(along):
         named = (found.get(uid) or {}).get(RESPONDERS)
         if isinstance(named, list):
             for pid in named:

@@ -40,7 +40,7 @@ from bellwork.jobs import enqueue
 from bellwork.org import audience
 from bellwork.org.access import Scope, access_unit, load_scope
 from bellwork.org.models import Person, Unit
-from bellwork.org.settings import unit_time_zone
+from bellwork.org.settings import chain, unit_time_zone
 from bellwork.org.units import subtree_clause
 
 log = logging.getLogger(__name__)
@@ -213,8 +213,9 @@ async def switch_template(
         raise Conflict("form_campaign_closed")
     where = [{"field": "template_id"}]
     template = await access_template(db, scope, template_id)
-    chain = {int(p) for p in unit.path.strip("/").split("/") if p.isdigit()}
-    if template.unit_id not in chain or not await derived_from(db, template, root.template_id):
+    if template.unit_id not in chain(unit.path) or not await derived_from(
+        db, template, root.template_id
+    ):
         raise Invalid("form_template_not_derived", errors=where)
     base = await db.get(FormTemplate, root.template_id)
     assert base is not None

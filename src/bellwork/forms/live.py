@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.org.live import unit_topic
+from bellwork.org.settings import chain
 from bellwork.realtime.outbox import publish
 from bellwork.realtime.protocol import Part, person_topic
 
@@ -38,7 +39,7 @@ class FormReminder(BaseModel):
 
 
 def counted(db: AsyncSession, campaign_id: int, period: date, unit_id: int, path: str) -> None:
-    above = [int(p) for p in path.strip("/").split("/") if p]
+    above = chain(path)
     publish(
         db,
         FormCounted(campaign_id=campaign_id, period=period, unit_id=unit_id),

@@ -33,6 +33,7 @@ from bellwork.forms.schemas import (
 )
 from bellwork.org.access import Scope, access_unit
 from bellwork.org.models import Unit
+from bellwork.org.settings import chain
 from bellwork.org.units import unit_labels
 
 MAX_TEMPLATES_LISTED = 200
@@ -45,10 +46,6 @@ def may_design(scope: Scope, unit: Unit) -> bool:
 def require_design(scope: Scope, unit: Unit) -> None:
     if not may_design(scope, unit):
         raise Forbidden("form_not_allowed")
-
-
-def _ancestors(unit: Unit) -> list[int]:
-    return [int(p) for p in unit.path.strip("/").split("/") if p.isdigit()]
 
 
 def builtins() -> list[BuiltinOut]:
@@ -157,12 +154,12 @@ async def list_templates(db: AsyncSession, scope: Scope, unit_id: int) -> list[T
     """The templates a unit may use: its own and those of the units above it, nearest first."""
     unit = await access_unit(db, unit_id)
     require_design(scope, unit)
-    chain = _ancestors(unit)
+    above = chain(unit.path)
     rows = (
         await db.execute(
             select(FormTemplate)
             .where(
-                FormTemplate.unit_id.in_(chain),
+                FormTemplate.unit_id.in_(above),
                 FormTemplate.archived_at.is_(None),
                 FormTemplate.purpose == "form",
             )
@@ -170,7 +167,7 @@ async def list_templates(db: AsyncSession, scope: Scope, unit_id: int) -> list[T
             .limit(MAX_TEMPLATES_LISTED)
         )
     ).scalars()
-    depth = {uid: i for i, uid in enumerate(chain)}
+    depth = {uid: i for i, uid in enumerate(above)}
     ordered = sorted(rows, key=lambda t: (-depth[t.unit_id], -t.id))
     return [await _shape(db, scope, t) for t in ordered]
 
@@ -188,7 +185,7 @@ async def create(db: AsyncSession, actor: Actor, scope: Scope, data: TemplateCre
         definition = _dump(builtin(data.builtin))
     elif data.base_id is not None:
         base = await access_template(db, scope, data.base_id)
-        if base.unit_id not in _ancestors(unit):
+        if base.unit_id not in chain(unit.path):
             raise Invalid("form_base_not_above", errors=[{"field": "base_id"}])
         base_def = (await newest(db, base)).definition
         definition = _dump(data.definition) if data.definition is not None else base_def

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bellwork.core.errors import Forbidden, NotFound
 from bellwork.lessons.models import Lesson, LessonClass
 from bellwork.org.models import Membership, Person, Role, Unit
+from bellwork.org.settings import chain
 
 
 async def class_units(db: AsyncSession, lesson_id: int) -> list[Unit]:
@@ -40,7 +41,7 @@ async def _relation(
     units = await class_units(db, lesson.id)
     if not units:
         return False
-    above = {int(p) for u in units for p in u.path.strip("/").split("/") if p}
+    above = {i for u in units for i in chain(u.path)}
     in_class: ColumnElement[bool] = Membership.unit_id.in_([u.id for u in units])
     if roles is not None:
         in_class = and_(in_class, Membership.role.in_(roles))

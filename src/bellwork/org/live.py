@@ -15,6 +15,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.org.models import Membership, Person, Role, Unit
+from bellwork.org.settings import chain
 from bellwork.org.units import subtree_clause
 from bellwork.realtime.protocol import Part, topic
 
@@ -34,7 +35,7 @@ async def may_follow_unit(db: AsyncSession, person_id: int, unit_id: int) -> boo
         return False
     if person.is_admin:
         return True
-    above = [int(p) for p in unit.path.strip("/").split("/") if p]
+    above = chain(unit.path)
     found = await db.execute(
         select(Membership.id)
         .join(Unit, Unit.id == Membership.unit_id)

@@ -10,13 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.org.models import Membership, Person, Role, Unit
+from bellwork.org.settings import chain
 
 # The roles that work in a unit (not students or guardians).
 WORKING = (Role.head.value, Role.staff.value, Role.teacher.value, Role.member.value)
-
-
-def _chain(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p.isdigit()]
 
 
 async def working_units(db: AsyncSession, person_id: int) -> list[tuple[int, str, str]]:
@@ -36,8 +33,8 @@ async def working_units(db: AsyncSession, person_id: int) -> list[tuple[int, str
 async def managers_of(db: AsyncSession, person_id: int, within: str = "/") -> list[int]:
     """The heads one reports to, for the units one works in at or below `within`."""
     mine = [(u, p, r) for u, p, r in await working_units(db, person_id) if p.startswith(within)]
-    chains = {u: _chain(p) for u, p, _ in mine}
-    ids = {x for chain in chains.values() for x in chain}
+    chains = {u: chain(p) for u, p, _ in mine}
+    ids = {x for along in chains.values() for x in along}
     if not ids:
         return []
     heads: dict[int, set[int]] = {}
@@ -65,7 +62,7 @@ async def managers_of(db: AsyncSession, person_id: int, within: str = "/") -> li
 async def heads_above(db: AsyncSession, person_id: int) -> set[int]:
     """Every head of a unit one works in or above it: whom one may always report to (a
     department's staff do not otherwise see the company's head)."""
-    ids = {x for _, p, _ in await working_units(db, person_id) for x in _chain(p)}
+    ids = {x for _, p, _ in await working_units(db, person_id) for x in chain(p)}
     if not ids:
         return set()
     rows = await db.execute(

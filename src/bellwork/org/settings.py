@@ -22,7 +22,7 @@ async def unit_setting(db: AsyncSession, unit_id: int, name: str) -> Any | None:
     path = (await db.execute(select(Unit.path).where(Unit.id == unit_id))).scalar_one_or_none()
     if path is None:
         return None
-    ids = [int(part) for part in path.strip("/").split("/") if part.isdigit()]
+    ids = chain(path)
     found = await db.execute(select(Unit.id, Unit.settings).where(Unit.id.in_(ids)))
     rows: dict[int, dict[str, Any]] = {row[0]: row[1] for row in found.all()}
     for uid in reversed(ids):
@@ -45,19 +45,17 @@ async def person_setting(db: AsyncSession, person_id: int, name: str) -> tuple[i
             .where(Membership.person_id == person_id)
         )
     ).scalars()
-    chains = {
-        path: [int(part) for part in path.strip("/").split("/") if part.isdigit()] for path in paths
-    }
-    ids = {uid for chain in chains.values() for uid in chain}
+    chains = {path: chain(path) for path in paths}
+    ids = {uid for along in chains.values() for uid in along}
     if not ids:
         return None
     found = await db.execute(select(Unit.id, Unit.settings).where(Unit.id.in_(ids)))
     settings: dict[int, dict[str, Any]] = {row[0]: row[1] or {} for row in found.all()}
     best: tuple[int, int, int] | None = None  # (distance, -depth, unit id)
-    for chain in chains.values():
-        for distance, uid in enumerate(reversed(chain)):
+    for along in chains.values():
+        for distance, uid in enumerate(reversed(along)):
             if name in settings.get(uid, {}):
-                rank = (distance, -(len(chain) - 1 - distance), uid)
+                rank = (distance, -(len(along) - 1 - distance), uid)
                 if best is None or rank < best:
                     best = rank
                 break

@@ -20,6 +20,7 @@ from bellwork.org.hooks import roster_changed
 from bellwork.org.models import Membership, Person, Unit
 from bellwork.org.schemas import UnitCreate, UnitOut, UnitUpdate
 from bellwork.org.search import prefix_end
+from bellwork.org.settings import chain
 
 
 def unit_snapshot(unit: Unit) -> dict[str, Any]:
@@ -81,11 +82,11 @@ async def path_names(db: AsyncSession, paths: Iterable[str]) -> dict[str, list[s
     paths = list(set(paths))
     ids: set[int] = set()
     for p in paths:
-        ids.update(int(x) for x in p.strip("/").split("/") if x)
+        ids.update(chain(p))
     names: dict[int, str] = {}
     if ids:
         names = dict((await db.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids)))).all())
-    return {p: [names.get(int(x), "?") for x in p.strip("/").split("/") if x] for p in paths}
+    return {p: [names.get(x, "?") for x in chain(p)] for p in paths}
 
 
 async def unit_labels(db: AsyncSession, unit_ids: Iterable[int]) -> dict[int, str]:
@@ -131,7 +132,7 @@ async def list_subtree(db: AsyncSession, unit: Unit, include_archived: bool) -> 
 
 
 async def list_ancestors(db: AsyncSession, unit: Unit) -> list[Unit]:
-    ids = [int(x) for x in unit.path.strip("/").split("/") if x]
+    ids = chain(unit.path)
     rows = {u.id: u for u in (await db.execute(select(Unit).where(Unit.id.in_(ids)))).scalars()}
     return [rows[i] for i in ids if i in rows]
 

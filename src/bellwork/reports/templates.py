@@ -22,6 +22,7 @@ from bellwork.forms.schemas import TemplateCreate as FormCreate
 from bellwork.org.access import Scope, access_unit
 from bellwork.org.managers import working_units
 from bellwork.org.models import Unit
+from bellwork.org.settings import chain
 from bellwork.org.units import unit_labels
 from bellwork.reports.builtin import BUILTINS, builtin, builtin_name
 from bellwork.reports.models import ReportTemplate
@@ -45,10 +46,6 @@ def builtins() -> list[ReportBuiltinOut]:
         )
         for key, spec in BUILTINS.items()
     ]
-
-
-def _chain(path: str) -> list[int]:
-    return [int(p) for p in path.strip("/").split("/") if p.isdigit()]
 
 
 async def shape(
@@ -118,7 +115,7 @@ async def _listed(db: AsyncSession, scope: Scope, unit_ids: set[int]) -> list[Re
 
 async def mine(db: AsyncSession, scope: Scope) -> list[ReportTemplateOut]:
     """The templates the person writes with: those of the units they work in and above."""
-    ids = {u for _, path, _ in await working_units(db, scope.person_id) for u in _chain(path)}
+    ids = {u for _, path, _ in await working_units(db, scope.person_id) for u in chain(path)}
     return await _listed(db, scope, ids)
 
 
@@ -126,7 +123,7 @@ async def of_unit(db: AsyncSession, scope: Scope, unit_id: int) -> list[ReportTe
     """A unit's templates and those above it, for those who design for it."""
     unit = await access_unit(db, unit_id)
     forms_templates.require_design(scope, unit)
-    return await _listed(db, scope, set(_chain(unit.path)))
+    return await _listed(db, scope, set(chain(unit.path)))
 
 
 async def create(

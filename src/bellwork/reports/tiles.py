@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bellwork.db.base import utcnow
 from bellwork.org.access import Scope
 from bellwork.org.managers import working_units
-from bellwork.org.settings import unit_time_zone
+from bellwork.org.settings import chain, unit_time_zone
 from bellwork.reports import periods
 from bellwork.reports.models import DAILY, Report, ReportTemplate
 from bellwork.reports.writing import count_unread
@@ -21,7 +21,7 @@ from bellwork.workbench.registry import Section, Tile
 async def due_today(db: AsyncSession, person_id: int) -> int:
     """One's required daily reports not written yet today (not those of a unit one heads)."""
     mine = await working_units(db, person_id)
-    above = {int(x) for _, path, _ in mine for x in path.strip("/").split("/") if x.isdigit()}
+    above = {x for _, path, _ in mine for x in chain(path)}
     if not above:
         return 0
     rows = list(

@@ -24,6 +24,7 @@ from bellwork.core.i18n import t
 from bellwork.core.text import fold_width
 from bellwork.org.importer.model import PATH_COLUMN, Change, ImportOptions, Kind, Row, RowError
 from bellwork.org.models import Unit, UnitKind
+from bellwork.org.settings import chain
 from bellwork.org.units import subtree_clause
 
 
@@ -50,13 +51,13 @@ class PathContext:
 
 
 async def path_context(db: AsyncSession, root: Unit) -> PathContext:
-    ids = [int(i) for i in root.path.strip("/").split("/") if i]
+    ids = chain(root.path)
     names = dict((await db.execute(select(Unit.id, Unit.name).where(Unit.id.in_(ids)))).all())
-    chain = [_key(names[i]) for i in ids if i in names]
+    keys = [_key(names[i]) for i in ids if i in names]
     children = await db.execute(
         select(Unit.name).where(Unit.parent_id == root.id, Unit.archived_at.is_(None))
     )
-    return PathContext(chain=chain, children={_key(n) for n in children.scalars()})
+    return PathContext(chain=keys, children={_key(n) for n in children.scalars()})
 
 
 class UnitTree:
