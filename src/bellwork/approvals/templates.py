@@ -26,7 +26,6 @@ from bellwork.audit import service as audit
 from bellwork.auth.service import Actor
 from bellwork.core.errors import Invalid, NotFound
 from bellwork.forms import templates as forms_templates
-from bellwork.forms.fields import label_text
 from bellwork.forms.models import FormTemplate, FormVersion
 from bellwork.forms.schemas import TemplateCreate as FormCreate
 from bellwork.org.access import Scope, access_unit
@@ -177,26 +176,19 @@ async def of_unit(db: AsyncSession, scope: Scope, unit_id: int) -> list[Approval
 async def create(
     db: AsyncSession, actor: Actor, scope: Scope, data: ApprovalTemplateCreate
 ) -> ApprovalTemplateOut:
-    if (data.builtin is None) == (data.definition is None):
-        raise Invalid("form_template_source", errors=[{"field": "definition"}])
-    if data.builtin is not None:
-        if data.builtin not in BUILTINS:
-            raise Invalid("form_builtin_unknown", errors=[{"field": "builtin"}])
-        definition = builtin(data.builtin)
-        flow = data.flow or builtin_flow(data.builtin, data.unit_id)
-    else:
-        assert data.definition is not None
-        if data.flow is None:
-            raise Invalid("approval_flow_missing", errors=[{"field": "flow"}])
-        definition, flow = data.definition, data.flow
-    check_flow(flow, definition.model_dump(mode="json"))
-    made = await forms_templates.create(
-        db, actor, scope, FormCreate(unit_id=data.unit_id, name=data.name, definition=definition)
+    flow = data.flow
+    if flow is None and data.builtin is not None and data.builtin in BUILTINS:
+        flow = builtin_flow(data.builtin, data.unit_id)
+    if flow is None and data.builtin is None and data.definition is not None:
+        raise Invalid("approval_flow_missing", errors=[{"field": "flow"}])
+    form = FormCreate(
+        unit_id=data.unit_id, name=data.name, builtin=data.builtin, definition=data.definition
     )
-    ft = await db.get(FormTemplate, made.id)
-    assert ft is not None
-    ft.purpose = PURPOSE
-    ft.builtin = data.builtin
+    # The source is checked here (exactly one of a known built-in and a definition), so a flow
+    # is at hand after it; a flow naming questions the form lacks rolls the request back.
+    ft = await forms_templates.create_purposed(db, actor, scope, form, PURPOSE, BUILTINS, builtin)
+    assert flow is not None
+    check_flow(flow, (await forms_templates.newest(db, ft)).definition)
     at = ApprovalTemplate(
         form_template_id=ft.id,
         unit_id=data.unit_id,
@@ -291,18 +283,10 @@ async def archive(
 
 
 async def form_version(db: AsyncSession, at: ApprovalTemplate, number: int) -> FormVersion:
-    row = (
-        await db.execute(
-            select(FormVersion).where(
-                FormVersion.template_id == at.form_template_id, FormVersion.number == number
-            )
-        )
-    ).scalar_one_or_none()
-    if row is None:
-        raise Invalid("approval_version_unknown", errors=[{"field": "version"}])
-    return row
+    return await forms_templates.numbered(
+        db, at.form_template_id, number, "approval_version_unknown"
+    )
 
 
 async def template_name(db: AsyncSession, at: ApprovalTemplate) -> str:
-    ft = await db.get(FormTemplate, at.form_template_id)
-    return label_text(ft.name) if ft is not None else ""
+    return await forms_templates.name_of(db, at.form_template_id)

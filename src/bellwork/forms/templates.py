@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -220,6 +221,57 @@ async def create(db: AsyncSession, actor: Actor, scope: Scope, data: TemplateCre
         unit_id=unit.id,
     )
     return await _shape(db, scope, template)
+
+
+async def create_purposed(
+    db: AsyncSession,
+    actor: Actor,
+    scope: Scope,
+    data: TemplateCreate,
+    purpose: str,
+    builtins: Mapping[str, Any],
+    made_from: Callable[[str], FormDefinition],
+) -> FormTemplate:
+    """A forms template made for another domain (a report's, an approval's): from one of
+    that domain's built-ins (`data.builtin`, through `made_from`) or from `data.definition`,
+    exactly one of them (422 `form_template_source`, `form_builtin_unknown`), marked with
+    `purpose` so forms' own lists leave it out."""
+    if (data.builtin is None) == (data.definition is None):
+        raise Invalid("form_template_source", errors=[{"field": "definition"}])
+    if data.builtin is not None and data.builtin not in builtins:
+        raise Invalid("form_builtin_unknown", errors=[{"field": "builtin"}])
+    definition = made_from(data.builtin) if data.builtin is not None else data.definition
+    made = await create(
+        db,
+        actor,
+        scope,
+        TemplateCreate(unit_id=data.unit_id, name=data.name, definition=definition),
+    )
+    ft = await db.get(FormTemplate, made.id)
+    assert ft is not None
+    ft.purpose = purpose
+    ft.builtin = data.builtin
+    return ft
+
+
+async def numbered(db: AsyncSession, template_id: int, number: int, unknown: str) -> FormVersion:
+    """Version `number` of a template (422 `unknown`, on `version`, when it has none)."""
+    row = (
+        await db.execute(
+            select(FormVersion).where(
+                FormVersion.template_id == template_id, FormVersion.number == number
+            )
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        raise Invalid(unknown, errors=[{"field": "version"}])
+    return row
+
+
+async def name_of(db: AsyncSession, template_id: int) -> str:
+    """A template's name in the request's language ('' when it is gone)."""
+    ft = await db.get(FormTemplate, template_id)
+    return label_text(ft.name) if ft is not None else ""
 
 
 async def get(db: AsyncSession, scope: Scope, template_id: int) -> TemplateOut:

@@ -14,9 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.audit import service as audit
 from bellwork.auth.service import Actor
-from bellwork.core.errors import Invalid, NotFound
+from bellwork.core.errors import NotFound
 from bellwork.forms import templates as forms_templates
-from bellwork.forms.fields import label_text
 from bellwork.forms.models import FormTemplate, FormVersion
 from bellwork.forms.schemas import TemplateCreate as FormCreate
 from bellwork.org.access import Scope, access_unit
@@ -129,22 +128,10 @@ async def of_unit(db: AsyncSession, scope: Scope, unit_id: int) -> list[ReportTe
 async def create(
     db: AsyncSession, actor: Actor, scope: Scope, data: ReportTemplateCreate
 ) -> ReportTemplateOut:
-    if (data.builtin is None) == (data.definition is None):
-        raise Invalid("form_template_source", errors=[{"field": "definition"}])
-    if data.builtin is not None:
-        if data.builtin not in BUILTINS:
-            raise Invalid("form_builtin_unknown", errors=[{"field": "builtin"}])
-        definition = builtin(data.builtin)
-    else:
-        assert data.definition is not None
-        definition = data.definition
-    made = await forms_templates.create(
-        db, actor, scope, FormCreate(unit_id=data.unit_id, name=data.name, definition=definition)
+    form = FormCreate(
+        unit_id=data.unit_id, name=data.name, builtin=data.builtin, definition=data.definition
     )
-    ft = await db.get(FormTemplate, made.id)
-    assert ft is not None
-    ft.purpose = "report"
-    ft.builtin = data.builtin
+    ft = await forms_templates.create_purposed(db, actor, scope, form, "report", BUILTINS, builtin)
     rt = ReportTemplate(
         form_template_id=ft.id,
         unit_id=data.unit_id,
@@ -217,18 +204,8 @@ async def archive(
 
 
 async def version_definition(db: AsyncSession, rt: ReportTemplate, number: int) -> FormVersion:
-    row = (
-        await db.execute(
-            select(FormVersion).where(
-                FormVersion.template_id == rt.form_template_id, FormVersion.number == number
-            )
-        )
-    ).scalar_one_or_none()
-    if row is None:
-        raise Invalid("report_version_unknown", errors=[{"field": "version"}])
-    return row
+    return await forms_templates.numbered(db, rt.form_template_id, number, "report_version_unknown")
 
 
 async def template_name(db: AsyncSession, rt: ReportTemplate) -> str:
-    ft = await db.get(FormTemplate, rt.form_template_id)
-    return label_text(ft.name) if ft is not None else ""
+    return await forms_templates.name_of(db, rt.form_template_id)
