@@ -32,14 +32,12 @@ os.environ.setdefault("BELLWORK_JANUS_RUN", "never")
 
 from bellwork.app import create_app
 from bellwork.auth.passwords import hash_password_sync
-from bellwork.chat.shaping import forget_senders
 from bellwork.config import Settings, get_settings
-from bellwork.core.pace import forget_all as forget_paces
+from bellwork.core.caches import forget_all as forget_caches
 from bellwork.db.base import Base
 from bellwork.db.engine import make_engine
 from bellwork.db.migrate import upgrade
 from bellwork.db.models import Base as _AllModels  # noqa: F401
-from bellwork.forms.filling import forget_definitions
 from bellwork.org.models import Membership, Person, Unit
 from bellwork.org.search import search_keys
 
@@ -178,9 +176,7 @@ async def _wipe(url: str) -> None:
 async def app(migrated: str, app_settings: Settings) -> AsyncIterator[Any]:
     await _wipe(migrated)
     # Ids start again in a wiped database: what a process cached by id names other rows now.
-    forget_definitions()
-    forget_senders()
-    forget_paces()
+    forget_caches()
     application = create_app(app_settings)
     async with application.router.lifespan_context(application):
         yield application

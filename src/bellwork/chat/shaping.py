@@ -47,6 +47,7 @@ from bellwork.chat.schemas import (
     PersonRef,
     ReportCard,
 )
+from bellwork.core.caches import kept_by_id
 from bellwork.org.guardians import ParentOf, parents_of
 from bellwork.org.models import Person, Unit, UnitKind
 from bellwork.runtime import has_runtime, runtime_of
@@ -163,9 +164,7 @@ _SENDERS: dict[tuple[int, int], tuple[float, ParentOfOut | None]] = {}
 _SENDERS_MAX = 10_000
 
 
-def forget_senders() -> None:
-    """Drops what `sender_ref` kept (tests wipe the database and ids start again)."""
-    _SENDERS.clear()
+kept_by_id(_SENDERS.clear)
 
 
 async def sender_ref(db: AsyncSession, person_id: int, name: str, conv: Conversation) -> PersonRef:

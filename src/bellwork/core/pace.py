@@ -14,12 +14,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 
+from bellwork.core.caches import kept_by_id
+
 log = logging.getLogger(__name__)
 _ALL: list[Pace | Later] = []
 
 
+@kept_by_id
 def forget_all() -> None:
-    """Every pace and pending notice starts afresh (tests wipe the database; ids come again)."""
+    """Every pace and pending notice starts afresh (keyed by ids: core/caches)."""
     for kept in _ALL:
         kept.forget()
 

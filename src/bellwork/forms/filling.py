@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
 from bellwork.auth.service import Actor
+from bellwork.core.caches import kept_by_id
 from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound, Problem
 from bellwork.db.dialect import built, insert_for
 from bellwork.forms import files, live
@@ -192,13 +193,7 @@ async def _again(db: AsyncSession, actor: Actor, client_id: str) -> SubmissionOu
 
 # Parsed definitions of versions already used (so never changed again), by version id.
 _DEFINITIONS: dict[int, FormDefinition] = {}
-
-
-def forget_definitions() -> None:
-    """Empties the cache of parsed definitions: for a database whose ids start again (the
-    tests wipe theirs, and PostgreSQL's ids restart), where a version id no longer names the
-    version cached under it."""
-    _DEFINITIONS.clear()
+kept_by_id(_DEFINITIONS.clear)
 
 
 async def _definition(db: AsyncSession, version_id: int, used: bool) -> FormDefinition:
