@@ -13,8 +13,6 @@ import asyncio
 import io
 from collections.abc import Sequence
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,6 +42,9 @@ def change_line(c: ChangeOut) -> str:
 
 
 def workbook(rows: Sequence[AuditOut], reader: Reader) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None

@@ -13,10 +13,11 @@ export: formula (CSV) injection. Every export of people's text goes through thes
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell import Cell, WriteOnlyCell
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:  # openpyxl is imported where a sheet is written (a process starts faster)
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 XLSXWRITER_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False}
 
@@ -26,6 +27,8 @@ _CSV_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 def text_cell(ws: Worksheet | Any, value: Any) -> Cell:
     """A cell for `ws.append` (to style it) whose text stays text."""
+    from openpyxl.cell import WriteOnlyCell
+
     cell: Cell = WriteOnlyCell(ws, value=value)
     if cell.data_type == "f":  # openpyxl takes any string beginning with "=" for a formula
         cell.data_type = "s"

@@ -17,9 +17,6 @@ from collections.abc import AsyncIterator
 from datetime import datetime, tzinfo
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -179,6 +176,10 @@ def _local(at: datetime | None, tz: tzinfo) -> datetime | None:
 def write_workbook(report: DingReport, locale: str, tz: tzinfo, out: IO[bytes]) -> None:
     """The report as a workbook, one line per recipient and channel (runs in a thread)."""
     lang = "en" if locale == "en" else "zh-CN"
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("DING")
     for i, width in enumerate(WIDTHS):

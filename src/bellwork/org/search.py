@@ -21,8 +21,6 @@ from __future__ import annotations
 import itertools
 import re
 
-from pypinyin import Style, pinyin
-
 COMMON, IDENTIFIER, RARE = 0, 1, 2
 MAX_READINGS = 4
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -85,6 +83,8 @@ def _with_surname(name: str, usual: list[str]) -> list[str]:
 def _heteronyms(name: str) -> list[list[str]]:
     """Every reading of each character (a run of other letters is one item), the one pypinyin
     gives first — its phrase dictionary's within a phrase — first."""
+    from pypinyin import Style, pinyin  # here: its dictionaries take 0.35 s to load
+
     every = pinyin(name, style=Style.NORMAL, heteronym=True, errors="default")
     return [[o.lower() for o in options] or [""] for options in every]
 

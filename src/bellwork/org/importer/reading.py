@@ -10,8 +10,6 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from openpyxl import load_workbook
-
 from bellwork.core.errors import Invalid
 from bellwork.core.i18n import t
 from bellwork.org.importer.model import MAX_ROWS
@@ -79,6 +77,8 @@ def _unreadable(fmt: str, reason: str) -> Invalid:
 
 def _read_xlsx(content: bytes, max_rows: int) -> tuple[list[str], list[list[str]]]:
     try:
+        from openpyxl import load_workbook
+
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         raise _unreadable("XLSX", t("import_reason_xlsx")) from exc

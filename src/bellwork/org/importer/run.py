@@ -13,8 +13,6 @@ import io
 from collections.abc import Mapping
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.auth.service import Actor
@@ -131,6 +129,9 @@ async def propose_columns(
 def template_workbook(kind: Kind, locale: str) -> bytes:
     """Headers in the user's language, one example row (skipped by the importer: its student
     number and phone are reserved), identifier columns formatted as text."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
