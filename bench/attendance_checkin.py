@@ -3,6 +3,7 @@ school, 300 check-ins/s, on PostgreSQL on this 2-core machine).
 
     .venv/bin/python bench/attendance_checkin.py [--people 3000] [--seconds 10] [--nodes 1]
                                                  [--concurrency 32] [--clients 1] [--floor]
+    .venv/bin/python bench/attendance_checkin.py --in-process 3000 [--rounds 3]
 
 Seeds a school of `--people` people in units of 40, each with a web session (the rows
 `create_session` writes, as bench/chatlib.py does), and the school's attendance rule around
@@ -13,6 +14,12 @@ location inside the gate's circle (a few metres of GPS noise). Prints the sustai
 `--seconds`, latencies, errors, CPU per check-in (app, PostgreSQL, load) and checks that every
 answered check-in was stored once. `--floor`: GET /auth/csrf instead, the CPU any signed-in
 request costs, to compare against.
+
+`--in-process N`: no server and no sockets — N check-ins (N people, then as many check-outs
+per further round) through the ASGI app in this one process with httpx's ASGI transport, and
+the process's own CPU per check-in, client included. That figure barely moves on a busy
+host where the rate does, so it is the one to compare two versions of the code by, run
+alternately (`PYTHONPATH=<other tree>/src:bench`).
 """
 
 from __future__ import annotations
@@ -279,6 +286,58 @@ async def bench(people: int, seconds: float, nodes: int, concurrency: int, clien
         assert FLOOR or stored == done
 
 
+async def in_process(count: int, rounds: int) -> None:
+    """`count` people check in (then out, `rounds` - 1 times) through the ASGI app in this
+    process; prints the process's CPU per check-in for each round."""
+    import httpx
+
+    from bellwork.app import create_app
+    from bellwork.config import Settings
+
+    rng = random.Random(7)
+    async with fresh_database("postgres") as url:
+        print(machine([await db_version(url)]))
+        logins = await seed(url, count)
+        with tempfile.TemporaryDirectory(prefix="bellwork-attendance-bench-") as tmp:
+            settings = Settings(database_url=url, data_dir=data_dir(tmp, "app"))
+            app = create_app(settings)
+            async with app.router.lifespan_context(app):
+                transport = httpx.ASGITransport(app=app, client=("10.9.8.7", 1234))
+                async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                    for r in range(rounds):
+                        t0, w0 = time.process_time(), time.perf_counter()
+                        for _, secret, csrf in logins:
+                            body = {
+                                "client_id": uuid.uuid4().hex,
+                                "lat": GATE[0] + rng.uniform(-0.0005, 0.0005),
+                                "lng": GATE[1] + rng.uniform(-0.0005, 0.0005),
+                                "accuracy": 15,
+                            }
+                            headers = {
+                                "x-csrf-token": csrf,
+                                "accept-language": "zh-CN",
+                                "cookie": f"bw_session={secret}",
+                            }
+                            if FLOOR:
+                                got = await http.get("/api/v1/auth/csrf", headers=headers)
+                                assert got.status_code == 200, got.text
+                                continue
+                            got = await http.post(
+                                "/api/v1/attendance/punches", json=body, headers=headers
+                            )
+                            assert got.status_code == 201, got.text
+                            assert got.json()["kind"] == ("in" if r == 0 else "out")
+                        cpu = (time.process_time() - t0) * 1000 / len(logins)
+                        wall = (time.perf_counter() - w0) * 1000 / len(logins)
+                        what = (
+                            "floor requests" if FLOOR else "check-ins" if r == 0 else "check-outs"
+                        )
+                        print(
+                            f"round {r + 1}: {len(logins):,} {what} in one process,"
+                            f" CPU {cpu:.2f} ms each (client included), wall {wall:.2f} ms"
+                        )
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--people", type=int, default=3_000)
@@ -291,7 +350,18 @@ def main() -> int:
         action="store_true",
         help="GET /auth/csrf instead of checking in: the CPU any signed-in request costs",
     )
+    p.add_argument(
+        "--in-process",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N check-ins through the ASGI app in this process: its CPU per check-in",
+    )
+    p.add_argument("--rounds", type=int, default=3, help="with --in-process")
     args = p.parse_args()
+    if args.in_process:
+        asyncio.run(in_process(args.in_process, args.rounds))
+        return 0
     asyncio.run(bench(args.people, args.seconds, args.nodes, args.concurrency, args.clients))
     return 0
 

@@ -94,3 +94,61 @@ async def test_the_month_per_person_with_leave_and_its_export(world: World, cloc
         f"/api/v1/attendance/units/{s['school'].id}/month", params={"month": "2026-13"}
     )
     assert r.status_code == 422
+
+
+async def test_my_month_shows_leave_and_a_leave_over_a_weekend_leaves_it_rest(
+    world: World, clock: Clock
+) -> None:
+    s, head = await school_with_rule(world)
+    teacher = await world.login(s["teacher"])
+    tid = s["teacher"].id
+    clock.beijing(7, 55)  # Tue 1 December, on time
+    r = await teacher.post(
+        "/api/v1/attendance/punches", json={"client_id": "a", "lat": NEAR[0], "lng": NEAR[1]}
+    )
+    assert r.status_code == 201, r.text
+    # Leave from Friday 4 to Monday 7 December, and Thursday 10 December (ahead).
+    on_leave = {date(2026, 12, d) for d in (4, 5, 6, 7, 10)}
+
+    async def leave(
+        db: AsyncSession, people: Sequence[int], first: date, last: date
+    ) -> set[tuple[int, date]]:
+        return {(tid, d) for d in on_leave if tid in people and first <= d <= last}
+
+    register_leave_source(leave)
+    try:
+        clock.beijing(12, 0, 7)  # Tuesday 8 December, noon
+        r = await teacher.get("/api/v1/attendance/me/month", params={"month": "2026-12"})
+        assert r.status_code == 200, r.text
+        mine = r.json()
+        assert mine["rule_name"] == "实验小学作息"
+        got = {d["day"][-2:]: d["status"] for d in mine["days"]}
+        assert got == {
+            "01": "no_out",  # in at 7:55, never out
+            "02": "absent",
+            "03": "absent",
+            "04": "leave",
+            "05": "rest",
+            "06": "rest",
+            "07": "leave",
+            "08": "pending",
+            "10": "leave",  # after today: only a day on leave is shown
+        }
+        first = next(d for d in mine["days"] if d["day"] == "2026-12-01")
+        assert first["first"] is not None
+
+        r = await head.get(
+            f"/api/v1/attendance/units/{s['school'].id}/month", params={"month": "2026-12"}
+        )
+        row = next(p for p in r.json()["people"] if p["id"] == tid)
+        # 1-4, 7 and 8 December: the weekend inside the leave is not a working day.
+        assert (row["expected"], row["leave"], row["absent"]) == (6, 2, 2)
+    finally:
+        unregister_leave_source(leave)
+
+    # A guardian is under no rule: an empty month; a bad month is named.
+    mum = await world.login(s["mum"])
+    r = await mum.get("/api/v1/attendance/me/month", params={"month": "2026-12"})
+    assert r.status_code == 200 and r.json() == {"month": "2026-12", "rule_name": None, "days": []}
+    r = await teacher.get("/api/v1/attendance/me/month", params={"month": "2026-13"})
+    assert r.status_code == 422

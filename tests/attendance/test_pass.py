@@ -43,6 +43,9 @@ async def test_a_guard_scans_a_students_pass_filled_by_a_guardian(
     assert r.status_code == 200, r.text
     seen = r.json()
     assert (seen["name"], seen["colour"], seen["unit_name"]) == ("王小明", "green", "1班")
+    # No one has a profile photo in Bellwork: the gate shows the name's first letter in its
+    # place, as every avatar of the web client does.
+    assert seen["initials"] == "王"
     assert seen["punch"]["source"] == "gate" and seen["punch"]["kind"] == "in"
     # Scanned twice (the camera saw it again): one entry.
     again = (await guard.post("/api/v1/attendance/gate", json={"code": p["code"]})).json()

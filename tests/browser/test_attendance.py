@@ -12,20 +12,24 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
 from bellwork.attendance.demo import OFFICE, SCHOOL_GATE
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, login
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, Server, login, shot
 
 pytestmark = pytest.mark.browser
 NewPage = Callable[..., Any]
 PHONE = {"width": 390, "height": 844}
 WEB = ROOT / "web"
+# The month table's columns, after the name (web/src/features/attendance/StatsPage.tsx).
+COLS = ("name", "expected", "present", "late", "early", "no_out", "absent", "leave", "field")
 GOOD = {"temperature": 36.6, "symptoms": ["none"], "travel": "no", "contact": "no"}
 
 
@@ -116,6 +120,8 @@ def test_a_guard_verifies_a_students_health_pass(new_page: NewPage, server: Serv
     result = gate.get_by_test_id("attendance-gate-result")
     expect(result).to_have_attribute("data-colour", expected["colour"])
     expect(gate.get_by_test_id("attendance-gate-name")).to_have_text(child["name"])
+    # Where a photo would be (no one has one in Bellwork): the name's first letter.
+    expect(gate.get_by_test_id("attendance-gate-photo")).to_have_text(child["name"][0])
     expect(result).to_contain_text("已记录")
 
     # A forged code is refused with its reason.
@@ -191,3 +197,82 @@ def test_the_gate_reads_a_pass_with_its_camera(
         expect(page.get_by_test_id("attendance-gate-name")).to_have_text(child["name"])
     finally:
         b.close()
+
+
+def _leave_days(today: date) -> list[date]:
+    """The latest working day (Monday to Friday, the demo company's) before today, and the one
+    before it if it is in the same month: days the month views have already counted."""
+    found: list[date] = []
+    day = today - timedelta(days=1)
+    while len(found) < 2:
+        if day.isoweekday() <= 5:
+            if found and day.month != found[0].month:
+                break
+            found.append(day)
+        day -= timedelta(days=1)
+    return sorted(found)
+
+
+def test_an_approved_leave_shows_on_the_employees_attendance(
+    new_page: NewPage, server: Server
+) -> None:
+    """Issue 14's "Done when": an employee asks for leave from a phone, their manager approves
+    it on another page, and the employee's own attendance — and the manager's month of the
+    department — show those days as leave."""
+    company = next(u for u in server.api("/api/v1/units") if u["name"] == "云帆科技有限公司")
+    departments = server.api(f"/api/v1/units/{company['id']}/children")
+    dept = next(u for u in departments if u["name"] == "市场部")
+    members = server.api(f"/api/v1/people?unit_id={dept['id']}&limit=50")["items"]
+    staff = [p for p in members if any(m["role"] == "staff" for m in p["memberships"])]
+    head = next(p for p in members if any(m["role"] == "head" for m in p["memberships"]))
+    employee = staff[-1]
+    employee_phone = server.api(f"/api/v1/people/{employee['id']}")["phone"]
+    head_phone = server.api(f"/api/v1/people/{head['id']}")["phone"]
+    days = _leave_days(datetime.now(ZoneInfo("Asia/Shanghai")).date())
+    month = days[0].strftime("%Y-%m")
+
+    phone = new_page(**PHONE, timezone_id="Asia/Shanghai", has_touch=True, is_mobile=True)
+    login(phone, employee_phone, then="/approvals")
+    phone.get_by_test_id("approvals-new").click()
+    phone.get_by_test_id("approvals-pick-leave").click()
+    phone.get_by_test_id("choice-leave_type-personal").click()
+    phone.get_by_test_id("field-start").locator("input").fill(days[0].isoformat())
+    phone.get_by_test_id("field-end").locator("input").fill(days[-1].isoformat())
+    phone.get_by_test_id("field-days").locator("input").fill(str(len(days)))
+    phone.get_by_test_id("field-reason").locator("textarea").fill("家里老人住院")
+    phone.get_by_test_id("approvals-submit").click()
+    expect(phone).to_have_url(re.compile(r"/approvals/\d+$"))
+    expect(phone.get_by_test_id("approvals-status")).to_have_text("审批中")
+    request_id = int(phone.url.rsplit("/", 1)[1])
+
+    # The department's head approves on a page of their own.
+    desk = new_page(timezone_id="Asia/Shanghai")
+    login(desk, head_phone, then="/approvals")
+    desk.get_by_test_id(f"approvals-item-{request_id}").click()
+    expect(desk.get_by_test_id("approvals-answers")).to_contain_text("家里老人住院")
+    desk.get_by_test_id("approvals-approve").click()
+    desk.get_by_test_id("approvals-opinion").fill("批准，早日康复")
+    desk.locator("#approvals-confirm").click()
+    expect(desk.get_by_test_id("approvals-status")).to_have_text("已通过")
+    expect(phone.get_by_test_id("approvals-status")).to_have_text("已通过")
+
+    # The employee's own month: those days are leave, from their check-in page.
+    phone.goto("/attendance")
+    phone.get_by_test_id("attendance-mine").click()
+    expect(phone).to_have_url(re.compile(r"/attendance/mine"))
+    phone.goto(f"/attendance/mine?month={month}")
+    expect(phone.get_by_test_id("attendance-mine-month")).to_have_text(month)
+    for d in days:
+        expect(phone.get_by_test_id(f"attendance-day-{d.isoformat()}")).to_contain_text("请假")
+    expect(phone.get_by_test_id("attendance-mine-count-leave")).to_have_text(f"请假 {len(days)} 天")
+    shot(phone, "phone-attendance-my-month-leave")
+
+    # The head's month of the department counts them as leave in the employee's row.
+    view = server.api(
+        f"/api/v1/attendance/units/{dept['id']}/month?month={month}", login=head_phone
+    )
+    assert next(p for p in view["people"] if p["id"] == employee["id"])["leave"] == len(days)
+    desk.goto(f"/attendance/stats?unit={dept['id']}&month={month}")
+    row = desk.locator(f'[data-testid="attendance-stats"] tr[data-row-key="{employee["id"]}"]')
+    expect(row).to_contain_text(employee["name"])
+    expect(row.locator("td").nth(COLS.index("leave"))).to_have_text(str(len(days)))

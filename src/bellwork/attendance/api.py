@@ -12,6 +12,7 @@ from bellwork.attendance.schemas import (
     GateIn,
     GateOut,
     MonthOut,
+    MyMonthOut,
     PassOut,
     PassSubject,
     PunchIn,
@@ -46,6 +47,13 @@ async def punch(data: PunchIn, response: Response, db: DB, actor: CurrentActor) 
     if not created:
         response.status_code = 200
     return out
+
+
+@router.get("/me/month", response_model=MyMonthOut)
+async def my_month(month_: Month, db: DB, scope: CurrentScope) -> MyMonthOut:
+    """My own month (`month=2026-11`): each day up to today with its status and punches, and
+    the later days on approved leave."""
+    return await month.my_month(db, scope.person_id, month_, utcnow())
 
 
 @router.get("/rules/{unit_id}", response_model=RuleOut | None)

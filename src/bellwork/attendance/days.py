@@ -79,14 +79,16 @@ def compute_day(
     on_leave: bool = False,
     field: bool = False,
 ) -> Day:
-    """`punches` are UTC or aware moments of that day; `now` decides whether the day is over."""
-    if on_leave:
-        return Day(day, LEAVE)
+    """`punches` are UTC or aware moments of that day; `now` decides whether the day is over.
+    A leave covers working days only: a rest day inside it (the weekend of a Friday-to-Monday
+    leave) stays a rest day, not a day of leave."""
     local = sorted(p.astimezone(tz) for p in punches)
     first = local[0] if local else None
     last = local[-1] if len(local) > 1 else None
     if not working(shift, day):
         return Day(day, REST, first, last, field=field)
+    if on_leave:
+        return Day(day, LEAVE)
     now_l = now.astimezone(tz)
     start = _at(day, shift.start, tz)
     end = _at(day, shift.end, tz)

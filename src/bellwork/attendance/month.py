@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bellwork.attendance import days
 from bellwork.attendance.leave import leave_days
 from bellwork.attendance.models import FIELD, AttendancePunch
-from bellwork.attendance.rules import ATTENDING, require_manage, rules_for
-from bellwork.attendance.schemas import MonthException, MonthOut, MonthPerson
+from bellwork.attendance.rules import ATTENDING, require_manage, rule_for, rules_for
+from bellwork.attendance.schemas import MonthException, MonthOut, MonthPerson, MyDay, MyMonthOut
 from bellwork.audit import service as audit
 from bellwork.core.errors import Invalid
 from bellwork.core.i18n import t
@@ -171,6 +171,57 @@ async def month_view(
     ):
         setattr(out.totals, key, sum(getattr(p, key) for p in out.people))
     out.exceptions.sort(key=lambda e: (e.day, e.name, e.person_id))
+    return out
+
+
+async def my_month(db: AsyncSession, person_id: int, month: str, now: datetime) -> MyMonthOut:
+    """One's own month under the rule that applies to one: every day up to today, and the
+    later days on approved leave (a leave asked for and approved ahead shows at once)."""
+    first, last = month_range(month)
+    out = MyMonthOut(month=first.strftime("%Y-%m"), rule_name=None, days=[])
+    a = await rule_for(db, person_id)
+    if a is None:
+        return out
+    out.rule_name = a.rule.name
+    rows = await db.execute(
+        select(AttendancePunch.day, AttendancePunch.at, AttendancePunch.source).where(
+            AttendancePunch.person_id == person_id,
+            AttendancePunch.day >= first,
+            AttendancePunch.day <= last,
+        )
+    )
+    punches: dict[date, list[tuple[datetime, str]]] = defaultdict(list)
+    for day, at, source in rows.all():
+        punches[day].append((at, str(source)))
+    leave = await leave_days(db, [person_id], first, last)
+    today = now.astimezone(a.tz).date()
+    day = first
+    while day <= last:
+        on_leave = (person_id, day) in leave
+        if day <= today or on_leave:
+            got = punches.get(day, [])
+            d = days.compute_day(
+                a.shift,
+                day,
+                [at for at, _ in got],
+                a.tz,
+                now,
+                on_leave=on_leave,
+                field=any(s == FIELD for _, s in got),
+            )
+            if day <= today or d.status == days.LEAVE:
+                out.days.append(
+                    MyDay(
+                        day=day,
+                        status=d.status,
+                        first=d.first,
+                        last=d.last,
+                        late_minutes=d.late_minutes,
+                        early_minutes=d.early_minutes,
+                        field=d.field,
+                    )
+                )
+        day += timedelta(days=1)
     return out
 
 

@@ -241,7 +241,7 @@ async def scan(db: AsyncSession, scope: Scope, code: str, now: datetime) -> Gate
     return GateOut(
         subject_id=subject_id,
         name=person.name,
-        initials=person.name[-2:] if person.name else "?",
+        initials=person.name[:1] or "?",
         unit_name=unit.name,
         colour=colour,
         reason=reason,

@@ -9,8 +9,9 @@ the nearest place is (422 `attendance_out_of_range`) or, with no location at all
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.attendance import days
@@ -19,10 +20,12 @@ from bellwork.attendance.models import FIELD, GEO, NETWORK, AttendancePunch
 from bellwork.attendance.rules import Applied, out, rule_for
 from bellwork.attendance.schemas import PunchIn, PunchOut, TodayOut
 from bellwork.core.errors import Conflict, Invalid
+from bellwork.db.dialect import built, insert_for
 from bellwork.org.models import Unit
 
 
-def punch_out(p: AttendancePunch, first_id: int | None) -> PunchOut:
+def punch_out(p: Any, first_id: int | None) -> PunchOut:
+    """A stored punch as answered: an `AttendancePunch`, or the columns `_SEEN` reads."""
     return PunchOut(
         id=p.id,
         at=p.at,
@@ -85,6 +88,37 @@ def _refusal(where: dict[str, object]) -> dict[str, object]:
     return {"distance": where.get("distance"), "place": where.get("place")}
 
 
+# The person's punches that a new one is checked against: the one of this `client_id` (a
+# retry) and today's, in order (the first is the arrival).
+_SEEN = (
+    select(
+        AttendancePunch.id,
+        AttendancePunch.client_id,
+        AttendancePunch.day,
+        AttendancePunch.at,
+        AttendancePunch.source,
+        AttendancePunch.distance,
+        AttendancePunch.place,
+        AttendancePunch.note,
+    )
+    .where(
+        AttendancePunch.person_id == bindparam("person"),
+        or_(
+            AttendancePunch.client_id == bindparam("client_id"),
+            AttendancePunch.day == bindparam("day"),
+        ),
+    )
+    .order_by(AttendancePunch.at, AttendancePunch.id)
+)
+
+
+def _insert_stmt(dialect: str) -> Any:
+    # Turned away (nothing returned) by the unique (person, client_id): a retry racing this one.
+    return (
+        insert_for(dialect, AttendancePunch).on_conflict_do_nothing().returning(AttendancePunch.id)
+    )
+
+
 async def punch(
     db: AsyncSession,
     person_id: int,
@@ -92,43 +126,50 @@ async def punch(
     address: str | None,
     now: datetime,
 ) -> tuple[PunchOut, bool]:
-    """Records a check-in or check-out; (punch, created). Four statements: the person's
-    units, the units along them with their rules, the punch of this `client_id` or today's
-    first, the insert."""
+    """Records a check-in or check-out; (punch, created). Three statements, none built per
+    request: the rule that applies (`rules.rule_for`), the punch of this `client_id` or
+    today's, the insert."""
     applied = await rule_for(db, person_id)
     if applied is None:
         raise Conflict("attendance_no_rule")
     day = now.astimezone(applied.tz).date()
-    seen = list(
-        (
-            await db.execute(
-                select(AttendancePunch)
-                .where(
-                    AttendancePunch.person_id == person_id,
-                    or_(AttendancePunch.client_id == data.client_id, AttendancePunch.day == day),
-                )
-                .order_by(AttendancePunch.at, AttendancePunch.id)
-            )
-        ).scalars()
-    )
+    params = {"person": person_id, "client_id": data.client_id, "day": day}
+    seen = (await db.execute(_SEEN, params)).all()
     done = next((p for p in seen if p.client_id == data.client_id), None)
     if done is not None:  # a retry
         first = await _first_of_day(db, person_id, done.day) if done.day != day else seen[0].id
         return punch_out(done, first), False
-    where = _where(applied, data, address)
-    p = AttendancePunch(
-        person_id=person_id,
-        unit_id=applied.rule.unit_id,
-        day=day,
-        at=now,
-        address=address[:64] if address else None,
-        note=data.note or None,
-        client_id=data.client_id,
+    where: dict[str, object] = {"lat": None, "lng": None, "distance": None, "place": None}
+    where |= _where(applied, data, address)
+    values = {
+        "person_id": person_id,
+        "unit_id": applied.rule.unit_id,
+        "day": day,
+        "at": now,
+        "address": address[:64] if address else None,
+        "note": data.note or None,
+        "recorded_by": None,
+        "client_id": data.client_id,
         **where,
+    }
+    new_id = (await db.execute(built(db, "attendance.punch", _insert_stmt), values)).scalar()
+    if new_id is None:  # the same client_id stored by a request running beside this one
+        seen = (await db.execute(_SEEN, params)).all()
+        done = next(p for p in seen if p.client_id == data.client_id)
+        return punch_out(done, seen[0].id), False
+    return (
+        PunchOut(
+            id=new_id,
+            at=now,
+            day=day,
+            source=str(where["source"]),
+            distance=cast(int | None, where["distance"]),
+            place=cast(str | None, where["place"]),
+            note=data.note or None,
+            kind="out" if seen else "in",
+        ),
+        True,
     )
-    db.add(p)
-    await db.flush()
-    return punch_out(p, seen[0].id if seen else p.id), True
 
 
 async def today(db: AsyncSession, person_id: int, now: datetime) -> TodayOut:

@@ -5,13 +5,14 @@ are inherited down the tree."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bellwork.attendance.days import Shift
 from bellwork.attendance.models import AttendanceRule
@@ -28,9 +29,32 @@ ATTENDING = tuple(r.value for r in Role if r != Role.guardian)
 WORKING = (Role.head.value, Role.staff.value, Role.teacher.value, Role.member.value)
 
 
+@dataclass(frozen=True, slots=True)
+class RuleView:
+    """A rule as read for a person (plain columns: the check-in path reads one per request)."""
+
+    id: int
+    unit_id: int
+    name: str
+    kind: str
+    weekdays: list[int]
+    start: str
+    end: str
+    late_grace: int
+    work_minutes: int
+    places: list[dict[str, Any]]
+    networks: list[str]
+    field_work: bool
+
+
+RuleLike = AttendanceRule | RuleView
+R = TypeVar("R", AttendanceRule, RuleView)
+RULE_COLUMNS = tuple(getattr(AttendanceRule, f.name) for f in fields(RuleView))
+
+
 @dataclass(frozen=True)
 class Applied:
-    rule: AttendanceRule
+    rule: RuleView
     tz: ZoneInfo
 
     @property
@@ -38,7 +62,7 @@ class Applied:
         return shift_of(self.rule)
 
 
-def shift_of(rule: AttendanceRule) -> Shift:
+def shift_of(rule: RuleLike) -> Shift:
     return Shift(
         rule.kind,
         tuple(rule.weekdays),
@@ -49,7 +73,7 @@ def shift_of(rule: AttendanceRule) -> Shift:
     )
 
 
-def out(rule: AttendanceRule, unit_name: str) -> RuleOut:
+def out(rule: RuleLike, unit_name: str) -> RuleOut:
     return RuleOut(
         id=rule.id,
         unit_id=rule.unit_id,
@@ -67,26 +91,6 @@ def out(rule: AttendanceRule, unit_name: str) -> RuleOut:
     )
 
 
-async def paths_of(db: AsyncSession, person_ids: Sequence[int]) -> dict[int, list[str]]:
-    """The paths of the units each person attends, deepest first."""
-    found: dict[int, list[str]] = {}
-    for i in range(0, len(person_ids), 500):
-        rows = await db.execute(
-            select(Membership.person_id, Unit.path)
-            .join(Unit, Unit.id == Membership.unit_id)
-            .where(
-                Membership.person_id.in_(person_ids[i : i + 500]),
-                Membership.role.in_(ATTENDING),
-                Unit.archived_at.is_(None),
-            )
-        )
-        for pid, path in rows.all():
-            found.setdefault(int(pid), []).append(str(path))
-    for paths in found.values():
-        paths.sort(key=lambda p: (-p.count("/"), p))
-    return found
-
-
 async def rules_along(db: AsyncSession, paths: Iterable[str]) -> dict[int, AttendanceRule]:
     ids = {uid for p in paths for uid in chain(p)}
     if not ids:
@@ -95,7 +99,7 @@ async def rules_along(db: AsyncSession, paths: Iterable[str]) -> dict[int, Atten
     return {r.unit_id: r for r in rows.scalars()}
 
 
-def nearest_rule(paths: Sequence[str], rules: dict[int, AttendanceRule]) -> AttendanceRule | None:
+def nearest_rule(paths: Sequence[str], rules: dict[int, R]) -> R | None:
     for path in paths:
         for uid in reversed(chain(path)):
             if uid in rules:
@@ -103,31 +107,65 @@ def nearest_rule(paths: Sequence[str], rules: dict[int, AttendanceRule]) -> Atte
     return None
 
 
+def _along() -> Any:
+    """Every unit at or above the units the people attend (`member`: 1 for those units
+    themselves), with its settings and its own rule if it has one: one statement, a
+    recursive walk up `parent_id`, the same on both databases."""
+    up = (
+        select(
+            Membership.person_id.label("person_id"),
+            Unit.id.label("unit_id"),
+            Unit.parent_id.label("parent_id"),
+            literal_column("1").label("member"),
+        )
+        .join(Unit, Unit.id == Membership.unit_id)
+        .where(
+            Membership.person_id.in_(bindparam("people", expanding=True)),
+            Membership.role.in_(ATTENDING),
+            Unit.archived_at.is_(None),
+        )
+        .cte("up", recursive=True)
+    )
+    parent = aliased(Unit)
+    up = up.union_all(
+        select(up.c.person_id, parent.id, parent.parent_id, literal_column("0")).join(
+            parent, parent.id == up.c.parent_id
+        )
+    )
+    return (
+        select(up.c.person_id, up.c.member, Unit.id, Unit.path, Unit.settings, *RULE_COLUMNS)
+        .join(Unit, Unit.id == up.c.unit_id)
+        .outerjoin(AttendanceRule, AttendanceRule.unit_id == Unit.id)
+    )
+
+
+_ALONG = _along()
+
+
 async def rules_for(db: AsyncSession, person_ids: Sequence[int]) -> dict[int, Applied]:
     """The rule that applies to each of these people (those with none are missing), with its
-    unit's time zone: two queries however many people (their units' paths; every unit along
-    those paths with its settings and rule)."""
-    paths = await paths_of(db, person_ids)
-    ids = {uid for ps in paths.values() for p in ps for uid in chain(p)}
-    if not ids:
-        return {}
-    rows = await db.execute(
-        select(Unit.id, Unit.path, Unit.settings, AttendanceRule)
-        .outerjoin(AttendanceRule, AttendanceRule.unit_id == Unit.id)
-        .where(Unit.id.in_(ids))
-    )
-    rules: dict[int, AttendanceRule] = {}
+    unit's time zone: one statement per 500 people."""
+    paths: dict[int, list[str]] = {}
+    rules: dict[int, RuleView] = {}
     unit_paths: dict[int, str] = {}
     settings: dict[int, dict[str, Any]] = {}
-    for row in rows.all():
-        uid, own = int(row[0]), row[3]
-        unit_paths[uid] = str(row[1])
-        settings[uid] = dict(row[2] or {})
-        if isinstance(own, AttendanceRule):
-            rules[uid] = own
+    ids = sorted(set(person_ids))
+    n = len(RULE_COLUMNS)
+    for i in range(0, len(ids), 500):
+        rows = await db.execute(_ALONG, {"people": ids[i : i + 500]})
+        for row in rows.all():
+            pid, member, uid, path = int(row[0]), row[1], int(row[2]), str(row[3])
+            unit_paths[uid] = path
+            settings[uid] = dict(row[4] or {})
+            if member:
+                paths.setdefault(pid, []).append(path)
+            own = row[5 : 5 + n]
+            if own[0] is not None and uid not in rules:
+                rules[uid] = RuleView(*own)
     zones: dict[int, ZoneInfo] = {}
     found: dict[int, Applied] = {}
     for pid, ps in paths.items():
+        ps = sorted(set(ps), key=lambda p: (-p.count("/"), p))
         rule = nearest_rule(ps, rules)
         if rule is None:
             continue

@@ -127,7 +127,7 @@ class GateIn(BaseModel):
 class GateOut(BaseModel):
     subject_id: int
     name: str
-    initials: str
+    initials: str  # the name's first letter, shown where a photo would be (no one has one)
     unit_name: str | None
     colour: Colour
     reason: Literal["normal", "abnormal", "missing", "stale"]
@@ -157,6 +157,25 @@ class MonthException(BaseModel):
     status: Status
     first: datetime | None
     last: datetime | None
+
+
+class MyDay(BaseModel):
+    day: date
+    status: Status
+    first: datetime | None  # the arrival
+    last: datetime | None  # the departure
+    late_minutes: int
+    early_minutes: int
+    field: bool
+
+
+class MyMonthOut(BaseModel):
+    """One's own month: each day up to today (rest days too), and the days after it that are
+    on approved leave."""
+
+    month: str
+    rule_name: str | None
+    days: list[MyDay]
 
 
 class MonthOut(BaseModel):

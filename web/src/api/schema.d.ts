@@ -4598,6 +4598,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/attendance/me/month": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Month
+         * @description My own month (`month=2026-11`): each day up to today with its status and punches, and
+         *     the later days on approved leave.
+         */
+        get: operations["my_month_api_v1_attendance_me_month_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attendance/rules/{unit_id}": {
         parameters: {
             query?: never;
@@ -7672,6 +7693,42 @@ export interface components {
         Muted: {
             /** Muted */
             muted: boolean;
+        };
+        /** MyDay */
+        MyDay: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "rest" | "normal" | "late" | "early" | "late_early" | "no_out" | "absent" | "leave" | "pending";
+            /** First */
+            first: string | null;
+            /** Last */
+            last: string | null;
+            /** Late Minutes */
+            late_minutes: number;
+            /** Early Minutes */
+            early_minutes: number;
+            /** Field */
+            field: boolean;
+        };
+        /**
+         * MyMonthOut
+         * @description One's own month: each day up to today (rest days too), and the days after it that are
+         *     on approved leave.
+         */
+        MyMonthOut: {
+            /** Month */
+            month: string;
+            /** Rule Name */
+            rule_name: string | null;
+            /** Days */
+            days: components["schemas"]["MyDay"][];
         };
         /**
          * Note
@@ -19387,6 +19444,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PunchOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_month_api_v1_attendance_me_month_get: {
+        parameters: {
+            query: {
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyMonthOut"];
                 };
             };
             /** @description Validation Error */

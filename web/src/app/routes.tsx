@@ -60,6 +60,7 @@ const AttendancePage = lazy(() => import("../features/attendance/CheckInPage"));
 const AttendancePassPage = lazy(() => import("../features/attendance/PassPage"));
 const AttendanceGatePage = lazy(() => import("../features/attendance/GatePage"));
 const AttendanceStatsPage = lazy(() => import("../features/attendance/StatsPage"));
+const AttendanceMyMonthPage = lazy(() => import("../features/attendance/MyMonthPage"));
 const AttendanceRulePage = lazy(() => import("../features/attendance/RulePage"));
 const NotificationSettings = lazy(() => import("../features/chat/NotificationSettings"));
 
@@ -151,6 +152,7 @@ export function AppRoutes() {
         <Route path="/attendance/pass" element={<Guard allow={() => true}><AttendancePassPage /></Guard>} />
         <Route path="/attendance/gate" element={<Guard allow={() => true}><AttendanceGatePage /></Guard>} />
         <Route path="/attendance/stats" element={<Guard allow={() => true}><AttendanceStatsPage /></Guard>} />
+        <Route path="/attendance/mine" element={<Guard allow={() => true}><AttendanceMyMonthPage /></Guard>} />
         <Route path="/attendance/rules" element={<Guard allow={() => true}><AttendanceRulePage /></Guard>} />
         <Route path="/forms" element={<Guard allow={() => true}><FormsTodoPage /></Guard>} />
         <Route path="/forms/fill/:campaignId/:subjectId" element={<Guard allow={() => true}><FormsFillPage /></Guard>} />

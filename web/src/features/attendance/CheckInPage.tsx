@@ -2,7 +2,8 @@
  * Check in and out (/attendance), phone-sized: today's shift and state, one big button that
  * reads the browser's location and punches (an allowed network needs none), the refusal with
  * the distance when outside every allowed place, a field-work note when the rule allows it,
- * today's punches, and the links to my health pass, the gate and the statistics.
+ * today's punches, that today is on approved leave, and the links to my month, my health pass,
+ * the gate and the statistics.
  */
 import { useState } from "react";
 import { Alert, Button, Card, Empty, Input, List, Space, Spin, Tag, Typography } from "antd";
@@ -71,6 +72,7 @@ export default function CheckInPage() {
   const needsNote = punch.error instanceof ApiError && punch.error.code === "attendance_field_note";
   const links = (
     <div className="bw-att-links">
+      <Link to="/attendance/mine"><Button data-testid="attendance-mine">{t("attendance.mine")}</Button></Link>
       <Link to="/attendance/pass"><Button data-testid="attendance-my-pass">{t("attendance.myPass")}</Button></Link>
       <Link to="/approvals/new"><Button data-testid="attendance-correction">{t("attendance.correction")}</Button></Link>
       {guard && <Link to="/attendance/gate"><Button data-testid="attendance-gate-link">{t("attendance.gate")}</Button></Link>}
@@ -99,6 +101,7 @@ export default function CheckInPage() {
           {d.late_minutes > 0 && <Tag color="orange">{t("attendance.lateBy", { n: d.late_minutes })}</Tag>}
         </Space>
         {!d.working && <Typography.Text type="secondary">{t("attendance.restDay")}</Typography.Text>}
+        {d.status === "leave" && <Alert type="info" showIcon title={t("attendance.onLeave")} data-testid="attendance-on-leave" />}
         <div className="bw-att-punch">
           <Button type="primary" shape="circle" loading={locating || punch.isPending} onClick={() => void send(false)} data-testid="attendance-punch">
             {locating ? t("attendance.locating") : t(out ? "attendance.checkOut" : "attendance.checkIn")}

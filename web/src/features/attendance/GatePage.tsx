@@ -108,7 +108,7 @@ export default function GatePage() {
         {gate.isError && <Alert type="error" showIcon title={errorText(gate.error, t)} data-testid="attendance-gate-refused" />}
         {gate.isSuccess && r && (
           <div className="bw-att-result" style={{ background: PASS_COLOR[r.colour] }} data-testid="attendance-gate-result" data-colour={r.colour}>
-            <Avatar size={72}>{r.initials}</Avatar>
+            <Avatar size={72} style={{ fontSize: 32 }} data-testid="attendance-gate-photo">{r.initials}</Avatar>
             <div>
               <div className="bw-att-result-name" data-testid="attendance-gate-name">{r.name}</div>
               <div>{r.unit_name}</div>

@@ -1,6 +1,7 @@
 /**
  * Attendance and the health pass's React Query hooks (docs/attendance.md, "In the web client").
- * Keys under ["attendance"]: "today", "subjects", "pass" per subject, "month" per unit and month.
+ * Keys under ["attendance"]: "today", "subjects", "pass" per subject, "month" per unit and month,
+ * "mine" per month.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, call } from "../../api/http";
@@ -13,6 +14,7 @@ export type PunchOut = S["PunchOut"];
 export type PassOut = S["PassOut"];
 export type GateOut = S["GateOut"];
 export type MonthOut = S["MonthOut"];
+export type MyMonthOut = S["MyMonthOut"];
 export type Status = TodayOut["status"];
 
 export const attendanceKeys = {
@@ -20,6 +22,7 @@ export const attendanceKeys = {
   subjects: ["attendance", "subjects"] as const,
   pass: (subject: number | null) => ["attendance", "pass", subject] as const,
   month: (unit: number | null, month: string) => ["attendance", "month", unit, month] as const,
+  mine: (month: string) => ["attendance", "mine", month] as const,
 };
 
 export function useToday() {
@@ -63,6 +66,14 @@ export function useMonth(unit: number | null, month: string) {
     enabled: unit != null,
     queryFn: () =>
       call(api.GET("/api/v1/attendance/units/{unit_id}/month", { params: { path: { unit_id: unit ?? 0 }, query: { month } } })),
+  });
+}
+
+/** My own month: each day up to today, and later days on approved leave. */
+export function useMyMonth(month: string) {
+  return useQuery({
+    queryKey: attendanceKeys.mine(month),
+    queryFn: () => call(api.GET("/api/v1/attendance/me/month", { params: { query: { month } } })),
   });
 }
 
