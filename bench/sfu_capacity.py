@@ -34,6 +34,7 @@ import contextlib
 import math
 import multiprocessing as mp
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -295,8 +296,9 @@ class Receivers:
 # ---------------------------------------------------------------- Janus's own figures
 
 
-async def janus_out_bytes(where: Path, skip_handle: int | None = None) -> tuple[int, int]:
-    """Bytes Janus sent on its subscriber handles, from the admin API: (bytes, handles)."""
+async def janus_out(where: Path) -> tuple[int, int, int]:
+    """What Janus sent on its subscriber handles, from the admin API: (bytes, NACKs received,
+    handles)."""
     from bellwork.media import local
     from bellwork.media.janus import JanusClient
 
@@ -304,7 +306,7 @@ async def janus_out_bytes(where: Path, skip_handle: int | None = None) -> tuple[
     if spec is None:
         raise RuntimeError("the app node's Janus is not running")
     jc = JanusClient(spec.url, admin_url=spec.admin_url, admin_secret=spec.admin_secret)
-    total = handles = 0
+    total = nacks = handles = 0
     try:
         for session in await jc.list_sessions():
             found = await jc.admin("list_handles", f"/{session}")
@@ -315,10 +317,12 @@ async def janus_out_bytes(where: Path, skip_handle: int | None = None) -> tuple[
                     continue
                 handles += 1
                 for medium in info.get("webrtc", {}).get("media", {}).values():
-                    total += int(medium.get("stats", {}).get("out", {}).get("bytes", 0))
+                    out = medium.get("stats", {}).get("out", {})
+                    total += int(out.get("bytes", 0))
+                    nacks += int(out.get("nacks", 0))
     finally:
         await jc.close()
-    return total, handles
+    return total, nacks, handles
 
 
 # ---------------------------------------------------------------- one run
@@ -340,6 +344,7 @@ class Result:
     publisher_cpu: float
     receiver_cpu: list[float]
     out_bps: float  # from Janus's admin API
+    nacks: float  # NACKs from the watchers to Janus, per second
     recv_bps: float  # VP8 payload counted by the watchers
     load: tuple[float, float, float]
 
@@ -384,13 +389,13 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
                 load0 = os.getloadavg()
                 a = await asyncio.to_thread(receivers.snap)
                 sent0, cpu_a = track.sent, [cpu_seconds([p]) for p in procs]
-                out0, _ = await janus_out_bytes(Path(where))
+                out0, nacks0, _ = await janus_out(Path(where))
                 t_a = time.monotonic()
                 await asyncio.sleep(args.seconds)
                 b = await asyncio.to_thread(receivers.snap)
                 sent1, cpu_b = track.sent, [cpu_seconds([p]) for p in procs]
                 t_b = time.monotonic()
-                out1, handles = await janus_out_bytes(Path(where))
+                out1, nacks1, handles = await janus_out(Path(where))
                 load1 = os.getloadavg()
         finally:
             if receivers is not None:
@@ -427,6 +432,7 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
         publisher_cpu=(cpu_b[nj + 1] - cpu_a[nj + 1]) / secs,
         receiver_cpu=receiver_cpu,
         out_bps=(out1 - out0) / secs,
+        nacks=(nacks1 - nacks0) / secs,
         recv_bps=recv_bytes / secs,
         load=tuple((x + y) / 2 for x, y in zip(load0, load1, strict=True)),  # type: ignore[arg-type]
     )
@@ -435,28 +441,32 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
 def report(results: list[Result], fps: int) -> None:
     print()
     print(
-        "     N | procs | watching | frames >=95% | worst % | Janus CPU | Janus/watcher "
-        "| out of Janus | received  | receivers CPU (per process)   | app  | publisher | load"
+        "     N | procs | >=95% of frames |  worst | median | Janus CPU | per watcher "
+        "| out of Janus | received | NACK/s | receivers CPU | app | publisher | load"
     )
     for r in results:
         ok = sum(x >= GOAL for x in r.ratios)
         extra = max(0.0, r.janus_cpu - r.janus_idle)
         per = extra / max(1, r.connected) * 100
-        recv = " ".join(f"{c * 100:.0f}" for c in r.receiver_cpu)
+        median = statistics.median(r.ratios) if r.ratios else 0.0
         print(
-            f"  {r.n:4d} | {r.workers:5d} | {r.connected:8d} | {ok:5d} of {r.n:<4d} "
-            f"| {min(r.ratios, default=0) * 100:6.1f}% | {r.janus_cpu * 100:7.1f}% "
-            f"| {per:9.2f}%   | {r.out_bps * 8 / 1e6:7.1f} Mb/s | {r.recv_bps * 8 / 1e6:5.1f} Mb/s "
-            f"| {sum(r.receiver_cpu) * 100:4.0f}% ({recv:>20s}) | {r.app_cpu * 100:3.0f}% "
-            f"| {r.publisher_cpu * 100:7.0f}%  | {r.load[0]:.1f}"
+            f"  {r.n:4d} | {r.workers:5d} | {ok:6d} of {r.n:<5d} "
+            f"| {min(r.ratios, default=0) * 100:5.1f}% | {median * 100:5.1f}% "
+            f"| {r.janus_cpu * 100:8.1f}% | {per:10.2f}% "
+            f"| {r.out_bps * 8 / 1e6:7.1f} Mb/s | {r.recv_bps * 8 / 1e6:4.0f} Mb/s "
+            f"| {r.nacks:6.1f} | {sum(r.receiver_cpu) * 100:12.0f}% | {r.app_cpu * 100:2.0f}% "
+            f"| {r.publisher_cpu * 100:8.0f}% | {r.load[0]:4.1f}"
         )
     print(
-        f"\n  CPU in % of one core over the window; Janus/watcher: Janus's CPU less its CPU with "
-        f"the publisher alone ({', '.join(f'{r.janus_idle * 100:.1f}%' for r in results)}), per "
-        f"watcher. The clip: {results[0].sent_kbps:.0f} kb/s VP8 at {fps} fps; frames sent in "
-        f"the window: {', '.join(str(r.sent_frames) for r in results)}. 'out of Janus': bytes "
-        "its subscriber handles sent (admin API); 'received': VP8 payload the watchers counted. "
-        "load: 1-minute load average during the window (the host is shared)."
+        "\n  CPU in % of one core over the window. per watcher: Janus's CPU less its CPU with the "
+        f"publisher alone ({', '.join(f'{r.janus_idle * 100:.1f}%' for r in results)}), "
+        "divided by the watchers. receivers CPU: all receiver processes ("
+        + "; ".join(" ".join(f"{c * 100:.0f}" for c in r.receiver_cpu) + "% each" for r in results)
+        + f"). The clip: {results[0].sent_kbps:.0f} kb/s VP8 at {fps} fps; frames sent in the "
+        f"window: {', '.join(str(r.sent_frames) for r in results)}. out of Janus: what its "
+        "subscriber handles sent (admin API: RTP with headers and retransmissions); received: "
+        "the VP8 payload the watchers counted. load: 1-minute load average during the window "
+        "(the host is shared with other work)."
     )
     passing = [r.n for r in results if r.passed]
     print(
