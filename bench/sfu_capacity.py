@@ -34,6 +34,7 @@ import contextlib
 import math
 import multiprocessing as mp
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -160,12 +161,23 @@ class Watcher:
 
 
 def _receiver_proc(
-    logins: list[Login], base: str, lid: int, feed: int, pipe: Any, concurrency: int
+    logins: list[Login], base: str, lid: int, feed: int, pipe: Any, concurrency: int, rcvbuf: int
 ) -> None:
     """A receiver process: its watchers join and watch, it reports, then answers snapshots."""
+    import aioice.ice
     import aiortc.rtcrtpreceiver
 
     aiortc.rtcrtpreceiver.get_decoder = lambda codec: CountingDecoder()  # type: ignore[assignment]
+    if rcvbuf:
+        made = aioice.ice.StunProtocol.connection_made
+
+        def connection_made(self: Any, transport: Any) -> None:
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+            made(self, transport)
+
+        aioice.ice.StunProtocol.connection_made = connection_made  # type: ignore[method-assign]
     asyncio.run(_receiver_main(logins, base, lid, feed, pipe, concurrency))
 
 
@@ -244,7 +256,7 @@ class Receivers:
     """The watchers, spread over receiver processes."""
 
     def __init__(
-        self, logins: list[Login], procs: int, base: str, lid: int, feed: int, concurrency: int
+        self, logins: list[Login], procs: int, base: str, lid: int, feed: int, rcvbuf: int
     ) -> None:
         ctx = mp.get_context("spawn")
         self.pipes: list[Any] = []
@@ -253,7 +265,7 @@ class Receivers:
             a, b = ctx.Pipe()
             p = ctx.Process(
                 target=_receiver_proc,
-                args=(logins[i::procs], base, lid, feed, b, concurrency),
+                args=(logins[i::procs], base, lid, feed, b, 10, rcvbuf),
                 daemon=True,
             )
             p.start()
@@ -296,9 +308,17 @@ class Receivers:
 # ---------------------------------------------------------------- Janus's own figures
 
 
-async def janus_out(where: Path) -> tuple[int, int, int]:
-    """What Janus sent on its subscriber handles, from the admin API: (bytes, NACKs received,
-    handles)."""
+@dataclass
+class JanusCounts:
+    """Janus's counters (admin API): per subscriber handle the packets and bytes it sent, the
+    NACKs it got; the packets it received from the publisher."""
+
+    out: dict[int, tuple[int, int]] = field(default_factory=dict)  # handle: (packets, bytes)
+    nacks: int = 0
+    published: int = 0
+
+
+async def janus_counts(where: Path) -> JanusCounts:
     from bellwork.media import local
     from bellwork.media.janus import JanusClient
 
@@ -306,23 +326,34 @@ async def janus_out(where: Path) -> tuple[int, int, int]:
     if spec is None:
         raise RuntimeError("the app node's Janus is not running")
     jc = JanusClient(spec.url, admin_url=spec.admin_url, admin_secret=spec.admin_secret)
-    total = nacks = handles = 0
+    counts = JanusCounts()
     try:
         for session in await jc.list_sessions():
             found = await jc.admin("list_handles", f"/{session}")
             for handle in found.get("handles", []):
                 info = (await jc.admin("handle_info", f"/{session}/{handle}"))["info"]
-                plugin = info.get("plugin_specific", {})
-                if plugin.get("type") != "subscriber":
-                    continue
-                handles += 1
+                kind = info.get("plugin_specific", {}).get("type")
                 for medium in info.get("webrtc", {}).get("media", {}).values():
-                    out = medium.get("stats", {}).get("out", {})
-                    total += int(out.get("bytes", 0))
-                    nacks += int(out.get("nacks", 0))
+                    stats = medium.get("stats", {})
+                    if kind == "publisher":
+                        counts.published += int(stats.get("in", {}).get("packets", 0))
+                    elif kind == "subscriber":
+                        out = stats.get("out", {})
+                        packets, sent = counts.out.get(int(handle), (0, 0))
+                        counts.out[int(handle)] = (
+                            packets + int(out.get("packets", 0)),
+                            sent + int(out.get("bytes", 0)),
+                        )
+                        counts.nacks += int(out.get("nacks", 0))
     finally:
         await jc.close()
-    return total, nacks, handles
+    return counts
+
+
+def udp_drops() -> int:
+    """This host's UDP datagrams dropped for full receive buffers (all processes)."""
+    lines = [x.split() for x in Path("/proc/net/snmp").read_text().splitlines() if x[:4] == "Udp:"]
+    return int(dict(zip(lines[0], lines[1], strict=True))["RcvbufErrors"])
 
 
 # ---------------------------------------------------------------- one run
@@ -345,6 +376,8 @@ class Result:
     receiver_cpu: list[float]
     out_bps: float  # from Janus's admin API
     nacks: float  # NACKs from the watchers to Janus, per second
+    janus_ratios: list[float]  # per subscriber handle: packets sent / packets published
+    udp_drops: int  # datagrams the host dropped for full receive buffers
     recv_bps: float  # VP8 payload counted by the watchers
     load: tuple[float, float, float]
 
@@ -379,7 +412,7 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
                 idle = (cpu_seconds(janus) - j0) / (time.monotonic() - t0)
 
                 print(f"-- N={n}: the teacher is live; {n} watchers in {workers} processes")
-                receivers = Receivers(seeded.members, workers, node.url, lid, feed, 10)
+                receivers = Receivers(seeded.members, workers, node.url, lid, feed, args.rcvbuf)
                 failed = await asyncio.to_thread(receivers.ready, 600)
                 connected = n - len(failed)
                 print(f"   {connected} watching ({len(failed)} failed); settling {args.settle} s")
@@ -389,13 +422,13 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
                 load0 = os.getloadavg()
                 a = await asyncio.to_thread(receivers.snap)
                 sent0, cpu_a = track.sent, [cpu_seconds([p]) for p in procs]
-                out0, nacks0, _ = await janus_out(Path(where))
+                j_a, drops0 = await janus_counts(Path(where)), udp_drops()
                 t_a = time.monotonic()
                 await asyncio.sleep(args.seconds)
                 b = await asyncio.to_thread(receivers.snap)
                 sent1, cpu_b = track.sent, [cpu_seconds([p]) for p in procs]
                 t_b = time.monotonic()
-                out1, nacks1, handles = await janus_out(Path(where))
+                j_b, drops1 = await janus_counts(Path(where)), udp_drops()
                 load1 = os.getloadavg()
         finally:
             if receivers is not None:
@@ -415,8 +448,14 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
     receiver_cpu = [(cb - ca) / (tb - ta) for (ta, ca, _), (tb, cb, _) in zip(a, b, strict=True)]
     nj = len(janus)
     janus_cpu = sum(cpu_b[:nj]) - sum(cpu_a[:nj])
-    if handles != connected:
-        print(f"   note: Janus listed {handles} subscriber handles, {connected} watchers")
+    published = j_b.published - j_a.published
+    janus_ratios, out_bytes = [], 0
+    for handle, (packets, nbytes) in j_b.out.items():
+        before = j_a.out.get(handle, (0, 0))
+        janus_ratios.append((packets - before[0]) / max(1, published))
+        out_bytes += nbytes - before[1]
+    if len(j_b.out) != connected:
+        print(f"   note: Janus listed {len(j_b.out)} subscriber handles, {connected} watchers")
     return Result(
         n=n,
         workers=workers,
@@ -431,42 +470,55 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
         app_cpu=(cpu_b[nj] - cpu_a[nj]) / secs,
         publisher_cpu=(cpu_b[nj + 1] - cpu_a[nj + 1]) / secs,
         receiver_cpu=receiver_cpu,
-        out_bps=(out1 - out0) / secs,
-        nacks=(nacks1 - nacks0) / secs,
+        out_bps=out_bytes / secs,
+        nacks=(j_b.nacks - j_a.nacks) / secs,
+        janus_ratios=janus_ratios,
+        udp_drops=drops1 - drops0,
         recv_bps=recv_bytes / secs,
         load=tuple((x + y) / 2 for x, y in zip(load0, load1, strict=True)),  # type: ignore[arg-type]
     )
 
 
 def report(results: list[Result], fps: int) -> None:
-    print()
+    print("\n  frames (per watcher, frames received / frames the teacher sent in the window)")
     print(
-        "     N | procs | >=95% of frames |  worst | median | Janus CPU | per watcher "
-        "| out of Janus | received | NACK/s | receivers CPU | app | publisher | load"
+        "     N | procs | watching | got >= 95% |  worst | median "
+        "| Janus sent >= 95% |  worst | UDP drops | load"
     )
     for r in results:
-        ok = sum(x >= GOAL for x in r.ratios)
-        extra = max(0.0, r.janus_cpu - r.janus_idle)
-        per = extra / max(1, r.connected) * 100
         median = statistics.median(r.ratios) if r.ratios else 0.0
         print(
-            f"  {r.n:4d} | {r.workers:5d} | {ok:6d} of {r.n:<5d} "
+            f"  {r.n:4d} | {r.workers:5d} | {r.connected:8d} "
+            f"| {sum(x >= GOAL for x in r.ratios):10d} "
             f"| {min(r.ratios, default=0) * 100:5.1f}% | {median * 100:5.1f}% "
-            f"| {r.janus_cpu * 100:8.1f}% | {per:10.2f}% "
-            f"| {r.out_bps * 8 / 1e6:7.1f} Mb/s | {r.recv_bps * 8 / 1e6:4.0f} Mb/s "
+            f"| {sum(x >= GOAL for x in r.janus_ratios):17d} "
+            f"| {min(r.janus_ratios, default=0) * 100:5.1f}% | {r.udp_drops:9d} | {r.load[0]:4.1f}"
+        )
+    print("\n  cost (CPU in % of one core over the window)")
+    print(
+        "     N | Janus CPU | per watcher | out of Janus | received  | NACK/s "
+        "| receivers CPU | app | publisher"
+    )
+    for r in results:
+        per = max(0.0, r.janus_cpu - r.janus_idle) / max(1, r.connected) * 100
+        print(
+            f"  {r.n:4d} | {r.janus_cpu * 100:8.1f}% | {per:10.2f}% "
+            f"| {r.out_bps * 8 / 1e6:7.1f} Mb/s | {r.recv_bps * 8 / 1e6:5.1f} Mb/s "
             f"| {r.nacks:6.1f} | {sum(r.receiver_cpu) * 100:12.0f}% | {r.app_cpu * 100:2.0f}% "
-            f"| {r.publisher_cpu * 100:8.0f}% | {r.load[0]:4.1f}"
+            f"| {r.publisher_cpu * 100:8.0f}%"
         )
     print(
-        "\n  CPU in % of one core over the window. per watcher: Janus's CPU less its CPU with the "
+        "\n  Janus sent: per subscriber handle, RTP packets sent / packets received from the "
+        "publisher (admin API). UDP drops: datagrams this host dropped for full receive buffers "
+        "in the window (every process's). per watcher: Janus's CPU less its CPU with the "
         f"publisher alone ({', '.join(f'{r.janus_idle * 100:.1f}%' for r in results)}), "
         "divided by the watchers. receivers CPU: all receiver processes ("
         + "; ".join(" ".join(f"{c * 100:.0f}" for c in r.receiver_cpu) + "% each" for r in results)
         + f"). The clip: {results[0].sent_kbps:.0f} kb/s VP8 at {fps} fps; frames sent in the "
         f"window: {', '.join(str(r.sent_frames) for r in results)}. out of Janus: what its "
-        "subscriber handles sent (admin API: RTP with headers and retransmissions); received: "
-        "the VP8 payload the watchers counted. load: 1-minute load average during the window "
-        "(the host is shared with other work)."
+        "subscriber handles sent (RTP with headers and retransmissions); received: the VP8 "
+        "payload the watchers counted. load: 1-minute load average during the window (the host "
+        "is shared with other work)."
     )
     passing = [r.n for r in results if r.passed]
     print(
@@ -486,6 +538,12 @@ def main() -> int:
     ap.add_argument("--fps", type=int, default=20)
     ap.add_argument("--kbps", type=int, default=1000, help="the clip's VP8 bitrate")
     ap.add_argument("--workers", type=int, default=0, help="receiver processes (0: N/25, >= 2)")
+    ap.add_argument(
+        "--rcvbuf",
+        type=int,
+        default=1 << 20,
+        help="the watchers' UDP receive buffer in bytes (0: the system's default)",
+    )
     args = ap.parse_args()
     print(machine())
     print(f"psutil {psutil.__version__}; aiortc {_aiortc_version()}; {_janus_version()}")
