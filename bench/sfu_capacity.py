@@ -350,10 +350,25 @@ async def janus_counts(where: Path) -> JanusCounts:
     return counts
 
 
-def udp_drops() -> int:
-    """This host's UDP datagrams dropped for full receive buffers (all processes)."""
-    lines = [x.split() for x in Path("/proc/net/snmp").read_text().splitlines() if x[:4] == "Udp:"]
-    return int(dict(zip(lines[0], lines[1], strict=True))["RcvbufErrors"])
+def udp_drops(pids: list[int]) -> int:
+    """UDP datagrams dropped for a full receive buffer on the sockets these processes hold
+    (/proc/net/udp{,6}: the `drops` of each socket, found by inode)."""
+    inodes: set[str] = set()
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                    if link.startswith("socket:["):
+                        inodes.add(link[8:-1])
+    total = 0
+    for table in ("/proc/net/udp", "/proc/net/udp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                cols = line.split()
+                if len(cols) > 12 and cols[9] in inodes:
+                    total += int(cols[-1])
+    return total
 
 
 # ---------------------------------------------------------------- one run
@@ -377,7 +392,7 @@ class Result:
     out_bps: float  # from Janus's admin API
     nacks: float  # NACKs from the watchers to Janus, per second
     janus_ratios: list[float]  # per subscriber handle: packets sent / packets published
-    udp_drops: int  # datagrams the host dropped for full receive buffers
+    drops: tuple[int, int]  # datagrams dropped for full receive buffers: watchers', Janus's
     recv_bps: float  # VP8 payload counted by the watchers
     load: tuple[float, float, float]
 
@@ -422,13 +437,17 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
                 load0 = os.getloadavg()
                 a = await asyncio.to_thread(receivers.snap)
                 sent0, cpu_a = track.sent, [cpu_seconds([p]) for p in procs]
-                j_a, drops0 = await janus_counts(Path(where)), udp_drops()
+                rpids = [p.pid for p in receivers.procs]
+                jpids = [p.pid for p in janus]
+                drops_a = udp_drops(rpids), udp_drops(jpids)
+                j_a = await janus_counts(Path(where))
                 t_a = time.monotonic()
                 await asyncio.sleep(args.seconds)
                 b = await asyncio.to_thread(receivers.snap)
                 sent1, cpu_b = track.sent, [cpu_seconds([p]) for p in procs]
                 t_b = time.monotonic()
-                j_b, drops1 = await janus_counts(Path(where)), udp_drops()
+                drops_b = udp_drops(rpids), udp_drops(jpids)
+                j_b = await janus_counts(Path(where))
                 load1 = os.getloadavg()
         finally:
             if receivers is not None:
@@ -473,7 +492,7 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
         out_bps=out_bytes / secs,
         nacks=(j_b.nacks - j_a.nacks) / secs,
         janus_ratios=janus_ratios,
-        udp_drops=drops1 - drops0,
+        drops=(drops_b[0] - drops_a[0], drops_b[1] - drops_a[1]),
         recv_bps=recv_bytes / secs,
         load=tuple((x + y) / 2 for x, y in zip(load0, load1, strict=True)),  # type: ignore[arg-type]
     )
@@ -483,7 +502,7 @@ def report(results: list[Result], fps: int) -> None:
     print("\n  frames (per watcher, frames received / frames the teacher sent in the window)")
     print(
         "     N | procs | watching | got >= 95% |  worst | median "
-        "| Janus sent >= 95% |  worst | UDP drops | load"
+        "| Janus sent >= 95% |  worst | UDP drops: watchers, Janus | load"
     )
     for r in results:
         median = statistics.median(r.ratios) if r.ratios else 0.0
@@ -492,7 +511,8 @@ def report(results: list[Result], fps: int) -> None:
             f"| {sum(x >= GOAL for x in r.ratios):10d} "
             f"| {min(r.ratios, default=0) * 100:5.1f}% | {median * 100:5.1f}% "
             f"| {sum(x >= GOAL for x in r.janus_ratios):17d} "
-            f"| {min(r.janus_ratios, default=0) * 100:5.1f}% | {r.udp_drops:9d} | {r.load[0]:4.1f}"
+            f"| {min(r.janus_ratios, default=0) * 100:5.1f}% "
+            f"| {r.drops[0]:17d}, {r.drops[1]:6d} | {r.load[0]:4.1f}"
         )
     print("\n  cost (CPU in % of one core over the window)")
     print(
@@ -509,9 +529,11 @@ def report(results: list[Result], fps: int) -> None:
         )
     print(
         "\n  Janus sent: per subscriber handle, RTP packets sent / packets received from the "
-        "publisher (admin API). UDP drops: datagrams this host dropped for full receive buffers "
-        "in the window (every process's). per watcher: Janus's CPU less its CPU with the "
-        f"publisher alone ({', '.join(f'{r.janus_idle * 100:.1f}%' for r in results)}), "
+        "publisher (admin API). UDP drops: datagrams dropped for a full receive buffer in the "
+        "window on the receiver processes' sockets and on Janus's. per watcher: Janus's CPU "
+        "less its CPU with the publisher alone ("
+        + ", ".join(f"{r.janus_idle * 100:.1f}%" for r in results)
+        + "), "
         "divided by the watchers. receivers CPU: all receiver processes ("
         + "; ".join(" ".join(f"{c * 100:.0f}" for c in r.receiver_cpu) + "% each" for r in results)
         + f"). The clip: {results[0].sent_kbps:.0f} kb/s VP8 at {fps} fps; frames sent in the "
