@@ -441,17 +441,19 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
                 load0 = os.getloadavg()
                 a = await asyncio.to_thread(receivers.snap)
                 sent0, cpu_a = track.sent, [cpu_seconds([p]) for p in procs]
+                t_a = time.monotonic()
                 rpids = [p.pid for p in receivers.procs]
                 jpids = [p.pid for p in janus]
                 drops_a = udp_drops(rpids), udp_drops(jpids)
                 j_a = await janus_counts(Path(where))
-                t_a = time.monotonic()
+                tj_a = (t_a + time.monotonic()) / 2
                 await asyncio.sleep(args.seconds)
                 b = await asyncio.to_thread(receivers.snap)
                 sent1, cpu_b = track.sent, [cpu_seconds([p]) for p in procs]
                 t_b = time.monotonic()
                 drops_b = udp_drops(rpids), udp_drops(jpids)
                 j_b = await janus_counts(Path(where))
+                tj_b = (t_b + time.monotonic()) / 2
                 load1 = os.getloadavg()
         finally:
             if receivers is not None:
@@ -462,12 +464,12 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
     secs = t_b - t_a
     sent = sent1 - sent0
     ratios: list[float] = []
-    recv_bytes = 0
-    for (_, _, before), (_, _, after) in zip(a, b, strict=True):
+    recv_bps = 0.0  # each receiver process over its own snapshots' times
+    for (ta, _, before), (tb, _, after) in zip(a, b, strict=True):
         for (f0, b0), (f1, b1) in zip(before, after, strict=True):
             if f1 > 0:
                 ratios.append((f1 - f0) / sent if sent else 0.0)
-                recv_bytes += b1 - b0
+                recv_bps += (b1 - b0) / (tb - ta)
     receiver_cpu = [(cb - ca) / (tb - ta) for (ta, ca, _), (tb, cb, _) in zip(a, b, strict=True)]
     nj = len(janus)
     janus_cpu = sum(cpu_b[:nj]) - sum(cpu_a[:nj])
@@ -493,10 +495,10 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
         app_cpu=(cpu_b[nj] - cpu_a[nj]) / secs,
         publisher_cpu=(cpu_b[nj + 1] - cpu_a[nj + 1]) / secs,
         receiver_cpu=receiver_cpu,
-        out_bps=out_bytes / secs,
+        out_bps=out_bytes / (tj_b - tj_a),
         janus_ratios=janus_ratios,
         drops=(drops_b[0] - drops_a[0], drops_b[1] - drops_a[1]),
-        recv_bps=recv_bytes / secs,
+        recv_bps=recv_bps,
         load=tuple((x + y) / 2 for x, y in zip(load0, load1, strict=True)),  # type: ignore[arg-type]
     )
 
