@@ -34,6 +34,7 @@ import contextlib
 import math
 import multiprocessing as mp
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -461,6 +462,7 @@ async def run(n: int, args: argparse.Namespace, clip: Path) -> Result:
             if pc is not None:
                 await pc.close()
             node.stop()
+            shutil.rmtree(tmp, ignore_errors=True)
     secs = t_b - t_a
     sent = sent1 - sent0
     ratios: list[float] = []
