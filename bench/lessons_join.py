@@ -32,9 +32,9 @@ from typing import Any
 
 import httpx
 import psutil
-from aiortc import RTCPeerConnection, RTCSessionDescription, VideoStreamTrack
 from benchlib import backends, fresh_database, machine, percentiles
 from chatlib import Node, cpu_seconds, data_dir, seed_group
+from lessonlib import headers, make_a_class, publish, start_lesson, wait_for_feed
 
 GOAL_SECONDS = 10.0
 
@@ -79,59 +79,20 @@ def answer_for(offer: str) -> str:
     return "\r\n".join(out + body + [""])
 
 
-async def publish(client: httpx.AsyncClient, lid: int, headers: dict[str, str]) -> Any:
-    """The teacher's camera through aiortc: offer (gathering complete), Janus's answer."""
-    pc = RTCPeerConnection()
-    pc.addTrack(VideoStreamTrack())
-    await pc.setLocalDescription(await pc.createOffer())
-    r = await client.post(
-        f"/api/v1/lessons/{lid}/publish",
-        json={"jsep": {"type": "offer", "sdp": pc.localDescription.sdp}},
-        headers=headers,
-    )
-    r.raise_for_status()
-    body = r.json()
-    await pc.setRemoteDescription(RTCSessionDescription(body["jsep"]["sdp"], "answer"))
-    return pc, int(body["feed"])
-
-
 async def run(backend: str, students: int, concurrency: int) -> bool:
     async with fresh_database(backend) as url:
         seeded = await seed_group(url, students, units=1)
-        await _make_a_class(url)
+        await make_a_class(url)
         tmp = tempfile.mkdtemp(prefix="bellwork-lessons-")
         node = Node(url, data_dir(tmp, "node"), settings={"BELLWORK_JANUS_RUN": "always"})
         pc = None
         try:
             teacher = seeded.sender
-            th = {"cookie": f"bw_session={teacher.secret}", "x-csrf-token": teacher.csrf}
             limits = httpx.Limits(max_connections=concurrency + 10)
             async with httpx.AsyncClient(base_url=node.url, timeout=60, limits=limits) as client:
-                r = await client.post(
-                    "/api/v1/lessons",
-                    json={
-                        "title": "数学",
-                        "unit_ids": seeded.unit_ids,
-                        "client_id": "bench",
-                        "start_now": True,
-                    },
-                    headers=th,
-                )
-                r.raise_for_status()
-                lid = int(r.json()["id"])
-                pc, feed = await publish(client, lid, th)
-                # Janus offers a feed to watchers once its media flows.
-                first = seeded.members[0]
-                fh = {"cookie": f"bw_session={first.secret}", "x-csrf-token": first.csrf}
-                for _ in range(100):
-                    w = await client.post(
-                        f"/api/v1/lessons/{lid}/watch", json={"feed": feed}, headers=fh
-                    )
-                    if w.status_code == 200:
-                        break
-                    await asyncio.sleep(0.2)
-                else:
-                    raise RuntimeError(f"Janus never offered the teacher's feed: {w.text}")
+                lid = await start_lesson(client, seeded)
+                pc, feed = await publish(client, lid, teacher)
+                await wait_for_feed(client, lid, feed, seeded.members[0])
                 await asyncio.sleep(1)
                 janus = [c for c in node.ps.children(recursive=True) if "janus" in c.name()]
                 procs = [node.ps, *janus]
@@ -141,7 +102,7 @@ async def run(backend: str, students: int, concurrency: int) -> bool:
                 gate = asyncio.Semaphore(concurrency)
 
                 async def student(login: Any) -> None:
-                    h = {"cookie": f"bw_session={login.secret}", "x-csrf-token": login.csrf}
+                    h = headers(login)
                     async with gate:
                         try:
                             t = time.perf_counter()
@@ -199,24 +160,6 @@ async def run(backend: str, students: int, concurrency: int) -> bool:
     for f in failures[:5]:
         print("   failed:", f)
     return ok and once
-
-
-async def _make_a_class(url: str) -> None:
-    """seed_group makes guardians of one class under a school: here they are its students and
-    person 1 teaches it."""
-    from sqlalchemy import text
-
-    from bellwork.db.engine import make_engine
-
-    engine = make_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(text("UPDATE membership SET role = 'student' WHERE person_id <> 1"))
-            await conn.execute(
-                text("UPDATE membership SET unit_id = 2 WHERE person_id = 1"),
-            )
-    finally:
-        await engine.dispose()
 
 
 async def _joins(url: str, lesson_id: int) -> dict[int, int]:
