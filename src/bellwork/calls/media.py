@@ -51,7 +51,7 @@ async def publish(db: AsyncSession, actor: Actor, call_id: int, data: PublishIn)
         call.callee_feed = feed
         call.callee_seen_at = seen or call.callee_seen_at
     await service.changed(db, call)
-    return PublishOut(feed=feed, jsep=answer)
+    return PublishOut(feed=feed, jsep=answer, media_room=room.id)
 
 
 async def watch(db: AsyncSession, actor: Actor, call_id: int) -> WatchOut:

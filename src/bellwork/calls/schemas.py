@@ -63,6 +63,7 @@ class PublishIn(BaseModel):
 
 class PublishOut(BaseModel):
     feed: int
+    media_room: int = Field(description="The room it went into (see CallOut.media_room)")
     jsep: dict[str, Any] = Field(description="Janus's answer")
 
 

@@ -4486,10 +4486,32 @@ export interface paths {
         put?: never;
         /**
          * Still Here
-         * @description The call page's heartbeat (every 15 s): a call whose pages both vanished ends by itself
-         *     after a minute.
+         * @description The call page's heartbeat (every 15 s, and at once when it (re)joins or its connection
+         *     failed): a call whose page vanished ends by itself after a minute. Also finds a room the
+         *     media server forgot (it restarted): a new one, both sides told by `call.changed`.
          */
         post: operations["still_here_api_v1_calls__call_id__here_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{call_id}/away": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Going Away
+         * @description The call page is going away (a reload, or closed; sent as the page hides): the other
+         *     side stops watching it; the call ends unless a page comes back within 20 s.
+         */
+        post: operations["going_away_api_v1_calls__call_id__away_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5190,6 +5212,14 @@ export interface components {
             /** Address */
             address: string | null;
         };
+        /** AwayIn */
+        AwayIn: {
+            /**
+             * Feed
+             * @description The feed this page sent: a page that replaced it stays
+             */
+            feed?: number | null;
+        };
         /** Body_import_columns_api_v1_imports_columns_post */
         Body_import_columns_api_v1_imports_columns_post: {
             /**
@@ -5358,6 +5388,11 @@ export interface components {
             caller_feed: number | null;
             /** Callee Feed */
             callee_feed: number | null;
+            /**
+             * Media Room
+             * @description The call's media room while it rings or runs. A new one (the media server restarted and forgot the old): publish and watch again
+             */
+            media_room: number | null;
             /**
              * Created At
              * Format: date-time
@@ -8406,18 +8441,6 @@ export interface components {
              */
             push_direct: boolean;
         };
-        /** PublishOut */
-        PublishOut: {
-            /** Feed */
-            feed: number;
-            /**
-             * Jsep
-             * @description Janus's answer
-             */
-            jsep: {
-                [key: string]: unknown;
-            };
-        };
         /** PunchIn */
         PunchIn: {
             /** Client Id */
@@ -10286,6 +10309,23 @@ export interface components {
             /** @description The browser's offer, ICE gathering complete */
             jsep: components["schemas"]["Sdp"];
         };
+        /** PublishOut */
+        bellwork__calls__schemas__PublishOut: {
+            /** Feed */
+            feed: number;
+            /**
+             * Media Room
+             * @description The room it went into (see CallOut.media_room)
+             */
+            media_room: number;
+            /**
+             * Jsep
+             * @description Janus's answer
+             */
+            jsep: {
+                [key: string]: unknown;
+            };
+        };
         /** WatchAnswer */
         bellwork__calls__schemas__WatchAnswer: {
             jsep: components["schemas"]["Sdp"];
@@ -10343,6 +10383,18 @@ export interface components {
              * @enum {string}
              */
             tracks: "camera" | "screen" | "screen,camera";
+        };
+        /** PublishOut */
+        bellwork__lessons__schemas__PublishOut: {
+            /** Feed */
+            feed: number;
+            /**
+             * Jsep
+             * @description Janus's answer
+             */
+            jsep: {
+                [key: string]: unknown;
+            };
         };
         /** WatchAnswer */
         bellwork__lessons__schemas__WatchAnswer: {
@@ -10418,6 +10470,18 @@ export interface components {
              * @default false
              */
             screen: boolean;
+        };
+        /** PublishOut */
+        bellwork__meetings__schemas__PublishOut: {
+            /** Feed */
+            feed: number;
+            /**
+             * Jsep
+             * @description Janus's answer
+             */
+            jsep: {
+                [key: string]: unknown;
+            };
         };
         /** WatchAnswer */
         bellwork__meetings__schemas__WatchAnswer: {
@@ -17058,7 +17122,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublishOut"];
+                    "application/json": components["schemas"]["bellwork__lessons__schemas__PublishOut"];
                 };
             };
             /** @description Validation Error */
@@ -18552,7 +18616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublishOut"];
+                    "application/json": components["schemas"]["bellwork__meetings__schemas__PublishOut"];
                 };
             };
             /** @description Validation Error */
@@ -19248,6 +19312,41 @@ export interface operations {
             };
         };
     };
+    going_away_api_v1_calls__call_id__away_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     publish_api_v1_calls__call_id__publish_post: {
         parameters: {
             query?: never;
@@ -19269,7 +19368,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublishOut"];
+                    "application/json": components["schemas"]["bellwork__calls__schemas__PublishOut"];
                 };
             };
             /** @description Validation Error */
