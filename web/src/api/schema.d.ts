@@ -7335,7 +7335,7 @@ export interface components {
         };
         /**
          * MeetingOut
-         * @description A meeting as everyone in it sees it (also the `meeting.changed` event's content).
+         * @description A meeting as everyone in it sees it, with its whole roster.
          */
         MeetingOut: {
             /** Id */
@@ -7365,15 +7365,20 @@ export interface components {
             /** All Muted */
             all_muted: boolean;
             /**
-             * Participants
-             * @description Who is in the meeting or its waiting room now (host first)
-             */
-            participants: components["schemas"]["ParticipantOut"][];
-            /**
              * Limit
              * @description At most this many in the meeting at once
              */
             limit: number;
+            /**
+             * Version
+             * @description The meeting's change count: `meeting.changed` events carry the next ones
+             */
+            version: number;
+            /**
+             * Participants
+             * @description Who is in the meeting or its waiting room now (host first)
+             */
+            participants: components["schemas"]["ParticipantOut"][];
         };
         /** MeetingRef */
         MeetingRef: {
@@ -7435,15 +7440,20 @@ export interface components {
             /** All Muted */
             all_muted: boolean;
             /**
-             * Participants
-             * @description Who is in the meeting or its waiting room now (host first)
-             */
-            participants: components["schemas"]["ParticipantOut"][];
-            /**
              * Limit
              * @description At most this many in the meeting at once
              */
             limit: number;
+            /**
+             * Version
+             * @description The meeting's change count: `meeting.changed` events carry the next ones
+             */
+            version: number;
+            /**
+             * Participants
+             * @description Who is in the meeting or its waiting room now (host first)
+             */
+            participants: components["schemas"]["ParticipantOut"][];
             /** Is Host */
             is_host: boolean;
             /**
@@ -10823,7 +10833,63 @@ export interface components {
              * @enum {string}
              */
             type: "meeting.changed";
-            meeting: components["schemas"]["MeetingOut"];
+            /** Meeting Id */
+            meeting_id: number;
+            /** Version */
+            version: number;
+            meeting: components["schemas"]["MeetingHead"];
+            /**
+             * People
+             * @description Participants that joined or changed
+             */
+            people: components["schemas"]["ParticipantOut"][];
+            /**
+             * Gone
+             * @description Person ids no longer in the meeting or waiting room
+             */
+            gone: number[];
+        };
+        /**
+         * MeetingHead
+         * @description A meeting without its roster (in every `meeting.changed` event).
+         */
+        MeetingHead: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "scheduled" | "live" | "ended";
+            host: components["schemas"]["MeetingRef"];
+            /** Conversation Id */
+            conversation_id: number;
+            /** Unit Id */
+            unit_id: number | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Locked */
+            locked: boolean;
+            /** Waiting Room */
+            waiting_room: boolean;
+            /** All Muted */
+            all_muted: boolean;
+            /**
+             * Limit
+             * @description At most this many in the meeting at once
+             */
+            limit: number;
+            /**
+             * Version
+             * @description The meeting's change count: `meeting.changed` events carry the next ones
+             */
+            version: number;
         };
         /** MeetingMediaReset */
         MeetingMediaReset: {
