@@ -140,3 +140,35 @@ def test_missed_call_and_no_microphone(server: Server, new_page: Any) -> None:
     expect(last).to_have_attribute("data-outcome", "missed")
     expect(last.get_by_test_id("chat-call-text")).to_have_text("未接来电")
     shot(denied, "phone-call-missed")
+
+
+def test_a_reloaded_page_rejoins_its_call(server: Server, new_page: Any) -> None:
+    """The callee's page reloads mid-call: it finds the call, joins it again by itself, and
+    both sides receive each other's video again; the call then ends normally, noted once."""
+    media_up(server)
+    conv = chat_with(server, "principal", "teacher")
+    phone = new_page(390, 844, lang="en")
+    login(phone, "teacher", then="/workbench")
+    caller = new_page()
+    login(caller, "principal", then=f"/chat/{conv}")
+
+    caller.get_by_test_id("call-video").click()
+    phone.get_by_test_id("call-accept").click()
+    expect(phone.get_by_test_id("call-screen")).to_have_attribute("data-state", "active")
+    frames_rise(phone)
+    frames_rise(caller)
+
+    phone.reload()
+    expect(phone.get_by_test_id("call-screen")).to_have_attribute("data-state", "active")
+    expect(phone.get_by_test_id("call-local-video")).to_be_visible()
+    expect(phone.get_by_test_id("call-rejoin")).to_have_count(0)
+    frames_rise(phone)
+    frames_rise(caller)
+    expect(caller.get_by_test_id("call-remote-video")).to_be_visible()
+    shot(phone, "phone-call-after-reload-en")
+
+    caller.get_by_test_id("call-hangup").click()
+    expect(phone.get_by_test_id("call-screen")).to_have_count(0)
+    expect(caller.get_by_test_id("call-screen")).to_have_count(0)
+    notes = caller.get_by_test_id("chat-call-text")
+    expect(notes.last).to_contain_text("通话时长")

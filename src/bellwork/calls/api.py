@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from bellwork.calls import media, service
 from bellwork.calls.schemas import (
     AcceptIn,
+    AwayIn,
     CallCreate,
     CallOut,
     PublishIn,
@@ -66,9 +67,17 @@ async def hang_up(call_id: PathId, db: DB, actor: CurrentActor) -> CallOut:
 
 @router.post("/{call_id}/here", response_model=CallOut)
 async def still_here(call_id: PathId, db: DB, actor: CurrentActor) -> CallOut:
-    """The call page's heartbeat (every 15 s): a call whose pages both vanished ends by itself
-    after a minute."""
+    """The call page's heartbeat (every 15 s, and at once when it (re)joins or its connection
+    failed): a call whose page vanished ends by itself after a minute. Also finds a room the
+    media server forgot (it restarted): a new one, both sides told by `call.changed`."""
     return await service.here(db, actor, call_id, _now())
+
+
+@router.post("/{call_id}/away", response_model=CallOut)
+async def going_away(call_id: PathId, data: AwayIn, db: DB, actor: CurrentActor) -> CallOut:
+    """The call page is going away (a reload, or closed; sent as the page hides): the other
+    side stops watching it; the call ends unless a page comes back within 20 s."""
+    return await service.away(db, actor, call_id, data.feed, _now())
 
 
 @router.post("/{call_id}/publish", response_model=PublishOut)

@@ -4,6 +4,8 @@ Only the two people of a call that rings or runs may; the callee once they answe
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.auth.service import Actor
@@ -19,14 +21,15 @@ from bellwork.runtime import runtime_of
 
 
 async def _room(db: AsyncSession, call: Call, person_id: int) -> MediaRoom:
+    """The call's room, a new one if Janus forgot it (both sides are told: service.room_of)."""
     if call.state not in OPEN_STATES:
         raise Conflict("call_over")
     if call.state != ACTIVE and person_id != call.caller_id:
         raise Conflict("call_not_answered")
-    room = await db.get(MediaRoom, call.room_id) if call.room_id is not None else None
-    if room is None or room.closed_at is not None:
-        raise Conflict("call_over")
-    return room
+    try:
+        return await service.room_of(db, call)
+    except service.MediaLost:
+        raise Problem("media_unavailable", 503) from None
 
 
 async def publish(db: AsyncSession, actor: Actor, call_id: int, data: PublishIn) -> PublishOut:
@@ -39,12 +42,16 @@ async def publish(db: AsyncSession, actor: Actor, call_id: int, data: PublishIn)
         )
     except (JanusError, NoMediaServer):
         raise Problem("media_unavailable", 503) from None
+    # A page sending again (after a reload or a new room) is also a sign of life.
+    seen = datetime.now(UTC) if call.state == ACTIVE else None
     if actor.id == call.caller_id:
         call.caller_feed = feed
+        call.caller_seen_at = seen or call.caller_seen_at
     else:
         call.callee_feed = feed
+        call.callee_seen_at = seen or call.callee_seen_at
     await service.changed(db, call)
-    return PublishOut(feed=feed, jsep=answer)
+    return PublishOut(feed=feed, jsep=answer, media_room=room.id)
 
 
 async def watch(db: AsyncSession, actor: Actor, call_id: int) -> WatchOut:

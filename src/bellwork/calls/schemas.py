@@ -35,6 +35,10 @@ class CallOut(BaseModel):
     )
     caller_feed: int | None = Field(description="The caller's feed in the room, once sent")
     callee_feed: int | None
+    media_room: int | None = Field(
+        description="The call's media room while it rings or runs. A new one (the media server"
+        " restarted and forgot the old): publish and watch again"
+    )
     created_at: datetime
     answered_at: datetime | None
     ended_at: datetime | None
@@ -47,12 +51,19 @@ class AcceptIn(BaseModel):
     device: str = Field(min_length=1, max_length=64, description="This page's id")
 
 
+class AwayIn(BaseModel):
+    feed: int | None = Field(
+        default=None, description="The feed this page sent: a page that replaced it stays"
+    )
+
+
 class PublishIn(BaseModel):
     jsep: Sdp = Field(description="The browser's offer, ICE gathering complete")
 
 
 class PublishOut(BaseModel):
     feed: int
+    media_room: int = Field(description="The room it went into (see CallOut.media_room)")
     jsep: dict[str, Any] = Field(description="Janus's answer")
 
 

@@ -7,8 +7,14 @@ someone one cannot see is 404 alike; not oneself, not a deactivated account). On
 in a call that rings or runs; calling someone busy leaves a "busy" note and rings nothing.
 
 A `calls.check` job (the platform's jobs: it survives a restart) ends a call nobody answered
-after `call_ring_seconds` (45 s) as missed, and while a call runs, ends it once neither page
-has shown a sign of life (`POST /calls/{id}/here`) for `STALE_SECONDS`."""
+after `call_ring_seconds` (45 s) as missed, and while a call runs, ends it once a side's page
+has shown no sign of life (`POST /calls/{id}/here`) for `STALE_SECONDS`, or sent nothing
+for `AWAY_SECONDS` (`away`: its page reloads or closed; a page that comes back sends again).
+
+A Janus restart: Janus forgets its rooms. The heartbeat (and any publish or watch) finds the
+room gone and opens a new one (`room_of`, as lessons and meetings do with
+`media.service.still_open`): both feeds are cleared and both sides are told (`call.changed`
+with a new `media_room`), and each publishes and watches again."""
 
 from __future__ import annotations
 
@@ -41,6 +47,8 @@ from bellwork.runtime import runtime_of
 
 CHECK = "calls.check"
 STALE_SECONDS = 60
+# A page that went away (reloading) has this long to come back before the call ends.
+AWAY_SECONDS = 20
 # A call's room: the caller's feed, the callee's, and one spare for a resend that overlaps.
 ROOM_PUBLISHERS = 3
 
@@ -78,6 +86,7 @@ async def shaped(db: AsyncSession, call: Call) -> CallOut:
         device=call.device,
         caller_feed=call.caller_feed if call.state in OPEN_STATES else None,
         callee_feed=call.callee_feed if call.state in OPEN_STATES else None,
+        media_room=call.room_id if call.state in OPEN_STATES else None,
         created_at=call.created_at,
         answered_at=call.answered_at,
         ended_at=call.ended_at,
@@ -106,14 +115,29 @@ async def access_call(db: AsyncSession, person_id: int, call_id: int) -> Call:
 # -- Busy, and calls whose pages vanished --------------------------------------------------------
 
 
+def _gone(call: Call) -> tuple[datetime, datetime]:
+    """When the first side of a running call counts as gone, and its last sign of life: a
+    page quiet for `STALE_SECONDS`, or `AWAY_SECONDS` for one that sends nothing (it went
+    away, or has not sent again since the room was renewed)."""
+    start = _aware(call.answered_at or call.created_at)
+    sides = []
+    for seen, feed in (
+        (call.caller_seen_at, call.caller_feed),
+        (call.callee_seen_at, call.callee_feed),
+    ):
+        last = _aware(seen) if seen is not None else start
+        sides.append(
+            (last + timedelta(seconds=AWAY_SECONDS if feed is None else STALE_SECONDS), last)
+        )
+    return min(sides)
+
+
 def _stale(db: AsyncSession, call: Call, now: datetime) -> bool:
-    """A ringing call past its time (its job not run yet), or a running one whose pages both
-    went quiet."""
+    """A ringing call past its time (its job not run yet), or a running one where a side's
+    page went quiet (closed, crashed, or went away and did not come back)."""
     if call.state == RINGING:
         return _aware(call.created_at) + timedelta(seconds=ring_seconds(db)) <= now
-    seen = [_aware(s) for s in (call.caller_seen_at, call.callee_seen_at) if s is not None]
-    last = max(seen) if seen else _aware(call.answered_at or call.created_at)
-    return last + timedelta(seconds=STALE_SECONDS) <= now
+    return _gone(call)[0] <= now
 
 
 async def open_calls(db: AsyncSession, person_id: int, now: datetime) -> list[Call]:
@@ -252,7 +276,11 @@ async def hang_up(db: AsyncSession, actor: Actor, call_id: int, now: datetime) -
 
 
 async def here(db: AsyncSession, actor: Actor, call_id: int, now: datetime) -> CallOut:
-    """A call page's heartbeat (every 15 s) while it runs; also tells the page the state."""
+    """A call page's heartbeat (every 15 s, and at once when the page (re)joins or its
+    connection failed) while it runs; also tells the page the state. Checks the call's room
+    is still there (Janus restarted: a new one, both told). No media server that could open a
+    new room: the call ends (its time noted in the chat); one that does not answer for a
+    moment: the next beat looks again."""
     call = await access_call(db, actor.id, call_id)
     if call.state in OPEN_STATES and _stale(db, call, now):
         await time_out(db, call, now)
@@ -262,7 +290,83 @@ async def here(db: AsyncSession, actor: Actor, call_id: int, now: datetime) -> C
         else:
             call.callee_seen_at = now
         await db.flush()
+        try:
+            await room_of(db, call)
+        except MediaLost:
+            await finish(db, call, "ended", None, now)
+        except Problem:
+            pass  # the media server does not answer right now
     return await shaped(db, call)
+
+
+async def away(
+    db: AsyncSession, actor: Actor, call_id: int, feed: int | None, now: datetime
+) -> CallOut:
+    """A call page goes away (reloading, or closed): the other side stops watching its feed;
+    unless a page of this person sends again (`publish`) within `AWAY_SECONDS`, the call ends.
+    A page whose feed was already replaced by a newer page changes nothing."""
+    call = await access_call(db, actor.id, call_id)
+    if call.state != ACTIVE:
+        return await shaped(db, call)
+    caller = actor.id == call.caller_id
+    if (call.caller_feed if caller else call.callee_feed) != feed:
+        return await shaped(db, call)
+    if caller:
+        call.caller_feed = None
+        call.caller_seen_at = now
+    else:
+        call.callee_feed = None
+        call.callee_seen_at = now
+    await signalling.drop_prefix(runtime_of(db), handle_prefix(call.id, actor.id))
+    await enqueue(db, CHECK, {"call": call.id}, run_at=now + timedelta(seconds=AWAY_SECONDS + 1))
+    return await changed(db, call)
+
+
+class MediaLost(Exception):
+    """The call's room is gone and no media server can open another."""
+
+
+async def room_of(db: AsyncSession, call: Call) -> MediaRoom:
+    """The open call's room, opened again if its server forgot it (Janus restarted), as
+    lessons and meetings do: both feeds are cleared, the call's handles on this node dropped,
+    and both sides told (`call.changed` with the new `media_room`): each publishes and
+    watches again. 409 `call_over` for a call that ended; 503 `media_unavailable` when its
+    server does not answer; MediaLost when no server can open a new room."""
+    if call.state not in OPEN_STATES or call.room_id is None:
+        raise Conflict("call_over")
+    runtime = runtime_of(db)
+    room = await media.still_open(db, runtime, call.room_id)
+    if room is not None:
+        return room
+    old = call.room_id
+    try:
+        new = await media.open_room(
+            db, runtime, owner_kind="call", owner_id=call.id, publishers=ROOM_PUBLISHERS
+        )
+    except (NoMediaServer, JanusError):
+        raise MediaLost from None
+    # Both sides may find the room gone at once: one new room wins, the other is closed.
+    done = await db.execute(
+        update(Call)
+        .where(Call.id == call.id, Call.room_id == old, Call.state.in_(OPEN_STATES))
+        # Both sides get a fresh `AWAY_SECONDS` to send again.
+        .values(
+            room_id=new.id,
+            caller_feed=None,
+            callee_feed=None,
+            caller_seen_at=datetime.now(UTC),
+            callee_seen_at=datetime.now(UTC),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    await db.refresh(call)
+    if getattr(done, "rowcount", 0) != 1:
+        with contextlib.suppress(JanusError):
+            await media.close_room(db, runtime, new)
+        return await room_of(db, call)
+    await signalling.drop_prefix(runtime, handle_prefix(call.id))
+    await changed(db, call)
+    return new
 
 
 async def time_out(db: AsyncSession, call: Call, now: datetime) -> bool:
@@ -271,9 +375,7 @@ async def time_out(db: AsyncSession, call: Call, now: datetime) -> bool:
     if call.state == RINGING:
         return await finish(db, call, "missed", None, now)
     if call.state == ACTIVE:
-        seen = [_aware(s) for s in (call.caller_seen_at, call.callee_seen_at) if s is not None]
-        last = max(seen) if seen else now
-        return await finish(db, call, "ended", None, min(now, last))
+        return await finish(db, call, "ended", None, min(now, _gone(call)[1]))
     return False
 
 

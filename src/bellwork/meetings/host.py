@@ -58,7 +58,7 @@ async def mute(db: AsyncSession, actor: Actor, meeting_id: int, data: MuteIn) ->
         if data.muted:
             p.mic = False
         await moderate(db, room, p, mute=data.muted)
-    return await service.changed(db, meeting)
+    return await service.changed(db, meeting, *(p.person_id for p in targets))
 
 
 async def remove(
@@ -84,7 +84,7 @@ async def remove(
     p.feed = p.screen_feed = p.audio_mid = None
     p.mic = p.camera = False
     await service.close_presence(db, meeting.id, person_id, now)
-    return await service.changed(db, meeting)
+    return await service.changed(db, meeting, person_id)
 
 
 async def lock(db: AsyncSession, actor: Actor, meeting_id: int, on: bool) -> MeetingOut:
@@ -100,11 +100,13 @@ async def waiting_room(
     """Newcomers wait until the host admits them; turning it off admits everyone waiting."""
     meeting = await _hosted(db, actor, meeting_id)
     meeting.waiting_room = on
+    admitted = []
     if not on and meeting.state == "live":
         for p, _ in await service.participants(db, meeting.id):
             if p.state == "waiting":
                 await service.enter(db, meeting, p.person_id, now)
-    return await service.changed(db, meeting)
+                admitted.append(p.person_id)
+    return await service.changed(db, meeting, *admitted)
 
 
 async def admit(
@@ -114,7 +116,7 @@ async def admit(
     await service.room_of(db, meeting)
     await _someone(db, meeting, person_id, "waiting")
     await service.enter(db, meeting, person_id, now)
-    return await service.changed(db, meeting)
+    return await service.changed(db, meeting, person_id)
 
 
 async def hand_over(db: AsyncSession, actor: Actor, meeting_id: int, person_id: int) -> MeetingOut:
@@ -125,5 +127,6 @@ async def hand_over(db: AsyncSession, actor: Actor, meeting_id: int, person_id: 
         p.hard_muted = False
         if meeting.state == "live":
             await moderate(db, await service.room_of(db, meeting), p, mute=False)
+    old = meeting.host_id
     meeting.host_id = person_id
-    return await service.changed(db, meeting)
+    return await service.changed(db, meeting, old, person_id)

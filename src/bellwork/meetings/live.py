@@ -3,9 +3,12 @@
 Whoever may join the meeting (the members of its conversation) may subscribe; anyone else is
 refused like a meeting that does not exist. Events:
 
-- `meeting.changed`: the meeting as everyone sees it (state, host, lock, waiting room, who is in
-  and what they send, who the host muted): replace what you show. A person removed or admitted
-  learns it here; publishers joining and leaving come this way too.
+- `meeting.changed`: one change, numbered (`version`): the meeting without its roster (state,
+  host, lock, waiting room, mute all) and only the participants that changed (`people`: joined,
+  admitted, what they send, muted, host or not) or left (`gone`: person ids; removed, left).
+  A client applies `version` = its own + 1; a gap (or a jump): it fetches the whole meeting
+  (`GET /meetings/{id}`), as it does when it subscribes. A person removed or admitted learns it
+  here; publishers joining and leaving come this way too.
 - `meeting.talking`: Janus heard a feed start or stop talking (VideoRoom audio levels): show
   the speaker big.
 - `meeting.media_reset`: the media server restarted and the meeting has a new room: publish
@@ -16,10 +19,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bellwork.meetings.schemas import MeetingOut
+from bellwork.meetings.schemas import MeetingHead, ParticipantOut
 from bellwork.realtime.outbox import envelope, publish
 from bellwork.realtime.protocol import Part, topic
 from bellwork.runtime import Runtime
@@ -33,7 +36,11 @@ def meeting_topic(meeting_id: int) -> str:
 
 class MeetingChanged(BaseModel):
     type: Literal["meeting.changed"] = "meeting.changed"
-    meeting: MeetingOut
+    meeting_id: int
+    version: int
+    meeting: MeetingHead
+    people: list[ParticipantOut] = Field(description="Participants that joined or changed")
+    gone: list[int] = Field(description="Person ids no longer in the meeting or waiting room")
 
 
 class MeetingTalking(BaseModel):

@@ -16,7 +16,8 @@ class Meeting(Base):
     """A meeting for the members of one conversation (a group, a unit's group, or a group made
     for invited people). `state`: scheduled → live → ended. While live, `room_id` is its Janus
     room (a new one after Janus restarted). `host_id` holds the host tools; it can be handed
-    over. `all_muted`: the host muted everyone (newcomers join hard-muted too) until allowed."""
+    over. `all_muted`: the host muted everyone (newcomers join hard-muted too) until allowed.
+    `version`: the count of its changes (docs/meetings.md, "Roster events")."""
 
     __tablename__ = "meeting"
     __table_args__ = (
@@ -44,6 +45,9 @@ class Meeting(Base):
     locked: Mapped[bool] = mapped_column(default=False)
     waiting_room: Mapped[bool] = mapped_column(default=False)
     all_muted: Mapped[bool] = mapped_column(default=False)
+    # Bumped by every change of the meeting or its roster: `meeting.changed` carries it, and a
+    # client that sees a gap fetches the whole meeting again.
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
     # The minutes the host posted into the conversation (the last version).
     minutes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

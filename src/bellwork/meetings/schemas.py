@@ -50,8 +50,8 @@ class ParticipantOut(BaseModel):
     host: bool
 
 
-class MeetingOut(BaseModel):
-    """A meeting as everyone in it sees it (also the `meeting.changed` event's content)."""
+class MeetingHead(BaseModel):
+    """A meeting without its roster (in every `meeting.changed` event)."""
 
     id: int
     title: str
@@ -65,10 +65,18 @@ class MeetingOut(BaseModel):
     locked: bool
     waiting_room: bool
     all_muted: bool
+    limit: int = Field(description="At most this many in the meeting at once")
+    version: int = Field(
+        description="The meeting's change count: `meeting.changed` events carry the next ones"
+    )
+
+
+class MeetingOut(MeetingHead):
+    """A meeting as everyone in it sees it, with its whole roster."""
+
     participants: list[ParticipantOut] = Field(
         description="Who is in the meeting or its waiting room now (host first)"
     )
-    limit: int = Field(description="At most this many in the meeting at once")
 
 
 class MeetingView(MeetingOut):

@@ -107,7 +107,7 @@ async def publish(db: AsyncSession, actor: Actor, meeting_id: int, data: Publish
         handle = signalling.handle(runtime, key)
         if handle is not None:
             _read_talking(runtime, meeting.id, key, handle, feed)
-    await service.changed(db, meeting)
+    await service.tell_change(db, meeting, actor.id)
     return PublishOut(feed=feed, jsep=answer)
 
 
@@ -123,7 +123,7 @@ async def unpublish(db: AsyncSession, actor: Actor, meeting_id: int, screen: boo
         else:
             p.feed = p.audio_mid = None
             p.mic = p.camera = False
-    return await service.changed(db, meeting)
+    return await service.changed(db, meeting, actor.id)
 
 
 async def feeds(db: AsyncSession, meeting_id: int) -> set[int]:
@@ -181,7 +181,7 @@ async def devices(db: AsyncSession, actor: Actor, meeting_id: int, data: Devices
         p.mic = data.mic
     if data.camera is not None:
         p.camera = data.camera
-    return await service.changed(db, meeting)
+    return await service.changed(db, meeting, actor.id)
 
 
 # -- Who is talking ------------------------------------------------------------------------------

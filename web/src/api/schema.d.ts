@@ -4486,10 +4486,32 @@ export interface paths {
         put?: never;
         /**
          * Still Here
-         * @description The call page's heartbeat (every 15 s): a call whose pages both vanished ends by itself
-         *     after a minute.
+         * @description The call page's heartbeat (every 15 s, and at once when it (re)joins or its connection
+         *     failed): a call whose page vanished ends by itself after a minute. Also finds a room the
+         *     media server forgot (it restarted): a new one, both sides told by `call.changed`.
          */
         post: operations["still_here_api_v1_calls__call_id__here_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/{call_id}/away": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Going Away
+         * @description The call page is going away (a reload, or closed; sent as the page hides): the other
+         *     side stops watching it; the call ends unless a page comes back within 20 s.
+         */
+        post: operations["going_away_api_v1_calls__call_id__away_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5211,6 +5233,14 @@ export interface components {
             /** Address */
             address: string | null;
         };
+        /** AwayIn */
+        AwayIn: {
+            /**
+             * Feed
+             * @description The feed this page sent: a page that replaced it stays
+             */
+            feed?: number | null;
+        };
         /** Body_import_columns_api_v1_imports_columns_post */
         Body_import_columns_api_v1_imports_columns_post: {
             /**
@@ -5379,6 +5409,11 @@ export interface components {
             caller_feed: number | null;
             /** Callee Feed */
             callee_feed: number | null;
+            /**
+             * Media Room
+             * @description The call's media room while it rings or runs. A new one (the media server restarted and forgot the old): publish and watch again
+             */
+            media_room: number | null;
             /**
              * Created At
              * Format: date-time
@@ -7321,7 +7356,7 @@ export interface components {
         };
         /**
          * MeetingOut
-         * @description A meeting as everyone in it sees it (also the `meeting.changed` event's content).
+         * @description A meeting as everyone in it sees it, with its whole roster.
          */
         MeetingOut: {
             /** Id */
@@ -7351,15 +7386,20 @@ export interface components {
             /** All Muted */
             all_muted: boolean;
             /**
-             * Participants
-             * @description Who is in the meeting or its waiting room now (host first)
-             */
-            participants: components["schemas"]["ParticipantOut"][];
-            /**
              * Limit
              * @description At most this many in the meeting at once
              */
             limit: number;
+            /**
+             * Version
+             * @description The meeting's change count: `meeting.changed` events carry the next ones
+             */
+            version: number;
+            /**
+             * Participants
+             * @description Who is in the meeting or its waiting room now (host first)
+             */
+            participants: components["schemas"]["ParticipantOut"][];
         };
         /** MeetingRef */
         MeetingRef: {
@@ -7421,15 +7461,20 @@ export interface components {
             /** All Muted */
             all_muted: boolean;
             /**
-             * Participants
-             * @description Who is in the meeting or its waiting room now (host first)
-             */
-            participants: components["schemas"]["ParticipantOut"][];
-            /**
              * Limit
              * @description At most this many in the meeting at once
              */
             limit: number;
+            /**
+             * Version
+             * @description The meeting's change count: `meeting.changed` events carry the next ones
+             */
+            version: number;
+            /**
+             * Participants
+             * @description Who is in the meeting or its waiting room now (host first)
+             */
+            participants: components["schemas"]["ParticipantOut"][];
             /** Is Host */
             is_host: boolean;
             /**
@@ -8462,18 +8507,6 @@ export interface components {
              * @default true
              */
             push_direct: boolean;
-        };
-        /** PublishOut */
-        PublishOut: {
-            /** Feed */
-            feed: number;
-            /**
-             * Jsep
-             * @description Janus's answer
-             */
-            jsep: {
-                [key: string]: unknown;
-            };
         };
         /** PunchIn */
         PunchIn: {
@@ -10343,6 +10376,23 @@ export interface components {
             /** @description The browser's offer, ICE gathering complete */
             jsep: components["schemas"]["Sdp"];
         };
+        /** PublishOut */
+        bellwork__calls__schemas__PublishOut: {
+            /** Feed */
+            feed: number;
+            /**
+             * Media Room
+             * @description The room it went into (see CallOut.media_room)
+             */
+            media_room: number;
+            /**
+             * Jsep
+             * @description Janus's answer
+             */
+            jsep: {
+                [key: string]: unknown;
+            };
+        };
         /** WatchAnswer */
         bellwork__calls__schemas__WatchAnswer: {
             jsep: components["schemas"]["Sdp"];
@@ -10400,6 +10450,18 @@ export interface components {
              * @enum {string}
              */
             tracks: "camera" | "screen" | "screen,camera";
+        };
+        /** PublishOut */
+        bellwork__lessons__schemas__PublishOut: {
+            /** Feed */
+            feed: number;
+            /**
+             * Jsep
+             * @description Janus's answer
+             */
+            jsep: {
+                [key: string]: unknown;
+            };
         };
         /** WatchAnswer */
         bellwork__lessons__schemas__WatchAnswer: {
@@ -10475,6 +10537,18 @@ export interface components {
              * @default false
              */
             screen: boolean;
+        };
+        /** PublishOut */
+        bellwork__meetings__schemas__PublishOut: {
+            /** Feed */
+            feed: number;
+            /**
+             * Jsep
+             * @description Janus's answer
+             */
+            jsep: {
+                [key: string]: unknown;
+            };
         };
         /** WatchAnswer */
         bellwork__meetings__schemas__WatchAnswer: {
@@ -10816,7 +10890,63 @@ export interface components {
              * @enum {string}
              */
             type: "meeting.changed";
-            meeting: components["schemas"]["MeetingOut"];
+            /** Meeting Id */
+            meeting_id: number;
+            /** Version */
+            version: number;
+            meeting: components["schemas"]["MeetingHead"];
+            /**
+             * People
+             * @description Participants that joined or changed
+             */
+            people: components["schemas"]["ParticipantOut"][];
+            /**
+             * Gone
+             * @description Person ids no longer in the meeting or waiting room
+             */
+            gone: number[];
+        };
+        /**
+         * MeetingHead
+         * @description A meeting without its roster (in every `meeting.changed` event).
+         */
+        MeetingHead: {
+            /** Id */
+            id: number;
+            /** Title */
+            title: string;
+            /**
+             * State
+             * @enum {string}
+             */
+            state: "scheduled" | "live" | "ended";
+            host: components["schemas"]["MeetingRef"];
+            /** Conversation Id */
+            conversation_id: number;
+            /** Unit Id */
+            unit_id: number | null;
+            /** Starts At */
+            starts_at: string | null;
+            /** Started At */
+            started_at: string | null;
+            /** Ended At */
+            ended_at: string | null;
+            /** Locked */
+            locked: boolean;
+            /** Waiting Room */
+            waiting_room: boolean;
+            /** All Muted */
+            all_muted: boolean;
+            /**
+             * Limit
+             * @description At most this many in the meeting at once
+             */
+            limit: number;
+            /**
+             * Version
+             * @description The meeting's change count: `meeting.changed` events carry the next ones
+             */
+            version: number;
         };
         /** MeetingMediaReset */
         MeetingMediaReset: {
@@ -17115,7 +17245,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublishOut"];
+                    "application/json": components["schemas"]["bellwork__lessons__schemas__PublishOut"];
                 };
             };
             /** @description Validation Error */
@@ -18609,7 +18739,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublishOut"];
+                    "application/json": components["schemas"]["bellwork__meetings__schemas__PublishOut"];
                 };
             };
             /** @description Validation Error */
@@ -19305,6 +19435,41 @@ export interface operations {
             };
         };
     };
+    going_away_api_v1_calls__call_id__away_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwayIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     publish_api_v1_calls__call_id__publish_post: {
         parameters: {
             query?: never;
@@ -19326,7 +19491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PublishOut"];
+                    "application/json": components["schemas"]["bellwork__calls__schemas__PublishOut"];
                 };
             };
             /** @description Validation Error */

@@ -3,11 +3,17 @@
  * on an incoming one (`call.changed` on one's person topic; the current call on load and after a
  * reconnect), answers on this device (the others stop ringing), and shows the call full-screen
  * until either side hangs up. Works on a phone-sized page.
+ *
+ * The call outlives a media server restart and a reload of this page: a new `media_room` (the
+ * server found Janus forgot the old) or a failed connection sends again; a reloaded tab finds
+ * its call (`GET /calls/current`) and rejoins by itself (sessionStorage keeps its device id and
+ * the call it was in); another tab of the caller offers "Join here". A page that hides tells
+ * the server (`away`), which ends the call unless the page is back within 20 s.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { App, Button } from "antd";
 import { AudioMutedOutlined, AudioOutlined, PhoneOutlined, VideoCameraOutlined } from "@ant-design/icons";
-import { api, call as send } from "../../api/http";
+import { api, readCookie, call as send } from "../../api/http";
 import { useMe } from "../../api/hooks";
 import type { components } from "../../api/schema";
 import { errorText } from "../../app/errors";
@@ -17,7 +23,7 @@ import { close as closePc, noDevice } from "../media/rtc";
 import { Audio, Video } from "../media/Video";
 import { capture, publish, watchOther } from "./media";
 import { startRinging } from "./ringtone";
-import { DEVICE, callTime, setCallHost } from "./store";
+import { DEVICE, callHere, callTime, setCallHere, setCallHost } from "./store";
 import "./calls.css";
 
 type Call = components["schemas"]["CallOut"];
@@ -40,6 +46,15 @@ export function CallHost() {
   const stream = useRef<MediaStream | null>(null);
   const current = useRef<Call | null>(null);
   current.current = call;
+  const joinedRef = useRef(false);
+  joinedRef.current = joined;
+  // What this page sends: its feed and the room it went into (a new room: send again).
+  const ownFeed = useRef<number | null>(null);
+  const ownRoom = useRef<number | null>(null);
+  const sending = useRef(false);
+  const rejoining = useRef<number | null>(null);
+  const sawOther = useRef(false);
+  const [watchEpoch, setWatchEpoch] = useState(0);
 
   const teardown = useCallback(() => {
     closePc(pub.current);
@@ -48,6 +63,11 @@ export function CallHost() {
     sub.current = null;
     stream.current?.getTracks().forEach((tr) => tr.stop());
     stream.current = null;
+    ownFeed.current = null;
+    ownRoom.current = null;
+    sawOther.current = false;
+    joinedRef.current = false;
+    setCallHere(null);
     setLocal(null);
     setRemote([]);
     setJoined(false);
@@ -95,16 +115,104 @@ export function CallHost() {
       }
       // Answered on another of my devices: this one stops ringing.
       if (c.state === "active" && c.callee.id === myId && c.device !== DEVICE) {
-        if (prev?.id === c.id && !joined) {
+        if (prev?.id === c.id && !joinedRef.current) {
           setCall(null);
           void message.info({ content: t("calls.answeredElsewhere"), key: `call-${c.id}` });
         }
         return;
       }
       setCall(c);
+      if (joinedRef.current && !sending.current && ownFeed.current !== null) {
+        const mine = c.caller.id === myId ? c.caller_feed : c.callee_feed;
+        if (mine !== null && mine !== ownFeed.current) {
+          // Another page of mine joined this call: it sends now, this one stops.
+          teardown();
+          return;
+        }
+        // The server opened a new room (the media server restarted): send again.
+        if (c.media_room !== ownRoom.current) void resend.current();
+      } else if (!joinedRef.current && c.state === "active" && callHere() === c.id) {
+        // This tab was in the call before a reload: join it again.
+        void rejoin.current(c);
+      }
     },
-    [joined, message, myId, outcome, t, teardown],
+    [message, myId, outcome, t, teardown],
   );
+
+  /** Sends this page's camera and microphone (again: a new room, a failed connection). */
+  const sendOwn = useCallback(async (c: Call, s: MediaStream) => {
+    sending.current = true;
+    try {
+      const { pc, feed, room } = await publish(c.id, s);
+      if (stream.current !== s) {
+        closePc(pc);
+        return;
+      }
+      closePc(pub.current);
+      pub.current = pc;
+      ownFeed.current = feed;
+      ownRoom.current = room;
+      pc.onconnectionstatechange = () => {
+        if (pc.connectionState === "failed" && pub.current === pc) void recover.current();
+      };
+    } finally {
+      sending.current = false;
+    }
+  }, []);
+
+  const resend = useRef(async () => undefined as void);
+  const recover = useRef(async () => undefined as void);
+  const rejoin = useRef(async (_c: Call) => undefined as void);
+  resend.current = async () => {
+    const c = current.current;
+    const s = stream.current;
+    if (!c || !s || sending.current || c.state !== "active") return;
+    try {
+      await sendOwn(c, s);
+    } catch {
+      window.setTimeout(() => void recover.current(), 2000);
+    }
+  };
+  // The connection failed (the media server restarted, the network dropped): the heartbeat
+  // makes the server look at the room (a new one if it was forgotten), then send again.
+  recover.current = async () => {
+    const c = current.current;
+    if (!c || !stream.current || sending.current) return;
+    try {
+      const now = await send(api.POST("/api/v1/calls/{call_id}/here", { params: { path: { call_id: c.id } } }));
+      apply(now);
+      if (now.state === "active" && stream.current && !sending.current) await resend.current();
+    } catch {
+      if (joinedRef.current) window.setTimeout(() => void recover.current(), 2000);
+    }
+  };
+  rejoin.current = async (c: Call) => {
+    if (rejoining.current === c.id || joinedRef.current) return;
+    rejoining.current = c.id;
+    let s: MediaStream;
+    try {
+      s = await capture(c.video);
+    } catch (err) {
+      setProblem(failed(err));
+      rejoining.current = null;
+      return;
+    }
+    stream.current = s;
+    joinedRef.current = true;
+    setCallHere(c.id);
+    setLocal(s);
+    setJoined(true);
+    setProblem(null);
+    try {
+      apply(await send(api.POST("/api/v1/calls/{call_id}/here", { params: { path: { call_id: c.id } } })));
+      const now = current.current;
+      if (now && now.state === "active" && stream.current === s) await sendOwn(now, s);
+    } catch (err) {
+      setProblem(errorText(err, t));
+    } finally {
+      rejoining.current = null;
+    }
+  };
 
   const refresh = useCallback(async () => {
     try {
@@ -146,16 +254,18 @@ export function CallHost() {
           return;
         }
         stream.current = s;
+        joinedRef.current = true;
+        setCallHere(c.id);
         setLocal(s);
         setJoined(true);
         setCall(c);
-        pub.current = await publish(c.id, s);
+        await sendOwn(c, s);
       } catch (err) {
         s.getTracks().forEach((tr) => tr.stop());
         modal.error({ title: t("calls.cannotStart"), content: failed(err) });
       }
     },
-    [failed, message, modal, outcome, t],
+    [failed, message, modal, outcome, sendOwn, t],
   );
   useEffect(() => {
     setCallHost((p, v) => void start(p, v));
@@ -174,10 +284,12 @@ export function CallHost() {
     try {
       const c = await send(api.POST("/api/v1/calls/{call_id}/accept", { params: { path: { call_id: call.id } }, body: { device: DEVICE } }));
       stream.current = s;
+      joinedRef.current = true;
+      setCallHere(c.id);
       setLocal(s);
       setJoined(true);
       setCall(c);
-      pub.current = await publish(c.id, s);
+      await sendOwn(c, s);
     } catch (err) {
       s.getTracks().forEach((tr) => tr.stop());
       setCall(null);
@@ -212,6 +324,7 @@ export function CallHost() {
     if (!call || !joined || call.state !== "active" || !otherFeed) return;
     let gone = false;
     const found: MediaStream[] = [];
+    sawOther.current = true;
     void watchOther(
       call.id,
       (ev) => {
@@ -220,8 +333,11 @@ export function CallHost() {
       },
       () => gone,
     ).then((pc) => {
-      if (gone) closePc(pc);
-      else sub.current = pc;
+      if (gone || !pc) return closePc(pc);
+      sub.current = pc;
+      pc.onconnectionstatechange = () => {
+        if (pc.connectionState === "failed" && !gone) setWatchEpoch((e) => e + 1);
+      };
     });
     return () => {
       gone = true;
@@ -229,36 +345,47 @@ export function CallHost() {
       sub.current = null;
       setRemote([]);
     };
-  }, [call?.id, call?.state, joined, otherFeed]);
+  }, [call?.id, call?.state, call?.media_room, joined, otherFeed, watchEpoch]);
 
   // Ringing: the ringtone on the callee's page, the ringback on the caller's.
   const ringingHere = !!call && call.state === "ringing";
   const incoming = ringingHere && call!.callee.id === myId;
   useEffect(() => (ringingHere ? startRinging(incoming) : undefined), [ringingHere, incoming]);
 
-  // The call page's heartbeat, and the clock.
+  // The call page's heartbeat (also at once: a page that joined again says so), and the clock.
   const active = !!call && call.state === "active";
   useEffect(() => {
-    if (!active || !call) return;
+    if (!active || !call || !joined) return;
     const id = call.id;
-    const beat = window.setInterval(() => {
-      void send(api.POST("/api/v1/calls/{call_id}/here", { params: { path: { call_id: id } } })).then(apply, () => undefined);
-    }, 15_000);
+    const here = () => void send(api.POST("/api/v1/calls/{call_id}/here", { params: { path: { call_id: id } } })).then(apply, () => undefined);
+    here();
+    const beat = window.setInterval(here, 15_000);
     const tick = window.setInterval(() => setNow(Date.now()), 1000);
     return () => {
       window.clearInterval(beat);
       window.clearInterval(tick);
     };
-  }, [active, call?.id]);
+  }, [active, call?.id, joined]);
 
-  // Leaving the page hangs up (as closing a call window does).
+  // Leaving the page: while it rings, hangs up; once answered, says this page goes away (a
+  // reload comes back and sends again; a closed page ends the call after 20 s).
+  const ringing = call?.state === "ringing";
   useEffect(() => {
     if (!joined || !call) return;
     const id = call.id;
-    const leave = () => void fetch(`/api/v1/calls/${id}/hangup`, { method: "POST", keepalive: true, credentials: "same-origin", headers: { "x-csrf-token": document.cookie.match(/bw_csrf=([^;]+)/)?.[1] ?? "" } });
+    const leave = () => {
+      const body = ringing ? undefined : JSON.stringify({ feed: ownFeed.current });
+      void fetch(`/api/v1/calls/${id}/${ringing ? "hangup" : "away"}`, {
+        method: "POST",
+        keepalive: true,
+        credentials: "same-origin",
+        body,
+        headers: { "x-csrf-token": readCookie("bw_csrf") ?? "", ...(body ? { "content-type": "application/json" } : {}) },
+      });
+    };
     window.addEventListener("pagehide", leave);
     return () => window.removeEventListener("pagehide", leave);
-  }, [joined, call?.id]);
+  }, [joined, call?.id, ringing]);
 
   if (!call || !me) return null;
   const person = other(call);
@@ -295,8 +422,9 @@ export function CallHost() {
       <div className="bw-call-top">
         <div className="bw-call-name" data-testid="call-name">{person.name}</div>
         <div className="bw-call-sub" data-testid="call-status">
-          {call.state === "ringing" ? t("calls.waiting") : !joined ? t("calls.onOtherPage") : callTime(seconds)}
+          {call.state === "ringing" ? t("calls.waiting") : !joined ? t("calls.onOtherPage") : !otherFeed && sawOther.current ? t("calls.reconnecting") : callTime(seconds)}
         </div>
+        {problem && <div className="bw-call-problem" data-testid="call-problem">{problem}</div>}
       </div>
       <div className="bw-call-buttons bw-call-bottom">
         {joined && local && (
@@ -311,6 +439,11 @@ export function CallHost() {
               setMicOff(!micOff);
             }}
           />
+        )}
+        {!joined && call.state === "active" && (
+          <Button size="large" type="primary" onClick={() => void rejoin.current(call)} data-testid="call-rejoin">
+            {t("calls.rejoin")}
+          </Button>
         )}
         <Button shape="circle" size="large" danger type="primary" icon={<PhoneOutlined rotate={135} />} onClick={() => void hangUp()} aria-label={t("calls.hangUp")} data-testid="call-hangup" />
       </div>

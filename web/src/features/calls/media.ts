@@ -6,11 +6,17 @@ export async function capture(video: boolean): Promise<MediaStream> {
   return navigator.mediaDevices.getUserMedia({ audio: true, video: video ? { width: 640, height: 480 } : false });
 }
 
-export function publish(callId: number, stream: MediaStream): Promise<RTCPeerConnection> {
-  return sendStream(stream, async (sdp) => {
+/** Sends one's camera and microphone into the call's room: the PeerConnection, the feed and the room. */
+export async function publish(callId: number, stream: MediaStream): Promise<{ pc: RTCPeerConnection; feed: number; room: number }> {
+  let feed = 0;
+  let room = 0;
+  const pc = await sendStream(stream, async (sdp) => {
     const out = await call(api.POST("/api/v1/calls/{call_id}/publish", { params: { path: { call_id: callId } }, body: { jsep: { type: "offer", sdp } } }));
+    feed = out.feed;
+    room = out.media_room;
     return out.jsep;
   });
+  return { pc, feed, room };
 }
 
 /** Watches the other person's feed. Janus offers it only once its media flows: try again for a while. */

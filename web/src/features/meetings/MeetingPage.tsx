@@ -20,6 +20,7 @@ import { MeetingFeed } from "./MeetingFeed";
 import { MeetingSide } from "./MeetingSide";
 import { close, noDevice, publishOwn, publishScreen, sender } from "./rtc";
 import { Minutes } from "./Minutes";
+import { applyChange, next } from "./roster";
 import "./meetings.css";
 
 type Meeting = components["schemas"]["MeetingView"];
@@ -41,7 +42,16 @@ export default function MeetingPage() {
   const id = Number(useParams().id);
   const me = useMe().data;
   const phone = usePhone();
-  const [meeting, setMeeting] = useState<Meeting | null>(null);
+  const [meeting, setMeetingState] = useState<Meeting | null>(null);
+  // The version of the meeting shown: events apply the next one; a gap fetches it all again.
+  const version = useRef<number | null>(null);
+  const setMeeting = useCallback((m: Meeting | ((prev: Meeting | null) => Meeting | null)) => {
+    setMeetingState((prev) => {
+      const out = typeof m === "function" ? m(prev) : m;
+      if (out) version.current = out.version;
+      return out;
+    });
+  }, []);
   const [problem, setProblem] = useState<string | null>(null);
   const [epoch, setEpoch] = useState(0);
   const [mic, setMic] = useState(false);
@@ -77,7 +87,7 @@ export default function MeetingPage() {
     } catch (err) {
       setProblem(errorText(err, t));
     }
-  }, [id, t]);
+  }, [id, setMeeting, t]);
 
   useEffect(() => {
     void join();
@@ -99,26 +109,27 @@ export default function MeetingPage() {
 
   const refresh = useCallback(async () => {
     try {
-      const next = await call(api.GET("/api/v1/meetings/{meeting_id}", { params: { path: { meeting_id: id } } }));
       // A fetch answered before one's own join committed knows nothing of it yet.
-      setMeeting((prev) => (next.me == null && prev?.me ? { ...next, me: prev.me } : next));
+      const full = await call(api.GET("/api/v1/meetings/{meeting_id}", { params: { path: { meeting_id: id } } }));
+      version.current = full.version;
+      setMeeting((prev) => (full.me == null && prev?.me ? { ...full, me: prev.me } : full));
     } catch {
       // the join's own error is shown
     }
-  }, [id]);
+  }, [id, setMeeting]);
   useSubscription([`meeting:${id}`], () => void refresh());
 
   const mine = meeting?.participants.find((p) => p.person_id === me?.id);
   useEvent("meeting.changed", (ev) => {
-    if (ev.meeting.id !== id) return;
-    setMeeting((prev) => {
-      if (!prev) return prev;
-      const own = ev.meeting.participants.find((p) => p.person_id === me?.id);
-      let state = prev.me;
-      if (own) state = own.state;
-      else if (prev.me === "in" || prev.me === "waiting") state = ev.meeting.state === "live" ? "removed" : "left";
-      return { ...prev, ...ev.meeting, me: state, is_host: ev.meeting.host.id === me?.id };
-    });
+    if (ev.meeting_id !== id) return;
+    const what = next(version.current, ev.version);
+    if (what === "fetch") {
+      void refresh();
+      return;
+    }
+    if (what === "skip") return;
+    version.current = ev.version; // the next event in this same tick follows this one
+    setMeeting((prev) => (prev ? applyChange(prev, ev, me?.id) : prev));
   });
   useEvent("meeting.talking", (ev) => {
     if (ev.meeting_id !== id) return;

@@ -14,6 +14,8 @@ const callsEnUS: Record<keyof typeof callsZhCN, string> = {
   "calls.unmute": "Unmute",
   "calls.waiting": "Waiting for an answer…",
   "calls.onOtherPage": "In this call on another page or device",
+  "calls.reconnecting": "Reconnecting…",
+  "calls.rejoin": "Join here",
   "calls.alreadyIn": "You are already in a call. Hang it up first.",
   "calls.cannotStart": "Cannot start the call",
   "calls.noDevice": "Cannot use your microphone or camera: allow this site to use them in your browser, then try again.",

@@ -12,6 +12,8 @@ const callsZhCN = {
   "calls.unmute": "取消静音",
   "calls.waiting": "正在等待对方接听…",
   "calls.onOtherPage": "通话在其他页面或设备上进行",
+  "calls.reconnecting": "正在重新连接…",
+  "calls.rejoin": "在此加入",
   "calls.alreadyIn": "您正在通话中，请先挂断当前通话。",
   "calls.cannotStart": "无法发起通话",
   "calls.noDevice": "无法使用麦克风或摄像头：请在浏览器中允许本网站访问麦克风和摄像头后重试。",
