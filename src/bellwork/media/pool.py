@@ -37,6 +37,7 @@ class ServerSpec:
     admin_url: str | None
     admin_secret: str | None
     admin_key: str | None
+    ws_url: str | None = None
 
 
 @dataclass
@@ -82,6 +83,7 @@ class MediaPool:
                 admin_url=s.admin_url,
                 admin_secret=s.admin_secret.get_secret_value() if s.admin_secret else None,
                 admin_key=s.admin_key.get_secret_value() if s.admin_key else None,
+                ws_url=s.ws_url,
             )
             for s in self.settings.janus_servers
         ]
@@ -95,6 +97,7 @@ class MediaPool:
                         running.admin_url,
                         running.admin_secret,
                         running.admin_key,
+                        running.ws_url,
                     )
                 )
         return found
@@ -133,6 +136,7 @@ class MediaPool:
             asyncio.get_running_loop().create_task(kept[1].close())
         client = JanusClient(
             spec.url,
+            ws_url=spec.ws_url,
             admin_url=spec.admin_url,
             admin_secret=spec.admin_secret,
             admin_key=spec.admin_key,
