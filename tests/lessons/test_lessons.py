@@ -154,6 +154,14 @@ async def test_a_lesson_from_start_to_attendance(
         # that is not the lesson's is not found.
         r = await s[0].post(f"/api/v1/lessons/{lid}/watch", json={"feed": feed + 1})
         assert r.status_code == 404
+        # An answer with no offer before it on this node (the request gave its database
+        # connection back before asking Janus): watch again.
+        answer = {"feed": feed, "jsep": {"type": "answer", "sdp": "v=0"}}
+        r = await s[0].post(f"/api/v1/lessons/{lid}/watch/answer", json=answer)
+        assert r.status_code == 409 and r.json()["code"] == "lesson_watch_again"
+        # Someone outside the lesson gets nothing from Janus: not found, as the lesson.
+        r = await p["stranger"].post(f"/api/v1/lessons/{lid}/watch/answer", json=answer)
+        assert r.status_code == 404
 
         # A student off stage cannot publish
         r = await s[1].post(f"/api/v1/lessons/{lid}/publish", json={"jsep": jsep})
