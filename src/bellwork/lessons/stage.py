@@ -17,7 +17,7 @@ from bellwork.auth.service import Actor
 from bellwork.core.errors import Conflict, Forbidden, NotFound, Problem
 from bellwork.lessons import service
 from bellwork.lessons.access import access_lesson, require_teacher
-from bellwork.lessons.models import LessonSeat
+from bellwork.lessons.models import Lesson, LessonSeat
 from bellwork.lessons.schemas import LessonOut, PublishIn, PublishOut, WatchAnswer, WatchOut
 from bellwork.media import service as media
 from bellwork.media import signalling
@@ -87,11 +87,24 @@ async def watch(db: AsyncSession, actor: Actor, lesson_id: int, feed: int) -> Wa
     request gives its database connection back before it waits on Janus (lessons/api.py)."""
     lesson = await access_lesson(db, actor.person, lesson_id)
     room = await service.room_of(db, lesson)
-    current = await service.shaped(db, lesson)
-    if feed not in {f.feed for f in current.feeds}:
+    if not await _is_feed(db, lesson, feed):
         raise NotFound("lesson_feed")
     key = service.handle_prefix(lesson.id, actor.id) + f"sub:{feed}"
     return Watching(runtime_of(db), room, key, feed)
+
+
+async def _is_feed(db: AsyncSession, lesson: Lesson, feed: int) -> bool:
+    """Whether `feed` is one the live lesson shows (`service.shaped`'s feeds): the teacher's
+    or an on-stage student's."""
+    if lesson.teacher_feed == feed:
+        return True
+    found = await db.execute(
+        select(LessonSeat.id)
+        .where(LessonSeat.lesson_id == lesson.id, LessonSeat.state == "on")
+        .where(LessonSeat.feed == feed)
+        .limit(1)
+    )
+    return found.first() is not None
 
 
 async def subscribe(w: Watching) -> WatchOut:
