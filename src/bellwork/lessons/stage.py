@@ -120,10 +120,15 @@ async def subscribe(w: Watching) -> WatchOut:
 
 
 async def watch_answer(db: AsyncSession, actor: Actor, lesson_id: int, feed: int) -> Watching:
-    """Checks one may still watch the lesson; `answer` then relays the browser's answer."""
-    lesson = await access_lesson(db, actor.person, lesson_id)
-    key = service.handle_prefix(lesson.id, actor.id) + f"sub:{feed}"
-    return Watching(runtime_of(db), None, key, feed)
+    """The subscription `answer` relays the browser's answer to. One this node holds was made
+    by this person's `watch`, which checked they may watch (a class answering at once asks the
+    database nothing more); without one, a person who may not join the lesson gets 404 as for
+    any lesson not theirs, and one who may gets 409 `lesson_watch_again` from `answer`."""
+    key = service.handle_prefix(lesson_id, actor.id) + f"sub:{feed}"
+    runtime = runtime_of(db)
+    if not signalling.holds(runtime, key):
+        await access_lesson(db, actor.person, lesson_id)
+    return Watching(runtime, None, key, feed)
 
 
 async def answer(w: Watching, data: WatchAnswer) -> None:
