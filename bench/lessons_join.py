@@ -16,7 +16,9 @@ page's browser would answer the same way); ICE to them never completes, which is
 measured.
 
 Prints the time for the whole class, per-step latencies (p50/p95/max), failures, the CPU
-of the app node and of Janus, and checks that each student's join was recorded exactly once.
+of the app node and of Janus (and its own, and the host's load average: on a shared host the
+wall time says more about the neighbours than the code), and checks that each student's join
+was recorded exactly once.
 """
 
 from __future__ import annotations
@@ -135,7 +137,9 @@ async def run(backend: str, students: int, concurrency: int) -> bool:
                 await asyncio.sleep(1)
                 janus = [c for c in node.ps.children(recursive=True) if "janus" in c.name()]
                 procs = [node.ps, *janus]
-                cpu0, app0 = cpu_seconds(procs), cpu_seconds([node.ps])
+                me = psutil.Process()
+                cpu0, app0, gen0 = cpu_seconds(procs), cpu_seconds([node.ps]), cpu_seconds([me])
+                load0 = os.getloadavg()[0]
                 steps: dict[str, list[float]] = {"join": [], "watch": [], "answer": []}
                 failures: list[str] = []
                 gate = asyncio.Semaphore(concurrency)
@@ -177,6 +181,7 @@ async def run(backend: str, students: int, concurrency: int) -> bool:
                 await asyncio.gather(*(student(m) for m in seeded.members))
                 took = time.perf_counter() - t
                 cpu, app = cpu_seconds(procs) - cpu0, cpu_seconds([node.ps]) - app0
+                gen, load1 = cpu_seconds([me]) - gen0, os.getloadavg()[0]
                 joins = await _joins(url, lid)
         finally:
             if pc is not None:
@@ -194,6 +199,10 @@ async def run(backend: str, students: int, concurrency: int) -> bool:
     print(
         f"   CPU: {cpu:.2f} s in all, {cpu / n * 1000:.1f} ms per student (app node "
         f"{app / n * 1000:.1f} ms, Janus {(cpu - app) / n * 1000:.1f} ms)"
+    )
+    print(
+        f"   this load generator (httpx, aiortc): {gen:.2f} s of CPU; host load average "
+        f"{load0:.1f} before, {load1:.1f} after ({os.cpu_count()} cores)"
     )
     print(f"   every join recorded once: {'yes' if once else 'NO'} ({sum(joins.values())} rows)")
     for f in failures[:5]:
