@@ -5,9 +5,10 @@ Janus from aiortc through Bellwork's own signalling (`POST /lessons/{id}/publish
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, Protocol
 
-import httpx
+import aiohttp
+import orjson
 from aiortc import (
     MediaStreamTrack,
     RTCConfiguration,
@@ -19,6 +20,66 @@ from chatlib import Login, Seeded
 
 # No STUN server: everything runs on this machine, and aiortc would otherwise try a public one.
 NO_STUN = RTCConfiguration(iceServers=[])
+
+
+class Answer(Protocol):
+    status_code: int
+    text: str
+
+    def json(self) -> Any: ...
+
+    def raise_for_status(self) -> Any: ...
+
+
+class Poster(Protocol):
+    """What the helpers below post with: httpx.AsyncClient (base_url set) or `Client`."""
+
+    async def post(
+        self, path: str, *, json: Any = None, headers: dict[str, str] | None = None
+    ) -> Answer: ...
+
+
+class Failed(Exception):
+    pass
+
+
+class Reply:
+    def __init__(self, status_code: int, text: str) -> None:
+        self.status_code = status_code
+        self.text = text
+
+    def json(self) -> Any:
+        return orjson.loads(self.text)
+
+    def raise_for_status(self) -> None:
+        if self.status_code >= 400:
+            raise Failed(f"{self.status_code} {self.text[:200]}")
+
+
+class Client:
+    """Browsers by the hundred: aiohttp, which costs the load generator about half of httpx's
+    CPU per request (on 2 cores it competes with the app node it measures). Idle connections
+    are dropped after 3 s, before uvicorn closes them (5 s), so that no request goes out on a
+    connection the server is closing."""
+
+    def __init__(self, base_url: str, connections: int) -> None:
+        self.base_url = base_url
+        self.http = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=connections, keepalive_timeout=3),
+            timeout=aiohttp.ClientTimeout(total=60),
+        )
+
+    async def post(
+        self, path: str, *, json: Any = None, headers: dict[str, str] | None = None
+    ) -> Reply:
+        async with self.http.post(self.base_url + path, json=json, headers=headers) as r:
+            return Reply(r.status, await r.text())
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.close()
 
 
 def headers(login: Login) -> dict[str, str]:
@@ -43,7 +104,7 @@ async def make_a_class(url: str) -> None:
         await engine.dispose()
 
 
-async def start_lesson(client: httpx.AsyncClient, seeded: Seeded) -> int:
+async def start_lesson(client: Poster, seeded: Seeded) -> int:
     """The teacher (person 1) starts a lesson for the seeded class now: its id."""
     r = await client.post(
         "/api/v1/lessons",
@@ -60,7 +121,7 @@ async def start_lesson(client: httpx.AsyncClient, seeded: Seeded) -> int:
 
 
 async def publish(
-    client: httpx.AsyncClient,
+    client: Poster,
     lid: int,
     teacher: Login,
     track: MediaStreamTrack | None = None,
@@ -81,7 +142,7 @@ async def publish(
     return pc, int(body["feed"])
 
 
-async def wait_for_feed(client: httpx.AsyncClient, lid: int, feed: int, student: Login) -> Any:
+async def wait_for_feed(client: Poster, lid: int, feed: int, student: Login) -> Any:
     """Janus offers a feed to watchers once its media flows: polls `watch` as `student` until
     it does (the offer's body)."""
     for _ in range(100):

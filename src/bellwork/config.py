@@ -16,6 +16,13 @@ class JanusServerSetting(BaseModel):
 
     name: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
     url: str = Field(description="Its Janus API over HTTP: http://host:8088/janus")
+    ws_url: str | None = Field(
+        default=None,
+        description=(
+            "Its Janus API over a WebSocket (ws://host:8188), used instead of `url` for the "
+            "Janus API when set (cheaper per request); the admin API stays on HTTP."
+        ),
+    )
     admin_url: str | None = Field(
         default=None, description="Its admin API: http://host:7088/admin (hangups need it)."
     )

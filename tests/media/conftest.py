@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -30,7 +31,8 @@ needs_janus = pytest.mark.skipif(
 
 
 class RunningJanus:
-    """One `janus` process with Bellwork's config in its own folder."""
+    """One `janus` process with Bellwork's config in its own folder. Its clients speak the
+    WebSocket API as Bellwork's do (`ws=False`: the HTTP API)."""
 
     def __init__(self, where: Path, session_timeout: int = 60) -> None:
         assert JANUS is not None
@@ -47,34 +49,57 @@ class RunningJanus:
             cwd=where,  # rooms on a listed server record into Janus's own folder: not the repo
         )
         deadline = time.monotonic() + 15
+        self.wait(deadline)
+
+    def wait(self, deadline: float) -> None:
+        """Until both APIs answer (the HTTP one, and the WebSocket's port)."""
         while True:
             try:
                 httpx.get(self.spec.url + "/info", timeout=0.5).raise_for_status()
+                if self.spec.ws_url:
+                    port = int(self.spec.ws_url.rsplit(":", 1)[1])
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
                 return
-            except httpx.HTTPError:
-                assert self.process.poll() is None, (where / "janus.log").read_text()[-2000:]
+            except (httpx.HTTPError, OSError):
+                assert self.process.poll() is None, (self.where / "janus.log").read_text()[-2000:]
                 assert time.monotonic() < deadline, "janus did not answer within 15 s"
                 time.sleep(0.05)
 
-    def client(self, **kwargs: Any) -> JanusClient:
+    def client(self, *, ws: bool = True, **kwargs: Any) -> JanusClient:
         return JanusClient(
             self.spec.url,
+            ws_url=self.spec.ws_url if ws else None,
             admin_url=self.spec.admin_url,
             admin_secret=self.spec.admin_secret,
             admin_key=self.spec.admin_key,
             **kwargs,
         )
 
-    def server(self, name: str) -> JanusServerSetting:
+    def server(self, name: str, *, ws: bool = True) -> JanusServerSetting:
         return JanusServerSetting.model_validate(
             {
                 "name": name,
                 "url": self.spec.url,
+                "ws_url": self.spec.ws_url if ws else None,
                 "admin_url": self.spec.admin_url,
                 "admin_secret": self.spec.admin_secret,
                 "admin_key": self.spec.admin_key,
             }
         )
+
+    def restart(self) -> None:
+        """Kills Janus and starts it again with the same config (same ports)."""
+        assert JANUS is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        self.process = subprocess.Popen(
+            [JANUS, "-C", str(self.where / "janus.jcfg"), "-F", str(self.where)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=self.where,
+        )
+        self.wait(time.monotonic() + 15)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -97,9 +122,10 @@ def janus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningJanus]:
     running.stop()
 
 
-@pytest.fixture
-async def jc(janus: RunningJanus) -> AsyncIterator[JanusClient]:
-    c = janus.client()
+@pytest.fixture(params=["ws", "http"])
+async def jc(janus: RunningJanus, request: pytest.FixtureRequest) -> AsyncIterator[JanusClient]:
+    """A client of the module's Janus over each transport."""
+    c = janus.client(ws=request.param == "ws")
     yield c
     await c.close()
 

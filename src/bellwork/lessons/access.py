@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.core.errors import Forbidden, NotFound
@@ -37,23 +37,31 @@ async def _relation(
     db: AsyncSession, person_id: int, lesson: Lesson, roles: tuple[str, ...] | None
 ) -> bool:
     """Whether the person has a membership (with one of `roles`, or any) in one of the
-    lesson's classes, or heads a unit above one of them."""
+    lesson's classes, or heads a unit above one of them. The person's memberships that count
+    are read once per request (a join asks whether one may join and see attendance)."""
     units = await class_units(db, lesson.id)
     if not units:
         return False
     above = {i for u in units for i in chain(u.path)}
-    in_class: ColumnElement[bool] = Membership.unit_id.in_([u.id for u in units])
-    if roles is not None:
-        in_class = and_(in_class, Membership.role.in_(roles))
-    found = await db.execute(
-        select(Membership.id)
-        .where(
-            Membership.person_id == person_id,
-            or_(in_class, and_(Membership.unit_id.in_(above), Membership.role == Role.head.value)),
+    classes = {u.id for u in units}
+    kept: dict[tuple[int, int], list[tuple[int, str]]] = db.info.setdefault("lesson_relations", {})
+    key = (person_id, lesson.id)
+    if key not in kept:
+        rows = await db.execute(
+            select(Membership.unit_id, Membership.role).where(
+                Membership.person_id == person_id,
+                or_(
+                    Membership.unit_id.in_(classes),
+                    and_(Membership.unit_id.in_(above), Membership.role == Role.head.value),
+                ),
+            )
         )
-        .limit(1)
+        kept[key] = [(int(u), str(r)) for u, r in rows.all()]
+    return any(
+        (unit in classes and (roles is None or role in roles))
+        or (unit in above and role == Role.head.value)
+        for unit, role in kept[key]
     )
-    return found.first() is not None
 
 
 async def may_join(db: AsyncSession, person: Person, lesson: Lesson) -> bool:

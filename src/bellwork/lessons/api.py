@@ -15,6 +15,7 @@ from bellwork.core.errors import NotFound
 from bellwork.core.i18n import current_locale
 from bellwork.core.routing import Router
 from bellwork.core.types import PathId
+from bellwork.db.session import done_with_database
 from bellwork.lessons import attendance, service, stage
 from bellwork.lessons.access import access_lesson
 from bellwork.lessons.replay import replay_file
@@ -131,12 +132,18 @@ async def unpublish(lesson_id: PathId, db: DB, actor: CurrentActor) -> LessonOut
 @router.post("/{lesson_id}/watch", response_model=WatchOut)
 async def watch(lesson_id: PathId, data: WatchIn, db: DB, actor: CurrentActor) -> WatchOut:
     """Janus's SDP offer for one feed; answer it with `watch/answer`."""
-    return await stage.watch(db, actor, lesson_id, data.feed)
+    watching = await stage.watch(db, actor, lesson_id, data.feed)
+    # Janus's offer takes a round trip: the database connection (and SQLite's write gate)
+    # are not held while it comes.
+    await done_with_database(db)
+    return await stage.subscribe(watching)
 
 
 @router.post("/{lesson_id}/watch/answer", status_code=204)
 async def watch_answer(lesson_id: PathId, data: WatchAnswer, db: DB, actor: CurrentActor) -> None:
-    await stage.watch_answer(db, actor, lesson_id, data)
+    watching = await stage.watch_answer(db, actor, lesson_id, data.feed)
+    await done_with_database(db)
+    await stage.answer(watching, data)
 
 
 @router.post("/{lesson_id}/hand", response_model=LessonOut)

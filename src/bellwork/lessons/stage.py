@@ -7,6 +7,7 @@ watches every feed. Taking a student off stage kicks their publisher out of the 
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -16,13 +17,14 @@ from bellwork.auth.service import Actor
 from bellwork.core.errors import Conflict, Forbidden, NotFound, Problem
 from bellwork.lessons import service
 from bellwork.lessons.access import access_lesson, require_teacher
-from bellwork.lessons.models import LessonSeat
+from bellwork.lessons.models import Lesson, LessonSeat
 from bellwork.lessons.schemas import LessonOut, PublishIn, PublishOut, WatchAnswer, WatchOut
 from bellwork.media import service as media
 from bellwork.media import signalling
 from bellwork.media.janus import JanusError, NoSuchFeed, NoSuchRoom
+from bellwork.media.models import MediaRoom
 from bellwork.media.pool import NoMediaServer
-from bellwork.runtime import runtime_of
+from bellwork.runtime import Runtime, runtime_of
 
 
 def _media_failed(exc: Exception) -> Problem:
@@ -69,28 +71,69 @@ async def unpublish(db: AsyncSession, actor: Actor, lesson_id: int) -> LessonOut
     return await service.changed(db, lesson)
 
 
-async def watch(db: AsyncSession, actor: Actor, lesson_id: int, feed: int) -> WatchOut:
-    """Janus's offer for one of the lesson's current feeds."""
+@dataclass(frozen=True)
+class Watching:
+    """What a watch (or its answer) needs from Janus once the database part is done."""
+
+    runtime: Runtime
+    room: MediaRoom | None
+    key: str
+    feed: int
+
+
+async def watch(db: AsyncSession, actor: Actor, lesson_id: int, feed: int) -> Watching:
+    """Checks one may watch `feed`, one of the lesson's current feeds (the room opened again
+    if Janus forgot it); `subscribe` then asks Janus for its offer. Two steps so that the
+    request gives its database connection back before it waits on Janus (lessons/api.py)."""
     lesson = await access_lesson(db, actor.person, lesson_id)
     room = await service.room_of(db, lesson)
-    current = await service.shaped(db, lesson)
-    if feed not in {f.feed for f in current.feeds}:
+    if not await _is_feed(db, lesson, feed):
         raise NotFound("lesson_feed")
     key = service.handle_prefix(lesson.id, actor.id) + f"sub:{feed}"
+    return Watching(runtime_of(db), room, key, feed)
+
+
+async def _is_feed(db: AsyncSession, lesson: Lesson, feed: int) -> bool:
+    """Whether `feed` is one the live lesson shows (`service.shaped`'s feeds): the teacher's
+    or an on-stage student's."""
+    if lesson.teacher_feed == feed:
+        return True
+    found = await db.execute(
+        select(LessonSeat.id)
+        .where(LessonSeat.lesson_id == lesson.id, LessonSeat.state == "on")
+        .where(LessonSeat.feed == feed)
+        .limit(1)
+    )
+    return found.first() is not None
+
+
+async def subscribe(w: Watching) -> WatchOut:
+    """Janus's offer for the feed `watch` checked."""
+    assert w.room is not None
     try:
-        offer = await signalling.subscribe(runtime_of(db), room, key, feed)
+        offer = await signalling.subscribe(w.runtime, w.room, w.key, w.feed)
     except NoSuchFeed:
         raise NotFound("lesson_feed") from None
     except (JanusError, NoMediaServer) as exc:
         raise _media_failed(exc) from None
-    return WatchOut(feed=feed, jsep=offer)
+    return WatchOut(feed=w.feed, jsep=offer)
 
 
-async def watch_answer(db: AsyncSession, actor: Actor, lesson_id: int, data: WatchAnswer) -> None:
-    lesson = await access_lesson(db, actor.person, lesson_id)
-    key = service.handle_prefix(lesson.id, actor.id) + f"sub:{data.feed}"
+async def watch_answer(db: AsyncSession, actor: Actor, lesson_id: int, feed: int) -> Watching:
+    """The subscription `answer` relays the browser's answer to. One this node holds was made
+    by this person's `watch`, which checked they may watch (a class answering at once asks the
+    database nothing more); without one, a person who may not join the lesson gets 404 as for
+    any lesson not theirs, and one who may gets 409 `lesson_watch_again` from `answer`."""
+    key = service.handle_prefix(lesson_id, actor.id) + f"sub:{feed}"
+    runtime = runtime_of(db)
+    if not signalling.holds(runtime, key):
+        await access_lesson(db, actor.person, lesson_id)
+    return Watching(runtime, None, key, feed)
+
+
+async def answer(w: Watching, data: WatchAnswer) -> None:
     try:
-        if not await signalling.start(runtime_of(db), key, data.jsep.model_dump()):
+        if not await signalling.start(w.runtime, w.key, data.jsep.model_dump()):
             raise Conflict("lesson_watch_again")
     except (JanusError, NoMediaServer) as exc:
         raise _media_failed(exc) from None

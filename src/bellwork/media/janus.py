@@ -10,12 +10,19 @@ media stack the control plane must not load), and `janus-api` keeps one global s
 RxPY and speaks WebSocket only. What Bellwork needs is a dozen JSON requests, so this module
 uses httpx, which the project already has.
 
-Why HTTP and not the WebSocket transport: every request here is answered in its HTTP response
-(plugin requests like `create` are synchronous), so no socket must be kept per server; the
-events of a session (a participant's `joined`, its SDP answer) come by long polling
-`GET /janus/<session>`. A pending long poll does not keep a session alive (measured: Janus 1.1.2
-ended one after its session_timeout with a poll open), so each session also sends a keepalive
-every 25 s (Janus ends a session after 60 s without a request).
+Two transports behind `Transport`'s interface (the Janus API is the same JSON over both):
+
+- `Transport`, Janus's HTTP API: every request is answered in its HTTP response (plugin
+  requests like `create` are synchronous); the events of a session (a participant's `joined`,
+  its SDP answer) come by long polling `GET /janus/<session>`.
+- `janus_ws.WebSocketTransport`, Janus's WebSocket API (the default where a server has one: the
+  Janus Bellwork runs does): one connection per server carries every request, answer and
+  event, so a request costs a frame each way instead of an HTTP request (and a class joining at
+  once no longer keeps re-opening long polls). The admin API stays on HTTP (a few calls).
+
+Either way a pending poll or an open socket does not keep a session alive (measured: Janus
+1.1.2 ended one after its session_timeout with a poll open), so each session also sends a
+keepalive every 25 s (Janus ends a session after 60 s without a request).
 """
 
 from __future__ import annotations
@@ -130,7 +137,12 @@ def transaction() -> str:
 
 
 class Transport:
-    """POSTs Janus requests to one server's API (and admin API) and checks the answers."""
+    """Janus's HTTP API (and admin API) of one server: POSTs requests and checks the answers;
+    a session's events come by a long poll per session (`follow`).
+
+    What every transport offers: `send` (a request and its first answer: the result, or an
+    `ack` of an asynchronous one), `follow`/`unfollow` (a session's events reach
+    `Session.dispatch` while it lives), `info` and `close`."""
 
     def __init__(
         self,
@@ -152,12 +164,13 @@ class Transport:
         await self.http.aclose()
 
     async def send(self, path: str, body: dict[str, Any], *, admin: bool = False) -> dict[str, Any]:
-        """One request; the answer when it is not an error. `path` follows the base URL
-        (`/<session>/<handle>`)."""
+        """One request; the answer when it is not an error. `path` is where the request goes
+        in Janus's HTTP API (`/<session>/<handle>`); the body's `transaction` is kept when it
+        has one (its event is awaited by the caller), else one is made."""
         base = self.admin_url if admin else self.url
         if base is None:
             raise JanusUnreachable("no admin_url is configured for this Janus")
-        body = {**body, "transaction": transaction()}
+        body = {"transaction": transaction(), **body}
         if admin and self.admin_secret:
             body["admin_secret"] = self.admin_secret
         try:
@@ -175,6 +188,43 @@ class Transport:
             return response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise JanusUnreachable(f"{type(exc).__name__}: {exc}") from exc
+
+    async def info(self) -> dict[str, Any]:
+        return _checked(await self.get("/info"))
+
+    def follow(self, session: Session) -> asyncio.Task[None] | None:
+        """Starts delivering the session's events (here: its long poll, a task)."""
+        return asyncio.create_task(self.poll(session), name=f"janus-events-{session.id}")
+
+    def unfollow(self, session: Session) -> None:
+        """The session ended (its poll task is cancelled by the session)."""
+
+    async def poll(self, session: Session) -> None:
+        """Long polls the session's events. Ends (and marks the session closed) when Janus
+        forgets it or stops answering."""
+        failures = 0
+        try:
+            while True:
+                try:
+                    found = await self.get(f"/{session.id}", {"maxev": 10})
+                    failures = 0
+                except JanusUnreachable:
+                    session.interruptions += 1
+                    failures += 1
+                    if failures >= 3:
+                        log.info("janus session %s: the server stopped answering", session.id)
+                        return
+                    await asyncio.sleep(1.0)
+                    continue
+                for event in found if isinstance(found, list) else [found]:
+                    if not session.dispatch(event):
+                        return
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a bug here must not pass silently: the session would expire
+            log.exception("janus session %s: polling failed", session.id)
+        finally:
+            session._stop()
 
 
 def _checked(answer: Any) -> dict[str, Any]:
@@ -220,7 +270,7 @@ class Handle:
         if jsep is not None:
             request["jsep"] = jsep
         try:
-            answer = await self.session.post_with_transaction(self.path, request)
+            answer = await self.session.transport.send(self.path, request)
             if answer["janus"] != "ack":  # answered at once
                 return _plugin_data(answer), answer.get("jsep")
             event = await asyncio.wait_for(waiter, within)
@@ -241,8 +291,8 @@ class Handle:
 
 class Session:
     """A Janus session: a keepalive every `keepalive_every` seconds keeps it (a pending long
-    poll does not count: Janus ends a session after its session_timeout, 60 s, without a
-    request), and a long poll receives its events."""
+    poll or an open socket does not count: Janus ends a session after its session_timeout,
+    60 s, without a request), and its transport brings its events (`dispatch`)."""
 
     def __init__(self, transport: Transport, session_id: int, keepalive_every: float) -> None:
         self.transport = transport
@@ -252,9 +302,10 @@ class Session:
         self._waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.closed = asyncio.Event()
         # Times the server stopped answering the long poll (it may have restarted, and then
-        # forgotten its rooms, before this session learns it is gone).
+        # forgotten its rooms, before this session learns it is gone). Over a WebSocket the
+        # session ends with its connection instead.
         self.interruptions = 0
-        self._poller = asyncio.create_task(self._poll(), name=f"janus-events-{session_id}")
+        self._poller = transport.follow(self)
         self._keeper = asyncio.create_task(self._keep(), name=f"janus-keepalive-{session_id}")
 
     @classmethod
@@ -276,9 +327,11 @@ class Session:
         await self.transport.send(f"/{self.id}", {"janus": "keepalive"})
 
     async def destroy(self) -> None:
+        was_alive = self.alive
         self._stop()
-        with contextlib.suppress(JanusError):
-            await self.transport.send(f"/{self.id}", {"janus": "destroy"})
+        if was_alive:
+            with contextlib.suppress(JanusError):
+                await self.transport.send(f"/{self.id}", {"janus": "destroy"})
 
     def expect(self, txn: str) -> asyncio.Future[dict[str, Any]]:
         waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
@@ -288,18 +341,13 @@ class Session:
     def forget(self, txn: str) -> None:
         self._waiters.pop(txn, None)
 
-    async def post_with_transaction(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        """Like Transport.send, keeping the caller's transaction (its event is awaited)."""
-        try:
-            response = await self.transport.http.post(self.transport.url + path, json=body)
-            answer = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise JanusUnreachable(f"{type(exc).__name__}: {exc}") from exc
-        return _checked(answer)
-
     def _stop(self) -> None:
+        if self.closed.is_set():
+            return
         self.closed.set()
-        self._poller.cancel()
+        self.transport.unfollow(self)
+        if self._poller is not None:
+            self._poller.cancel()
         self._keeper.cancel()
         for waiter in self._waiters.values():
             if not waiter.done():
@@ -323,40 +371,17 @@ class Session:
                     self._stop()
                     return
 
-    async def _poll(self) -> None:
-        """Long polls the session's events: each poll counts as activity, so the session
-        lives while this runs. Ends (and marks the session closed) when Janus forgets it."""
-        failures = 0
-        try:
-            while True:
-                try:
-                    found = await self.transport.get(f"/{self.id}", {"maxev": 10})
-                    failures = 0
-                except JanusUnreachable:
-                    self.interruptions += 1
-                    failures += 1
-                    if failures >= 3:
-                        log.info("janus session %s: the server stopped answering", self.id)
-                        return
-                    await asyncio.sleep(1.0)
-                    continue
-                for event in found if isinstance(found, list) else [found]:
-                    if not self._dispatch(event):
-                        return
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # a bug here must not pass silently: the session would expire
-            log.exception("janus session %s: polling failed", self.id)
-        finally:
-            self._stop()
-
-    def _dispatch(self, event: Any) -> bool:
+    def dispatch(self, event: Any) -> bool:
+        """An event of this session from its transport: the answer a `Handle.message` awaits,
+        or one of a handle's own events. False: the session is over."""
         if not isinstance(event, dict):
             return True
         kind = event.get("janus")
         if kind == "error":
             code = int(event.get("error", {}).get("code", 0))
             return code != 458  # 458: Janus forgot the session (restart, timeout)
+        if kind == "timeout":  # over a WebSocket: Janus ended the session
+            return False
         if kind == "keepalive":
             return True
         waiter = self._waiters.get(str(event.get("transaction", "")))
@@ -389,16 +414,27 @@ class JanusClient:
         self,
         url: str,
         *,
+        ws_url: str | None = None,
         admin_url: str | None = None,
         admin_secret: str | None = None,
         admin_key: str | None = None,
         timeout: float = 5.0,
         keepalive_every: float = KEEPALIVE,
     ) -> None:
+        """`url`: the server's HTTP API; `ws_url`: its WebSocket API, used instead when given
+        (the admin API is HTTP either way)."""
         self.keepalive_every = keepalive_every
-        self.transport = Transport(
-            url, admin_url=admin_url, admin_secret=admin_secret, timeout=timeout
-        )
+        self.transport: Transport
+        if ws_url:
+            from bellwork.media.janus_ws import WebSocketTransport  # it builds on this module
+
+            self.transport = WebSocketTransport(
+                url, ws_url, admin_url=admin_url, admin_secret=admin_secret, timeout=timeout
+            )
+        else:
+            self.transport = Transport(
+                url, admin_url=admin_url, admin_secret=admin_secret, timeout=timeout
+            )
         self.admin_key = admin_key
         self._session: Session | None = None
         self._control: Handle | None = None
@@ -423,13 +459,13 @@ class JanusClient:
 
     async def info(self) -> dict[str, Any]:
         """Janus's `info` (version, plugins, session timeout); needs no session."""
-        return _checked(await self.transport.get("/info"))
+        return await self.transport.info()
 
     async def session(self) -> Session:
         """A new session for a caller of its own; the caller destroys it. One session holds
         any number of handles (each browser's), and its one long poll brings the events of all
         of them (`Handle.events`): open one per room or per app node, not one per browser,
-        since each session keeps an HTTP connection busy."""
+        since over HTTP each session keeps a connection busy with its long poll."""
         return await Session.create(self.transport, self.keepalive_every)
 
     async def _handle(self) -> Handle:

@@ -4,9 +4,13 @@ Debian's /etc/janus listens on every interface with demo rooms and well-known se
 never uses it. It writes a folder of its own (`janus -C DIR/janus.jcfg -F DIR`):
 
 - janus.jcfg: the admin secret, `nat.ice_enforce_list`, the RTP port range, only the HTTP
-  transport and the VideoRoom and Streaming plugins loaded, no event handlers or loggers;
+  and WebSocket transports and the VideoRoom and Streaming plugins loaded, no event handlers
+  or loggers;
 - janus.transport.http.jcfg: the Janus API and the admin API on 127.0.0.1 only, on ports
   picked free at each start;
+- janus.transport.websockets.jcfg: the Janus API over a WebSocket on 127.0.0.1 only (a free
+  port; no admin API there), which Bellwork's client uses where the build has it
+  (media/janus_ws.py); the admin secret is the core's, the same for both;
 - janus.plugin.videoroom.jcfg / janus.plugin.streaming.jcfg: the plugins' `admin_key` (rooms
   and mountpoints are created through the API only) and no sample rooms or mountpoints;
 - secrets.json (mode 0600): the admin secret and admin_key, generated once and kept;
@@ -28,7 +32,8 @@ from typing import Any
 # Janus's plugin folders on Debian; `janus --help` shows where another build keeps them.
 LIBDIR = Path("/usr/lib/x86_64-linux-gnu/janus")
 KEEP_PLUGINS = {"libjanus_videoroom.so", "libjanus_streaming.so"}
-KEEP_TRANSPORTS = {"libjanus_http.so"}
+WEBSOCKETS = "libjanus_websockets.so"
+KEEP_TRANSPORTS = {"libjanus_http.so", WEBSOCKETS}
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,9 @@ class LocalJanus:
     admin_secret: str
     admin_key: str
     pid: int | None = None
+    # Its Janus API over a WebSocket (None: this Janus build has no WebSocket transport, or
+    # janus.json was written before Bellwork enabled it).
+    ws_url: str | None = None
 
 
 def folder(data_dir: Path) -> Path:
@@ -129,8 +137,10 @@ def write_config(
     where.mkdir(parents=True, exist_ok=True)
     (where / "recordings").mkdir(exist_ok=True)
     kept = keep_secrets(where)
-    api_port, admin_port = free_port(), free_port()
+    api_port, admin_port, ws_port = free_port(), free_port(), free_port()
     lib = libdir(binary)
+    # Where the plugin folders are unknown nothing is disabled, so the transport is there.
+    has_ws = not lib.is_dir() or (lib / "transports" / WEBSOCKETS).exists()
 
     def others(kind: str, keep: set[str]) -> str:
         found = sorted(p.name for p in (lib / kind).glob("libjanus_*.so")) if lib.is_dir() else []
@@ -187,6 +197,18 @@ def write_config(
                 },
             }
         ),
+        "janus.transport.websockets.jcfg": jcfg(
+            {
+                "general": {
+                    "json": "compact",
+                    "ws": has_ws,
+                    "ws_port": ws_port,
+                    "ws_ip": "127.0.0.1",
+                    "wss": False,
+                },
+                "admin": {"admin_ws": False, "admin_wss": False},
+            }
+        ),
         "janus.plugin.videoroom.jcfg": jcfg(
             {"general": {"admin_key": kept["admin_key"], "lock_rtp_forward": True}}
         ),
@@ -201,6 +223,7 @@ def write_config(
         admin_url=f"http://127.0.0.1:{admin_port}/admin",
         admin_secret=kept["admin_secret"],
         admin_key=kept["admin_key"],
+        ws_url=f"ws://127.0.0.1:{ws_port}" if has_ws else None,
     )
     return local, where / "janus.jcfg"
 

@@ -37,6 +37,7 @@ class ServerSpec:
     admin_url: str | None
     admin_secret: str | None
     admin_key: str | None
+    ws_url: str | None = None
 
 
 @dataclass
@@ -65,14 +66,30 @@ class MediaPool:
         self._clients: dict[str, tuple[ServerSpec, JanusClient]] = {}
         self._down_until: dict[str, float] = {}
         self._errors: dict[str, str] = {}
+        self._wanted: tuple[str | None] | None = None
+        self._running: tuple[tuple[int, int, int], local.LocalJanus | None] | None = None
 
     # What is configured
 
     @property
     def runs_local(self) -> bool:
         """Whether this installation is meant to have a Janus of its own (configured and
-        installed), whether or not it answers yet."""
-        return wanted(self.settings) is not None
+        installed), whether or not it answers yet. Looked up once (every signalling request
+        asks for its server's client)."""
+        if self._wanted is None:
+            self._wanted = (wanted(self.settings),)
+        return self._wanted[0] is not None
+
+    def _local(self) -> local.LocalJanus | None:
+        """The local Janus from janus.json, read again only when the file changed."""
+        try:
+            st = (local.folder(self.settings.data_dir) / "janus.json").stat()
+            stamp = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = (0, 0, -1)
+        if self._running is None or self._running[0] != stamp:
+            self._running = (stamp, local.running(self.settings.data_dir))
+        return self._running[1]
 
     def specs(self) -> list[ServerSpec]:
         found = [
@@ -82,11 +99,12 @@ class MediaPool:
                 admin_url=s.admin_url,
                 admin_secret=s.admin_secret.get_secret_value() if s.admin_secret else None,
                 admin_key=s.admin_key.get_secret_value() if s.admin_key else None,
+                ws_url=s.ws_url,
             )
             for s in self.settings.janus_servers
         ]
         if self.runs_local:
-            running = local.running(self.settings.data_dir)
+            running = self._local()
             if running is not None:
                 found.append(
                     ServerSpec(
@@ -95,6 +113,7 @@ class MediaPool:
                         running.admin_url,
                         running.admin_secret,
                         running.admin_key,
+                        running.ws_url,
                     )
                 )
         return found
@@ -133,6 +152,7 @@ class MediaPool:
             asyncio.get_running_loop().create_task(kept[1].close())
         client = JanusClient(
             spec.url,
+            ws_url=spec.ws_url,
             admin_url=spec.admin_url,
             admin_secret=spec.admin_secret,
             admin_key=spec.admin_key,

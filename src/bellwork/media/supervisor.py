@@ -182,9 +182,10 @@ class JanusSupervisor:
             await self._terminate()
 
     async def _answers(self, spec: local.LocalJanus) -> bool:
-        """Whether the started Janus's API answers within 15 s (False: it exited)."""
+        """Whether the started Janus's API answers within 15 s (False: it exited), over the
+        WebSocket too where it has one (Bellwork's client uses that)."""
         assert self.process is not None
-        client = JanusClient(spec.url, timeout=1.0)
+        client = JanusClient(spec.url, ws_url=spec.ws_url, timeout=1.0)
         try:
             for _ in range(150):
                 if self.process.returncode is not None:
