@@ -45,12 +45,13 @@ class Meeting(Base):
     locked: Mapped[bool] = mapped_column(default=False)
     waiting_room: Mapped[bool] = mapped_column(default=False)
     all_muted: Mapped[bool] = mapped_column(default=False)
-    # Bumped by every change of the meeting or its roster: `meeting.changed` carries it, and a
-    # client that sees a gap fetches the whole meeting again.
-    version: Mapped[int] = mapped_column(default=0, server_default="0")
     # The minutes the host posted into the conversation (the last version).
     minutes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped by every change of the meeting or its roster: `meeting.changed` carries it, and a
+    # client that sees a gap fetches the whole meeting again. (Last, where migration 0035 adds
+    # it: a new database has its columns in the order of a migrated one.)
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class MeetingParticipant(Base):
