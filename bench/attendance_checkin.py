@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing as mp
 import random
 import secrets
 import sys
@@ -36,13 +35,20 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psutil
-from benchlib import chinese_name, db_version, fresh_database, machine, percentiles
-from chatlib import Node, _insert, _reset_sequences, cpu_seconds, data_dir
-from forms_submit import _pg_cpu, _pg_processes
+from benchlib import (
+    FLOOR_PATH,
+    Login,
+    add_floor_option,
+    chinese_name,
+    db_version,
+    fresh_database,
+    http_load,
+    machine,
+    session_headers,
+)
+from chatlib import Node, _insert, _reset_sequences, data_dir
 
 UNIT_SIZE = 40
-FLOOR = "--floor" in sys.argv
 GATE = (30.2084, 120.2107)
 
 
@@ -152,62 +158,20 @@ async def seed(url: str, people: int) -> list[tuple[int, str, str]]:
     return logins
 
 
-def _client(
-    url: str, logins: list[Any], concurrency: int, seconds: float, start: float, out: Any
+def _punch(login: Login, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """A check-in (or out) a few metres of GPS noise from the gate."""
+    body = {
+        "client_id": uuid.uuid4().hex,
+        "lat": GATE[0] + rng.uniform(-0.0005, 0.0005),
+        "lng": GATE[1] + rng.uniform(-0.0005, 0.0005),
+        "accuracy": 15,
+    }
+    return "/api/v1/attendance/punches", body
+
+
+async def bench(
+    people: int, seconds: float, nodes: int, concurrency: int, clients: int, floor: bool
 ) -> None:
-    asyncio.run(_client_main(url, logins, concurrency, seconds, start, out))
-
-
-async def _client_main(
-    url: str, logins: list[Any], concurrency: int, seconds: float, start_at: float, out: Any
-) -> None:
-    import aiohttp
-
-    rng = random.Random()
-    latencies: list[float] = []
-    errors: dict[str, int] = {}
-    done = 0
-    turn = 0
-    connector = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(connector=connector) as http:
-        await asyncio.sleep(max(0.0, start_at - time.time()))  # every load process at once
-        end = time.monotonic() + seconds
-
-        async def worker() -> None:
-            nonlocal done, turn
-            while time.monotonic() < end:
-                # Everyone checks in, then (a second round) checks out, and so on.
-                _, secret, csrf = logins[turn % len(logins)]
-                turn += 1
-                headers = {
-                    "cookie": f"bw_session={secret}",
-                    "x-csrf-token": csrf,
-                    "accept-language": "zh-CN",
-                }
-                body = {
-                    "client_id": uuid.uuid4().hex,
-                    "lat": GATE[0] + rng.uniform(-0.0005, 0.0005),
-                    "lng": GATE[1] + rng.uniform(-0.0005, 0.0005),
-                    "accuracy": 15,
-                }
-                t0 = time.perf_counter()
-                if FLOOR:
-                    sent = http.get(f"{url}/api/v1/auth/csrf", headers=headers)
-                else:
-                    sent = http.post(f"{url}/api/v1/attendance/punches", json=body, headers=headers)
-                async with sent as r:
-                    await r.read()
-                    if r.status == (200 if FLOOR else 201):
-                        latencies.append((time.perf_counter() - t0) * 1000)
-                        done += 1
-                    else:
-                        errors[str(r.status)] = errors.get(str(r.status), 0) + 1
-
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-    out.send((done, latencies, errors))
-
-
-async def bench(people: int, seconds: float, nodes: int, concurrency: int, clients: int) -> None:
     async with fresh_database("postgres") as url:
         print(machine([await db_version(url)]))
         t0 = time.perf_counter()
@@ -216,53 +180,23 @@ async def bench(people: int, seconds: float, nodes: int, concurrency: int, clien
         with tempfile.TemporaryDirectory(prefix="bellwork-attendance-bench-") as tmp:
             apps = [Node(url, data_dir(tmp, f"n{i}")) for i in range(nodes)]
             try:
-                random.shuffle(logins)
-                share = len(logins) // clients
-                start_at = time.time() + 2
-                pipes, procs = [], []
-                for c in range(clients):
-                    parent, child = mp.Pipe(duplex=False)
-                    p = mp.Process(
-                        target=_client,
-                        args=(
-                            apps[c % nodes].url,
-                            logins[c * share : (c + 1) * share],
-                            concurrency,
-                            seconds,
-                            start_at,
-                            child,
-                        ),
-                    )
-                    p.start()
-                    pipes.append(parent)
-                    procs.append(p)
-                await asyncio.sleep(max(0.0, start_at - time.time() - 0.5))
-                pg_before = _pg_cpu()
-                loaders = [psutil.Process(p.pid) for p in procs]
-                nodes_ps = [a.ps for a in apps]
-                before = [cpu_seconds(nodes_ps), 0.0, cpu_seconds(loaders)]
-                results = [pipe.recv() for pipe in pipes]
-                backends = await _pg_processes(url)
-                pg = sum(cpu_seconds([b]) - pg_before.get(b.pid, 0.0) for b in backends)
-                after = [cpu_seconds(nodes_ps), pg, cpu_seconds(loaders)]
-                for p in procs:
-                    p.join()
+                # Everyone checks in, then (a second round) checks out, and so on.
+                load = await http_load(
+                    url,
+                    apps,
+                    logins,
+                    _punch,
+                    seconds=seconds,
+                    concurrency=concurrency,
+                    clients=clients,
+                    once=False,
+                    floor=floor,
+                )
             finally:
                 for a in apps:
                     a.stop()
-        done = sum(r[0] for r in results)
-        lat = [x for r in results for x in r[1]]
-        errors: dict[str, int] = {}
-        for r in results:
-            for k, v in r[2].items():
-                errors[k] = errors.get(k, 0) + v
-        p50, p95, worst = percentiles(lat) if lat else (0.0, 0.0, 0.0)
-        what = "signed-in requests (floor)" if FLOOR else "check-ins stored"
-        print(
-            f"\n{nodes} node(s), {clients} load process(es) × {concurrency} in flight,"
-            f" {seconds:.0f} s: {done:,} {what}, {done / seconds:,.0f}/s (goal 300/s);"
-            f" latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms; errors {errors}"
-        )
+        what = "signed-in requests (floor)" if floor else "check-ins stored"
+        print("\n" + load.rate_line(what, goal=" (goal 300/s)"))
         from sqlalchemy import func, select
 
         from bellwork.attendance.models import AttendancePunch
@@ -275,18 +209,11 @@ async def bench(people: int, seconds: float, nodes: int, concurrency: int, clien
             ).scalar()
         await engine.dispose()
         print(f"stored {stored:,}")
-        parts = [(b - a) * 1000 / max(done, 1) for a, b in zip(before, after, strict=True)]
-        cores = psutil.cpu_count() or 1
-        print(
-            f"CPU per check-in: app {parts[0]:.2f} ms, PostgreSQL {parts[1]:.2f} ms,"
-            f" load {parts[2]:.2f} ms; total {sum(parts):.2f} ms. On {cores} cores that"
-            f" allows at most {cores * 1000 / sum(parts):,.0f}/s with the load on the same"
-            f" machine, {cores * 1000 / sum(parts[:2]):,.0f}/s without."
-        )
-        assert FLOOR or stored == done
+        print(load.cpu_line("check-in"))
+        assert floor or stored == load.done
 
 
-async def in_process(count: int, rounds: int) -> None:
+async def in_process(count: int, rounds: int, floor: bool) -> None:
     """`count` people check in (then out, `rounds` - 1 times) through the ASGI app in this
     process; prints the process's CPU per check-in for each round."""
     import httpx
@@ -306,31 +233,20 @@ async def in_process(count: int, rounds: int) -> None:
                 async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
                     for r in range(rounds):
                         t0, w0 = time.process_time(), time.perf_counter()
-                        for _, secret, csrf in logins:
-                            body = {
-                                "client_id": uuid.uuid4().hex,
-                                "lat": GATE[0] + rng.uniform(-0.0005, 0.0005),
-                                "lng": GATE[1] + rng.uniform(-0.0005, 0.0005),
-                                "accuracy": 15,
-                            }
-                            headers = {
-                                "x-csrf-token": csrf,
-                                "accept-language": "zh-CN",
-                                "cookie": f"bw_session={secret}",
-                            }
-                            if FLOOR:
-                                got = await http.get("/api/v1/auth/csrf", headers=headers)
+                        for login in logins:
+                            headers = session_headers(login[1], login[2])
+                            if floor:
+                                got = await http.get(FLOOR_PATH, headers=headers)
                                 assert got.status_code == 200, got.text
                                 continue
-                            got = await http.post(
-                                "/api/v1/attendance/punches", json=body, headers=headers
-                            )
+                            path, body = _punch(login, rng)
+                            got = await http.post(path, json=body, headers=headers)
                             assert got.status_code == 201, got.text
                             assert got.json()["kind"] == ("in" if r == 0 else "out")
                         cpu = (time.process_time() - t0) * 1000 / len(logins)
                         wall = (time.perf_counter() - w0) * 1000 / len(logins)
                         what = (
-                            "floor requests" if FLOOR else "check-ins" if r == 0 else "check-outs"
+                            "floor requests" if floor else "check-ins" if r == 0 else "check-outs"
                         )
                         print(
                             f"round {r + 1}: {len(logins):,} {what} in one process,"
@@ -345,11 +261,7 @@ def main() -> int:
     p.add_argument("--nodes", type=int, default=1)
     p.add_argument("--concurrency", type=int, default=32)
     p.add_argument("--clients", type=int, default=1)
-    p.add_argument(
-        "--floor",
-        action="store_true",
-        help="GET /auth/csrf instead of checking in: the CPU any signed-in request costs",
-    )
+    add_floor_option(p, instead_of="checking in")
     p.add_argument(
         "--in-process",
         type=int,
@@ -360,9 +272,11 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=3, help="with --in-process")
     args = p.parse_args()
     if args.in_process:
-        asyncio.run(in_process(args.in_process, args.rounds))
+        asyncio.run(in_process(args.in_process, args.rounds, args.floor))
         return 0
-    asyncio.run(bench(args.people, args.seconds, args.nodes, args.concurrency, args.clients))
+    asyncio.run(
+        bench(args.people, args.seconds, args.nodes, args.concurrency, args.clients, args.floor)
+    )
     return 0
 
 

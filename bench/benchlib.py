@@ -1,7 +1,11 @@
-"""Shared helpers for the benchmarks: the machine, fresh databases, timing, names and phones."""
+"""Shared helpers for the benchmarks: the machine, fresh databases, timing, names and phones,
+and a signed-in HTTP load with its `--floor` (`http_load`, `HttpLoad`, `add_floor_option`)."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import contextlib
 import os
 import platform
 import random
@@ -10,10 +14,16 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import psutil
 
 PG_ADMIN_DSN = os.environ.get("BELLWORK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -179,3 +189,253 @@ def percentiles(samples_ms: Sequence[float]) -> tuple[float, float, float]:
     p50 = statistics.median(s)
     p95 = s[min(len(s) - 1, max(0, round(0.95 * len(s)) - 1))]
     return p50, p95, s[-1]
+
+
+# ---------------------------------------------------------------- signed-in HTTP load
+
+# A signed-in request that does nothing but look up its session: `--floor` sends it instead of
+# the benchmark's own request, to show what the framework and the session cost alone.
+FLOOR_PATH = "/api/v1/auth/csrf"
+
+# (person id, session secret, CSRF token), as the benchmarks' seeds write web sessions.
+Login = tuple[int, str, str]
+# What one load worker POSTs for a login: (path, JSON body). A module-level function, so that
+# it reaches the load processes.
+MakeRequest = Callable[[Login, random.Random], tuple[str, dict[str, Any]]]
+
+
+def add_floor_option(parser: argparse.ArgumentParser, instead_of: str) -> None:
+    """`--floor`: e.g. `instead_of="checking in"`."""
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help=f"GET /auth/csrf instead of {instead_of}: the CPU any signed-in request costs",
+    )
+
+
+def session_headers(secret: str, csrf: str) -> dict[str, str]:
+    """A signed-in browser's headers: its session cookie and CSRF token."""
+    return {"cookie": f"bw_session={secret}", "x-csrf-token": csrf, "accept-language": "zh-CN"}
+
+
+def cpu_seconds(procs: Sequence[psutil.Process]) -> float:
+    """User plus system CPU time of these processes so far (ones that are gone count 0)."""
+    import psutil
+
+    total = 0.0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            t = p.cpu_times()
+            total += t.user + t.system
+    return total
+
+
+async def _pg_processes(url: str) -> list[psutil.Process]:
+    """The PostgreSQL backends serving this database, and the WAL writer every commit waits on."""
+    import asyncpg
+    import psutil
+
+    dsn = url.replace("postgresql+asyncpg", "postgresql")
+    conn = await asyncpg.connect(dsn)
+    try:
+        rows = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() OR backend_type = 'walwriter'"
+        )
+    finally:
+        await conn.close()
+    out = []
+    for r in rows:
+        with contextlib.suppress(psutil.Error):
+            out.append(psutil.Process(r["pid"]))
+    return out
+
+
+def _pg_cpu() -> dict[int, float]:
+    """CPU seconds so far of every PostgreSQL process, by pid."""
+    import psutil
+
+    out = {}
+    for p in psutil.process_iter(["name"]):
+        if p.info["name"] == "postgres":
+            out[p.pid] = cpu_seconds([p])
+    return out
+
+
+@dataclass
+class HttpLoad:
+    """What `http_load` measured."""
+
+    nodes: int
+    clients: int
+    concurrency: int
+    seconds: float
+    done: int  # requests answered as expected
+    latencies_ms: list[float]  # of those
+    errors: dict[str, int]  # other answers, by status
+    cpu: tuple[float, float, float]  # CPU seconds over the run: app nodes, PostgreSQL, load
+
+    def rate_line(self, what: str, goal: str = "") -> str:
+        """E.g. `rate_line("check-ins stored", " (goal 300/s)")`."""
+        lat = self.latencies_ms
+        p50, p95, worst = percentiles(lat) if lat else (0.0, 0.0, 0.0)
+        return (
+            f"{self.nodes} node(s), {self.clients} load process(es) × {self.concurrency} in"
+            f" flight, {self.seconds:.0f} s: {self.done:,} {what},"
+            f" {self.done / self.seconds:,.0f}/s{goal};"
+            f" latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms;"
+            f" errors {self.errors}"
+        )
+
+    def cpu_line(self, each: str) -> str:
+        """CPU per answered request by part, and the rate it allows; e.g. `each="check-in"`."""
+        import psutil
+
+        parts = [s * 1000 / max(self.done, 1) for s in self.cpu]
+        cores = psutil.cpu_count() or 1
+        return (
+            f"CPU per {each}: app {parts[0]:.2f} ms, PostgreSQL {parts[1]:.2f} ms,"
+            f" load {parts[2]:.2f} ms; total {sum(parts):.2f} ms. On {cores} cores that"
+            f" allows at most {cores * 1000 / sum(parts):,.0f}/s with the load on the same"
+            f" machine, {cores * 1000 / sum(parts[:2]):,.0f}/s without."
+        )
+
+
+async def http_load(
+    database_url: str,
+    nodes: Sequence[Any],
+    logins: list[Login],
+    make_request: MakeRequest,
+    *,
+    seconds: float,
+    concurrency: int,
+    clients: int,
+    once: bool,
+    floor: bool = False,
+) -> HttpLoad:
+    """`clients` load processes (each with `concurrency` requests in flight, all starting
+    together) POST `make_request(login, rng)` with each login's session for `seconds`, to the
+    app `nodes` (chatlib.Node: `.url`, `.ps`) in turn; logins are shuffled and shared out
+    between the processes. `once`: each login is used once, and a process stops when its share
+    runs out; otherwise a process cycles through its share. `floor`: GET FLOOR_PATH instead.
+    Counts CPU over the run: the nodes, this database's PostgreSQL backends and WAL writer, and
+    the load processes (a figure that holds on a busy machine, where the rate does not)."""
+    import multiprocessing as mp
+
+    import psutil
+
+    random.shuffle(logins)
+    share = len(logins) // clients
+    start_at = time.time() + 2
+    pipes, procs = [], []
+    for c in range(clients):
+        parent, child = mp.Pipe(duplex=False)
+        p = mp.Process(
+            target=_load_process,
+            args=(
+                nodes[c % len(nodes)].url,
+                logins[c * share : (c + 1) * share],
+                make_request,
+                once,
+                floor,
+                concurrency,
+                seconds,
+                start_at,
+                child,
+            ),
+        )
+        p.start()
+        pipes.append(parent)
+        procs.append(p)
+    await asyncio.sleep(max(0.0, start_at - time.time() - 0.5))
+    pg_before = _pg_cpu()
+    loaders = [psutil.Process(p.pid) for p in procs]
+    nodes_ps = [n.ps for n in nodes]
+    app0, load0 = cpu_seconds(nodes_ps), cpu_seconds(loaders)
+    results = [pipe.recv() for pipe in pipes]
+    pg_backends = await _pg_processes(database_url)  # the pools' connections, opened by now
+    pg = sum(cpu_seconds([b]) - pg_before.get(b.pid, 0.0) for b in pg_backends)
+    cpu = (cpu_seconds(nodes_ps) - app0, pg, cpu_seconds(loaders) - load0)
+    for p in procs:
+        p.join()
+    errors: dict[str, int] = {}
+    for r in results:
+        for k, v in r[2].items():
+            errors[k] = errors.get(k, 0) + v
+    return HttpLoad(
+        nodes=len(nodes),
+        clients=clients,
+        concurrency=concurrency,
+        seconds=seconds,
+        done=sum(r[0] for r in results),
+        latencies_ms=[x for r in results for x in r[1]],
+        errors=errors,
+        cpu=cpu,
+    )
+
+
+def _load_process(
+    url: str,
+    logins: list[Login],
+    make_request: MakeRequest,
+    once: bool,
+    floor: bool,
+    concurrency: int,
+    seconds: float,
+    start_at: float,
+    out: Any,
+) -> None:
+    out.send(
+        asyncio.run(_load(url, logins, make_request, once, floor, concurrency, seconds, start_at))
+    )
+
+
+async def _load(
+    url: str,
+    logins: list[Login],
+    make_request: MakeRequest,
+    once: bool,
+    floor: bool,
+    concurrency: int,
+    seconds: float,
+    start_at: float,
+) -> tuple[int, list[float], dict[str, int]]:
+    import aiohttp
+
+    rng = random.Random()
+    todo = list(logins)
+    latencies: list[float] = []
+    errors: dict[str, int] = {}
+    done = 0
+    turn = 0
+    expect = 200 if floor else 201
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        await asyncio.sleep(max(0.0, start_at - time.time()))  # every load process at once
+        end = time.monotonic() + seconds
+
+        async def worker() -> None:
+            nonlocal done, turn
+            while (todo or not once) and time.monotonic() < end:
+                if once:
+                    login = todo.pop()
+                else:
+                    login = logins[turn % len(logins)]
+                    turn += 1
+                path, body = make_request(login, rng)
+                headers = session_headers(login[1], login[2])
+                t0 = time.perf_counter()
+                if floor:
+                    sent = http.get(url + FLOOR_PATH, headers=headers)
+                else:
+                    sent = http.post(url + path, json=body, headers=headers)
+                async with sent as r:
+                    await r.read()
+                    if r.status == expect:
+                        latencies.append((time.perf_counter() - t0) * 1000)
+                        done += 1
+                    else:
+                        errors[str(r.status)] = errors.get(str(r.status), 0) + 1
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return done, latencies, errors

@@ -8,7 +8,7 @@
 - `Clients`: WebSocket clients (picows, one asyncio loop per process, many connections each) in
   separate processes; they log in with the `bw_session` cookie, wait for `hello`, and time every
   `message.new` whose body carries the sender's clock.
-- `cpu_seconds`, `rss`: a process's CPU time and resident memory (psutil).
+- `cpu_seconds` (from benchlib), `rss`: a process's CPU time and resident memory (psutil).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 
 import httpx
 import psutil
-from benchlib import PG_ADMIN_DSN, db_version, machine
+from benchlib import PG_ADMIN_DSN, cpu_seconds, db_version, machine
 
 from bellwork.config import Settings
 
@@ -365,15 +365,6 @@ class Node:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(5)
-
-
-def cpu_seconds(procs: Sequence[psutil.Process]) -> float:
-    total = 0.0
-    for p in procs:
-        with contextlib.suppress(psutil.Error):
-            t = p.cpu_times()
-            total += t.user + t.system
-    return total
 
 
 def rss(p: psutil.Process) -> int:

@@ -18,23 +18,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import multiprocessing as mp
 import random
 import secrets
 import sys
+import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import psutil
-from benchlib import chinese_name, db_version, fresh_database, machine, percentiles
-from chatlib import Node, _insert, _reset_sequences, cpu_seconds, data_dir
+from benchlib import (
+    Login,
+    add_floor_option,
+    chinese_name,
+    db_version,
+    fresh_database,
+    http_load,
+    machine,
+)
+from chatlib import Node, _insert, _reset_sequences, data_dir
 
 CLASS_SIZE = 40
-FLOOR = "--floor" in sys.argv
 GOOD = {"temperature": 36.6, "symptoms": ["none"], "travel": "no", "contact": "no"}
 
 
@@ -227,165 +232,42 @@ async def seed(url: str, students: int) -> tuple[int, list[tuple[int, str, str]]
     return 1, logins
 
 
-async def _pg_processes(url: str) -> list[psutil.Process]:
-    """The PostgreSQL backends serving this database, and the WAL writer every commit waits on."""
-    import asyncpg
-
-    dsn = url.replace("postgresql+asyncpg", "postgresql")
-    conn = await asyncpg.connect(dsn)
-    try:
-        rows = await conn.fetch(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid() OR backend_type = 'walwriter'"
-        )
-    finally:
-        await conn.close()
-    out = []
-    for r in rows:
-        with contextlib.suppress(psutil.Error):
-            out.append(psutil.Process(r["pid"]))
-    return out
+def _submission(login: Login, rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """A student's check-in, 2 % of them with a fever."""
+    answers = dict(GOOD)
+    if rng.random() < 0.02:
+        answers["temperature"] = 38.2
+    body = {"client_id": uuid.uuid4().hex, "subject_id": login[0], "version": 1, "answers": answers}
+    return "/api/v1/forms/campaigns/1/submissions", body
 
 
-def _pg_cpu() -> dict[int, float]:
-    """CPU seconds so far of every PostgreSQL process, by pid."""
-    out = {}
-    for p in psutil.process_iter(["name"]):
-        if p.info["name"] == "postgres":
-            out[p.pid] = cpu_seconds([p])
-    return out
-
-
-def _client(
-    url: str,
-    logins: list[tuple[int, str, str]],
-    concurrency: int,
-    seconds: float,
-    start_at: float,
-    out: Any,
+async def bench(
+    students: int, seconds: float, nodes: int, concurrency: int, clients: int, floor: bool
 ) -> None:
-    asyncio.run(_client_main(url, logins, concurrency, seconds, start_at, out))
-
-
-async def _client_main(
-    url: str,
-    logins: list[tuple[int, str, str]],
-    concurrency: int,
-    seconds: float,
-    start_at: float,
-    out: Any,
-) -> None:
-    import aiohttp
-
-    rng = random.Random()
-    todo = list(logins)
-    latencies: list[float] = []
-    errors: dict[str, int] = {}
-    done = 0
-    connector = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(connector=connector) as http:
-        await asyncio.sleep(max(0.0, start_at - time.time()))  # every load process at once
-        end = time.monotonic() + seconds
-
-        async def worker() -> None:
-            nonlocal done
-            while todo and time.monotonic() < end:
-                pid, secret, csrf = todo.pop()
-                answers = dict(GOOD)
-                if rng.random() < 0.02:
-                    answers["temperature"] = 38.2
-                body = {
-                    "client_id": uuid.uuid4().hex,
-                    "subject_id": pid,
-                    "version": 1,
-                    "answers": answers,
-                }
-                t0 = time.perf_counter()
-                headers = {
-                    "cookie": f"bw_session={secret}",
-                    "x-csrf-token": csrf,
-                    "accept-language": "zh-CN",
-                }
-                if FLOOR:
-                    # What any signed-in request costs: its session looked up, nothing else.
-                    sent = http.get(f"{url}/api/v1/auth/csrf", headers=headers)
-                else:
-                    sent = http.post(
-                        f"{url}/api/v1/forms/campaigns/1/submissions", json=body, headers=headers
-                    )
-                async with sent as r:
-                    await r.read()
-                    if r.status == (200 if FLOOR else 201):
-                        latencies.append((time.perf_counter() - t0) * 1000)
-                        done += 1
-                    else:
-                        errors[str(r.status)] = errors.get(str(r.status), 0) + 1
-
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-    out.send((done, latencies, errors))
-
-
-async def bench(students: int, seconds: float, nodes: int, concurrency: int, clients: int) -> None:
     async with fresh_database("postgres") as url:
         print(machine([await db_version(url)]))
         t0 = time.perf_counter()
         _, logins = await seed(url, students)
         print(f"\nseeded {students:,} students with sessions in {time.perf_counter() - t0:.1f} s")
-        import tempfile
-
         with tempfile.TemporaryDirectory(prefix="bellwork-forms-bench-") as tmp:
             apps = [Node(url, data_dir(tmp, f"n{i}")) for i in range(nodes)]
             try:
-                random.shuffle(logins)
-                share = len(logins) // clients
-                start_at = time.time() + 2
-                pipes, procs = [], []
-                for c in range(clients):
-                    parent, child = mp.Pipe(duplex=False)
-                    node = apps[c % nodes]
-                    p = mp.Process(
-                        target=_client,
-                        args=(
-                            node.url,
-                            logins[c * share : (c + 1) * share],
-                            concurrency,
-                            seconds,
-                            start_at,
-                            child,
-                        ),
-                    )
-                    p.start()
-                    pipes.append(parent)
-                    procs.append(p)
-                # CPU spent per submission, by part: the app nodes, this database's PostgreSQL
-                # backends plus the WAL writer, and the load processes (a figure that holds on
-                # a busy machine, where the rate does not).
-                await asyncio.sleep(max(0.0, start_at - time.time() - 0.5))
-                pg_before = _pg_cpu()
-                loaders = [psutil.Process(p.pid) for p in procs]
-                nodes_ps = [a.ps for a in apps]
-                before = [cpu_seconds(nodes_ps), 0.0, cpu_seconds(loaders)]
-                results = [pipe.recv() for pipe in pipes]
-                backends = await _pg_processes(url)  # the pools' connections, opened by now
-                pg = sum(cpu_seconds([b]) - pg_before.get(b.pid, 0.0) for b in backends)
-                after = [cpu_seconds(nodes_ps), pg, cpu_seconds(loaders)]
-                for p in procs:
-                    p.join()
+                load = await http_load(
+                    url,
+                    apps,
+                    logins,
+                    _submission,
+                    seconds=seconds,
+                    concurrency=concurrency,
+                    clients=clients,
+                    once=True,
+                    floor=floor,
+                )
             finally:
                 for a in apps:
                     a.stop()
-        done = sum(r[0] for r in results)
-        lat = [x for r in results for x in r[1]]
-        errors: dict[str, int] = {}
-        for r in results:
-            for k, v in r[2].items():
-                errors[k] = errors.get(k, 0) + v
-        p50, p95, worst = percentiles(lat) if lat else (0.0, 0.0, 0.0)
-        print(
-            f"\n{nodes} node(s), {clients} load process(es) × {concurrency} in flight,"
-            f" {seconds:.0f} s: {done:,} submissions stored, {done / seconds:,.0f}/s;"
-            f" latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {worst:.0f} ms; errors {errors}"
-        )
+        what = "signed-in requests (floor)" if floor else "submissions stored"
+        print("\n" + load.rate_line(what))
         from sqlalchemy import func, select
 
         from bellwork.db.engine import make_engine
@@ -399,15 +281,8 @@ async def bench(students: int, seconds: float, nodes: int, concurrency: int, cli
             cases = (await conn.execute(select(func.count()).select_from(FormCase))).scalar()
         await engine.dispose()
         print(f"stored {stored:,}, counted {counted:,}; abnormal {abnormal:,}, cases {cases:,}")
-        parts = [(b - a) * 1000 / max(done, 1) for a, b in zip(before, after, strict=True)]
-        cores = psutil.cpu_count() or 1
-        print(
-            f"CPU per submission: app {parts[0]:.2f} ms, PostgreSQL {parts[1]:.2f} ms,"
-            f" load {parts[2]:.2f} ms; total {sum(parts):.2f} ms. On {cores} cores that"
-            f" allows at most {cores * 1000 / sum(parts):,.0f}/s with the load on the same"
-            f" machine, {cores * 1000 / sum(parts[:2]):,.0f}/s without."
-        )
-        assert FLOOR or (stored == counted == done and abnormal == cases)
+        print(load.cpu_line("submission"))
+        assert floor or (stored == counted == load.done and abnormal == cases)
 
 
 def main() -> int:
@@ -417,13 +292,11 @@ def main() -> int:
     p.add_argument("--nodes", type=int, default=1)
     p.add_argument("--concurrency", type=int, default=64)
     p.add_argument("--clients", type=int, default=1)
-    p.add_argument(
-        "--floor",
-        action="store_true",
-        help="GET /auth/csrf instead of submitting: the CPU any signed-in request costs",
-    )
+    add_floor_option(p, instead_of="submitting")
     args = p.parse_args()
-    asyncio.run(bench(args.students, args.seconds, args.nodes, args.concurrency, args.clients))
+    asyncio.run(
+        bench(args.students, args.seconds, args.nodes, args.concurrency, args.clients, args.floor)
+    )
     return 0
 
 

@@ -1,6 +1,7 @@
 /* Bellwork's service worker (hand-written; docs/push.md says why no Workbox). The build
- * (web/sw/plugin.js) writes it to /sw.js with VERSION and SHELL filled in: a new build is a
- * new worker, which replaces the old one and its caches.
+ * (web/sw/plugin.js) bundles it with what it imports from src/ into /sw.js, with __VERSION__
+ * and __SHELL__ filled in: a new build is a new worker, which replaces the old one and its
+ * caches.
  *
  * - Offline: the app shell (the entry's scripts and styles, the icons, the offline page) is
  *   cached when the worker installs; hashed /assets/ files are served from the cache first
@@ -14,7 +15,10 @@
  *   While a Bellwork page is visible and focused the page alerts by itself: nothing is shown.
  * - `notificationclick` focuses an open Bellwork window on the item's page, or opens one.
  */
-const VERSION = "__VERSION__";
+import { inQuietHours } from "../src/features/chat/quiet-rule";
+import { QUIET_CACHE, QUIET_KEY } from "../src/features/push/quiet";
+
+const VERSION = __VERSION__;
 const SHELL = __SHELL__;
 const CACHE = `bellwork-${VERSION}`;
 const STATIC = [
@@ -131,22 +135,11 @@ async function onPush(data) {
 }
 
 // One's do-not-disturb window, as the page keeps it for the worker (src/features/push/quiet.ts),
-// judged by the rule of inQuietHours (src/features/chat/alerts.ts) on the device's clock.
+// judged by the page's own rule (src/features/chat/quiet-rule.ts) on the device's clock.
 async function quietNow() {
   try {
-    const found = await (await caches.open("bw-quiet-hours")).match("/__bw/quiet-hours");
-    if (!found) return false;
-    const p = await found.json();
-    const minutes = (s) => {
-      const m = /^(\d{1,2}):(\d{2})$/.exec(s || "");
-      return m && Number(m[1]) < 24 && Number(m[2]) < 60 ? Number(m[1]) * 60 + Number(m[2]) : null;
-    };
-    const start = minutes(p.dnd_start);
-    const end = minutes(p.dnd_end);
-    if (!p.dnd || start == null || end == null || start === end) return false;
-    const now = new Date();
-    const at = now.getHours() * 60 + now.getMinutes();
-    return start < end ? at >= start && at < end : at >= start || at < end;
+    const found = await (await caches.open(QUIET_CACHE)).match(QUIET_KEY);
+    return found ? inQuietHours(await found.json(), new Date()) : false;
   } catch {
     return false;
   }

@@ -13,27 +13,12 @@
  */
 import type { components } from "../../api/schema";
 import type { ConversationOut, MessageOut } from "./live/events";
+import { inQuietHours } from "./quiet-rule";
 
 export type Preferences = components["schemas"]["PreferencesOut"];
 
-/** Minutes since midnight of "HH:MM" (null if it is not one). */
-export function minutesOf(hhmm: string): number | null {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(hhmm);
-  if (!m) return null;
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  return h < 24 && min < 60 ? h * 60 + min : null;
-}
-
-/** Whether `now` (local time) falls in the do-not-disturb window: from start (included) to end. */
-export function inQuietHours(p: Pick<Preferences, "dnd" | "dnd_start" | "dnd_end">, now: Date): boolean {
-  if (!p.dnd) return false;
-  const start = minutesOf(p.dnd_start);
-  const end = minutesOf(p.dnd_end);
-  if (start == null || end == null || start === end) return false;
-  const at = now.getHours() * 60 + now.getMinutes();
-  return start < end ? at >= start && at < end : at >= start || at < end;
-}
+// The window's rule lives by itself, where the service worker imports it too.
+export { inQuietHours, minutesOf } from "./quiet-rule";
 
 /** The message mentions `me` by name or everyone. */
 export function mentionsMe(m: MessageOut, me: number): boolean {

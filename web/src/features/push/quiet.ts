@@ -2,9 +2,10 @@
  * One's do-not-disturb window (我 → 通知), where the service worker finds it when a push comes:
  * it can ask neither the page (there may be none open) nor the server then. The worker shows
  * a push that arrives inside the window without sound or vibration (a DING still rings: it
- * must be confirmed), with the same rule as `inQuietHours` (features/chat/alerts.ts) on the
- * device's clock. The cache is the worker's and the page's shared storage; its name is not
- * one of the app shell's, which a new worker clears (`bellwork-…`).
+ * must be confirmed), by the page's own rule (`inQuietHours`, features/chat/quiet-rule.ts) on
+ * the device's clock. The cache is the worker's and the page's shared storage; its name is not
+ * one of the app shell's, which a new worker clears (`bellwork-…`). The worker (web/sw/sw.js)
+ * imports QUIET_CACHE and QUIET_KEY from here: keep this module's imports type-only.
  */
 import type { Preferences } from "../chat/preferences";
 
