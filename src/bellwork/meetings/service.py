@@ -26,7 +26,7 @@ from bellwork.media import signalling
 from bellwork.media.models import MediaRoom
 from bellwork.media.pool import NoMediaServer
 from bellwork.meetings import live, reminders
-from bellwork.meetings.access import access_meeting, may_see_attendance, require_host
+from bellwork.meetings.access import access_meeting, in_unit, may_see_attendance, require_host
 from bellwork.meetings.cards import post_card
 from bellwork.meetings.models import Meeting, MeetingParticipant, MeetingPresence
 from bellwork.meetings.schemas import (
@@ -40,7 +40,7 @@ from bellwork.meetings.schemas import (
     ParticipantOut,
 )
 from bellwork.org.access import Scope
-from bellwork.org.models import Person
+from bellwork.org.models import Person, Unit
 from bellwork.runtime import runtime_of
 
 # At most this many people in a meeting at once (issue 13: 100-300-party meetings).
@@ -213,6 +213,11 @@ async def _conversation_for(
             raise Forbidden("meeting_private_chat")
         return conv.id
     if data.unit_id is not None:
+        # The unit tree is visible to all: say why, rather than the group's 404.
+        if await db.get(Unit, data.unit_id) is not None and not await in_unit(
+            db, actor.id, data.unit_id
+        ):
+            raise Forbidden("meeting_not_in_unit")
         conv, _ = await open_unit_group(db, actor, data.unit_id)
         return conv.id
     ids = sorted(set(data.person_ids or []) - {actor.id})

@@ -140,6 +140,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The video connection expired; watch again.",
         "zh-CN": "视频连接已失效，请重新连接。",
     },
+    "meeting_not_in_unit": {
+        "en": "You can hold a meeting only for a unit whose group you belong in.",
+        "zh-CN": "只能为自己所在的组织发起会议。",
+    },
     "meeting_not_scheduled": {
         "en": "Only a meeting that has not started can be moved.",
         "zh-CN": "只有尚未开始的会议可以改期。",
