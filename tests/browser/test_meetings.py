@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from bellwork.media import local
-from tests.browser.conftest import Server, login, shot
+from tests.browser.conftest import Server, login, pick, shot
 from tests.browser.test_lessons import settle_password
 
 pytestmark = [
@@ -257,3 +257,78 @@ def test_clear_message_without_camera_or_microphone(server: Server, new_page: An
     expect(page.get_by_test_id("meeting-problem")).to_contain_text("允许本网站访问摄像头和麦克风")
     shot(page, "phone-meeting-no-microphone")
     server.api(f"/api/v1/meetings/{meeting['id']}/end", login="teacher", method="POST")
+
+
+def test_new_meeting_for_invited_people_and_its_reminder(server: Server, new_page: Any) -> None:
+    """The form on /meetings (phone-sized): invited people — none is refused with the server's
+    message, then one invited person; a unit's choice in English. The invited person then gets
+    a scheduled meeting's reminder (the server's own job runner, 5 minutes before its start)
+    as a card whose button opens the meeting."""
+    klass = server.api("/api/v1/auth/me", login="teacher")["memberships"][0]["unit"]["id"]
+    number = "202698813"
+    guest = server.api(
+        "/api/v1/people",
+        method="POST",
+        body={
+            "name": "受邀同学",
+            "username": f"s{number}",
+            "password": "first-password-2026",
+            "memberships": [{"unit_id": klass, "role": "student"}],
+        },
+    )["id"]
+    settle_password(server, f"s{number}")
+
+    host = new_page(390, 844)
+    login(host, "teacher", then="/meetings")
+    host.get_by_test_id("meeting-title").fill("家访安排")
+    host.get_by_test_id("meeting-audience-kind").get_by_text("邀请人员").click()
+    # Nobody invited: the server's 422 `meeting_nobody_invited`, in words
+    host.get_by_test_id("meeting-start-now").click()
+    expect(host.get_by_test_id("meeting-error")).to_have_text("请至少邀请一位其他成员。")
+    pick(host, host.get_by_test_id("meeting-person-select"), "受邀同学")
+    expect(host.get_by_test_id("meeting-invitee")).to_have_text("受邀同学")
+    when = host.locator('[data-testid="meeting-when"] input, input[data-testid="meeting-when"]')
+    when.fill("2030-09-01 09:00")
+    when.press("Enter")
+    expect(host.get_by_test_id("meeting-error")).to_have_count(0)
+    shot(host, "phone-meeting-new-invited")
+    host.get_by_test_id("meeting-schedule").click()
+    host.wait_for_url(re.compile(r".*/meetings/\d+$"))
+    expect(host.get_by_test_id("meeting-state")).to_have_text("未开始")
+    meeting_id = int(host.url.rstrip("/").split("/")[-1])
+    made = server.api(f"/api/v1/meetings/{meeting_id}", login="teacher")
+    assert made["title"] == "家访安排" and made["starts_at"].startswith("2030-09-01")
+
+    # The invited person sees it; a reminder of another meeting, due now, opens it
+    guest_page = new_page(390, 844)
+    login(guest_page, f"s{number}", then="/meetings")
+    expect(guest_page.get_by_test_id("meeting-row").filter(has_text="家访安排")).to_be_visible()
+    soon = time.time() + 5 * 60 + 3
+    starts = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(soon))
+    reminded = server.api(
+        "/api/v1/meetings",
+        login="teacher",
+        method="POST",
+        body={
+            "title": "临时班会",
+            "person_ids": [guest],
+            "starts_at": starts,
+            "client_id": f"remind-{time.time()}",
+        },
+    )
+    card = guest_page.get_by_test_id("meeting-reminder")
+    expect(card).to_contain_text("会议将在 5 分钟后开始", timeout=30_000)
+    expect(card).to_contain_text("临时班会")
+    shot(guest_page, "phone-meeting-reminder")
+    card.get_by_test_id("meeting-reminder-open").click()
+    guest_page.wait_for_url(f"**/meetings/{reminded['id']}")
+    expect(guest_page.get_by_test_id("meeting-state")).to_have_text("未开始")
+
+    # In English: the three kinds, and the unit picker
+    en = new_page(390, 844, lang="en")
+    login(en, "teacher", then="/meetings")
+    en.get_by_test_id("meeting-audience-kind").get_by_text("Unit").click()
+    expect(en.get_by_test_id("meeting-unit")).to_contain_text("Pick a unit you belong to")
+    shot(en, "phone-meeting-new-unit-en")
+    for mid in (meeting_id, reminded["id"]):
+        server.api(f"/api/v1/meetings/{mid}/end", login="teacher", method="POST")

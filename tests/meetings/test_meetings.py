@@ -277,6 +277,11 @@ async def test_invited_people_and_a_scheduled_meeting(
             "/api/v1/meetings", json={"title": "x", "person_ids": [w["host_id"]], "client_id": "z"}
         )
         assert r.status_code == 422 and r.json()["code"] == "meeting_nobody_invited"
+        # A unit whose group one is not in: said so (the unit tree is no secret)
+        r = await w["stranger"].post(
+            "/api/v1/meetings", json={"title": "x", "unit_id": w["team"], "client_id": "u"}
+        )
+        assert r.status_code == 403 and r.json()["code"] == "meeting_not_in_unit"
 
 
 async def test_no_media_server_says_so(migrated: str, settings: Settings) -> None:

@@ -38,6 +38,7 @@ DOMAIN_MODULES = (
     "bellwork.push.jobs",
     "bellwork.reports.jobs",
     "bellwork.calls.jobs",
+    "bellwork.meetings.jobs",
 )
 
 

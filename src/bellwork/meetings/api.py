@@ -22,6 +22,7 @@ from bellwork.meetings.schemas import (
     FlagIn,
     HostIn,
     MeetingCreate,
+    MeetingMove,
     MeetingOut,
     MeetingSummary,
     MeetingView,
@@ -66,6 +67,16 @@ async def my_meetings(db: DB, actor: CurrentActor) -> list[MeetingSummary]:
 async def get_meeting(meeting_id: PathId, db: DB, actor: CurrentActor) -> MeetingView:
     """The meeting for its conversation's members (404 for anyone else)."""
     return await service.view(db, actor, await access_meeting(db, actor.person, meeting_id))
+
+
+@router.patch("/{meeting_id}", response_model=MeetingOut)
+async def move_meeting(
+    meeting_id: PathId, data: MeetingMove, db: DB, actor: CurrentActor
+) -> MeetingOut:
+    """The host moves a meeting that has not started (409 `meeting_not_scheduled` once it
+    has): its reminders follow the new time; those of the old time never go."""
+    meeting = await access_meeting(db, actor.person, meeting_id)
+    return await service.move(db, actor, meeting, data, _now())
 
 
 @router.post("/{meeting_id}/start", response_model=MeetingOut)

@@ -13,10 +13,15 @@ refused like a meeting that does not exist. Events:
   the speaker big.
 - `meeting.media_reset`: the media server restarted and the meeting has a new room: publish
   and watch again (attendance keeps the gap).
+
+On each member's person topic: `meeting.starting`, a scheduled meeting's reminder (5 minutes
+before, `minutes: 5`, and at its start, `minutes: 0`; meetings/reminders.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -24,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.meetings.schemas import MeetingHead, ParticipantOut
 from bellwork.realtime.outbox import envelope, publish
-from bellwork.realtime.protocol import Part, topic
+from bellwork.realtime.protocol import Part, person_topic, topic
 from bellwork.runtime import Runtime
 
 MEETING = "meeting"
@@ -55,6 +60,24 @@ class MeetingMediaReset(BaseModel):
     meeting_id: int
 
 
+class MeetingStarting(BaseModel):
+    """A scheduled meeting one is a member of starts in `minutes` (0: now)."""
+
+    type: Literal["meeting.starting"] = "meeting.starting"
+    meeting_id: int
+    title: str
+    starts_at: datetime
+    minutes: int
+    state: Literal["scheduled", "live"] = Field(description="Live: the host has started it")
+
+
+def starting(db: AsyncSession, event: MeetingStarting, people: Iterable[int]) -> None:
+    """Queue a reminder for after commit to each of `people` (their person topics)."""
+    topics = [person_topic(p) for p in sorted(set(people))]
+    if topics:
+        publish(db, event, topics)
+
+
 def tell(db: AsyncSession, meeting_id: int, event: BaseModel) -> None:
     """Queue `event` for after commit to everyone following the meeting."""
     publish(db, event, [meeting_topic(meeting_id)])
@@ -73,6 +96,6 @@ async def _may_follow(db: AsyncSession, person_id: int, meeting_id: int) -> bool
 
 PART = Part(
     name="meetings",
-    events=(MeetingChanged, MeetingTalking, MeetingMediaReset),
+    events=(MeetingChanged, MeetingTalking, MeetingMediaReset, MeetingStarting),
     topics={MEETING: _may_follow},
 )

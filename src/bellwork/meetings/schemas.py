@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from bellwork.core.types import Id
 from bellwork.media.schemas import Sdp
@@ -20,7 +20,7 @@ class MeetingCreate(BaseModel):
     conversation_id: Id | None = None
     unit_id: Id | None = None
     person_ids: list[Id] | None = Field(default=None, max_length=299)
-    starts_at: datetime | None = Field(default=None, description="When it is planned to start")
+    starts_at: AwareDatetime | None = Field(default=None, description="When it is planned to start")
     start_now: bool = Field(default=False, description="Start it at once (an instant meeting)")
     waiting_room: bool = Field(default=False, description="The host admits each newcomer")
     client_id: str = Field(min_length=1, max_length=64, description="A retry returns the first")
@@ -31,6 +31,10 @@ class MeetingCreate(BaseModel):
         if len(given) != 1:
             raise ValueError("meeting_one_audience")
         return self
+
+
+class MeetingMove(BaseModel):
+    starts_at: AwareDatetime | None = Field(description="The new planned start (none: unplanned)")
 
 
 class MeetingRef(BaseModel):

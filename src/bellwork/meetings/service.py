@@ -25,13 +25,14 @@ from bellwork.media import service as media
 from bellwork.media import signalling
 from bellwork.media.models import MediaRoom
 from bellwork.media.pool import NoMediaServer
-from bellwork.meetings import live
-from bellwork.meetings.access import access_meeting, may_see_attendance, require_host
+from bellwork.meetings import live, reminders
+from bellwork.meetings.access import access_meeting, in_unit, may_see_attendance, require_host
 from bellwork.meetings.cards import post_card
 from bellwork.meetings.models import Meeting, MeetingParticipant, MeetingPresence
 from bellwork.meetings.schemas import (
     MeetingCreate,
     MeetingHead,
+    MeetingMove,
     MeetingOut,
     MeetingRef,
     MeetingSummary,
@@ -39,7 +40,7 @@ from bellwork.meetings.schemas import (
     ParticipantOut,
 )
 from bellwork.org.access import Scope
-from bellwork.org.models import Person
+from bellwork.org.models import Person, Unit
 from bellwork.runtime import runtime_of
 
 # At most this many people in a meeting at once (issue 13: 100-300-party meetings).
@@ -212,6 +213,11 @@ async def _conversation_for(
             raise Forbidden("meeting_private_chat")
         return conv.id
     if data.unit_id is not None:
+        # The unit tree is visible to all: say why, rather than the group's 404.
+        if await db.get(Unit, data.unit_id) is not None and not await in_unit(
+            db, actor.id, data.unit_id
+        ):
+            raise Forbidden("meeting_not_in_unit")
         conv, _ = await open_unit_group(db, actor, data.unit_id)
         return conv.id
     ids = sorted(set(data.person_ids or []) - {actor.id})
@@ -256,7 +262,23 @@ async def create(
     await post_card(db, meeting)
     if data.start_now:
         await start(db, actor, meeting, now)
+    else:
+        await reminders.schedule(db, meeting, now)
     return meeting, True
+
+
+async def move(
+    db: AsyncSession, actor: Actor, meeting: Meeting, data: MeetingMove, now: datetime
+) -> MeetingOut:
+    """The host moves a meeting that has not started to another time (or to none): the
+    reminders of the old time are taken back, those of the new one queued."""
+    require_host(actor.person, meeting)
+    if meeting.state != "scheduled":
+        raise Conflict("meeting_not_scheduled")
+    await reminders.unschedule(db, meeting)
+    meeting.starts_at = data.starts_at
+    await reminders.schedule(db, meeting, now)
+    return await changed(db, meeting)
 
 
 async def list_mine(db: AsyncSession, actor: Actor, limit: int = 50) -> list[MeetingSummary]:
@@ -360,6 +382,8 @@ async def end(db: AsyncSession, actor: Actor, meeting: Meeting, now: datetime) -
         room = await db.get(MediaRoom, meeting.room_id)
         if room is not None:
             await media.close_room(db, runtime, room)
+    if meeting.state == "scheduled":  # cancelled before it started: no reminders
+        await reminders.unschedule(db, meeting)
     await signalling.drop_prefix(runtime, handle_prefix(meeting.id))
     await close_presence(db, meeting.id, None, now)
     await db.execute(

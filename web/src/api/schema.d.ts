@@ -3970,7 +3970,12 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Move Meeting
+         * @description The host moves a meeting that has not started (409 `meeting_not_scheduled` once it
+         *     has): its reminders follow the new time; those of the old time never go.
+         */
+        patch: operations["move_meeting_api_v1_meetings__meeting_id__patch"];
         trace?: never;
     };
     "/api/v1/meetings/{meeting_id}/start": {
@@ -7353,6 +7358,14 @@ export interface components {
              * @description A retry returns the first
              */
             client_id: string;
+        };
+        /** MeetingMove */
+        MeetingMove: {
+            /**
+             * Starts At
+             * @description The new planned start (none: unplanned)
+             */
+            starts_at: string | null;
         };
         /**
          * MeetingOut
@@ -10958,6 +10971,34 @@ export interface components {
             /** Meeting Id */
             meeting_id: number;
         };
+        /**
+         * MeetingStarting
+         * @description A scheduled meeting one is a member of starts in `minutes` (0: now).
+         */
+        MeetingStarting: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "meeting.starting";
+            /** Meeting Id */
+            meeting_id: number;
+            /** Title */
+            title: string;
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            /** Minutes */
+            minutes: number;
+            /**
+             * State
+             * @description Live: the host has started it
+             * @enum {string}
+             */
+            state: "scheduled" | "live";
+        };
         /** MeetingTalking */
         MeetingTalking: {
             /**
@@ -11243,7 +11284,7 @@ export interface components {
             /** Topics */
             topics: string[];
         };
-        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["JoinRequested"] | components["schemas"]["JoinDecided"] | components["schemas"]["AnnouncementChanged"] | components["schemas"]["AnnouncementConfirmed"] | components["schemas"]["PreferencesUpdated"] | components["schemas"]["DingAlerted"] | components["schemas"]["DingConfirmed"] | components["schemas"]["DingRecalled"] | components["schemas"]["DingChanged"] | components["schemas"]["NoticeNew"] | components["schemas"]["NoticeChanged"] | components["schemas"]["NoticeRecalled"] | components["schemas"]["NoticeRead"] | components["schemas"]["FormCounted"] | components["schemas"]["FormReminder"] | components["schemas"]["FormExportReady"] | components["schemas"]["ReportReceived"] | components["schemas"]["ReportCommented"] | components["schemas"]["ReportRead"] | components["schemas"]["ReportReminder"] | components["schemas"]["LessonChanged"] | components["schemas"]["LessonCommented"] | components["schemas"]["LessonLikes"] | components["schemas"]["LessonMediaReset"] | components["schemas"]["ApprovalChanged"] | components["schemas"]["MeetingChanged"] | components["schemas"]["MeetingTalking"] | components["schemas"]["MeetingMediaReset"] | components["schemas"]["CallChanged"];
+        Event: components["schemas"]["Hello"] | components["schemas"]["Pong"] | components["schemas"]["Subscribed"] | components["schemas"]["Unsubscribed"] | components["schemas"]["ErrorFrame"] | components["schemas"]["MessageNew"] | components["schemas"]["MessageRecalled"] | components["schemas"]["MessageOpened"] | components["schemas"]["MessageDeleted"] | components["schemas"]["ReadMoved"] | components["schemas"]["ConversationUpdated"] | components["schemas"]["ConversationRemoved"] | components["schemas"]["MembersChanged"] | components["schemas"]["JoinRequested"] | components["schemas"]["JoinDecided"] | components["schemas"]["AnnouncementChanged"] | components["schemas"]["AnnouncementConfirmed"] | components["schemas"]["PreferencesUpdated"] | components["schemas"]["DingAlerted"] | components["schemas"]["DingConfirmed"] | components["schemas"]["DingRecalled"] | components["schemas"]["DingChanged"] | components["schemas"]["NoticeNew"] | components["schemas"]["NoticeChanged"] | components["schemas"]["NoticeRecalled"] | components["schemas"]["NoticeRead"] | components["schemas"]["FormCounted"] | components["schemas"]["FormReminder"] | components["schemas"]["FormExportReady"] | components["schemas"]["ReportReceived"] | components["schemas"]["ReportCommented"] | components["schemas"]["ReportRead"] | components["schemas"]["ReportReminder"] | components["schemas"]["LessonChanged"] | components["schemas"]["LessonCommented"] | components["schemas"]["LessonLikes"] | components["schemas"]["LessonMediaReset"] | components["schemas"]["ApprovalChanged"] | components["schemas"]["MeetingChanged"] | components["schemas"]["MeetingTalking"] | components["schemas"]["MeetingMediaReset"] | components["schemas"]["MeetingStarting"] | components["schemas"]["CallChanged"];
         /** ClientPing */
         ClientPing: {
             /**
@@ -18554,6 +18595,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    move_meeting_api_v1_meetings__meeting_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                meeting_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingOut"];
                 };
             };
             /** @description Validation Error */

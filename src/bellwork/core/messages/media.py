@@ -140,6 +140,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The video connection expired; watch again.",
         "zh-CN": "视频连接已失效，请重新连接。",
     },
+    "meeting_not_in_unit": {
+        "en": "You can hold a meeting only for a unit whose group you belong in.",
+        "zh-CN": "只能为自己所在的组织发起会议。",
+    },
+    "meeting_not_scheduled": {
+        "en": "Only a meeting that has not started can be moved.",
+        "zh-CN": "只有尚未开始的会议可以改期。",
+    },
+    "push_meeting_now_title": {
+        "en": "The meeting starts now",
+        "zh-CN": "会议即将开始",
+    },
+    "push_meeting_soon_title": {
+        "en": "The meeting starts in {minutes} minutes",
+        "zh-CN": "会议将在 {minutes} 分钟后开始",
+    },
     "meeting_minutes_head": {
         "en": "Minutes · {title}\n{date} · {people} attended · {minutes} min",
         "zh-CN": "会议纪要 · {title}\n{date} · {people} 人参会 · 时长 {minutes} 分钟",

@@ -21,6 +21,7 @@ import { ChatNavLabel, ChatRealtime, useUnreadTotal } from "../chat/ChatRealtime
 import { CallHost } from "../calls/CallHost";
 import { DingRealtime } from "../ding/DingRealtime";
 import { NoticeRealtime, useNoticeBadge } from "../notices/NoticeRealtime";
+import { MeetingRealtime } from "../meetings/MeetingRealtime";
 import { ConnectionLine } from "./ConnectionLine";
 
 export function useIsPhone(): boolean {
@@ -217,6 +218,7 @@ export function AppLayout() {
           <ChatRealtime />
           <DingRealtime />
           <NoticeRealtime />
+          <MeetingRealtime />
           <CallHost />
           <Outlet />
         </Layout.Content>
