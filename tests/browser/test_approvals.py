@@ -147,6 +147,10 @@ def test_the_company_head_changes_a_flow_and_gets_a_new_version(
     page.get_by_test_id(f"approvals-tpl-flow-{purchase['id']}").click()
     editor = page.get_by_test_id("approvals-flow-editor")
     expect(editor.get_by_test_id("approvals-step-name-0")).to_have_value("直属主管")
+    # A built-in step's name is in both languages: renaming it in Chinese keeps the English.
+    step0 = editor.locator(".ant-card").first
+    expect(step0.locator("input").nth(1)).to_have_value("Direct manager")
+    page.get_by_test_id("approvals-step-name-0").fill("部门主管")
     page.get_by_test_id("approvals-step-add").click()
     page.get_by_test_id("approvals-step-name-2").fill("行政确认")
     page.get_by_test_id("approvals-flow-save").click()
@@ -154,4 +158,5 @@ def test_the_company_head_changes_a_flow_and_gets_a_new_version(
     after = server.api(f"/api/v1/approvals/templates?unit_id={company}", login="ceo")
     flow = next(t for t in after if t["id"] == purchase["id"])["flow"]
     assert [s["name"] for s in flow["steps"]][2] == "行政确认"
+    assert flow["steps"][0]["name"] == {"zh-CN": "部门主管", "en": "Direct manager"}
     assert flow["steps"][2]["approvers"]["kind"] == "manager"
