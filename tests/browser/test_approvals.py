@@ -160,3 +160,26 @@ def test_the_company_head_changes_a_flow_and_gets_a_new_version(
     assert [s["name"] for s in flow["steps"]][2] == "行政确认"
     assert flow["steps"][0]["name"] == {"zh-CN": "部门主管", "en": "Direct manager"}
     assert flow["steps"][2]["approvers"]["kind"] == "manager"
+
+
+def test_the_flow_preview_shows_only_the_steps_the_answers_go_through(
+    new_page: NewPage, server: Server
+) -> None:
+    # English, on a phone: the demo's expense claim asks the finance head over 5,000 only.
+    phone = new_page(
+        width=390, height=844, timezone_id=SHANGHAI, has_touch=True, is_mobile=True, locale="en"
+    )
+    login(phone, "engineer", then="/approvals/new")
+    phone.get_by_test_id("approvals-pick-expense").click()
+    preview = phone.get_by_test_id("approvals-flow-preview")
+    expect(preview).to_contain_text("Direct manager")
+    expect(preview).not_to_contain_text("Finance head")
+    amount = phone.get_by_test_id("field-amount").locator("input")
+    amount.fill("300")
+    expect(preview).to_contain_text("Direct manager")
+    expect(preview).not_to_contain_text("Finance head")
+    amount.fill("8000")
+    expect(preview).to_contain_text("Finance head (over 5,000)")
+    shot(phone, "phone-approvals-preview-en")
+    amount.fill("5000")
+    expect(preview).not_to_contain_text("Finance head")
