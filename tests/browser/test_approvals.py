@@ -183,3 +183,31 @@ def test_the_flow_preview_shows_only_the_steps_the_answers_go_through(
     shot(phone, "phone-approvals-preview-en")
     amount.fill("5000")
     expect(preview).not_to_contain_text("Finance head")
+
+
+def test_the_lists_find_a_request_by_what_was_typed_in_its_answers(
+    new_page: NewPage, server: Server
+) -> None:
+    mine = server.api("/api/v1/approvals/templates", login="engineer")
+    purchase = next(t for t in mine if t["kind"] == "purchase")
+    body = {
+        "client_id": "browser-search-1",
+        "template_id": purchase["id"],
+        "version": purchase["version"],
+        "answers": {"item": "Standing desk 升降桌", "quantity": 1, "amount": 900, "reason": "久坐"},
+    }
+    req = server.api("/api/v1/approvals", login="engineer", method="POST", body=body)
+
+    phone = new_page(
+        width=390, height=844, timezone_id=SHANGHAI, has_touch=True, is_mobile=True, locale="en"
+    )
+    login(phone, "engineer", then="/approvals")
+    phone.get_by_test_id("approvals-tab-mine").click()
+    search = phone.get_by_test_id("approvals-search").locator("input")
+    expect(search).to_have_attribute("placeholder", "Search titles, people, answers")
+    search.fill("standing DESK")
+    search.press("Enter")
+    expect(phone.get_by_test_id(f"approvals-item-{req['id']}")).to_be_visible()
+    search.fill("no such thing at all")
+    search.press("Enter")
+    expect(phone.get_by_test_id(f"approvals-item-{req['id']}")).to_have_count(0)
