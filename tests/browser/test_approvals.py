@@ -147,6 +147,10 @@ def test_the_company_head_changes_a_flow_and_gets_a_new_version(
     page.get_by_test_id(f"approvals-tpl-flow-{purchase['id']}").click()
     editor = page.get_by_test_id("approvals-flow-editor")
     expect(editor.get_by_test_id("approvals-step-name-0")).to_have_value("直属主管")
+    # A built-in step's name is in both languages: renaming it in Chinese keeps the English.
+    step0 = editor.locator(".ant-card").first
+    expect(step0.locator("input").nth(1)).to_have_value("Direct manager")
+    page.get_by_test_id("approvals-step-name-0").fill("部门主管")
     page.get_by_test_id("approvals-step-add").click()
     page.get_by_test_id("approvals-step-name-2").fill("行政确认")
     page.get_by_test_id("approvals-flow-save").click()
@@ -154,4 +158,56 @@ def test_the_company_head_changes_a_flow_and_gets_a_new_version(
     after = server.api(f"/api/v1/approvals/templates?unit_id={company}", login="ceo")
     flow = next(t for t in after if t["id"] == purchase["id"])["flow"]
     assert [s["name"] for s in flow["steps"]][2] == "行政确认"
+    assert flow["steps"][0]["name"] == {"zh-CN": "部门主管", "en": "Direct manager"}
     assert flow["steps"][2]["approvers"]["kind"] == "manager"
+
+
+def test_the_flow_preview_shows_only_the_steps_the_answers_go_through(
+    new_page: NewPage, server: Server
+) -> None:
+    # English, on a phone: the demo's expense claim asks the finance head over 5,000 only.
+    phone = new_page(
+        width=390, height=844, timezone_id=SHANGHAI, has_touch=True, is_mobile=True, locale="en"
+    )
+    login(phone, "engineer", then="/approvals/new")
+    phone.get_by_test_id("approvals-pick-expense").click()
+    preview = phone.get_by_test_id("approvals-flow-preview")
+    expect(preview).to_contain_text("Direct manager")
+    expect(preview).not_to_contain_text("Finance head")
+    amount = phone.get_by_test_id("field-amount").locator("input")
+    amount.fill("300")
+    expect(preview).to_contain_text("Direct manager")
+    expect(preview).not_to_contain_text("Finance head")
+    amount.fill("8000")
+    expect(preview).to_contain_text("Finance head (over 5,000)")
+    shot(phone, "phone-approvals-preview-en")
+    amount.fill("5000")
+    expect(preview).not_to_contain_text("Finance head")
+
+
+def test_the_lists_find_a_request_by_what_was_typed_in_its_answers(
+    new_page: NewPage, server: Server
+) -> None:
+    mine = server.api("/api/v1/approvals/templates", login="engineer")
+    purchase = next(t for t in mine if t["kind"] == "purchase")
+    body = {
+        "client_id": "browser-search-1",
+        "template_id": purchase["id"],
+        "version": purchase["version"],
+        "answers": {"item": "Standing desk 升降桌", "quantity": 1, "amount": 900, "reason": "久坐"},
+    }
+    req = server.api("/api/v1/approvals", login="engineer", method="POST", body=body)
+
+    phone = new_page(
+        width=390, height=844, timezone_id=SHANGHAI, has_touch=True, is_mobile=True, locale="en"
+    )
+    login(phone, "engineer", then="/approvals")
+    phone.get_by_test_id("approvals-tab-mine").click()
+    search = phone.get_by_test_id("approvals-search").locator("input")
+    expect(search).to_have_attribute("placeholder", "Search titles, people, answers")
+    search.fill("standing DESK")
+    search.press("Enter")
+    expect(phone.get_by_test_id(f"approvals-item-{req['id']}")).to_be_visible()
+    search.fill("no such thing at all")
+    search.press("Enter")
+    expect(phone.get_by_test_id(f"approvals-item-{req['id']}")).to_have_count(0)

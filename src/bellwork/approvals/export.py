@@ -1,13 +1,14 @@
 """A list of requests as an XLSX file (audited): what the list shows, filtered the same way,
-one row per request, newest first (core/sheets.py keeps typed text text)."""
+one row per request, newest first (core/sheets.py keeps typed text text). Times are in the
+exporter's organisation's time zone (unit setting `time_zone`, as DING's report), named in the
+header."""
 
 from __future__ import annotations
 
 import asyncio
 import io
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import xlsxwriter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,9 +19,15 @@ from bellwork.audit import service as audit
 from bellwork.core.i18n import t
 from bellwork.core.sheets import XLSXWRITER_OPTIONS
 from bellwork.org.access import Scope
+from bellwork.org.settings import person_setting, zone
 
 MAX_ROWS = 5000
-SHOWN_IN = ZoneInfo("Asia/Shanghai")
+
+
+async def exporter_zone(db: AsyncSession, person_id: int) -> tzinfo:
+    """The time zone of the exporter's organisation (`time_zone`, Asia/Shanghai by default)."""
+    found = await person_setting(db, person_id, "time_zone")
+    return zone(found[1] if found is not None else None)
 
 
 def _xlsx(rows: list[list[Any]]) -> bytes:
@@ -44,6 +51,7 @@ async def export(
     now: datetime,
 ) -> tuple[str, bytes]:
     listed = await listed_all(db, scope, box, status, template_id, text, since, MAX_ROWS)
+    tz = await exporter_zone(db, scope.person_id)
     head = [
         t("approval_col_id"),
         t("approval_col_title"),
@@ -51,7 +59,7 @@ async def export(
         t("approval_col_submitter"),
         t("approval_col_status"),
         t("approval_col_step"),
-        t("approval_col_created"),
+        f"{t('approval_col_created')} ({getattr(tz, 'key', str(tz))})",
     ]
     rows: list[list[Any]] = [head]
     for i in listed:
@@ -63,7 +71,7 @@ async def export(
                 i.submitter.name,
                 t(f"approval_status_{i.status}"),
                 i.current_step or "",
-                i.created_at.astimezone(SHOWN_IN).strftime("%Y-%m-%d %H:%M"),
+                i.created_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
             ]
         )
     await audit.record(

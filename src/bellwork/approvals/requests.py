@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bellwork.approvals import engine, leave, live
+from bellwork.approvals import engine, leave, live, search
 from bellwork.approvals.builtin import LEAVE_KINDS, STUDENT_LEAVE
 from bellwork.approvals.flow import plan
 from bellwork.approvals.models import (
@@ -272,20 +272,26 @@ def box_query(person_id: int, box: Box) -> Any:
     )
 
 
-def filtered(
-    q: Any, status: str | None, template_id: int | None, text: str | None, since: date | None
+async def filtered(
+    db: AsyncSession,
+    q: Any,
+    status: str | None,
+    template_id: int | None,
+    text: str | None,
+    since: date | None,
 ) -> Any:
+    """The list narrowed by state, template, day and words (search.py: the title, the
+    submitter's name, the answers to short text questions)."""
     if status is not None:
         q = q.where(ApprovalRequest.status == status)
     if template_id is not None:
         q = q.where(ApprovalRequest.template_id == template_id)
-    if text:
-        like = f"%{text.strip()}%"
-        q = q.where(ApprovalRequest.title.ilike(like))
     if since is not None:
         q = q.where(
             ApprovalRequest.created_at >= datetime(since.year, since.month, since.day, tzinfo=UTC)
         )
+    if text and text.strip():
+        q = q.where(await search.matching(db, q, text))
     return q
 
 
@@ -320,7 +326,7 @@ async def listing(
     limit: int = MAX_LISTED,
 ) -> ApprovalListOut:
     """One of the four lists, newest first, filtered; and how many wait for the viewer."""
-    q = filtered(box_query(scope.person_id, box), status, template_id, text, since)
+    q = await filtered(db, box_query(scope.person_id, box), status, template_id, text, since)
     if before is not None:
         q = q.where(ApprovalRequest.id < before)
     rows: list[ApprovalRequest] = list(
@@ -341,7 +347,7 @@ async def listed_all(
     since: date | None,
     cap: int,
 ) -> list[ApprovalItem]:
-    q = filtered(box_query(scope.person_id, box), status, template_id, text, since)
+    q = await filtered(db, box_query(scope.person_id, box), status, template_id, text, since)
     rows: list[ApprovalRequest] = list(
         (await db.execute(q.order_by(ApprovalRequest.id.desc()).limit(cap))).scalars()
     )

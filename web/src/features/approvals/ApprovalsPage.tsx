@@ -1,8 +1,9 @@
 /**
  * 审批 (/approvals): the four lists — waiting for me (with its badge), my requests, done by me,
- * copied to me — each searchable by words of the title and filtered by state, exported as a
- * spreadsheet; the way to start a request, and one's delegation while on leave. Live:
- * `approval.changed` refetches the lists. Phone first.
+ * copied to me — each searchable (the title, the submitter's name, short text answers: the
+ * server's approvals/search.py) and filtered by state, exported as a spreadsheet; the way to
+ * start a request, and one's delegation while on leave. Live: `approval.changed` refetches the
+ * lists. Phone first.
  */
 import { useState } from "react";
 import { Badge, Button, Card, Empty, Input, List, Select, Spin, Tabs, Tag, Typography } from "antd";

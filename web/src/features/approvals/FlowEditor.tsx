@@ -1,6 +1,6 @@
 /**
  * A template's flow, edited as a person would (docs/approvals.md, "Flows"): steps in order,
- * each with its name, who approves (direct manager, the head N levels up, a role in a unit,
+ * each with its name (one string, or both languages as forms' labels), who approves (direct manager, the head N levels up, a role in a unit,
  * named people, the class teacher), "all" or "any one", and conditions on the form's answers;
  * the copies, the overdue DING and the yearly leave allowance. Saving makes a new flow version;
  * requests in flight keep theirs.
@@ -12,6 +12,7 @@ import { useI18n, useT } from "../../i18n";
 import type { MessageKey } from "../../i18n/locales/zh-CN";
 import { labelText, type Definition } from "../forms/model";
 import { UnitChooser } from "../forms/UnitChooser";
+import { LabelInput } from "../forms/QuestionEditor";
 import { PersonSelect } from "../people/PersonSelect";
 import type { components } from "../../api/schema";
 
@@ -108,7 +109,8 @@ export function FlowEditor({ initial, definition, busy, onSave }: { initial: Flo
           }
         >
           <Space direction="vertical" style={{ width: "100%" }}>
-            <Input value={labelText(s.name, locale)} maxLength={100} placeholder={t("approvals.rule.stepName")} onChange={(e) => setStep(i, { ...s, name: e.target.value })} data-testid={`approvals-step-name-${i}`} />
+            {/* Both languages of a bilingual name (the built-ins'), so editing one keeps the other. */}
+            <LabelInput value={s.name} placeholder={t("approvals.rule.stepName")} onChange={(name) => setStep(i, { ...s, name: name ?? "" })} testId={`approvals-step-name-${i}`} />
             <RuleEditor rule={s.approvers} onChange={(approvers) => setStep(i, { ...s, approvers })} names={names} addName={addName} />
             <Select
               style={{ width: "100%" }}

@@ -2,7 +2,8 @@
  * Starting a request (/approvals/new, /approvals/new/:templateId), phone first: the template's
  * questions through forms' own FormView (the server's messages under each question), whom it
  * is for (a guardian picks their child for a student leave), the leave balance, and the flow
- * it will go through. The `client_id` is made once per page, so a retry stores it once.
+ * it will go through (only the steps that apply to the answers so far, flow.ts). The
+ * `client_id` is made once per page, so a retry stores it once.
  */
 import { useMemo, useState } from "react";
 import { Alert, App, Button, Card, Empty, List, Select, Spin, Tag, Typography } from "antd";
@@ -13,6 +14,7 @@ import { useI18n, useT } from "../../i18n";
 import type { MessageKey } from "../../i18n/locales/zh-CN";
 import { FormView } from "../forms/FormView";
 import { answersToSend, fieldErrors, labelText, type Answers, type Label } from "../forms/model";
+import { applying, type FlowCondition } from "./flow";
 import { useApprovalTemplates, useSubmitApproval, useSubmitPage } from "./api";
 import "../forms/forms.css";
 import "./approvals.css";
@@ -21,7 +23,7 @@ function newId(): string {
   return crypto.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 }
 
-type FlowStep = { name: Label; mode: string; when?: { field: string; op: string; value: unknown }[] };
+type FlowStep = { name: Label; mode: string; when?: FlowCondition[] };
 
 function Pick() {
   const t = useT();
@@ -74,7 +76,8 @@ function Submit({ id }: { id: number }) {
   if (page.isError || !page.data) return <Alert type="error" title={errorText(page.error, t)} />;
   const p = page.data;
   const fields = p.template.definition.fields;
-  const steps = (p.template.flow as { steps: FlowStep[] }).steps;
+  // Only the steps these answers would go through (the server's rule, flow.ts), as they change.
+  const steps = applying((p.template.flow as { steps: FlowStep[] }).steps, answersToSend(fields, answers));
   const chosen = subject ?? p.subjects[0]?.id ?? null;
 
   const send = async () => {
@@ -140,7 +143,9 @@ function Submit({ id }: { id: number }) {
       <div style={{ margin: "8px 0 12px" }} data-testid="approvals-flow-preview">
         <Typography.Text type="secondary">{t("approvals.flow")}: </Typography.Text>
         {steps.map((s, i) => (
-          <Tag key={i}>{labelText(s.name, locale)}</Tag>
+          <Tag key={i} data-testid={`approvals-flow-step-${i}`}>
+            {labelText(s.name, locale)}
+          </Tag>
         ))}
       </div>
       <Button type="primary" size="large" block loading={submit.isPending} onClick={() => void send()} data-testid="approvals-submit">

@@ -11,7 +11,7 @@ const approvalsEnUS: Record<keyof typeof approvalsZhCN, string> = {
   "approvals.pickTemplate": "Choose what to request",
   "approvals.noTemplates": "Nothing you can request yet",
   "approvals.none": "No requests",
-  "approvals.search": "Search requests",
+  "approvals.search": "Search titles, people, answers",
   "approvals.anyStatus": "Any status",
   "approvals.export": "Export",
   "approvals.status.pending": "Pending",

@@ -9,7 +9,7 @@ const approvalsZhCN = {
   "approvals.pickTemplate": "选择审批类型",
   "approvals.noTemplates": "暂无可发起的审批",
   "approvals.none": "暂无审批",
-  "approvals.search": "搜索审批事项",
+  "approvals.search": "搜索标题、提交人或填写内容",
   "approvals.anyStatus": "全部状态",
   "approvals.export": "导出",
   "approvals.status.pending": "审批中",
