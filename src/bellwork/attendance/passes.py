@@ -32,6 +32,7 @@ from bellwork.attendance.rules import ATTENDING, WORKING, rule_for
 from bellwork.attendance.schemas import GateOut, PassOut, PassSubject
 from bellwork.audit import service as audit
 from bellwork.core.errors import Forbidden, Invalid, NotFound
+from bellwork.org import photos
 from bellwork.org.access import Scope
 from bellwork.org.models import GuardianLink, Membership, Person, Unit
 from bellwork.org.settings import zone
@@ -192,6 +193,22 @@ async def _log_refusal(db: AsyncSession, scope: Scope, refused: Refused) -> None
     await db.commit()
 
 
+def gate_photo_url(subject_id: int, key: str | None) -> str | None:
+    """The scanned person's photo for the gate (`gate_photo`): the gate may show whom it
+    scans even where the directory would not show the guard that person."""
+    if key is None:
+        return None
+    return f"/api/v1/attendance/gate/photo/{subject_id}/{photos.version_of(key)}"
+
+
+async def gate_photo(db: AsyncSession, scope: Scope, subject_id: int, version: str) -> str:
+    """The store key of the photo of a person the guard may scan (anyone attending a unit
+    under one the guard works in), for the version the scan gave; 404 alike otherwise."""
+    if not may_guard(scope) or await _guarded_unit(db, scope, subject_id) is None:
+        raise NotFound("photo")
+    return photos.current_key(await db.get(Person, subject_id), version)
+
+
 async def scan(db: AsyncSession, scope: Scope, code: str, now: datetime) -> GateOut:
     """The gate's scan: who it is, their colour now, and their attendance punch."""
     if not may_guard(scope):
@@ -242,6 +259,7 @@ async def scan(db: AsyncSession, scope: Scope, code: str, now: datetime) -> Gate
         subject_id=subject_id,
         name=person.name,
         initials=person.name[:1] or "?",
+        photo_url=gate_photo_url(subject_id, person.photo_key),
         unit_name=unit.name,
         colour=colour,
         reason=reason,
