@@ -165,3 +165,20 @@ async def test_refused_types_and_sizes_say_why_in_both_languages(world: World) -
     r = await upload(c, me.id, b"", "image/png")
     assert r.status_code == 422 and r.json()["code"] == "file_empty"
     assert (await c.get("/api/v1/auth/me")).json()["photo_url"] is None
+
+
+async def test_chat_shows_the_senders_and_the_other_persons_photo(world: World) -> None:
+    o = await org(world)
+    student, mate = o["student"], o["mate"]
+    c = await world.login(student)
+    url = (await upload(c, student.id, picture())).json()["photo_url"]
+    m = await world.login(mate)
+    conv = (await m.post("/api/v1/conversations/direct", json={"person_id": student.id})).json()
+    body = {"client_msg_id": "p-1", "body": "你好"}
+    sent = await c.post(f"/api/v1/conversations/{conv['id']}/messages", json=body)
+    assert sent.json()["sender"]["photo_url"] == url  # as the message goes out live
+    page = (await m.get(f"/api/v1/conversations/{conv['id']}/messages")).json()
+    assert page["items"][0]["sender"]["photo_url"] == url
+    listed = (await m.get("/api/v1/conversations")).json()["items"]
+    assert listed[0]["peer"]["photo_url"] == url
+    assert (await m.get(url + "/thumbnail")).status_code == 200

@@ -8445,6 +8445,11 @@ export interface components {
             /** Name */
             name: string;
             parent_of?: components["schemas"]["ParentOfOut"] | null;
+            /**
+             * Photo Url
+             * @description Their photo (头像) where it is at hand (message senders, a direct chat's other person); thumbnail at this + "/thumbnail". Shown to whoever may see them in the directory (404 otherwise: show the initial).
+             */
+            photo_url?: string | null;
         };
         /** PersonStatus */
         PersonStatus: {
