@@ -87,8 +87,13 @@ async def test_set_own_photo_shows_everywhere_with_a_versioned_cached_url(world:
         assert img.size == (300, 300)  # never enlarged
     # WebP, and a transparent PNG (flattened on white), are taken too.
     assert (await upload(c, me.id, picture("WEBP"), "image/webp")).status_code == 200
-    r = await upload(c, me.id, picture("PNG", (64, 64), "RGBA"))
+    clear = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    buf = io.BytesIO()
+    clear.save(buf, "PNG")
+    r = await upload(c, me.id, buf.getvalue())
     assert r.status_code == 200
+    with Image.open(io.BytesIO((await c.get(r.json()["photo_url"])).content)) as img:
+        assert img.getpixel((32, 32)) == (255, 255, 255)  # see-through shows white, not black
 
 
 async def test_admin_and_head_set_anothers_photo_audited_others_may_not(world: World) -> None:

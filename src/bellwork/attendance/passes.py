@@ -7,7 +7,8 @@ fetches a new one every `REFRESH_SECONDS`, so a screenshot is useless within a m
 colour is not in the code: the gate reads the person's latest check-in when it scans.
 
 The gate (anyone who works in a unit the person attends, or above it: a school's guard)
-checks the code and records an attendance punch (`gate`) for the person. A malformed, forged
+checks the code and records an attendance punch (`gate`) for the person, and shows them with
+their photo when they have one (`gate_photo`, org/photos.py). A malformed, forged
 or expired code is refused (422 `pass_malformed` / `pass_forged` / `pass_expired`) and the
 refusal is written to the audit log in a session of its own, since the request's own
 transaction rolls back with the refusal."""

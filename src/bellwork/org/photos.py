@@ -77,12 +77,14 @@ def _square(data: bytes) -> tuple[bytes, bytes]:
         left = (upright.width - side) // 2
         top = (upright.height - side) // 2
         square = upright.crop((left, top, left + side, top + side))
-        if square.mode not in ("RGB", "L"):
-            square = square.convert("RGBA") if "A" in square.getbands() else square.convert("RGB")
-            if square.mode == "RGBA":  # transparency on white, not black
-                flat = Image.new("RGB", square.size, (255, 255, 255))
-                flat.paste(square, mask=square.getchannel("A"))
-                square = flat
+        if "A" in square.getbands() or "transparency" in square.info:
+            # Transparency (a PNG or WebP with alpha, a palette PNG) on white, not black.
+            square = square.convert("RGBA")
+            flat = Image.new("RGB", square.size, (255, 255, 255))
+            flat.paste(square, mask=square.getchannel("A"))
+            square = flat
+        elif square.mode not in ("RGB", "L"):
+            square = square.convert("RGB")
         out: list[bytes] = []
         for size in (min(LARGE, side), SMALL):
             buf = io.BytesIO()
