@@ -13,6 +13,7 @@ from bellwork.audit.models import AuditEntry
 from tests.attendance.conftest import Clock, school_with_rule
 from tests.conftest import World
 from tests.forms.test_filling import GOOD, open_today, run_campaign
+from tests.org.test_photos import picture, upload
 
 
 async def test_a_guard_scans_a_students_pass_filled_by_a_guardian(
@@ -43,9 +44,9 @@ async def test_a_guard_scans_a_students_pass_filled_by_a_guardian(
     assert r.status_code == 200, r.text
     seen = r.json()
     assert (seen["name"], seen["colour"], seen["unit_name"]) == ("王小明", "green", "1班")
-    # No one has a profile photo in Bellwork: the gate shows the name's first letter in its
-    # place, as every avatar of the web client does.
-    assert seen["initials"] == "王"
+    # No photo yet: the gate shows the name's first letter in its place, as every avatar of
+    # the web client does.
+    assert seen["initials"] == "王" and seen["photo_url"] is None
     assert seen["punch"]["source"] == "gate" and seen["punch"]["kind"] == "in"
     # Scanned twice (the camera saw it again): one entry.
     again = (await guard.post("/api/v1/attendance/gate", json={"code": p["code"]})).json()
@@ -53,6 +54,21 @@ async def test_a_guard_scans_a_students_pass_filled_by_a_guardian(
     # A code typed by hand, in lower case, is the same code.
     typed = await guard.post("/api/v1/attendance/gate", json={"code": p["code"].lower()})
     assert typed.json()["punch"]["id"] == seen["punch"]["id"]
+
+    # The head gives him a photo: the next scan shows it, for this guard, who scans him at the
+    # school's gate though the directory does not show him a class's students.
+    r = await upload(head, ming, picture())
+    assert r.status_code == 200, r.text
+    assert (await guard.get(r.json()["photo_url"])).status_code == 404
+    seen = (await guard.post("/api/v1/attendance/gate", json={"code": p["code"]})).json()
+    photo = seen["photo_url"]
+    assert photo.startswith(f"/api/v1/attendance/gate/photo/{ming}/")
+    got = await guard.get(photo)
+    assert got.status_code == 200 and got.headers["content-type"] == "image/jpeg"
+    assert "immutable" in got.headers["cache-control"]
+    # Another school's guard, and anyone who is no guard, get nothing.
+    assert (await (await world.login(s["other_guard"])).get(photo)).status_code == 404
+    assert (await (await world.login(s["hong"])).get(photo)).status_code == 404
 
     # The student's day: arrived at the gate, on time.
     head_view = await head.get(

@@ -2,7 +2,8 @@
 phone-sized page — refused 2 km from the school's gate with the distance, taken at the gate
 (Playwright's geolocation) — an engineer far from the office checks in as field work with a
 note, and the school's guard (the class teacher) verifies a student's health pass that the
-guardian shows, by the code typed at the gate page, and sees the name and colour.
+guardian shows, by the code typed at the gate page, and sees the name and colour — and the
+child's photo, large, once the principal has set it on the child's card.
 
 Colours come from the API, never literals: other tests share the demo server (and may have
 filled today's check-in already)."""
@@ -97,11 +98,15 @@ def _fill_check_in(server: Server, guardian: str) -> None:
         )
 
 
-def test_a_guard_verifies_a_students_health_pass(new_page: NewPage, server: Server) -> None:
+def test_a_guard_verifies_a_students_health_pass(
+    new_page: NewPage, server: Server, tmp_path: Path
+) -> None:
     guardian = server.guardian_phone or "10000000009"
     _fill_check_in(server, guardian)
     children = server.api("/api/v1/attendance/pass/subjects", login=guardian)[1:]
     child = children[0]
+    # Start without a photo, whatever an earlier run against this server left.
+    server.api(f"/api/v1/people/{child['id']}/photo", login="principal", method="DELETE")
     expected = server.api(f"/api/v1/attendance/pass?subject_id={child['id']}", login=guardian)
 
     parent = new_page(**PHONE)
@@ -120,9 +125,36 @@ def test_a_guard_verifies_a_students_health_pass(new_page: NewPage, server: Serv
     result = gate.get_by_test_id("attendance-gate-result")
     expect(result).to_have_attribute("data-colour", expected["colour"])
     expect(gate.get_by_test_id("attendance-gate-name")).to_have_text(child["name"])
-    # Where a photo would be (no one has one in Bellwork): the name's first letter.
+    # No photo yet: the name's first letter in its place.
     expect(gate.get_by_test_id("attendance-gate-photo")).to_have_text(child["name"][0])
+    expect(gate.get_by_test_id("attendance-gate-photo")).to_have_attribute("data-photo", "no")
     expect(result).to_contain_text("已记录")
+
+    # The principal gives the child a photo on the child's card in the directory...
+    picture = tmp_path / "photo.png"
+    img = Image.new("RGB", (900, 700), (240, 200, 160))
+    img.paste((40, 60, 120), (300, 150, 600, 550))  # something of a face in the middle
+    img.save(picture)
+    head = new_page(**PHONE)
+    login(head, "principal", then="/directory")
+    head.goto(f"/directory?person={child['id']}")
+    card = head.get_by_test_id("person-card")
+    expect(card.get_by_test_id("person-card-name")).to_have_text(child["name"])
+    card.get_by_test_id("photo-input").set_input_files(str(picture))
+    avatar = card.get_by_test_id("person-card-avatar")
+    expect(avatar).to_have_attribute("data-photo", "yes")
+    expect(avatar.locator("img")).to_have_js_property("naturalWidth", 128)  # the thumbnail
+    # ...and the next scan shows it, large, beside the colour.
+    fresh = server.api(f"/api/v1/attendance/pass?subject_id={child['id']}", login=guardian)
+    gate.get_by_test_id("attendance-gate-input").fill(fresh["code"])
+    gate.get_by_test_id("attendance-gate-verify").click()
+    photo = gate.get_by_test_id("attendance-gate-photo")
+    expect(photo).to_have_attribute("data-photo", "yes")
+    expect(photo.locator("img")).to_have_js_property("naturalWidth", 512)
+    box = photo.bounding_box()
+    assert box is not None and box["width"] >= 110  # large: a guard compares it with a face
+    expect(result).to_have_attribute("data-colour", fresh["colour"])
+    shot(gate, "attendance-gate-photo")
 
     # A forged code is refused with its reason.
     forged = code[:-1] + ("A" if code[-1] != "A" else "B")

@@ -21,7 +21,12 @@ async def test_direct_chat_is_opened_once(world: World, school: dict[str, Any]) 
     assert r1.json()["kind"] == "direct" and r1.json()["name"] == "家长1"
     # A guardian is shown as their child's parent (org/guardians.py).
     parent = {"student_id": school["s1"].id, "student_name": "学生1", "relation": "母亲"}
-    assert r1.json()["peer"] == {"id": school["p1"].id, "name": "家长1", "parent_of": parent}
+    assert r1.json()["peer"] == {
+        "id": school["p1"].id,
+        "name": "家长1",
+        "parent_of": parent,
+        "photo_url": None,
+    }
     p = await world.login(school["p1"])
     r3 = await p.post("/api/v1/conversations/direct", json={"person_id": school["teacher"].id})
     assert r3.json()["id"] == r1.json()["id"]

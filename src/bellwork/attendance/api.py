@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Query, Response
+from fastapi import Path, Query, Request, Response
 
 from bellwork.attendance import month, passes, punching, rules
 from bellwork.attendance.schemas import (
@@ -22,9 +22,13 @@ from bellwork.attendance.schemas import (
     TodayOut,
 )
 from bellwork.core.deps import DB, CurrentActor, CurrentScope
+from bellwork.core.errors import NotFound
 from bellwork.core.routing import Router
 from bellwork.core.types import MAX_ID, PathId
 from bellwork.db.base import utcnow
+from bellwork.files import responses as stored
+from bellwork.org import photos
+from bellwork.runtime import runtime_of
 
 router = Router(prefix="/api/v1/attendance", tags=["attendance"])
 Month = Annotated[str, Query(alias="month", pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
@@ -89,6 +93,25 @@ async def gate(data: GateIn, db: DB, scope: CurrentScope) -> GateOut:
     `pass_malformed` / `pass_forged` / `pass_expired` (logged in the audit log), 403
     `attendance_gate_outside` for a person who is not at the guard's school."""
     return await passes.scan(db, scope, data.code, utcnow())
+
+
+@router.get("/gate/photo/{subject_id}/{version}", response_class=Response)
+async def gate_photo(
+    subject_id: PathId,
+    version: Annotated[str, Path(min_length=1, max_length=photos.VERSION, pattern="^[0-9a-f]+$")],
+    request: Request,
+    db: DB,
+    scope: CurrentScope,
+) -> Response:
+    """The photo of a person the gate scanned (`GateOut.photo_url`): for a guard who may scan
+    them; 404 otherwise. Cached for good: a new photo has a new URL."""
+    key = await passes.gate_photo(db, scope, subject_id, version)
+    answer = await stored.send(
+        request, runtime_of(db).files, key, media_type="image/jpeg", headers=photos.HEADERS
+    )
+    if answer is None:
+        raise NotFound("photo")
+    return answer
 
 
 @router.get("/units/{unit_id}/month", response_model=MonthOut)

@@ -7,7 +7,8 @@ fetches a new one every `REFRESH_SECONDS`, so a screenshot is useless within a m
 colour is not in the code: the gate reads the person's latest check-in when it scans.
 
 The gate (anyone who works in a unit the person attends, or above it: a school's guard)
-checks the code and records an attendance punch (`gate`) for the person. A malformed, forged
+checks the code and records an attendance punch (`gate`) for the person, and shows them with
+their photo when they have one (`gate_photo`, org/photos.py). A malformed, forged
 or expired code is refused (422 `pass_malformed` / `pass_forged` / `pass_expired`) and the
 refusal is written to the audit log in a session of its own, since the request's own
 transaction rolls back with the refusal."""
@@ -32,6 +33,7 @@ from bellwork.attendance.rules import ATTENDING, WORKING, rule_for
 from bellwork.attendance.schemas import GateOut, PassOut, PassSubject
 from bellwork.audit import service as audit
 from bellwork.core.errors import Forbidden, Invalid, NotFound
+from bellwork.org import photos
 from bellwork.org.access import Scope
 from bellwork.org.models import GuardianLink, Membership, Person, Unit
 from bellwork.org.settings import zone
@@ -192,6 +194,22 @@ async def _log_refusal(db: AsyncSession, scope: Scope, refused: Refused) -> None
     await db.commit()
 
 
+def gate_photo_url(subject_id: int, key: str | None) -> str | None:
+    """The scanned person's photo for the gate (`gate_photo`): the gate may show whom it
+    scans even where the directory would not show the guard that person."""
+    if key is None:
+        return None
+    return f"/api/v1/attendance/gate/photo/{subject_id}/{photos.version_of(key)}"
+
+
+async def gate_photo(db: AsyncSession, scope: Scope, subject_id: int, version: str) -> str:
+    """The store key of the photo of a person the guard may scan (anyone attending a unit
+    under one the guard works in), for the version the scan gave; 404 alike otherwise."""
+    if not may_guard(scope) or await _guarded_unit(db, scope, subject_id) is None:
+        raise NotFound("photo")
+    return photos.current_key(await db.get(Person, subject_id), version)
+
+
 async def scan(db: AsyncSession, scope: Scope, code: str, now: datetime) -> GateOut:
     """The gate's scan: who it is, their colour now, and their attendance punch."""
     if not may_guard(scope):
@@ -242,6 +260,7 @@ async def scan(db: AsyncSession, scope: Scope, code: str, now: datetime) -> Gate
         subject_id=subject_id,
         name=person.name,
         initials=person.name[:1] or "?",
+        photo_url=gate_photo_url(subject_id, person.photo_key),
         unit_name=unit.name,
         colour=colour,
         reason=reason,

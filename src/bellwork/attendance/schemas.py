@@ -127,7 +127,12 @@ class GateIn(BaseModel):
 class GateOut(BaseModel):
     subject_id: int
     name: str
-    initials: str  # the name's first letter, shown where a photo would be (no one has one)
+    initials: str  # the name's first letter, shown where there is no photo
+    photo_url: str | None = Field(
+        default=None,
+        description="The person's photo (头像), for the gate to show large beside the colour; "
+        "None: no photo (show `initials`).",
+    )
     unit_name: str | None
     colour: Colour
     reason: Literal["normal", "abnormal", "missing", "stale"]

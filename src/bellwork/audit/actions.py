@@ -60,6 +60,8 @@ ACTIONS: dict[str, Action] = {
     "person.deactivate": Action("person", "停用账号", "Deactivated an account"),
     "person.reactivate": Action("person", "重新启用账号", "Reactivated an account"),
     "person.password_reset": Action("person", "重置密码", "Reset a password"),
+    "person.photo_set": Action("person", "设置他人头像", "Set someone's photo"),
+    "person.photo_remove": Action("person", "删除他人头像", "Removed someone's photo"),
     "person.password_change": Action("person", "修改自己的密码", "Changed their own password"),
     "person.password_recover": Action(
         "person", "用验证码找回密码", "Set a new password with a code sent to them"
@@ -131,6 +133,7 @@ FIELDS: dict[str, Field] = {
     "name": Field("text", "名称", "Name"),
     "username": Field("text", "用户名", "Username"),
     "phone": Field("text", "手机号", "Phone"),
+    "photo": Field("bool", "头像", "Photo"),
     "email": Field("text", "邮箱", "Email"),
     "student_number": Field("text", "学号", "Student number"),
     "title": Field("text", "职务", "Title"),

@@ -62,6 +62,7 @@ async def build_me(db: DB, actor: Actor) -> Me:
         must_change_password=actor.person.must_change_password,
         memberships=detail.memberships,
         managed_unit_ids=sorted(set(managed)),
+        photo_url=detail.photo_url,
     )
 
 

@@ -23,6 +23,9 @@ class Me(BaseModel):
     must_change_password: bool
     memberships: list[MembershipOut]
     managed_unit_ids: list[int]
+    photo_url: str | None = Field(
+        default=None, description="One's photo (头像); None: none (PersonDetail.photo_url)."
+    )
 
 
 class LoginOut(BaseModel):

@@ -198,7 +198,11 @@ async def post_message(
         )
     own = sender is not None and kind != MessageKind.system
     # A guardian's as their child's parent (org/guardians.py), like every other sender.
-    shown = await sender_ref(db, sender.id, sender.name, conv) if sender is not None else None
+    shown = (
+        await sender_ref(db, sender.id, sender.name, conv, sender.photo_key)
+        if sender is not None
+        else None
+    )
     out = MessageOut(
         conversation_id=conv.id,
         seq=seq,

@@ -30,6 +30,12 @@ class PersonRef(BaseModel):
     id: int
     name: str
     parent_of: ParentOfOut | None = None
+    photo_url: str | None = Field(
+        default=None,
+        description="Their photo (头像) where it is at hand (message senders, a direct chat's "
+        'other person); thumbnail at this + "/thumbnail". Shown to whoever may see them in '
+        "the directory (404 otherwise: show the initial).",
+    )
 
 
 class FileOut(BaseModel):

@@ -48,6 +48,7 @@ from bellwork.chat.schemas import (
     ReportCard,
 )
 from bellwork.core.caches import kept_by_id
+from bellwork.org import photos
 from bellwork.org.guardians import ParentOf, parents_of
 from bellwork.org.models import Person, Unit, UnitKind
 from bellwork.runtime import has_runtime, runtime_of
@@ -146,11 +147,18 @@ async def person_refs(
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    rows = await db.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
+    rows = await db.execute(
+        select(Person.id, Person.name, Person.photo_key).where(Person.id.in_(ids))
+    )
     parents = await parents_of(db, ids, (lambda: near_path(db, conv)) if conv else None)
     return {
-        pid: PersonRef(id=pid, name=name, parent_of=parent_out(parents.get(pid)))
-        for pid, name in rows
+        pid: PersonRef(
+            id=pid,
+            name=name,
+            parent_of=parent_out(parents.get(pid)),
+            photo_url=photos.url_of(pid, photo),
+        )
+        for pid, name, photo in rows
     }
 
 
@@ -167,7 +175,9 @@ _SENDERS_MAX = 10_000
 kept_by_id(_SENDERS.clear)
 
 
-async def sender_ref(db: AsyncSession, person_id: int, name: str, conv: Conversation) -> PersonRef:
+async def sender_ref(
+    db: AsyncSession, person_id: int, name: str, conv: Conversation, photo_key: str | None = None
+) -> PersonRef:
     """The sender of a message posted into `conv` as `person_refs` shows them."""
     now = time.monotonic()
     key = (person_id, conv.id)
@@ -178,7 +188,9 @@ async def sender_ref(db: AsyncSession, person_id: int, name: str, conv: Conversa
         if len(_SENDERS) >= _SENDERS_MAX:
             _SENDERS.clear()
         _SENDERS[key] = kept
-    return PersonRef(id=person_id, name=name, parent_of=kept[1])
+    return PersonRef(
+        id=person_id, name=name, parent_of=kept[1], photo_url=photos.url_of(person_id, photo_key)
+    )
 
 
 async def unseal(db: AsyncSession, messages: Iterable[Message]) -> dict[int, sealing.Content]:
@@ -308,7 +320,7 @@ async def conversations_out(
     peers: dict[int, PersonRef] = {}
     if direct_ids:
         rows2 = await db.execute(
-            select(ConversationMember.conversation_id, Person.id, Person.name)
+            select(ConversationMember.conversation_id, Person.id, Person.name, Person.photo_key)
             .join(Person, Person.id == ConversationMember.person_id)
             .where(
                 ConversationMember.conversation_id.in_(direct_ids),
@@ -316,10 +328,15 @@ async def conversations_out(
             )
         )
         found = list(rows2)
-        parents = await parents_of(db, {pid for _, pid, _ in found})
+        parents = await parents_of(db, {pid for _, pid, _, _ in found})
         peers = {
-            cid: PersonRef(id=pid, name=name, parent_of=parent_out(parents.get(pid)))
-            for cid, pid, name in found
+            cid: PersonRef(
+                id=pid,
+                name=name,
+                parent_of=parent_out(parents.get(pid)),
+                photo_url=photos.url_of(pid, photo),
+            )
+            for cid, pid, name, photo in found
         }
     unit_ids = {c.unit_id for c in convs if c.unit_id is not None}
     unit_kinds: dict[int, str] = {}

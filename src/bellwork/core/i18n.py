@@ -47,6 +47,7 @@ THINGS: dict[str, dict[str, str]] = {
     "invite": {"en": "QR code or link", "zh-CN": "二维码或链接"},
     "join_request": {"en": "Request to join", "zh-CN": "入群申请"},
     "file": {"en": "File", "zh-CN": "文件"},
+    "photo": {"en": "Photo", "zh-CN": "头像"},
     "job": {"en": "Job", "zh-CN": "任务"},
     "ding": {"en": "DING", "zh-CN": "DING"},
     "notice": {"en": "Notice", "zh-CN": "通知"},

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Response
+from fastapi import File, Path, Query, Request, Response, UploadFile
 
 from bellwork.core.deps import DB, CurrentActor, CurrentScope
+from bellwork.core.errors import NotFound
 from bellwork.core.routing import Router
 from bellwork.core.schemas import Page
 from bellwork.core.types import PathId, QueryId
-from bellwork.org import access, roster
+from bellwork.files import responses as stored
+from bellwork.org import access, photos, roster
 from bellwork.org import directory as directory_rules
 from bellwork.org import people as people_rules
 from bellwork.org import units as unit_rules
@@ -20,6 +22,7 @@ from bellwork.org.schemas import (
     PersonCreate,
     PersonDetail,
     PersonUpdate,
+    PhotoOut,
     TemporaryPassword,
     UnitCreate,
     UnitMove,
@@ -28,6 +31,7 @@ from bellwork.org.schemas import (
 )
 from bellwork.org.settings_schemas import UnitSettingsOut, UnitSettingsUpdate
 from bellwork.org.unit_settings import read_settings, update_settings
+from bellwork.runtime import runtime_of
 
 units = Router(prefix="/api/v1/units", tags=["units"])
 people = Router(prefix="/api/v1/people", tags=["people"])
@@ -263,3 +267,70 @@ async def unlink_guardian(
     student = await access.access_person(db, scope, person_id)
     await roster.unlink_guardian(db, actor, scope, student, guardian_id)
     return Response(status_code=204)
+
+
+Version = Annotated[str, Path(min_length=1, max_length=photos.VERSION, pattern="^[0-9a-f]+$")]
+
+
+@people.put(
+    "/{person_id}/photo",
+    response_model=PhotoOut,
+    responses={
+        403: {"description": "Someone one does not manage (`cannot_manage_person`)"},
+        413: {"description": "Larger than 10 MB (`file_too_large`, `image_too_large`)"},
+        415: {"description": "Not a JPEG, PNG or WebP photo (`photo_type_refused`)"},
+    },
+)
+async def set_photo(
+    person_id: PathId,
+    db: DB,
+    actor: CurrentActor,
+    scope: CurrentScope,
+    file: Annotated[UploadFile, File()],
+) -> PhotoOut:
+    """Set or replace a person's photo (头像): one's own, or as an admin or a head of a unit
+    they belong to (audited). JPEG, PNG or WebP up to 10 MB; kept as its middle square."""
+    person = await access.access_person(db, scope, person_id)
+    data = await file.read(photos.MAX_PHOTO + 1)
+    await photos.set_photo(
+        db, actor, scope, person, file.filename or "photo", file.content_type, data
+    )
+    return PhotoOut(photo_url=photos.url_of(person.id, person.photo_key))
+
+
+@people.delete("/{person_id}/photo", status_code=204)
+async def remove_photo(
+    person_id: PathId, db: DB, actor: CurrentActor, scope: CurrentScope
+) -> Response:
+    """Remove a person's photo (one's own, or as their manager); the initial shows again."""
+    person = await access.access_person(db, scope, person_id)
+    await photos.remove_photo(db, actor, scope, person)
+    return Response(status_code=204)
+
+
+async def _send_photo(request: Request, db: DB, key: str) -> Response:
+    answer = await stored.send(
+        request, runtime_of(db).files, key, media_type="image/jpeg", headers=photos.HEADERS
+    )
+    if answer is None:
+        raise NotFound("photo")
+    return answer
+
+
+@people.get("/{person_id}/photo/{version}", response_class=Response)
+async def get_photo(
+    person_id: PathId, version: Version, request: Request, db: DB, scope: CurrentScope
+) -> Response:
+    """A person's photo (JPEG, at most 512 pixels square) for whoever may see them; 404
+    otherwise, and for a version that is no longer theirs. Cached for good: a new photo has
+    a new URL (`photo_url`)."""
+    return await _send_photo(request, db, await photos.readable(db, scope, person_id, version))
+
+
+@people.get("/{person_id}/photo/{version}/thumbnail", response_class=Response)
+async def get_photo_thumbnail(
+    person_id: PathId, version: Version, request: Request, db: DB, scope: CurrentScope
+) -> Response:
+    """The photo's 128-pixel thumbnail, for lists and chat."""
+    key = await photos.readable(db, scope, person_id, version)
+    return await _send_photo(request, db, photos.thumb_key(key))

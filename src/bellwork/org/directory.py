@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bellwork.core.schemas import Page, decode_cursor, encode_cursor
-from bellwork.org import access
+from bellwork.org import access, photos
 from bellwork.org.access import Scope
 from bellwork.org.models import GuardianLink, Membership, Person, PersonSearchKey, Unit
 from bellwork.org.schemas import (
@@ -69,6 +69,7 @@ async def briefs(db: AsyncSession, scope: Scope, people: Sequence[Person]) -> li
             active=p.active,
             is_admin=p.is_admin,
             memberships=mems[p.id][:8],
+            photo_url=photos.url_of(p.id, p.photo_key),
         )
         for p in people
     ]
@@ -285,6 +286,7 @@ async def person_detail(db: AsyncSession, scope: Scope, person: Person) -> Perso
         memberships=memberships,
         guardians=guardians,
         children=children,
+        photo_url=photos.url_of(person.id, person.photo_key),
         can_manage=await access.can_manage_person(db, scope, person),
         can_message=access.message_refusal(scope, person) is None,
     )

@@ -74,6 +74,9 @@ class Person(Base):
     deactivated_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # 头像: the store key of the square photo (org/photos.py); its thumbnail is the same key
+    # with ".thumb". A new photo has a new key, so the key also versions the photo's URL.
+    photo_key: Mapped[str | None] = mapped_column(String(64))
 
     @validates("name")
     def _set_sort_key(self, _key: str, value: str) -> str:

@@ -166,6 +166,19 @@ class PersonBrief(BaseModel):
     active: bool
     is_admin: bool
     memberships: list[MembershipBrief]
+    photo_url: str | None = Field(
+        default=None,
+        description="The person's photo (头像), a square JPEG; its thumbnail at this + "
+        '"/thumbnail". The URL changes with the photo. None: no photo (show the initial).',
+    )
+
+
+class PhotoOut(BaseModel):
+    photo_url: str | None = Field(
+        default=None,
+        description="The person's photo (头像), a square JPEG; its thumbnail at this + "
+        '"/thumbnail". The URL changes with the photo. None: no photo (show the initial).',
+    )
 
 
 class LinkedPerson(BaseModel):
@@ -193,6 +206,11 @@ class PersonDetail(BaseModel):
     memberships: list[MembershipOut]
     guardians: list[LinkedPerson]
     children: list[LinkedPerson]
+    photo_url: str | None = Field(
+        default=None,
+        description="The person's photo (头像), a square JPEG; its thumbnail at this + "
+        '"/thumbnail". The URL changes with the photo. None: no photo (show the initial).',
+    )
     can_manage: bool
     can_message: bool = Field(
         default=False,

@@ -106,12 +106,12 @@ export async function call<T>(
 }
 
 /** For multipart uploads (openapi-fetch types them as strings): plain fetch with the CSRF header. */
-export async function postForm<T>(url: string, form: FormData): Promise<T> {
+export async function postForm<T>(url: string, form: FormData, method: "POST" | "PUT" = "POST"): Promise<T> {
   const epoch = authEpoch;
   let res: Response;
   try {
     res = await fetch(url, {
-      method: "POST",
+      method,
       body: form,
       credentials: "same-origin",
       headers: { "X-CSRF-Token": readCookie("bw_csrf") ?? "" },

@@ -655,6 +655,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/{person_id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Photo
+         * @description Set or replace a person's photo (头像): one's own, or as an admin or a head of a unit
+         *     they belong to (audited). JPEG, PNG or WebP up to 10 MB; kept as its middle square.
+         */
+        put: operations["set_photo_api_v1_people__person_id__photo_put"];
+        post?: never;
+        /**
+         * Remove Photo
+         * @description Remove a person's photo (one's own, or as their manager); the initial shows again.
+         */
+        delete: operations["remove_photo_api_v1_people__person_id__photo_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{person_id}/photo/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Photo
+         * @description A person's photo (JPEG, at most 512 pixels square) for whoever may see them; 404
+         *     otherwise, and for a version that is no longer theirs. Cached for good: a new photo has
+         *     a new URL (`photo_url`).
+         */
+        get: operations["get_photo_api_v1_people__person_id__photo__version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{person_id}/photo/{version}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Photo Thumbnail
+         * @description The photo's 128-pixel thumbnail, for lists and chat.
+         */
+        get: operations["get_photo_thumbnail_api_v1_people__person_id__photo__version__thumbnail_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/memberships/{membership_id}": {
         parameters: {
             query?: never;
@@ -4733,6 +4800,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/attendance/gate/photo/{subject_id}/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Gate Photo
+         * @description The photo of a person the gate scanned (`GateOut.photo_url`): for a guard who may scan
+         *     them; 404 otherwise. Cached for good: a new photo has a new URL.
+         */
+        get: operations["gate_photo_api_v1_attendance_gate_photo__subject_id___version__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/attendance/units/{unit_id}/month": {
         parameters: {
             query?: never;
@@ -5303,6 +5391,11 @@ export interface components {
              * @description Columns mapped by hand, a JSON object: heading as in the file → field (`guardian_phone`, or any heading that means it) or null to ignore the column, e.g. `{"联系电话": "guardian_phone", "备注": null}`. Wins over the known synonyms; an applied import remembers it for the unit (offered again by `/imports/columns`).
              */
             columns?: string | null;
+        };
+        /** Body_set_photo_api_v1_people__person_id__photo_put */
+        Body_set_photo_api_v1_people__person_id__photo_put: {
+            /** File */
+            file: string;
         };
         /** Body_upload_api_v1_approvals__request_id__files_post */
         Body_upload_api_v1_approvals__request_id__files_post: {
@@ -6615,6 +6708,11 @@ export interface components {
             name: string;
             /** Initials */
             initials: string;
+            /**
+             * Photo Url
+             * @description The person's photo (头像), for the gate to show large beside the colour; None: no photo (show `initials`).
+             */
+            photo_url?: string | null;
             /** Unit Name */
             unit_name: string | null;
             /**
@@ -7282,6 +7380,11 @@ export interface components {
             memberships: components["schemas"]["MembershipOut"][];
             /** Managed Unit Ids */
             managed_unit_ids: number[];
+            /**
+             * Photo Url
+             * @description One's photo (头像); None: none (PersonDetail.photo_url).
+             */
+            photo_url?: string | null;
         };
         /** MediaStatusOut */
         MediaStatusOut: {
@@ -8254,6 +8357,11 @@ export interface components {
             is_admin: boolean;
             /** Memberships */
             memberships: components["schemas"]["MembershipBrief"][];
+            /**
+             * Photo Url
+             * @description The person's photo (头像), a square JPEG; its thumbnail at this + "/thumbnail". The URL changes with the photo. None: no photo (show the initial).
+             */
+            photo_url?: string | null;
         };
         /** PersonCreate */
         PersonCreate: {
@@ -8316,6 +8424,11 @@ export interface components {
             guardians: components["schemas"]["LinkedPerson"][];
             /** Children */
             children: components["schemas"]["LinkedPerson"][];
+            /**
+             * Photo Url
+             * @description The person's photo (头像), a square JPEG; its thumbnail at this + "/thumbnail". The URL changes with the photo. None: no photo (show the initial).
+             */
+            photo_url?: string | null;
             /** Can Manage */
             can_manage: boolean;
             /**
@@ -8332,6 +8445,11 @@ export interface components {
             /** Name */
             name: string;
             parent_of?: components["schemas"]["ParentOfOut"] | null;
+            /**
+             * Photo Url
+             * @description Their photo (头像) where it is at hand (message senders, a direct chat's other person); thumbnail at this + "/thumbnail". Shown to whoever may see them in the directory (404 otherwise: show the initial).
+             */
+            photo_url?: string | null;
         };
         /** PersonStatus */
         PersonStatus: {
@@ -8397,6 +8515,14 @@ export interface components {
              * @enum {string}
              */
             kind: "phone";
+        };
+        /** PhotoOut */
+        PhotoOut: {
+            /**
+             * Photo Url
+             * @description The person's photo (头像), a square JPEG; its thumbnail at this + "/thumbnail". The URL changes with the photo. None: no photo (show the initial).
+             */
+            photo_url?: string | null;
         };
         /** Pinned */
         Pinned: {
@@ -12524,6 +12650,157 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_photo_api_v1_people__person_id__photo_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_set_photo_api_v1_people__person_id__photo_put"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoOut"];
+                };
+            };
+            /** @description Someone one does not manage (`cannot_manage_person`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Larger than 10 MB (`file_too_large`, `image_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a JPEG, PNG or WebP photo (`photo_type_refused`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_photo_api_v1_people__person_id__photo_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_photo_api_v1_people__person_id__photo__version__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_photo_thumbnail_api_v1_people__person_id__photo__version__thumbnail_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: number;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -19867,6 +20144,36 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GateOut"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    gate_photo_api_v1_attendance_gate_photo__subject_id___version__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                subject_id: number;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

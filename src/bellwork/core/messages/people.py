@@ -43,6 +43,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You are not a head of this unit or of a unit above it.",
         "zh-CN": "您不是该组织或其上级组织的负责人。",
     },
+    "photo_type_refused": {
+        "en": "A photo must be a JPEG, PNG or WebP picture.",
+        "zh-CN": "头像须为 JPEG、PNG 或 WebP 格式的图片。",
+    },
     "cannot_manage_person": {
         "en": "This person is not in a unit you manage.",
         "zh-CN": "此人不在您管理的组织中。",

@@ -1,8 +1,9 @@
 /**
  * The gate (/attendance/gate): a guard's phone or tablet reads health passes with its camera
  * (getUserMedia, the back camera; each frame through jsQR) or takes a typed code, and shows the
- * person's name, initials and colour in a large band, with the attendance entry recorded. A
- * forged, expired or foreign code shows the server's reason (each refusal is in the audit log).
+ * person's photo large (the name's first letter without one), name and colour in a large band,
+ * with the attendance entry recorded. A forged, expired or foreign code shows the server's
+ * reason (each refusal is in the audit log).
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Alert, Avatar, Button, Card, Input, Space, Typography } from "antd";
@@ -108,7 +109,20 @@ export default function GatePage() {
         {gate.isError && <Alert type="error" showIcon title={errorText(gate.error, t)} data-testid="attendance-gate-refused" />}
         {gate.isSuccess && r && (
           <div className="bw-att-result" style={{ background: PASS_COLOR[r.colour] }} data-testid="attendance-gate-result" data-colour={r.colour}>
-            <Avatar size={72} style={{ fontSize: 32 }} data-testid="attendance-gate-photo">{r.initials}</Avatar>
+            {/* The photo large, for the guard to compare with the face; the initial without one. */}
+            <Avatar
+              key={r.photo_url ?? r.subject_id}
+              shape={r.photo_url ? "square" : "circle"}
+              size={r.photo_url ? 120 : 72}
+              src={r.photo_url ?? undefined}
+              alt={r.name}
+              className={r.photo_url ? "bw-att-photo" : undefined}
+              style={{ fontSize: 32 }}
+              data-testid="attendance-gate-photo"
+              data-photo={r.photo_url ? "yes" : "no"}
+            >
+              {r.initials}
+            </Avatar>
             <div>
               <div className="bw-att-result-name" data-testid="attendance-gate-name">{r.name}</div>
               <div>{r.unit_name}</div>

@@ -29,6 +29,7 @@ import { useDrafts } from "./drafts";
 import { useTn } from "../../i18n/isolate";
 import { conversationTitleNode, listPreviewNode, listTime } from "./text";
 import { NewChatModal, type NewChatMode } from "./NewChatModal";
+import { photoSrc } from "../people/photo";
 
 const COLORS: Record<Conversation["kind"], string> = {
   direct: "#1677ff",
@@ -44,7 +45,7 @@ export function ConversationAvatar({ c, size = 40 }: { c: Conversation; size?: n
   if (c.avatar_file_id)
     return <Avatar size={size} src={`/api/v1/files/${c.avatar_file_id}/thumbnail`} alt={c.name} style={{ flex: "none" }} data-testid="chat-avatar-img" />;
   return (
-    <Avatar size={size} style={{ background: color, flex: "none" }} icon={icon}>
+    <Avatar size={size} src={icon ? undefined : photoSrc(c.peer?.photo_url, size)} alt="" style={{ background: color, flex: "none" }} icon={icon}>
       {icon ? undefined : (c.peer?.name ?? c.name).slice(0, 1)}
     </Avatar>
   );

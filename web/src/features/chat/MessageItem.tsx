@@ -26,6 +26,7 @@ import { LessonCard } from "../lessons/LessonCard";
 import { MeetingCard } from "../meetings/MeetingCard";
 import { CallNote } from "../calls/CallNote";
 import { FileCard, ImageBox } from "./Media";
+import { photoSrc } from "../people/photo";
 
 const RECALL_WINDOW_MS = 2 * 60_000;
 
@@ -210,7 +211,7 @@ export function MessageItem({ m, conv, me, showSender, quote, onReply, onRecall,
       )}
       {!mine && (
         m.sender ? (
-          <Avatar size={32} style={{ background: "#87a8d0", flex: "none" }}>
+          <Avatar size={32} src={photoSrc(m.sender.photo_url, 32)} alt="" style={{ background: "#87a8d0", flex: "none" }} data-testid="chat-sender-avatar">
             {displayName(m.sender, t).slice(0, 1)}
           </Avatar>
         ) : (

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { Avatar, Button, Card, Empty, Input, Space, Spin, Switch, Tag, Typography } from "antd";
+import { Button, Card, Empty, Input, Space, Spin, Switch, Tag, Typography } from "antd";
 import { PlusOutlined, SearchOutlined } from "@ant-design/icons";
 import { useSearchParams } from "react-router-dom";
 import { usePeople, useUnit } from "../../api/hooks";
@@ -12,6 +12,7 @@ import { useSelectedUnit } from "../layout/selection";
 import { PersonDrawer } from "../people/PersonDrawer";
 import { CreatePersonModal } from "../people/CreatePersonModal";
 import { PhoneText, RoleTag } from "../people/labels";
+import { PersonAvatar } from "../people/PersonPhoto";
 
 function PersonRow({ p, onOpen }: { p: PersonBrief; onOpen: () => void }) {
   const t = useT();
@@ -26,7 +27,7 @@ function PersonRow({ p, onOpen }: { p: PersonBrief; onOpen: () => void }) {
       onKeyDown={(e) => (e.key === "Enter" ? onOpen() : undefined)}
       style={{ display: "flex", gap: 12, alignItems: "center", borderBottom: "1px solid #f0f0f0" }}
     >
-      <Avatar style={{ background: p.active ? "#1677ff" : "#bbb", flex: "none" }}>{p.name.slice(0, 1)}</Avatar>
+      <PersonAvatar name={p.name} photoUrl={p.photo_url} active={p.active} testId="person-row-avatar" />
       <div style={{ minWidth: 0, flex: 1 }}>
         <div style={{ display: "flex", gap: 8, alignItems: "center", flexWrap: "wrap", rowGap: 2 }}>
           <Typography.Text strong data-testid="person-name">

@@ -1,11 +1,12 @@
-import { App, Avatar, Button, Card, List, Segmented, Space, Typography } from "antd";
+import { App, Button, Card, List, Segmented, Space, Typography } from "antd";
 import { BellOutlined, LockOutlined, LogoutOutlined, PoweroffOutlined, RightOutlined } from "@ant-design/icons";
 import { useNavigate } from "react-router-dom";
 import { useLogout, useMe } from "../../api/hooks";
 import { LOCALES, useI18n } from "../../i18n";
 import { RoleTag } from "../people/labels";
+import { PersonAvatar, PhotoEditor } from "../people/PersonPhoto";
 
-/** 我的: who I am, my units, the language, my account (password, signing out). */
+/** 我的: who I am, my photo (头像), my units, the language, my account (password, signing out). */
 export default function MePage() {
   const { t, locale, setLocale } = useI18n();
   const { modal } = App.useApp();
@@ -20,9 +21,7 @@ export default function MePage() {
     <div className="bw-me" data-testid="me-page">
       <Card>
         <Space size={16} align="center">
-          <Avatar size={56} style={{ background: "#1677ff", fontSize: 24 }}>
-            {me.name.slice(0, 1)}
-          </Avatar>
+          <PersonAvatar name={me.name} photoUrl={me.photo_url} size={56} testId="me-avatar" />
           <div style={{ minWidth: 0 }}>
             <Typography.Title level={4} style={{ margin: 0 }} data-testid="me-name">
               <bdi>{me.name}</bdi>
@@ -33,6 +32,9 @@ export default function MePage() {
             </Typography.Text>
           </div>
         </Space>
+      </Card>
+      <Card size="small" title={t("me.photo")}>
+        <PhotoEditor personId={me.id} name={me.name} photoUrl={me.photo_url} size={72} />
       </Card>
       <Card size="small" title={t("me.units")}>
         {me.memberships.length === 0 ? (

@@ -2,7 +2,6 @@ import { useState } from "react";
 import {
   Alert,
   App,
-  Avatar,
   Button,
   Checkbox,
   Descriptions,
@@ -31,6 +30,7 @@ import { UnitTreeSelect } from "../layout/UnitTreeSelect";
 import { useOpenConversation } from "../chat/api";
 import { PhoneText, RoleTag } from "./labels";
 import { PersonSelect } from "./PersonSelect";
+import { PersonAvatar, PhotoEditor } from "./PersonPhoto";
 import { CallButtons } from "../calls/CallButtons";
 
 export function PersonDrawer({
@@ -113,6 +113,7 @@ function PersonCard({ p, onOpenPerson }: { p: PersonDetail; onOpenPerson: (id: n
   const tn = useTn();
   const { message, modal } = App.useApp();
   const m = usePersonMutations(p.id);
+  const me = useMe().data;
   const [editing, setEditing] = useState(false);
   const [adding, setAdding] = useState(false);
   const [linking, setLinking] = useState(false);
@@ -138,9 +139,7 @@ function PersonCard({ p, onOpenPerson }: { p: PersonDetail; onOpenPerson: (id: n
   return (
     <div data-testid="person-card">
       <div style={{ display: "flex", gap: 12, alignItems: "center", marginBottom: 16 }}>
-        <Avatar size={56} style={{ background: p.active ? "#1677ff" : "#bbb", fontSize: 24 }}>
-          {p.name.slice(0, 1)}
-        </Avatar>
+        <PersonAvatar name={p.name} photoUrl={p.photo_url} size={56} active={p.active} testId="person-card-avatar" />
         <div style={{ minWidth: 0 }}>
           <Typography.Title level={4} style={{ margin: 0 }} data-testid="person-card-name">
             <bdi>{p.name}</bdi>
@@ -158,6 +157,12 @@ function PersonCard({ p, onOpenPerson }: { p: PersonDetail; onOpenPerson: (id: n
       </div>
 
       {p.can_message && <MessageButton personId={p.id} />}
+
+      {(p.can_manage || p.id === me?.id) && (
+        <div style={{ marginBottom: 16 }}>
+          <PhotoEditor personId={p.id} name={p.name} photoUrl={p.photo_url} size={48} active={p.active} />
+        </div>
+      )}
 
       {p.can_manage && (
         <Space wrap style={{ marginBottom: 16 }}>
