@@ -30,7 +30,7 @@ pytestmark = [
     ),
 ]
 
-STUDENT = "202698811"
+STUDENT = "202698821"  # not one of the other browser tests' students
 NAME = "重连同学"
 
 # Frames on connections made after the kill: the page's PeerConnections are marked `bwOld`
