@@ -51,6 +51,7 @@ class Server:
     url: str
     guardian_phone: str | None
     output: Path
+    pid: int = 0  # the demo server's process (its Janus is a child of it)
     _sessions: dict[str, tuple[Any, str]] = field(default_factory=dict)
 
     def read_everything(self, login: str) -> None:
@@ -174,7 +175,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
                 raise RuntimeError(f"server not ready:\n{out.read_text(errors='replace')}")
             time.sleep(0.3)
         m = re.search(r"(?:Guardian|家长)\S*\s+\S*\s+(\d{6,15})", out.read_text(errors="replace"))
-        yield Server(url=url, guardian_phone=m.group(1) if m else None, output=out)
+        yield Server(url=url, guardian_phone=m.group(1) if m else None, output=out, pid=proc.pid)
     finally:
         proc.terminate()
         try:

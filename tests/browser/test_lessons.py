@@ -6,16 +6,15 @@ counts; attendance shows both with times."""
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
 from bellwork.media import local
-from tests.browser.conftest import PASSWORD, Server, login, shot, until
+from tests.browser.conftest import Server, login, shot, until
+from tests.browser.lesson_media import feed_of, frames_rise, media_up, settle_password
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,64 +27,9 @@ pytestmark = [
 # Two students the test adds to the teacher's class (they log in by student number).
 STUDENTS = ("202698801", "202698802")
 
-FRAMES = """async (feed) => {
-  const pc = window.bwFeedPcs.get(feed);
-  if (!pc) return -1;
-  let n = 0;
-  (await pc.getStats()).forEach((r) => {
-    if (r.type === "inbound-rtp" && r.kind === "video") n += r.framesDecoded || 0;
-  });
-  return n;
-}"""
-
-
-def settle_password(server: Server, username: str) -> None:
-    """A password an administrator set must be changed at first login: done here, to the
-    demo's password, so the page logs in straight to the lesson."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
-
-    def post(path: str, body: Any, csrf: str = "") -> Any:
-        req = urllib.request.Request(
-            server.url + path,
-            data=json.dumps(body).encode(),
-            headers={"Content-Type": "application/json", "X-CSRF-Token": csrf},
-        )
-        return json.loads(opener.open(req, timeout=10).read())
-
-    csrf = post("/api/v1/auth/login", {"login": username, "password": "first-password-2026"})
-    post(
-        "/api/v1/auth/password",
-        {"current_password": "first-password-2026", "new_password": PASSWORD},
-        csrf["csrf_token"],
-    )
-
-
-def frames_rise(page: Any, feed: int) -> None:
-    """framesDecoded of the feed's PeerConnection grows over a second (waits up to 20 s)."""
-    first = -1
-    for _ in range(40):
-        first = page.evaluate(FRAMES, feed)
-        if first > 0:
-            break
-        page.wait_for_timeout(500)
-    assert first > 0, f"no frames decoded for feed {feed}"
-    page.wait_for_timeout(1500)
-    assert page.evaluate(FRAMES, feed) > first
-
-
-def feed_of(page: Any, name: str) -> int:
-    el = page.locator(f'[data-testid="lesson-feed"][data-name="{name}"]')
-    expect(el).to_be_visible()
-    return int(el.get_attribute("data-feed"))
-
 
 def test_live_lesson_with_stage_and_attendance(server: Server, new_page: Any) -> None:
-    status = server.api("/api/v1/media/status", login="teacher")
-    for _ in range(30):
-        if status["available"]:
-            break
-        time.sleep(1)
-        status = server.api("/api/v1/media/status", login="teacher")
+    status = media_up(server)
     assert status["available"], status
     klass = server.api("/api/v1/auth/me", login="teacher")["memberships"][0]["unit"]["id"]
     names = {STUDENTS[0]: "连麦同学", STUDENTS[1]: "观看同学"}

@@ -48,6 +48,8 @@ export default function LessonPage() {
   const [local, setLocal] = useState<MediaStream | null>(null);
   const [mode, setMode] = useState<Mode>("camera");
   const pub = useRef<RTCPeerConnection | null>(null);
+  /** What this page publishes (to publish it again after the media server restarted). */
+  const sent = useRef<{ mode: Mode; stream: MediaStream } | null>(null);
   const status = useQuery({ queryKey: ["media", "status"], queryFn: () => call(api.GET("/api/v1/media/status")) });
 
   const join = useCallback(async () => {
@@ -96,22 +98,38 @@ export default function LessonPage() {
   useEvent("lesson.likes", (ev) => {
     if (ev.lesson_id === id) setLesson((prev) => (prev ? { ...prev, likes: ev.likes } : prev));
   });
+  // The media server restarted (the lesson has a new room, no feeds): watch again, and whoever
+  // was publishing (the teacher, a student on stage) publishes the same stream again by
+  // itself — no click, and no new screen-share prompt.
   useEvent("lesson.media_reset", (ev) => {
     if (ev.lesson_id !== id) return;
+    const again = sent.current;
     close(pub.current);
     pub.current = null;
-    setLocal(null);
     void message.info(t("lessons.mediaReset"));
-    void join().then(() => setEpoch((e) => e + 1));
+    void join().then(() => {
+      setEpoch((e) => e + 1);
+      if (again) void goPublish(again.mode, again.stream);
+      else setLocal(null);
+    });
   });
 
-  const goPublish = async (m: Mode) => {
+  const goPublish = async (m: Mode, reuse?: MediaStream) => {
     try {
-      const stream = await capture(m);
+      const kept = reuse?.getTracks().every((tr) => tr.readyState === "live") ? reuse : null;
+      const stream = kept ?? (await capture(m));
       close(pub.current);
-      pub.current = await publish(id, stream, m);
-      pub.current.onconnectionstatechange = () => {
-        if (pub.current?.connectionState === "failed") void join().then(() => setEpoch((e) => e + 1));
+      const pc = await publish(id, stream, m);
+      pub.current = pc;
+      sent.current = { mode: m, stream };
+      pc.onconnectionstatechange = () => {
+        if (pc.connectionState !== "failed") return;
+        // Janus restarted (the join then brings `lesson.media_reset`, which publishes again)
+        // or the network dropped: publish again if no reset took this connection's place.
+        void join().then(() => {
+          setEpoch((e) => e + 1);
+          if (pub.current === pc) void goPublish(m, stream);
+        });
       };
       setLocal(stream);
     } catch (err) {
@@ -134,6 +152,7 @@ export default function LessonPage() {
     if (!onStage && pub.current && lesson && !lesson.is_teacher) {
       close(pub.current);
       pub.current = null;
+      sent.current = null;
       setLocal(null);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
