@@ -13,12 +13,14 @@ import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from bellwork.auth.service import Actor
 from bellwork.chat import events as ev
@@ -68,27 +70,48 @@ RECALL_WINDOW = timedelta(minutes=2)
 SYSTEM_NAMES = 10  # people named in a system message; `count` says how many in all
 
 
+# The statements of every send, built once (putting a statement together costs more CPU than
+# running its cached compilation); the values are bound at execution.
+_conversations = cast(Table, Conversation.__table__)
+_NEXT_SEQ = (
+    update(_conversations)
+    .where(_conversations.c.id == bindparam("conversation"))
+    .values(
+        last_seq=_conversations.c.last_seq + 1,
+        last_message_at=bindparam("now", type_=_conversations.c.last_message_at.type),
+    )
+    .returning(_conversations.c.last_seq)
+)
+_NEXT_SEQ_ALL = _NEXT_SEQ.values(mention_all_seq=_conversations.c.last_seq + 1)
+_members = cast(Table, ConversationMember.__table__)
+_READ_UP_TO = (
+    update(_members)
+    .where(
+        _members.c.conversation_id == bindparam("in_conversation"),
+        _members.c.person_id == bindparam("reader"),
+        _members.c.last_read_seq < bindparam("below"),
+    )
+    .values(last_read_seq=bindparam("read_seq", type_=_members.c.last_read_seq.type))
+    .returning(_members.c.id)
+)
+_SENT_BEFORE = select(Message).where(
+    Message.sender_id == bindparam("sender_id"),
+    Message.client_msg_id == bindparam("client_msg_id"),
+)
+
+
 async def _next_seq(db: AsyncSession, conv: Conversation, *, mentions_all: bool = False) -> int:
     """Takes the next sequence number; the row update serialises senders of one conversation.
     `mentions_all`: the message mentions everyone, which the same update records."""
     now = utcnow()
-    values: dict[str, Any] = {"last_seq": Conversation.last_seq + 1, "last_message_at": now}
+    stmt = _NEXT_SEQ_ALL if mentions_all else _NEXT_SEQ
+    seq = int((await db.execute(stmt, {"conversation": conv.id, "now": now})).scalar_one())
+    # The row already says so: the loaded object learns it without a second UPDATE at flush.
+    set_committed_value(conv, "last_seq", seq)
+    set_committed_value(conv, "last_message_at", now)
     if mentions_all:
-        values["mention_all_seq"] = Conversation.last_seq + 1
-    seq = (
-        await db.execute(
-            update(Conversation)
-            .where(Conversation.id == conv.id)
-            .values(**values)
-            .returning(Conversation.last_seq)
-            .execution_options(synchronize_session=False)
-        )
-    ).scalar_one()
-    conv.last_seq = seq
-    conv.last_message_at = now
-    if mentions_all:
-        conv.mention_all_seq = seq
-    return int(seq)
+        set_committed_value(conv, "mention_all_seq", seq)
+    return seq
 
 
 async def post_message(
@@ -187,15 +210,20 @@ async def post_message(
         await mark_mentioned(db, conv, seq, marks, sender.id if sender is not None else 0)
     if sender is not None:
         # Sending reads everything before it.
-        await db.execute(
-            update(ConversationMember)
-            .where(
-                ConversationMember.conversation_id == conv.id,
-                ConversationMember.person_id == sender.id,
-                ConversationMember.last_read_seq < seq,
+        moved = (
+            await db.execute(
+                _READ_UP_TO,
+                {"in_conversation": conv.id, "reader": sender.id, "below": seq, "read_seq": seq},
             )
-            .values(last_read_seq=seq)
+        ).scalar()
+        # The sender's membership, if this session has it loaded, learns its read position.
+        loaded = (
+            db.sync_session.identity_map.get(identity_key(ConversationMember, moved))
+            if moved is not None
+            else None
         )
+        if loaded is not None:
+            set_committed_value(loaded, "last_read_seq", seq)
     own = sender is not None and kind != MessageKind.system
     # A guardian's as their child's parent (org/guardians.py), like every other sender.
     shown = (
@@ -320,11 +348,7 @@ async def send_message(
     """A member sends: checks the request and posts it (`post_message`). Returns the message
     and whether it is new (False: a retry of an earlier send)."""
     earlier = (
-        await db.execute(
-            select(Message).where(
-                Message.sender_id == actor.id, Message.client_msg_id == data.client_msg_id
-            )
-        )
+        await db.execute(_SENT_BEFORE, {"sender_id": actor.id, "client_msg_id": data.client_msg_id})
     ).scalar()
     if earlier is not None:
         if earlier.conversation_id != conversation_id:

@@ -20,6 +20,8 @@ from starlette.routing import Match
 from starlette.types import Scope
 
 SEGMENTS = 3  # "/api/v1/<domain>"
+_HEAD_KEY = "bellwork.route_head"
+_UNSET = object()
 
 
 def _head(path: str) -> str | None:
@@ -53,7 +55,10 @@ class Router(APIRouter):
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         heads = self._known_heads()
         if heads is not None and not scope.get("root_path"):
-            head = _head(scope.get("path", "") + "/")
+            # Every router asks: the request's head is worked out once and kept in its scope.
+            head = scope.get(_HEAD_KEY, _UNSET)
+            if head is _UNSET:
+                head = scope[_HEAD_KEY] = _head(scope.get("path", "") + "/")
             if head not in heads:
                 return Match.NONE, {}
         return super().matches(scope)
