@@ -195,3 +195,43 @@ async def test_a_quote_from_before_one_joined_shows_no_text(
     assert listed["body"] == "同意" and listed["reply_preview"] is None
     mine = (await t.get(f"/api/v1/conversations/{g}")).json()["last_message"]
     assert mine["reply_preview"] == "加入前的秘密计划"
+
+
+async def test_a_send_is_six_statements_and_writes_the_conversation_once(
+    world: World, school: dict[str, Any]
+) -> None:
+    """Every message of a busy group pays for each statement of a send (bench/chat_fanout.py):
+    who is sending, whether it is a retry, the membership, the sequence number, the message,
+    the sender's read position — and the conversation's row is written once, not again at
+    flush because the loaded conversation learnt its new sequence number."""
+    from sqlalchemy import event
+
+    t = await world.login(school["teacher"])
+    g = (
+        await t.post(
+            "/api/v1/conversations/groups",
+            json={"name": "家长群", "member_ids": [school["p1"].id, school["p2"].id]},
+        )
+    ).json()["id"]
+    await send(t, g, "first")  # the sender's name is looked up once, then kept a while
+    statements: list[str] = []
+
+    def count(_c: Any, _cur: Any, sql: str, *_a: Any) -> None:
+        statements.append(" ".join(sql.split()))
+
+    engine = world.db.bind.sync_engine  # type: ignore[union-attr]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        r = await t.post(
+            f"/api/v1/conversations/{g}/messages",
+            json={"client_msg_id": "c-six", "body": "second"},
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert r.status_code == 201, r.text
+    assert r.json()["seq"] == 3 and r.json()["unread_count"] == 2
+    writes = [s for s in statements if s.startswith("UPDATE conversation ")]
+    assert len(writes) == 1, statements
+    assert len(statements) == 6, statements
+    member = (await t.get(f"/api/v1/conversations/{g}")).json()
+    assert member["last_read_seq"] == 3 and member["unread"] == 0
