@@ -24,7 +24,6 @@ from bellwork.core.errors import Conflict, Forbidden, NotFound, Problem
 from bellwork.media import service as media
 from bellwork.media import signalling
 from bellwork.media.models import MediaRoom
-from bellwork.media.pool import NoMediaServer
 from bellwork.meetings import live, reminders
 from bellwork.meetings.access import access_meeting, in_unit, may_see_attendance, require_host
 from bellwork.meetings.cards import post_card
@@ -316,20 +315,9 @@ async def list_mine(db: AsyncSession, actor: Actor, limit: int = 50) -> list[Mee
 
 
 async def _open_room(db: AsyncSession, meeting: Meeting) -> MediaRoom:
-    try:
-        room = await media.open_room(
-            db,
-            runtime_of(db),
-            owner_kind="meeting",
-            owner_id=meeting.id,
-            publishers=ROOM_PUBLISHERS,
-            description=meeting.title,
-            extra=TALKING,
-        )
-    except NoMediaServer:
-        raise Problem("media_unavailable", 503) from None
-    meeting.room_id = room.id
-    return room
+    return await media.open_owner_room(
+        db, "meeting", meeting, publishers=ROOM_PUBLISHERS, description=meeting.title, extra=TALKING
+    )
 
 
 async def start(db: AsyncSession, actor: Actor, meeting: Meeting, now: datetime) -> MeetingOut:
