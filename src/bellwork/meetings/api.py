@@ -14,6 +14,7 @@ from bellwork.core.deps import DB, CurrentActor, CurrentScope
 from bellwork.core.i18n import current_locale
 from bellwork.core.routing import Router
 from bellwork.core.types import PathId
+from bellwork.db.session import done_with_database
 from bellwork.meetings import attendance, host, service, streams
 from bellwork.meetings.access import access_meeting
 from bellwork.meetings.schemas import (
@@ -129,17 +130,25 @@ async def unpublish(
 @router.post("/{meeting_id}/watch", response_model=WatchOut)
 async def watch(meeting_id: PathId, data: WatchIn, db: DB, actor: CurrentActor) -> WatchOut:
     """Janus's SDP offer for one feed; answer it with `watch/answer`."""
-    return await streams.watch(db, actor, meeting_id, data.feed)
+    watching = await streams.watch(db, actor, meeting_id, data.feed)
+    # Janus's offer takes a round trip: the database connection (and SQLite's write gate)
+    # are not held while it comes.
+    await done_with_database(db)
+    return await streams.subscribe(watching)
 
 
 @router.post("/{meeting_id}/watch/answer", status_code=204)
 async def watch_answer(meeting_id: PathId, data: WatchAnswer, db: DB, actor: CurrentActor) -> None:
-    await streams.watch_answer(db, actor, meeting_id, data)
+    watching = await streams.watch_answer(db, actor, meeting_id, data.feed)
+    await done_with_database(db)
+    await streams.answer(watching, data)
 
 
 @router.post("/{meeting_id}/unwatch", status_code=204)
 async def unwatch(meeting_id: PathId, data: WatchIn, db: DB, actor: CurrentActor) -> None:
-    await streams.unwatch(db, actor, meeting_id, data.feed)
+    watching = await streams.unwatch(db, actor, meeting_id, data.feed)
+    await done_with_database(db)
+    await streams.drop(watching)
 
 
 @router.post("/{meeting_id}/devices", response_model=MeetingOut)
