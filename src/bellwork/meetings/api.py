@@ -75,7 +75,8 @@ async def move_meeting(
     meeting_id: PathId, data: MeetingMove, db: DB, actor: CurrentActor
 ) -> MeetingOut:
     """The host moves a meeting that has not started (409 `meeting_not_scheduled` once it
-    has): its reminders follow the new time; those of the old time never go."""
+    has; 422 `meeting_time_past` for a time not ahead): its reminders follow the new time;
+    those of the old time never go."""
     meeting = await access_meeting(db, actor.person, meeting_id)
     return await service.move(db, actor, meeting, data, _now())
 

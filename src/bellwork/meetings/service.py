@@ -20,7 +20,7 @@ from bellwork.chat.groups import open_unit_group
 from bellwork.chat.membership import create_group
 from bellwork.chat.models import ConversationMember
 from bellwork.chat.schemas import GroupCreate
-from bellwork.core.errors import Conflict, Forbidden, NotFound, Problem
+from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound, Problem
 from bellwork.media import service as media
 from bellwork.media import signalling
 from bellwork.media.models import MediaRoom
@@ -270,10 +270,13 @@ async def move(
     db: AsyncSession, actor: Actor, meeting: Meeting, data: MeetingMove, now: datetime
 ) -> MeetingOut:
     """The host moves a meeting that has not started to another time (or to none): the
-    reminders of the old time are taken back, those of the new one queued."""
+    reminders of the old time are taken back, those of the new one queued. A time that is
+    not ahead: 422 `meeting_time_past`."""
     require_host(actor.person, meeting)
     if meeting.state != "scheduled":
         raise Conflict("meeting_not_scheduled")
+    if data.starts_at is not None and data.starts_at <= now:
+        raise Invalid("meeting_time_past", errors=[{"field": "starts_at"}])
     await reminders.unschedule(db, meeting)
     meeting.starts_at = data.starts_at
     await reminders.schedule(db, meeting, now)
