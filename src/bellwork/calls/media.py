@@ -4,7 +4,6 @@ Only the two people of a call that rings or runs may; the callee once they answe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +17,8 @@ from bellwork.media import signalling
 from bellwork.media.janus import JanusError, NoSuchFeed
 from bellwork.media.models import MediaRoom
 from bellwork.media.pool import NoMediaServer
-from bellwork.runtime import Runtime, runtime_of
+from bellwork.media.signalling import Watching
+from bellwork.runtime import runtime_of
 
 
 async def _room(db: AsyncSession, call: Call, person_id: int) -> MediaRoom:
@@ -55,16 +55,6 @@ async def publish(db: AsyncSession, actor: Actor, call_id: int, data: PublishIn)
     return PublishOut(feed=feed, jsep=answer, media_room=room.id)
 
 
-@dataclass(frozen=True)
-class Watching:
-    """What a watch (or its answer) needs from Janus once the database part is done."""
-
-    runtime: Runtime
-    room: MediaRoom
-    key: str
-    feed: int | None
-
-
 async def watch(db: AsyncSession, actor: Actor, call_id: int) -> Watching:
     """Checks one may watch the other person's feed (404 `call_feed` until they send one);
     `subscribe` then asks Janus for its offer. Two steps so that the request gives its
@@ -80,7 +70,7 @@ async def watch(db: AsyncSession, actor: Actor, call_id: int) -> Watching:
 
 async def subscribe(w: Watching) -> WatchOut:
     """Janus's offer for the feed `watch` checked."""
-    assert w.feed is not None
+    assert w.room is not None and w.feed is not None
     try:
         offer = await signalling.subscribe(w.runtime, w.room, w.key, w.feed)
     except NoSuchFeed:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +24,7 @@ from bellwork.media import signalling
 from bellwork.media.janus import Handle, JanusError, NoSuchFeed, NoSuchRoom
 from bellwork.media.models import MediaRoom
 from bellwork.media.pool import NoMediaServer
+from bellwork.media.signalling import Watching
 from bellwork.meetings import live, service
 from bellwork.meetings.access import access_meeting
 from bellwork.meetings.models import MeetingParticipant
@@ -136,16 +136,6 @@ async def feeds(db: AsyncSession, meeting_id: int) -> set[int]:
     return {f for pair in rows.all() for f in pair if f is not None}
 
 
-@dataclass(frozen=True)
-class Watching:
-    """What a watch (or its answer) needs from Janus once the database part is done."""
-
-    runtime: Runtime
-    room: MediaRoom | None
-    key: str
-    feed: int
-
-
 async def watch(db: AsyncSession, actor: Actor, meeting_id: int, feed: int) -> Watching:
     """Checks one may watch `feed`, one of the meeting's current feeds (those in the meeting
     only; the room opened again if Janus forgot it); `subscribe` then asks Janus for its
@@ -162,7 +152,7 @@ async def watch(db: AsyncSession, actor: Actor, meeting_id: int, feed: int) -> W
 
 async def subscribe(w: Watching) -> WatchOut:
     """Janus's offer for the feed `watch` checked."""
-    assert w.room is not None
+    assert w.room is not None and w.feed is not None
     try:
         offer = await signalling.subscribe(w.runtime, w.room, w.key, w.feed)
     except NoSuchFeed:
