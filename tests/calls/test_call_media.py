@@ -18,7 +18,7 @@ from bellwork.jobs.runner import run_due
 from bellwork.media.models import MediaRoom
 from tests.calls.test_calls import _notes, _world
 from tests.lessons.test_lessons import OFFER, _restart
-from tests.media.conftest import JANUS, RunningJanus, media_app
+from tests.media.conftest import JANUS, RunningJanus, media_app, slow_janus, until
 
 JSEP = {"jsep": {"type": "offer", "sdp": OFFER}}
 
@@ -123,3 +123,39 @@ async def test_a_page_reloading_comes_back_and_one_that_does_not_ends_the_call(
         assert done["state"] == "ended" and done["ended_by"] is None
         assert done["seconds"] is not None and done["ended_at"] < later.isoformat()
         assert not await janus.client().list_rooms()
+
+
+async def test_watching_gives_the_database_back_while_janus_answers(
+    migrated: str, settings: Settings, janus: RunningJanus
+) -> None:
+    """A call's watch does its database work before it asks Janus for the offer: while Janus
+    is slow to answer, the request holds no connection and (on SQLite) not the write gate, so
+    the other side's heartbeat goes ahead."""
+    async with slow_janus(janus) as relay:
+        servers = [relay.server("sfu")]
+        async with media_app(migrated, settings, janus_run="never", janus_servers=servers) as app:
+            p = await _world(app)
+            a, t = p["a"], p["t"]
+            call = await _answered(p)
+            cid = call["id"]
+
+            relay.hold(b'"attach"')  # the subscriber's handle: Janus answers when released
+            watching = asyncio.create_task(t.post(f"/api/v1/calls/{cid}/watch"))
+            try:
+                await asyncio.wait_for(relay.reached.wait(), 10)
+                engine = app.state.runtime.engine
+                await until(lambda: engine.pool.checkedout() == 0, "the watch gives it back")
+                r = await asyncio.wait_for(a.post(f"/api/v1/calls/{cid}/here"), 3)
+                assert r.status_code == 200 and r.json()["state"] == "active", r.text
+                assert not watching.done()
+            finally:
+                relay.release()
+            # Then Janus answers: no offer for a feed whose media does not flow yet (the
+            # browser test watches), but an answer all the same
+            r = await watching
+            assert r.status_code == 404 and r.json()["code"] == "not_found", r.text
+            answer = {"jsep": {"type": "answer", "sdp": "v=0"}}
+            r = await p["x"].post(f"/api/v1/calls/{cid}/watch/answer", json=answer)
+            assert r.status_code == 404
+            r = await t.post(f"/api/v1/calls/{cid}/watch/answer", json=answer)
+            assert r.status_code == 409 and r.json()["code"] == "call_watch_again", r.text

@@ -4,15 +4,17 @@ scripts/test.sh installs it, so CI runs them."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -137,3 +139,95 @@ async def media_app(migrated: str, settings: Settings, **update: Any) -> AsyncIt
     application = create_app(settings.model_copy(update=update))
     async with application.router.lifespan_context(application):
         yield application
+
+
+class SlowJanus:
+    """A relay in front of a Janus's HTTP API whose answers the test holds back: once `hold`
+    is called, the first request carrying `marker` (and whatever follows on its connection)
+    waits at the relay until `release` — Janus answering late, as a busy or distant server
+    does. `reached` is set when such a request arrived. (Over HTTP, not the WebSocket, whose
+    frames from a client are masked: the relay could not tell one request from another.)"""
+
+    def __init__(self, janus: RunningJanus) -> None:
+        self.janus = janus
+        self.marker: bytes | None = None
+        self.reached = asyncio.Event()
+        self._released = asyncio.Event()
+        self._released.set()
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.port = 0
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def close(self) -> None:
+        self.release()
+        if self._server is not None:
+            self._server.close()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def server(self, name: str) -> JanusServerSetting:
+        """The server as Bellwork sees it: through the relay, over HTTP."""
+        real = self.janus.server(name, ws=False)
+        upstream = urlsplit(real.url)
+        return real.model_copy(
+            update={"url": real.url.replace(upstream.netloc, f"127.0.0.1:{self.port}", 1)}
+        )
+
+    def hold(self, marker: bytes) -> None:
+        self.marker = marker
+        self.reached.clear()
+        self._released.clear()
+
+    def release(self) -> None:
+        self.marker = None
+        self._released.set()
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        host, port = urlsplit(self.janus.spec.url).netloc.split(":")
+        up_reader, up_writer = await asyncio.open_connection(host, int(port))
+        for task in (
+            asyncio.create_task(self._pump(reader, up_writer, held=True)),
+            asyncio.create_task(self._pump(up_reader, writer, held=False)),
+        ):
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _pump(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, held: bool
+    ) -> None:
+        holding = False
+        try:
+            while data := await reader.read(65536):
+                if held and self.marker is not None and (holding or self.marker in data):
+                    holding = True
+                    self.reached.set()
+                    await self._released.wait()
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+
+@asynccontextmanager
+async def slow_janus(janus: RunningJanus) -> AsyncIterator[SlowJanus]:
+    relay = SlowJanus(janus)
+    await relay.start()
+    try:
+        yield relay
+    finally:
+        await relay.close()
+
+
+async def until(check: Callable[[], bool], what: str, seconds: float = 3.0) -> None:
+    """Waits until `check()` holds (AssertionError saying `what` did not after `seconds`)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, f"not within {seconds:g} s: {what}"
+        await asyncio.sleep(0.02)

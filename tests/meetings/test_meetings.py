@@ -21,7 +21,7 @@ from bellwork.meetings.models import MeetingPresence
 from bellwork.meetings.streams import audio_mid, talking_event
 from tests.conftest import World
 from tests.lessons.test_lessons import OFFER, _restart
-from tests.media.conftest import JANUS, RunningJanus, media_app
+from tests.media.conftest import JANUS, RunningJanus, SlowJanus, media_app, slow_janus, until
 
 JSEP = {"type": "offer", "sdp": OFFER}
 
@@ -382,3 +382,50 @@ async def test_a_full_meeting_says_so(
         await p[0].post(f"/api/v1/meetings/{mid}/leave")
         assert (await p[1].post(f"/api/v1/meetings/{mid}/join")).json()["me"] == "in"
         await h.post(f"/api/v1/meetings/{mid}/end")
+
+
+async def test_watching_gives_the_database_back_while_janus_answers(
+    migrated: str, settings: Settings, janus: RunningJanus
+) -> None:
+    """A watch's database work is done before it asks Janus for the offer: while Janus is
+    slow to answer, the request holds no connection and (on SQLite) not the write gate, so
+    another writer goes ahead (a meeting watched by many at once queued behind each other's
+    Janus round trips)."""
+    async with slow_janus(janus) as relay:
+        servers = [relay.server("sfu")]
+        async with media_app(migrated, settings, janus_run="never", janus_servers=servers) as app:
+            await _slow_watch(app, relay)
+
+
+async def _slow_watch(app: Any, relay: SlowJanus) -> None:
+    w = await _world(app)
+    h, p = w["host"], w["p"]
+    body = {"title": "t", "unit_id": w["team"], "client_id": "s", "start_now": True}
+    mid = (await h.post("/api/v1/meetings", json=body)).json()["id"]
+    assert (await p[0].post(f"/api/v1/meetings/{mid}/join")).status_code == 200
+    r = await h.post(f"/api/v1/meetings/{mid}/publish", json={"jsep": JSEP})
+    assert r.status_code == 200, r.text
+    feed = r.json()["feed"]
+
+    relay.hold(b'"attach"')  # the subscriber's handle: Janus answers when released
+    watching = asyncio.create_task(p[0].post(f"/api/v1/meetings/{mid}/watch", json={"feed": feed}))
+    try:
+        await asyncio.wait_for(relay.reached.wait(), 10)
+        engine = app.state.runtime.engine
+        await until(lambda: engine.pool.checkedout() == 0, "the watch gives its connection back")
+        r = await asyncio.wait_for(h.post(f"/api/v1/meetings/{mid}/devices", json={"mic": True}), 3)
+        assert r.status_code == 200, r.text
+        assert not watching.done()
+    finally:
+        relay.release()
+    # Then Janus answers: no offer for a feed whose media does not flow yet (the browser
+    # test watches), but an answer all the same
+    r = await watching
+    assert r.status_code == 404 and r.json()["title"] == "Video not found.", r.text
+    answer = {"feed": feed, "jsep": {"type": "answer", "sdp": "v=0"}}
+    r = await w["stranger"].post(f"/api/v1/meetings/{mid}/watch/answer", json=answer)
+    assert r.status_code == 404
+    r = await p[0].post(f"/api/v1/meetings/{mid}/unwatch", json={"feed": feed})
+    assert r.status_code == 204
+    r = await p[0].post(f"/api/v1/meetings/{mid}/watch/answer", json=answer)
+    assert r.status_code == 409 and r.json()["code"] == "meeting_watch_again"

@@ -151,6 +151,20 @@ async def test_a_moved_or_cancelled_meeting_is_not_reminded_at_its_old_time(
     ]
     r = await t.patch(f"/api/v1/meetings/{moved['id']}", json={"starts_at": "2030-01-01T08:00"})
     assert r.status_code == 422  # a time without its zone
+    # A time that has passed: refused, said in the person's language; nothing moves.
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    said = {"zh-CN": "该时间已过，请选择晚于现在的时间。", "en": "That time has passed"}
+    for lang, title in said.items():
+        r = await t.patch(
+            f"/api/v1/meetings/{moved['id']}",
+            json={"starts_at": past},
+            headers={"Accept-Language": lang},
+        )
+        assert r.status_code == 422 and r.json()["code"] == "meeting_time_past"
+        assert r.json()["title"].startswith(title)
+        assert r.json()["errors"][0]["field"] == "starts_at"
+    shown = (await t.get(f"/api/v1/meetings/{moved['id']}")).json()
+    assert datetime.fromisoformat(shown["starts_at"]) == later
 
     # Cancelled (ended before it started): its reminders are gone.
     r = await t.post(f"/api/v1/meetings/{cancelled['id']}/end")

@@ -20,6 +20,7 @@ from bellwork.calls.schemas import (
 from bellwork.core.deps import DB, CurrentActor, CurrentScope
 from bellwork.core.routing import Router
 from bellwork.core.types import PathId
+from bellwork.db.session import done_with_database
 
 router = Router(prefix="/api/v1/calls", tags=["calls"])
 
@@ -90,9 +91,15 @@ async def publish(call_id: PathId, data: PublishIn, db: DB, actor: CurrentActor)
 @router.post("/{call_id}/watch", response_model=WatchOut)
 async def watch(call_id: PathId, db: DB, actor: CurrentActor) -> WatchOut:
     """Janus's SDP offer for the other person's feed; answer it with `watch/answer`."""
-    return await media.watch(db, actor, call_id)
+    watching = await media.watch(db, actor, call_id)
+    # Janus's offer takes a round trip: the database connection (and SQLite's write gate)
+    # are not held while it comes.
+    await done_with_database(db)
+    return await media.subscribe(watching)
 
 
 @router.post("/{call_id}/watch/answer", status_code=204)
 async def watch_answer(call_id: PathId, data: WatchAnswer, db: DB, actor: CurrentActor) -> None:
-    await media.watch_answer(db, actor, call_id, data)
+    watching = await media.watch_answer(db, actor, call_id)
+    await done_with_database(db)
+    await media.answer(watching, data)

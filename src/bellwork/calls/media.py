@@ -17,6 +17,7 @@ from bellwork.media import signalling
 from bellwork.media.janus import JanusError, NoSuchFeed
 from bellwork.media.models import MediaRoom
 from bellwork.media.pool import NoMediaServer
+from bellwork.media.signalling import Watching
 from bellwork.runtime import runtime_of
 
 
@@ -54,29 +55,41 @@ async def publish(db: AsyncSession, actor: Actor, call_id: int, data: PublishIn)
     return PublishOut(feed=feed, jsep=answer, media_room=room.id)
 
 
-async def watch(db: AsyncSession, actor: Actor, call_id: int) -> WatchOut:
-    """Janus's offer for the other person's feed (404 `call_feed` until they send one)."""
+async def watch(db: AsyncSession, actor: Actor, call_id: int) -> Watching:
+    """Checks one may watch the other person's feed (404 `call_feed` until they send one);
+    `subscribe` then asks Janus for its offer. Two steps so that the request gives its
+    database connection back before it waits on Janus (calls/api.py)."""
     call = await service.access_call(db, actor.id, call_id)
     room = await _room(db, call, actor.id)
     feed = call.callee_feed if actor.id == call.caller_id else call.caller_feed
     if feed is None:
         raise NotFound("call_feed")
     key = service.handle_prefix(call.id, actor.id) + "sub"
+    return Watching(runtime_of(db), room, key, feed)
+
+
+async def subscribe(w: Watching) -> WatchOut:
+    """Janus's offer for the feed `watch` checked."""
+    assert w.room is not None and w.feed is not None
     try:
-        offer = await signalling.subscribe(runtime_of(db), room, key, feed)
+        offer = await signalling.subscribe(w.runtime, w.room, w.key, w.feed)
     except NoSuchFeed:
         raise NotFound("call_feed") from None
     except (JanusError, NoMediaServer):
         raise Problem("media_unavailable", 503) from None
-    return WatchOut(feed=feed, jsep=offer)
+    return WatchOut(feed=w.feed, jsep=offer)
 
 
-async def watch_answer(db: AsyncSession, actor: Actor, call_id: int, data: WatchAnswer) -> None:
+async def watch_answer(db: AsyncSession, actor: Actor, call_id: int) -> Watching:
+    """The subscription `answer` relays the browser's answer to (the call still open)."""
     call = await service.access_call(db, actor.id, call_id)
-    await _room(db, call, actor.id)
-    key = service.handle_prefix(call.id, actor.id) + "sub"
+    room = await _room(db, call, actor.id)
+    return Watching(runtime_of(db), room, service.handle_prefix(call.id, actor.id) + "sub", None)
+
+
+async def answer(w: Watching, data: WatchAnswer) -> None:
     try:
-        if not await signalling.start(runtime_of(db), key, data.jsep.model_dump()):
+        if not await signalling.start(w.runtime, w.key, data.jsep.model_dump()):
             raise Conflict("call_watch_again")
     except (JanusError, NoMediaServer):
         raise Problem("media_unavailable", 503) from None

@@ -200,12 +200,9 @@ async def place(
         await _note(db, call)
         return await changed(db, call)
     try:
-        room = await media.open_room(
-            db, runtime_of(db), owner_kind="call", owner_id=call.id, publishers=ROOM_PUBLISHERS
-        )
-    except (NoMediaServer, JanusError):
+        await media.open_owner_room(db, "call", call, publishers=ROOM_PUBLISHERS)
+    except JanusError:
         raise Problem("media_unavailable", 503) from None
-    call.room_id = room.id
     await enqueue(
         db,
         CHECK,

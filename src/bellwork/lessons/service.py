@@ -48,7 +48,6 @@ from bellwork.lessons.schemas import (
 from bellwork.media import service as media
 from bellwork.media import signalling
 from bellwork.media.models import MediaRoom
-from bellwork.media.pool import NoMediaServer
 from bellwork.org.access import Scope
 from bellwork.org.models import Membership, Person, Role, Unit
 from bellwork.org.units import subtree_clause
@@ -249,20 +248,9 @@ async def teaching_units(db: AsyncSession, actor: Actor) -> list[LessonRef]:
 
 
 async def _open_room(db: AsyncSession, lesson: Lesson) -> MediaRoom:
-    try:
-        room = await media.open_room(
-            db,
-            runtime_of(db),
-            owner_kind="lesson",
-            owner_id=lesson.id,
-            publishers=ROOM_PUBLISHERS,
-            description=lesson.title,
-            recording=True,
-        )
-    except NoMediaServer:
-        raise Problem("media_unavailable", 503) from None
-    lesson.room_id = room.id
-    return room
+    return await media.open_owner_room(
+        db, "lesson", lesson, publishers=ROOM_PUBLISHERS, description=lesson.title, recording=True
+    )
 
 
 async def go_live(db: AsyncSession, actor: Actor, lesson: Lesson, now: datetime) -> LessonOut:

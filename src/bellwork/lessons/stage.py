@@ -7,7 +7,6 @@ watches every feed. Taking a student off stage kicks their publisher out of the 
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -22,9 +21,9 @@ from bellwork.lessons.schemas import LessonOut, PublishIn, PublishOut, WatchAnsw
 from bellwork.media import service as media
 from bellwork.media import signalling
 from bellwork.media.janus import JanusError, NoSuchFeed, NoSuchRoom
-from bellwork.media.models import MediaRoom
 from bellwork.media.pool import NoMediaServer
-from bellwork.runtime import Runtime, runtime_of
+from bellwork.media.signalling import Watching
+from bellwork.runtime import runtime_of
 
 
 def _media_failed(exc: Exception) -> Problem:
@@ -71,16 +70,6 @@ async def unpublish(db: AsyncSession, actor: Actor, lesson_id: int) -> LessonOut
     return await service.changed(db, lesson)
 
 
-@dataclass(frozen=True)
-class Watching:
-    """What a watch (or its answer) needs from Janus once the database part is done."""
-
-    runtime: Runtime
-    room: MediaRoom | None
-    key: str
-    feed: int
-
-
 async def watch(db: AsyncSession, actor: Actor, lesson_id: int, feed: int) -> Watching:
     """Checks one may watch `feed`, one of the lesson's current feeds (the room opened again
     if Janus forgot it); `subscribe` then asks Janus for its offer. Two steps so that the
@@ -109,7 +98,7 @@ async def _is_feed(db: AsyncSession, lesson: Lesson, feed: int) -> bool:
 
 async def subscribe(w: Watching) -> WatchOut:
     """Janus's offer for the feed `watch` checked."""
-    assert w.room is not None
+    assert w.room is not None and w.feed is not None
     try:
         offer = await signalling.subscribe(w.runtime, w.room, w.key, w.feed)
     except NoSuchFeed:

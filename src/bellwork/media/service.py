@@ -2,8 +2,10 @@
 the ICE servers browsers get (docs/media.md).
 
 `open_room` places a VideoRoom room on the least loaded Janus server that answers and keeps it
-as a `MediaRoom`; `close_room` destroys it; `client_for` gives the Janus client of a room's
-server for the owning domain's requests (list participants, moderate, kick, hang up).
+as a `MediaRoom`; `open_owner_room` does so for a lesson, meeting or call and sets its
+`room_id` (503 `media_unavailable` when no server answers); `close_room` destroys it;
+`client_for` gives the Janus client of a room's server for the owning domain's requests (list
+participants, moderate, kick, hang up).
 A room is created on Janus before the caller's transaction commits: a caller whose transaction
 fails should close the room it opened (a room nobody joins costs Janus almost nothing, and Janus
 forgets rooms when it restarts).
@@ -16,7 +18,7 @@ import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,7 +31,7 @@ from bellwork.media.janus import JanusClient, JanusError, NoSuchRoom, RoomExists
 from bellwork.media.models import MediaRoom
 from bellwork.media.pool import LOCAL, MediaPool, NoMediaServer, unreachable
 from bellwork.media.schemas import IceOut, IceServerOut, MediaStatusOut, Reason, ServerOut
-from bellwork.runtime import Runtime
+from bellwork.runtime import Runtime, runtime_of
 
 # Room ids stay below 2**53 so that JavaScript reads them exactly.
 ROOM_ID_LIMIT = 2**53
@@ -103,6 +105,42 @@ async def open_room(
             await db.flush()
             return room
     raise NoMediaServer("no Janus server answers")
+
+
+class RoomOwner(Protocol):
+    """What owns a room: a lesson, a meeting, a call (their `room_id` names the open one)."""
+
+    id: int
+    room_id: int | None
+
+
+async def open_owner_room(
+    db: AsyncSession,
+    owner_kind: str,
+    owner: RoomOwner,
+    *,
+    publishers: int,
+    description: str = "",
+    recording: bool = False,
+    extra: Mapping[str, Any] | None = None,
+) -> MediaRoom:
+    """`open_room` for the owner, which keeps it as its `room_id`; 503 `media_unavailable`
+    when no media server answers (what a person starting a lesson or a meeting is told)."""
+    try:
+        room = await open_room(
+            db,
+            runtime_of(db),
+            owner_kind=owner_kind,
+            owner_id=owner.id,
+            publishers=publishers,
+            description=description,
+            recording=recording,
+            extra=extra,
+        )
+    except NoMediaServer:
+        raise Problem("media_unavailable", 503) from None
+    owner.room_id = room.id
+    return room
 
 
 def _rec_dir(settings: Settings, server: str, owner_kind: str, owner_id: int) -> str | None:

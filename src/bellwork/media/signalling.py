@@ -19,12 +19,25 @@ from __future__ import annotations
 
 import contextlib
 import weakref
+from dataclasses import dataclass
 from typing import Any
 
 from bellwork.media.janus import Handle, JanusError
 from bellwork.media.models import MediaRoom
 from bellwork.media.pool import MediaPool
 from bellwork.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Watching:
+    """What a domain's watch (or its answer, or unwatch) needs from Janus once its database
+    part is done (`subscribe`: room and feed; `start`, `drop`: the key), so that the request
+    gives its database connection back before it waits (db.session.done_with_database)."""
+
+    runtime: Runtime
+    room: MediaRoom | None
+    key: str
+    feed: int | None
 
 
 class NoAnswer(JanusError):

@@ -14,6 +14,7 @@ from bellwork.core.deps import DB, CurrentActor, CurrentScope
 from bellwork.core.i18n import current_locale
 from bellwork.core.routing import Router
 from bellwork.core.types import PathId
+from bellwork.db.session import done_with_database
 from bellwork.meetings import attendance, host, service, streams
 from bellwork.meetings.access import access_meeting
 from bellwork.meetings.schemas import (
@@ -74,7 +75,8 @@ async def move_meeting(
     meeting_id: PathId, data: MeetingMove, db: DB, actor: CurrentActor
 ) -> MeetingOut:
     """The host moves a meeting that has not started (409 `meeting_not_scheduled` once it
-    has): its reminders follow the new time; those of the old time never go."""
+    has; 422 `meeting_time_past` for a time not ahead): its reminders follow the new time;
+    those of the old time never go."""
     meeting = await access_meeting(db, actor.person, meeting_id)
     return await service.move(db, actor, meeting, data, _now())
 
@@ -129,17 +131,25 @@ async def unpublish(
 @router.post("/{meeting_id}/watch", response_model=WatchOut)
 async def watch(meeting_id: PathId, data: WatchIn, db: DB, actor: CurrentActor) -> WatchOut:
     """Janus's SDP offer for one feed; answer it with `watch/answer`."""
-    return await streams.watch(db, actor, meeting_id, data.feed)
+    watching = await streams.watch(db, actor, meeting_id, data.feed)
+    # Janus's offer takes a round trip: the database connection (and SQLite's write gate)
+    # are not held while it comes.
+    await done_with_database(db)
+    return await streams.subscribe(watching)
 
 
 @router.post("/{meeting_id}/watch/answer", status_code=204)
 async def watch_answer(meeting_id: PathId, data: WatchAnswer, db: DB, actor: CurrentActor) -> None:
-    await streams.watch_answer(db, actor, meeting_id, data)
+    watching = await streams.watch_answer(db, actor, meeting_id, data.feed)
+    await done_with_database(db)
+    await streams.answer(watching, data)
 
 
 @router.post("/{meeting_id}/unwatch", status_code=204)
 async def unwatch(meeting_id: PathId, data: WatchIn, db: DB, actor: CurrentActor) -> None:
-    await streams.unwatch(db, actor, meeting_id, data.feed)
+    watching = await streams.unwatch(db, actor, meeting_id, data.feed)
+    await done_with_database(db)
+    await streams.drop(watching)
 
 
 @router.post("/{meeting_id}/devices", response_model=MeetingOut)

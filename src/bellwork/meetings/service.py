@@ -20,11 +20,10 @@ from bellwork.chat.groups import open_unit_group
 from bellwork.chat.membership import create_group
 from bellwork.chat.models import ConversationMember
 from bellwork.chat.schemas import GroupCreate
-from bellwork.core.errors import Conflict, Forbidden, NotFound, Problem
+from bellwork.core.errors import Conflict, Forbidden, Invalid, NotFound, Problem
 from bellwork.media import service as media
 from bellwork.media import signalling
 from bellwork.media.models import MediaRoom
-from bellwork.media.pool import NoMediaServer
 from bellwork.meetings import live, reminders
 from bellwork.meetings.access import access_meeting, in_unit, may_see_attendance, require_host
 from bellwork.meetings.cards import post_card
@@ -271,10 +270,13 @@ async def move(
     db: AsyncSession, actor: Actor, meeting: Meeting, data: MeetingMove, now: datetime
 ) -> MeetingOut:
     """The host moves a meeting that has not started to another time (or to none): the
-    reminders of the old time are taken back, those of the new one queued."""
+    reminders of the old time are taken back, those of the new one queued. A time that is
+    not ahead: 422 `meeting_time_past`."""
     require_host(actor.person, meeting)
     if meeting.state != "scheduled":
         raise Conflict("meeting_not_scheduled")
+    if data.starts_at is not None and data.starts_at <= now:
+        raise Invalid("meeting_time_past", errors=[{"field": "starts_at"}])
     await reminders.unschedule(db, meeting)
     meeting.starts_at = data.starts_at
     await reminders.schedule(db, meeting, now)
@@ -316,20 +318,9 @@ async def list_mine(db: AsyncSession, actor: Actor, limit: int = 50) -> list[Mee
 
 
 async def _open_room(db: AsyncSession, meeting: Meeting) -> MediaRoom:
-    try:
-        room = await media.open_room(
-            db,
-            runtime_of(db),
-            owner_kind="meeting",
-            owner_id=meeting.id,
-            publishers=ROOM_PUBLISHERS,
-            description=meeting.title,
-            extra=TALKING,
-        )
-    except NoMediaServer:
-        raise Problem("media_unavailable", 503) from None
-    meeting.room_id = room.id
-    return room
+    return await media.open_owner_room(
+        db, "meeting", meeting, publishers=ROOM_PUBLISHERS, description=meeting.title, extra=TALKING
+    )
 
 
 async def start(db: AsyncSession, actor: Actor, meeting: Meeting, now: datetime) -> MeetingOut:

@@ -24,6 +24,7 @@ from bellwork.media import signalling
 from bellwork.media.janus import Handle, JanusError, NoSuchFeed, NoSuchRoom
 from bellwork.media.models import MediaRoom
 from bellwork.media.pool import NoMediaServer
+from bellwork.media.signalling import Watching
 from bellwork.meetings import live, service
 from bellwork.meetings.access import access_meeting
 from bellwork.meetings.models import MeetingParticipant
@@ -135,39 +136,58 @@ async def feeds(db: AsyncSession, meeting_id: int) -> set[int]:
     return {f for pair in rows.all() for f in pair if f is not None}
 
 
-async def watch(db: AsyncSession, actor: Actor, meeting_id: int, feed: int) -> WatchOut:
-    """Janus's offer for one of the meeting's current feeds (those in the meeting only)."""
+async def watch(db: AsyncSession, actor: Actor, meeting_id: int, feed: int) -> Watching:
+    """Checks one may watch `feed`, one of the meeting's current feeds (those in the meeting
+    only; the room opened again if Janus forgot it); `subscribe` then asks Janus for its
+    offer. Two steps so that the request gives its database connection back before it waits
+    on Janus (meetings/api.py)."""
     meeting = await access_meeting(db, actor.person, meeting_id)
     room = await service.room_of(db, meeting)
     await _in(db, meeting.id, actor.id)
     if feed not in await feeds(db, meeting.id):
         raise NotFound("meeting_feed")
     key = service.handle_prefix(meeting.id, actor.id) + f"sub:{feed}"
+    return Watching(runtime_of(db), room, key, feed)
+
+
+async def subscribe(w: Watching) -> WatchOut:
+    """Janus's offer for the feed `watch` checked."""
+    assert w.room is not None and w.feed is not None
     try:
-        offer = await signalling.subscribe(runtime_of(db), room, key, feed)
+        offer = await signalling.subscribe(w.runtime, w.room, w.key, w.feed)
     except NoSuchFeed:
         raise NotFound("meeting_feed") from None
     except (JanusError, NoMediaServer) as exc:
         raise _media_failed(exc) from None
-    return WatchOut(feed=feed, jsep=offer)
+    return WatchOut(feed=w.feed, jsep=offer)
 
 
-async def watch_answer(db: AsyncSession, actor: Actor, meeting_id: int, data: WatchAnswer) -> None:
+async def watch_answer(db: AsyncSession, actor: Actor, meeting_id: int, feed: int) -> Watching:
+    """The subscription `answer` relays the browser's answer to (404 for a meeting one may
+    not see)."""
     meeting = await access_meeting(db, actor.person, meeting_id)
-    key = service.handle_prefix(meeting.id, actor.id) + f"sub:{data.feed}"
+    key = service.handle_prefix(meeting.id, actor.id) + f"sub:{feed}"
+    return Watching(runtime_of(db), None, key, feed)
+
+
+async def answer(w: Watching, data: WatchAnswer) -> None:
     try:
-        if not await signalling.start(runtime_of(db), key, data.jsep.model_dump()):
+        if not await signalling.start(w.runtime, w.key, data.jsep.model_dump()):
             raise Conflict("meeting_watch_again")
     except (JanusError, NoMediaServer) as exc:
         raise _media_failed(exc) from None
 
 
-async def unwatch(db: AsyncSession, actor: Actor, meeting_id: int, feed: int) -> None:
-    """One stops watching a feed (it went off one's page of the grid)."""
+async def unwatch(db: AsyncSession, actor: Actor, meeting_id: int, feed: int) -> Watching:
+    """One stops watching a feed (it went off one's page of the grid): the subscription
+    `drop` detaches."""
     meeting = await access_meeting(db, actor.person, meeting_id)
-    await signalling.drop(
-        runtime_of(db), service.handle_prefix(meeting.id, actor.id) + f"sub:{feed}"
-    )
+    key = service.handle_prefix(meeting.id, actor.id) + f"sub:{feed}"
+    return Watching(runtime_of(db), None, key, feed)
+
+
+async def drop(w: Watching) -> None:
+    await signalling.drop(w.runtime, w.key)
 
 
 async def devices(db: AsyncSession, actor: Actor, meeting_id: int, data: DevicesIn) -> MeetingOut:

@@ -148,6 +148,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Only a meeting that has not started can be moved.",
         "zh-CN": "只有尚未开始的会议可以改期。",
     },
+    "meeting_time_past": {
+        "en": "That time has passed. Choose a time later than now.",
+        "zh-CN": "该时间已过，请选择晚于现在的时间。",
+    },
     "push_meeting_now_title": {
         "en": "The meeting starts now",
         "zh-CN": "会议即将开始",

@@ -1,7 +1,8 @@
 /**
  * A meeting (docs/meetings.md): everyone joins with the microphone and camera off; the active
  * speaker (Janus's talking events) or a shared screen big, the others in a paged grid; the host's
- * tools (hard mute, allow unmute, mute all, remove, lock, waiting room, hand over, end for all).
+ * tools (hard mute, allow unmute, mute all, remove, lock, waiting room, hand over, end for all);
+ * before it starts, its planned time and the host's "change time" (MoveMeeting).
  * Works on a phone-sized page.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -20,6 +21,7 @@ import { MeetingFeed } from "./MeetingFeed";
 import { MeetingSide } from "./MeetingSide";
 import { close, noDevice, publishOwn, publishScreen, sender } from "./rtc";
 import { Minutes } from "./Minutes";
+import { MoveMeeting } from "./MoveMeeting";
 import { applyChange, next } from "./roster";
 import "./meetings.css";
 
@@ -317,6 +319,7 @@ export default function MeetingPage() {
         {problem && <Alert type="error" showIcon closable onClose={() => setProblem(null)} title={problem} data-testid="meeting-problem" />}
         {live && meeting.me === "waiting" && <Alert type="info" showIcon title={t("meetings.waiting")} data-testid="meeting-waiting" />}
         {live && meeting.me === "removed" && <Alert type="error" showIcon title={t("meetings.removed")} data-testid="meeting-removed" />}
+        {meeting.state === "scheduled" && <MoveMeeting meeting={meeting} onMoved={() => void refresh()} />}
         {meeting.state === "scheduled" && <Typography.Text type="secondary">{t("meetings.notStarted")}</Typography.Text>}
         {meeting.state === "ended" && <Typography.Text type="secondary" data-testid="meeting-ended">{t("meetings.ended")}</Typography.Text>}
         {host && meeting.state === "scheduled" && (

@@ -84,6 +84,12 @@ const meetingsEnUS: Record<keyof typeof meetingsZhCN, string> = {
   "meetings.card.open": "Join",
   "meetings.card.preview": "[Meeting] {text}",
   "meetings.openChat": "Open the group chat",
+  "meetings.startsAt": "Starts at {time}",
+  "meetings.move": "Change time",
+  "meetings.moveTitle": "Change the meeting's time",
+  "meetings.moveSave": "Save",
+  "meetings.movePick": "Pick the meeting's new time.",
+  "meetings.moved": "The meeting now starts at {time}",
 };
 
 export default meetingsEnUS;

@@ -82,6 +82,12 @@ const meetingsZhCN = {
   "meetings.card.open": "进入会议",
   "meetings.card.preview": "[视频会议] {text}",
   "meetings.openChat": "打开群聊",
+  "meetings.startsAt": "预约时间：{time}",
+  "meetings.move": "改时间",
+  "meetings.moveTitle": "修改会议时间",
+  "meetings.moveSave": "保存",
+  "meetings.movePick": "请选择新的会议时间。",
+  "meetings.moved": "会议时间已改为 {time}",
 };
 
 export default meetingsZhCN;
