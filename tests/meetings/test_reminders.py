@@ -187,3 +187,31 @@ async def test_a_moved_or_cancelled_meeting_is_not_reminded_at_its_old_time(
         "会议将在 5 分钟后开始",
         "会议即将开始",
     ]
+
+
+async def test_a_meeting_planned_for_a_time_gone_is_refused(
+    world: World, school: dict[str, Any], runtime: Runtime
+) -> None:
+    """Planned in the past it would be reminded at once and its card would show a start
+    already gone; started now, its planned time does not matter."""
+    t = await world.login(school["teacher"])
+    conv = (await t.get(f"/api/v1/units/{school['klass'].id}/group")).json()["id"]
+    past = (datetime.now(UTC) - timedelta(minutes=1)).isoformat()
+    for lang, title in {"zh-CN": "该时间已过", "en": "That time has passed"}.items():
+        r = await t.post(
+            "/api/v1/meetings",
+            json={
+                "title": "家长会",
+                "client_id": uuid.uuid4().hex,
+                "conversation_id": conv,
+                "starts_at": past,
+            },
+            headers={"Accept-Language": lang},
+        )
+        assert r.status_code == 422 and r.json()["code"] == "meeting_time_past"
+        assert r.json()["title"].startswith(title)
+        assert r.json()["errors"][0]["field"] == "starts_at"
+    assert (await t.get("/api/v1/meetings")).json() == []
+    async with runtime.sessionmaker() as db:
+        queued = (await db.execute(select(Job).where(Job.kind == reminders.REMIND))).scalars()
+        assert list(queued) == []

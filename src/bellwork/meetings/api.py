@@ -50,7 +50,8 @@ async def create_meeting(
 ) -> MeetingView:
     """Schedules a meeting for a conversation one is in, a unit's group one belongs in, or
     invited people (a group is made for them), or starts it now (`start_now`); its card goes
-    into the conversation. 503 `media_unavailable` when starting finds no media server. A
+    into the conversation. 422 `meeting_time_past` for a planned time that is not ahead
+    (unless it starts now); 503 `media_unavailable` when starting finds no media server. A
     retry (same `client_id`) answers 200 with the first."""
     meeting, created = await service.create(db, actor, scope, data, _now())
     if not created:

@@ -232,7 +232,8 @@ async def create(
     db: AsyncSession, actor: Actor, scope: Scope, data: MeetingCreate, now: datetime
 ) -> tuple[Meeting, bool]:
     """A meeting hosted by its creator: (the meeting, whether new). Its card goes into its
-    conversation; `start_now` starts it at once."""
+    conversation; `start_now` starts it at once. A planned time that is not ahead (and the
+    meeting not started now): 422 `meeting_time_past`."""
     found = (
         await db.execute(
             select(Meeting).where(
@@ -242,6 +243,9 @@ async def create(
     ).scalar_one_or_none()
     if found is not None:
         return found, False
+    if not data.start_now and data.starts_at is not None and data.starts_at <= now:
+        # Its reminders would go at once, and its card would show a start already gone.
+        raise Invalid("meeting_time_past", errors=[{"field": "starts_at"}])
     conversation_id = await _conversation_for(db, actor, scope, data)
     meeting = Meeting(
         title=data.title.strip(),
