@@ -4010,7 +4010,8 @@ export interface paths {
          * Create Meeting
          * @description Schedules a meeting for a conversation one is in, a unit's group one belongs in, or
          *     invited people (a group is made for them), or starts it now (`start_now`); its card goes
-         *     into the conversation. 503 `media_unavailable` when starting finds no media server. A
+         *     into the conversation. 422 `meeting_time_past` for a planned time that is not ahead
+         *     (unless it starts now); 503 `media_unavailable` when starting finds no media server. A
          *     retry (same `client_id`) answers 200 with the first.
          */
         post: operations["create_meeting_api_v1_meetings_post"];
@@ -4040,7 +4041,8 @@ export interface paths {
         /**
          * Move Meeting
          * @description The host moves a meeting that has not started (409 `meeting_not_scheduled` once it
-         *     has): its reminders follow the new time; those of the old time never go.
+         *     has; 422 `meeting_time_past` for a time not ahead): its reminders follow the new time;
+         *     those of the old time never go.
          */
         patch: operations["move_meeting_api_v1_meetings__meeting_id__patch"];
         trace?: never;
