@@ -351,8 +351,6 @@ def admin_create(
     database_url: str | None,
 ) -> None:
     """Create an installation administrator."""
-    from bellwork.demo import create_admin
-
     if not (username or phone or email):
         raise click.UsageError("Give at least one of --username, --phone, --email to log in with.")
     if password is None:
@@ -360,7 +358,9 @@ def admin_create(
     if len(password) < 8:
         raise click.UsageError("The password must have at least 8 characters.")
     settings = _apply_overrides(data_dir, database_url)
+    # Imported once the arguments are known to be good: a mistyped command fails at once.
     from bellwork.db.migrate import upgrade
+    from bellwork.demo import create_admin
 
     async def run() -> int:
         await upgrade(settings.effective_database_url)

@@ -13,8 +13,6 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bellwork.approvals.demo import demo_approvals
-from bellwork.attendance.demo import demo_attendance
 from bellwork.auth.passwords import hash_password_sync
 from bellwork.auth.service import Actor
 from bellwork.config import Settings
@@ -25,7 +23,6 @@ from bellwork.org.access import Scope
 from bellwork.org.importer import run_import
 from bellwork.org.models import Membership, Person, Role, Unit
 from bellwork.org.schemas import MembershipIn, PersonCreate, UnitCreate
-from bellwork.reports.demo import demo_reports
 from bellwork.runtime import opened
 
 DEMO_PASSWORD = "bellwork-demo"
@@ -99,6 +96,12 @@ def _system_actor() -> Actor:
 
 
 async def load_demo(settings: Settings) -> list[tuple[str, str, str]]:
+    # Imported here: `bellwork admin create` uses this module too, and these (approval
+    # templates, above all) cost its process a second or more of start-up.
+    from bellwork.approvals.demo import demo_approvals
+    from bellwork.attendance.demo import demo_attendance
+    from bellwork.reports.demo import demo_reports
+
     async with opened(settings) as runtime, unit_of_work(runtime.sessionmaker) as db:
         count = (await db.execute(select(func.count()).select_from(Unit))).scalar_one()
         if count == 0:
