@@ -146,25 +146,14 @@ def app_settings(
     )
 
 
-# The engine each database's wipes share, disposed of at the end of the session.
-_WIPE_ENGINES: dict[str, Any] = {}
-
-
 @pytest.fixture(scope="session")
-async def migrated(settings: Settings) -> AsyncIterator[str]:
+async def migrated(settings: Settings) -> str:
     await upgrade(settings.effective_database_url)
-    yield settings.effective_database_url
-    engine = _WIPE_ENGINES.pop(settings.effective_database_url, None)
-    if engine is not None:
-        await engine.dispose()  # before the database is dropped
+    return settings.effective_database_url
 
 
 async def _wipe(url: str) -> None:
-    # One engine (and connection) for every test's wipe: a new one cost each test a
-    # connection and its start-up (on PostgreSQL a server process) for 100 statements.
-    engine = _WIPE_ENGINES.get(url)
-    if engine is None:
-        engine = _WIPE_ENGINES[url] = make_engine(url)
+    engine = make_engine(url)
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     async with engine.begin() as conn:
         if url.startswith("postgresql"):
@@ -180,6 +169,7 @@ async def _wipe(url: str) -> None:
             await conn.execute(text("PRAGMA defer_foreign_keys=ON"))
             for name in tables:
                 await conn.execute(text(f"DELETE FROM {name}"))
+    await engine.dispose()
 
 
 @pytest.fixture
