@@ -235,3 +235,34 @@ async def test_a_send_is_six_statements_and_writes_the_conversation_once(
     assert len(statements) == 6, statements
     member = (await t.get(f"/api/v1/conversations/{g}")).json()
     assert member["last_read_seq"] == 3 and member["unread"] == 0
+
+
+async def test_reading_writes_the_read_position_once(world: World, school: dict[str, Any]) -> None:
+    """Each member of a busy group reads each message: the read position is one UPDATE, not
+    again at flush (which would also set it back over a device that read further meanwhile)."""
+    from sqlalchemy import event
+
+    t = await world.login(school["teacher"])
+    p1 = await world.login(school["p1"])
+    g = (
+        await t.post(
+            "/api/v1/conversations/groups", json={"name": "家长群", "member_ids": [school["p1"].id]}
+        )
+    ).json()["id"]
+    seq = (await send(t, g, "hello"))["seq"]
+    statements: list[str] = []
+
+    def count(_c: Any, _cur: Any, sql: str, *_a: Any) -> None:
+        statements.append(" ".join(sql.split()))
+
+    engine = world.db.bind.sync_engine  # type: ignore[union-attr]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        r = await p1.post(f"/api/v1/conversations/{g}/read", json={"seq": seq})
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert r.status_code == 200, r.text
+    writes = [s for s in statements if s.startswith("UPDATE conversation_member ")]
+    assert len(writes) == 1, statements
+    member = (await p1.get(f"/api/v1/conversations/{g}")).json()
+    assert member["last_read_seq"] == seq and member["unread"] == 0

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import BigInteger, Integer, Select, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bellwork.auth.service import Actor
 from bellwork.chat import events as ev
@@ -43,7 +44,9 @@ async def mark_read(db: AsyncSession, person_id: int, conversation_id: int, seq:
             .values(last_read_seq=seq)
             .execution_options(synchronize_session=False)
         )
-        me.last_read_seq = seq
+        # The row already says so: the loaded membership learns it without a second UPDATE at
+        # flush (which would also set back a position another device moved further meanwhile).
+        set_committed_value(me, "last_read_seq", seq)
         # Tell one's own devices; and the senders whose messages just got read, so their
         # "N unread" moves. A sender hears no more than their receipts tell: how far the reader
         # got among the sender's own messages, never the reader's position in the conversation.
