@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bellwork.chat.schemas import PersonRef
 from bellwork.org.access import Scope
@@ -116,7 +117,8 @@ async def add(
             .execution_options(synchronize_session=False)
         )
     ).scalar_one()
-    report.comment_count = int(seq)
+    # The row already says so: no second UPDATE of the report at flush.
+    set_committed_value(report, "comment_count", int(seq))
     db.add(
         ReportComment(
             report_id=report.id, seq=seq, author_id=scope.person_id, body=body, created_at=now
